@@ -1,0 +1,202 @@
+//! Backup jobs: what to back up (a source), where to (a pool), how (full or incremental,
+//! compression, encryption) and when (a cron schedule).
+
+use anyhow::Result;
+use rusqlite::{Connection, OptionalExtension, Row, params};
+use serde::Serialize;
+
+use crate::error::Failure;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BackupType {
+    Full,
+    Incremental,
+}
+
+impl BackupType {
+    pub const NAMES: [&'static str; 2] = ["full", "incremental"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BackupType::Full => "full",
+            BackupType::Incremental => "incremental",
+        }
+    }
+}
+
+impl std::str::FromStr for BackupType {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "full" => Ok(BackupType::Full),
+            "incremental" => Ok(BackupType::Incremental),
+            _ => Err(format!(
+                "'{s}' is not a backup type: use full or incremental"
+            )),
+        }
+    }
+}
+
+/// A job row, with the names of what it refers to (read-only: `save` writes the ids).
+#[derive(Debug, Clone, Serialize)]
+pub struct Job {
+    pub id: i64,
+    pub name: String,
+    #[serde(skip)]
+    pub source_id: i64,
+    #[serde(rename = "source")]
+    pub source_name: String,
+    #[serde(skip)]
+    pub pool_id: i64,
+    #[serde(rename = "pool")]
+    pub pool_name: String,
+    pub backup_type: BackupType,
+    #[serde(rename = "schedule")]
+    pub schedule_cron: Option<String>,
+    pub retention_days: i64,
+    pub enabled: bool,
+    /// Canonical compression setting: `none` or `zstd:LEVEL`.
+    pub compression: String,
+    pub encryption_enabled: bool,
+    #[serde(skip)]
+    pub encryption_key_id: Option<i64>,
+    #[serde(rename = "encryption_key")]
+    pub encryption_key_name: Option<String>,
+    #[serde(serialize_with = "crate::timefmt::serialize")]
+    pub last_run_at: Option<String>,
+    #[serde(serialize_with = "crate::timefmt::serialize")]
+    pub next_run_at: Option<String>,
+    #[serde(serialize_with = "crate::timefmt::serialize")]
+    pub created_at: Option<String>,
+    #[serde(serialize_with = "crate::timefmt::serialize")]
+    pub updated_at: Option<String>,
+}
+
+const SELECT: &str = "SELECT j.id, j.name, j.source_id, s.name, j.pool_id, p.name, j.backup_type, j.schedule_cron,
+        j.retention_days, j.enabled, j.compression, j.encryption_enabled, j.encryption_key_id, k.name,
+        j.last_run_at, j.next_run_at, j.created_at, j.updated_at
+    FROM backup_jobs j
+    JOIN backup_sources s ON s.id = j.source_id
+    JOIN tape_pools p ON p.id = j.pool_id
+    LEFT JOIN encryption_keys k ON k.id = j.encryption_key_id";
+
+fn from_row(r: &Row) -> rusqlite::Result<Job> {
+    let backup_type: String = r.get(6)?;
+    Ok(Job {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        source_id: r.get(2)?,
+        source_name: r.get(3)?,
+        pool_id: r.get(4)?,
+        pool_name: r.get(5)?,
+        backup_type: backup_type.parse().unwrap_or(BackupType::Full),
+        schedule_cron: r.get(7)?,
+        retention_days: r.get::<_, Option<i64>>(8)?.unwrap_or(30),
+        enabled: r.get::<_, Option<bool>>(9)?.unwrap_or(true),
+        compression: r
+            .get::<_, Option<String>>(10)?
+            .unwrap_or_else(|| "none".into()),
+        encryption_enabled: r.get::<_, Option<bool>>(11)?.unwrap_or(false),
+        encryption_key_id: r.get(12)?,
+        encryption_key_name: r.get(13)?,
+        last_run_at: r.get(14)?,
+        next_run_at: r.get(15)?,
+        created_at: r.get(16)?,
+        updated_at: r.get(17)?,
+    })
+}
+
+/// Inserts `j` (its id and names are ignored) and returns the new id.
+pub fn insert(conn: &Connection, j: &Job) -> Result<i64> {
+    if find(conn, &j.name)?.is_some() {
+        return Err(Failure::already_exists("job", &j.name).into());
+    }
+    let now = crate::timefmt::now_sql();
+    conn.execute(
+        "INSERT INTO backup_jobs (name, source_id, pool_id, backup_type, schedule_cron, retention_days, enabled,
+            compression, encryption_enabled, encryption_key_id, next_run_at, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)",
+        params![
+            j.name,
+            j.source_id,
+            j.pool_id,
+            j.backup_type.as_str(),
+            j.schedule_cron,
+            j.retention_days,
+            j.enabled,
+            j.compression,
+            j.encryption_enabled,
+            j.encryption_key_id,
+            j.next_run_at,
+            now
+        ],
+    )?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// Writes every field of `j` back; `updated_at` becomes now.
+pub fn save(conn: &Connection, j: &Job) -> Result<()> {
+    conn.execute(
+        "UPDATE backup_jobs SET name = ?2, source_id = ?3, pool_id = ?4, backup_type = ?5, schedule_cron = ?6,
+            retention_days = ?7, enabled = ?8, compression = ?9, encryption_enabled = ?10,
+            encryption_key_id = ?11, next_run_at = ?12, updated_at = ?13
+         WHERE id = ?1",
+        params![
+            j.id,
+            j.name,
+            j.source_id,
+            j.pool_id,
+            j.backup_type.as_str(),
+            j.schedule_cron,
+            j.retention_days,
+            j.enabled,
+            j.compression,
+            j.encryption_enabled,
+            j.encryption_key_id,
+            j.next_run_at,
+            crate::timefmt::now_sql()
+        ],
+    )?;
+    Ok(())
+}
+
+pub fn find(conn: &Connection, name: &str) -> Result<Option<Job>> {
+    Ok(conn
+        .query_row(&format!("{SELECT} WHERE j.name = ?1"), [name], from_row)
+        .optional()?)
+}
+
+pub fn get(conn: &Connection, name: &str) -> Result<Job> {
+    find(conn, name)?.ok_or_else(|| Failure::not_found("job", name).into())
+}
+
+pub fn list(conn: &Connection) -> Result<Vec<Job>> {
+    let mut stmt = conn.prepare(&format!("{SELECT} ORDER BY j.name"))?;
+    let jobs = stmt
+        .query_map([], from_row)?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(jobs)
+}
+
+/// What a job has produced, which keeps it from being deleted (the history would dangle).
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct History {
+    pub backup_sets: i64,
+    pub executions: i64,
+    pub spanning_sets: i64,
+}
+
+pub fn history(conn: &Connection, id: i64) -> Result<History> {
+    let count = |sql: &str| -> Result<i64> { Ok(conn.query_row(sql, [id], |r| r.get(0))?) };
+    Ok(History {
+        backup_sets: count("SELECT count(*) FROM backup_sets WHERE job_id = ?1")?,
+        executions: count("SELECT count(*) FROM job_executions WHERE job_id = ?1")?,
+        spanning_sets: count("SELECT count(*) FROM tape_spanning_sets WHERE job_id = ?1")?,
+    })
+}
+
+pub fn delete(conn: &Connection, id: i64) -> Result<()> {
+    conn.execute("DELETE FROM backup_jobs WHERE id = ?1", [id])?;
+    Ok(())
+}

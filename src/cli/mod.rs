@@ -1,0 +1,202 @@
+//! The command line: global flags, the command tree, and turning a command's outcome into
+//! output and an exit code. Each command group's arguments live beside its code in `cmd`.
+
+pub mod generated;
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{ArgAction, Args, CommandFactory, Parser, Subcommand};
+use serde_json::json;
+
+use crate::cmd;
+use crate::error::Exit;
+use crate::output::Output;
+
+pub const EXIT_CODES: &str = "\
+Exit codes:
+  0    success
+  1    error: the operation failed or was refused (unknown name, name taken, object in use,
+       missing catalog or path); nothing was changed
+  2    usage: the command line is wrong (unknown option, bad value); nothing was changed
+  3    partial: the set completed, but some source files could not be read
+  4    operator action needed in non-interactive mode (insert or change a tape)
+  5    verify mismatch: data read back does not match its checksum
+  130  interrupted (Ctrl-C)
+
+Environment:
+  TAPEBACKARR_HOME           home directory (same as --home)
+  TAPEBACKARR_PASSWORD_FILE  file holding the passphrase for encryption keys
+";
+
+const ABOUT: &str = "Tape-first backups for LTO drives and tape libraries";
+
+const EXAMPLES: &str = "\
+Examples:
+  tapebackarr init
+  tapebackarr pool create weekly --retention-days 28
+  tapebackarr source add home /home --exclude '**/.cache/**'
+  tapebackarr job create nightly --source home --pool weekly --schedule '0 2 * * *' --compression zstd
+  tapebackarr job list --json
+";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "tapebackarr",
+    version,
+    about = ABOUT,
+    after_help = EXAMPLES,
+    after_long_help = format!("{EXAMPLES}\n{EXIT_CODES}"),
+    propagate_version = true,
+    max_term_width = 100
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Flags every command takes.
+#[derive(Debug, Clone, Args)]
+pub struct Global {
+    /// Directory holding the catalog [default: /var/lib/tapebackarr for root, else
+    /// $XDG_DATA_HOME/tapebackarr]
+    #[arg(long, global = true, env = "TAPEBACKARR_HOME", value_name = "DIR", value_hint = clap::ValueHint::DirPath)]
+    pub home: Option<PathBuf>,
+    /// Print exactly one JSON document on stdout; errors go to stderr as JSON
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// Print only what was asked for: no confirmations or notes
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Say more about what is happening (repeat for more)
+    #[arg(short, long, global = true, action = ArgAction::Count)]
+    pub verbose: u8,
+    /// Never draw progress bars (they are drawn only on a terminal anyway)
+    #[arg(long, global = true)]
+    pub no_progress: bool,
+    /// Answer yes to confirmations (needed for destructive steps when not interactive)
+    #[arg(short = 'y', long, global = true)]
+    pub yes: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create the home directory and the catalog, or bring an old catalog up to date
+    Init(cmd::init::Args),
+    /// Tape pools: groups of tapes with one retention and allocation policy
+    #[command(subcommand)]
+    Pool(cmd::pool::Command),
+    /// Backup sources: directory trees to back up, with include and exclude globs
+    #[command(subcommand)]
+    Source(cmd::source::Command),
+    /// Backup jobs: a source, a pool, a schedule, compression and encryption
+    #[command(subcommand)]
+    Job(cmd::job::Command),
+    /// The audit trail of every change
+    #[command(subcommand)]
+    Audit(cmd::audit::Command),
+    /// Print a shell completion script
+    Completions(cmd::completions::Args),
+}
+
+/// The clap command tree, for completions, man pages and tests.
+pub fn command() -> clap::Command {
+    Cli::command()
+}
+
+pub fn main() -> ExitCode {
+    let args: Vec<OsString> = std::env::args_os().collect();
+    let cli = match Cli::try_parse_from(&args) {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(e, wants_json(&args)),
+    };
+    let out = Output {
+        json: cli.global.json,
+        quiet: cli.global.quiet,
+        verbose: cli.global.verbose,
+    };
+    match cmd::run(cli, out) {
+        Ok(exit) => ExitCode::from(exit as u8),
+        Err(err) => {
+            out.error(&err);
+            ExitCode::from(crate::error::classify(&err).1 as u8)
+        }
+    }
+}
+
+/// `--json` decides the error format even when the rest of the line does not parse.
+fn wants_json(args: &[OsString]) -> bool {
+    args.iter()
+        .skip(1)
+        .take_while(|a| *a != "--")
+        .any(|a| a == "--json")
+}
+
+fn usage_error(e: clap::Error, json: bool) -> ExitCode {
+    use clap::error::ErrorKind::*;
+    let code = e.exit_code();
+    let informational = matches!(
+        e.kind(),
+        DisplayHelp | DisplayVersion | DisplayHelpOnMissingArgumentOrSubcommand
+    );
+    if json && !informational {
+        let rendered = e.render().to_string();
+        let message = rendered
+            .lines()
+            .next()
+            .unwrap_or("")
+            .trim_start_matches("error: ")
+            .to_string();
+        eprintln!(
+            "{}",
+            json!({"type": "error", "code": "usage", "exit_code": Exit::Usage as i32, "message": message})
+        );
+        return ExitCode::from(Exit::Usage as u8);
+    }
+    let _ = e.print();
+    ExitCode::from(if informational && code == 0 {
+        0
+    } else {
+        Exit::Usage as u8
+    })
+}
+
+/// Value parser for a set of names mapped onto a type, so help, completions and errors all
+/// list the accepted values.
+pub fn one_of<T>(names: &'static [&'static str]) -> impl clap::builder::TypedValueParser<Value = T>
+where
+    T: std::str::FromStr + Clone + Send + Sync + 'static,
+    T::Err: std::fmt::Debug,
+{
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(names)
+        .map(|s| s.parse::<T>().expect("listed names parse"))
+}
+
+/// Names of pools, sources and jobs: a letter or digit, then letters, digits, `.`, `_`, `-`;
+/// at most 64 characters. Safe to use unquoted in scripts and crontabs.
+pub fn parse_name(s: &str) -> Result<String, String> {
+    let ok_first = s.chars().next().is_some_and(|c| c.is_ascii_alphanumeric());
+    let ok_rest = s
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+    if ok_first && ok_rest && s.len() <= 64 {
+        Ok(s.to_string())
+    } else {
+        Err(format!(
+            "'{s}' is not a valid name: use 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit"
+        ))
+    }
+}
+
+/// Retention in days: a whole number, 0 or more (0 = keep forever).
+pub fn parse_days(s: &str) -> Result<i64, String> {
+    match s.parse::<i64>() {
+        Ok(n) if n >= 0 => Ok(n),
+        Ok(n) => Err(format!("retention must be 0 or more days, not {n}")),
+        Err(_) => Err(format!("'{s}' is not a whole number of days")),
+    }
+}

@@ -1,0 +1,135 @@
+//! What commands print. With `--json`, stdout carries exactly one JSON document and errors
+//! go to stderr as `{"type":"error",…}`; otherwise people get tables and sentences, with no
+//! colour or escape codes when stdout is not a terminal. `-q` drops confirmations, never data.
+
+use std::io::{self, IsTerminal, Write};
+
+use comfy_table::{ContentArrangement, Table, presets};
+use serde_json::{Value, json};
+
+use crate::error::classify;
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Output {
+    pub json: bool,
+    pub quiet: bool,
+    pub verbose: u8,
+}
+
+impl Output {
+    /// Data the user asked for (a list, a record): JSON, or the human rendering.
+    pub fn data(&self, json: &Value, human: impl FnOnce() -> String) {
+        if self.json {
+            print_stdout(&json_line(json));
+        } else {
+            print_stdout(&human());
+        }
+    }
+
+    /// The outcome of a change: JSON, or a one-line confirmation unless `-q`.
+    pub fn done(&self, json: &Value, message: impl FnOnce() -> String) {
+        if self.json {
+            print_stdout(&json_line(json));
+        } else if !self.quiet {
+            print_stdout(&message());
+        }
+    }
+
+    /// A note for people on stderr, dropped by `-q` and `--json`.
+    pub fn note(&self, message: impl FnOnce() -> String) {
+        if !self.json && !self.quiet {
+            eprintln!("{}", message());
+        }
+    }
+
+    /// A detail shown only with `-v`.
+    pub fn verbose(&self, message: impl FnOnce() -> String) {
+        if !self.json && self.verbose > 0 {
+            eprintln!("{}", message());
+        }
+    }
+
+    /// Reports a failed command on stderr.
+    pub fn error(&self, err: &anyhow::Error) {
+        let (code, exit) = classify(err);
+        if self.json {
+            let message = err
+                .chain()
+                .map(|e| e.to_string())
+                .collect::<Vec<_>>()
+                .join(": ");
+            eprintln!(
+                "{}",
+                json!({"type": "error", "code": code, "exit_code": exit as i32, "message": message})
+            );
+        } else {
+            eprintln!("error: {err:#}");
+        }
+    }
+}
+
+fn json_line(v: &Value) -> String {
+    serde_json::to_string_pretty(v).expect("JSON values always serialize")
+}
+
+/// Writes to stdout; a closed pipe (`tapebackarr … | head`) ends the output quietly.
+fn print_stdout(text: &str) {
+    let mut out = io::stdout().lock();
+    let result = out.write_all(text.as_bytes()).and_then(|_| {
+        if !text.ends_with('\n') {
+            out.write_all(b"\n")?;
+        }
+        out.flush()
+    });
+    if let Err(e) = result {
+        if e.kind() == io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("error: cannot write to stdout: {e}");
+        std::process::exit(1);
+    }
+}
+
+/// A borderless table with upper-case headers, like `ps` or `docker ps`: easy to read, and
+/// easy to cut with awk.
+pub fn table(headers: &[&str], rows: Vec<Vec<String>>) -> String {
+    let mut t = Table::new();
+    t.load_style(presets::NOTHING);
+    if io::stdout().is_terminal() {
+        t.set_content_arrangement(ContentArrangement::Dynamic);
+    }
+    t.set_header(headers.iter().map(|h| h.to_uppercase()));
+    for row in rows {
+        t.add_row(row);
+    }
+    // Cells are padded on both sides; drop the left margin that leaves on every line.
+    t.trim_fmt()
+        .lines()
+        .map(|l| l.strip_prefix(' ').unwrap_or(l))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// `key: value` lines, aligned, for `show` commands.
+pub fn fields(pairs: &[(&str, String)]) -> String {
+    let width = pairs.iter().map(|(k, _)| k.len()).max().unwrap_or(0) + 1;
+    pairs
+        .iter()
+        .map(|(k, v)| format!("{:<width$} {v}", format!("{k}:")))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// An optional value for people: the value, or `-`.
+pub fn or_dash(v: Option<impl ToString>) -> String {
+    v.map(|v| v.to_string())
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "-".into())
+}
+
+/// A catalog timestamp for people.
+pub fn when(t: &Option<String>) -> String {
+    t.as_ref()
+        .map(|t| format!("{t} UTC"))
+        .unwrap_or_else(|| "-".into())
+}

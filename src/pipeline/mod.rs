@@ -1,0 +1,5 @@
+//! The data pipeline: which files a source selects and how the stream is encoded.
+//! It knows nothing of the CLI or the catalog.
+
+pub mod compression;
+pub mod select;
