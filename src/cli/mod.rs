@@ -144,12 +144,15 @@ fn usage_error(e: clap::Error, json: bool) -> ExitCode {
     );
     if json && !informational {
         let rendered = e.render().to_string();
+        // The error proper is everything before clap's "Usage:" block; it may span lines.
         let message = rendered
             .lines()
-            .next()
-            .unwrap_or("")
-            .trim_start_matches("error: ")
-            .to_string();
+            .take_while(|l| !l.starts_with("Usage:") && !l.starts_with("For more information"))
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ");
+        let message = message.trim_start_matches("error: ");
         eprintln!(
             "{}",
             json!({"type": "error", "code": "usage", "exit_code": Exit::Usage as i32, "message": message})

@@ -1,0 +1,212 @@
+//! Test helpers: a temporary home, running the real binary in it, and a dump of the whole
+//! catalog so a test can prove that a refused command changed nothing.
+
+#![allow(dead_code)]
+
+use std::ffi::OsStr;
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use assert_cmd::Command;
+use rusqlite::{Connection, OpenFlags, types::ValueRef};
+use serde_json::Value;
+use tempfile::TempDir;
+
+pub struct Home {
+    pub dir: TempDir,
+}
+
+impl Home {
+    /// An empty directory to use as the home; no catalog yet.
+    pub fn empty() -> Home {
+        Home {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    /// A home with an initialised catalog.
+    pub fn new() -> Home {
+        let h = Home::empty();
+        h.ok(["init"]);
+        h
+    }
+
+    /// A catalog holding pool `weekly`, source `home` (the directory `data`) and job `nightly`.
+    pub fn with_basics() -> Home {
+        let h = Home::new();
+        std::fs::create_dir_all(h.data()).unwrap();
+        h.ok(["pool", "create", "weekly", "--retention-days", "28"]);
+        h.ok_os(&[
+            "source".as_ref(),
+            "add".as_ref(),
+            "home".as_ref(),
+            h.data().as_os_str(),
+        ]);
+        h.ok([
+            "job",
+            "create",
+            "nightly",
+            "--source",
+            "home",
+            "--pool",
+            "weekly",
+            "--schedule",
+            "0 2 * * *",
+        ]);
+        h
+    }
+
+    pub fn home(&self) -> PathBuf {
+        self.dir.path().join("home")
+    }
+
+    /// A directory beside the home, for source trees.
+    pub fn data(&self) -> PathBuf {
+        self.dir.path().join("data")
+    }
+
+    pub fn catalog_path(&self) -> PathBuf {
+        self.home().join("catalog.db")
+    }
+
+    pub fn cmd(&self) -> Command {
+        let mut c = Command::cargo_bin("tapebackarr").unwrap();
+        c.env("TAPEBACKARR_HOME", self.home())
+            .env("TZ", "UTC")
+            .env_remove("TAPEBACKARR_PASSWORD_FILE");
+        c
+    }
+
+    pub fn run<I, S>(&self, args: I) -> Output
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        self.cmd().args(args).output().unwrap()
+    }
+
+    pub fn run_os(&self, args: &[&OsStr]) -> Output {
+        self.cmd().args(args).output().unwrap()
+    }
+
+    /// Runs and asserts success; returns stdout.
+    pub fn ok<I, S>(&self, args: I) -> String
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        let args: Vec<_> = args
+            .into_iter()
+            .map(|a| a.as_ref().to_os_string())
+            .collect();
+        let out = self.run(&args);
+        assert_success(&out, &args);
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    pub fn ok_os(&self, args: &[&OsStr]) -> String {
+        self.ok(args.iter().copied())
+    }
+
+    /// Runs with `--json`, asserts success, and parses stdout as exactly one JSON document.
+    pub fn json<I, S>(&self, args: I) -> Value
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        let mut all: Vec<std::ffi::OsString> = vec!["--json".into()];
+        all.extend(args.into_iter().map(|a| a.as_ref().to_os_string()));
+        let out = self.run(&all);
+        assert_success(&out, &all);
+        assert!(
+            out.stderr.is_empty(),
+            "--json printed to stderr: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+            panic!(
+                "stdout is not one JSON document ({e}):\n{}",
+                String::from_utf8_lossy(&out.stdout)
+            )
+        })
+    }
+
+    pub fn sql(&self) -> Connection {
+        Connection::open(self.catalog_path()).unwrap()
+    }
+
+    /// Every row of every table, and the schema version, as text: equal dumps mean an
+    /// unchanged catalog.
+    pub fn snapshot(&self) -> String {
+        if !self.catalog_path().exists() {
+            return "<no catalog>".into();
+        }
+        let conn =
+            Connection::open_with_flags(self.catalog_path(), OpenFlags::SQLITE_OPEN_READ_ONLY)
+                .unwrap();
+        let mut dump = String::new();
+        let version: i64 = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        dump.push_str(&format!("user_version={version}\n"));
+        let mut tables = conn
+            .prepare("SELECT name, sql FROM sqlite_master ORDER BY type, name")
+            .unwrap();
+        let tables: Vec<(String, Option<String>)> = tables
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        for (name, sql) in tables {
+            dump.push_str(&format!("## {name}: {}\n", sql.unwrap_or_default()));
+            let Ok(mut rows) = conn.prepare(&format!("SELECT * FROM \"{name}\" ORDER BY rowid"))
+            else {
+                continue;
+            };
+            let n = rows.column_count();
+            let mut q = rows.query([]).unwrap();
+            while let Some(row) = q.next().unwrap() {
+                let cells: Vec<String> = (0..n)
+                    .map(|i| match row.get_ref(i).unwrap() {
+                        ValueRef::Null => "NULL".into(),
+                        ValueRef::Integer(v) => v.to_string(),
+                        ValueRef::Real(v) => v.to_string(),
+                        ValueRef::Text(t) => format!("{:?}", String::from_utf8_lossy(t)),
+                        ValueRef::Blob(b) => format!(
+                            "x'{}'",
+                            b.iter().map(|c| format!("{c:02x}")).collect::<String>()
+                        ),
+                    })
+                    .collect();
+                dump.push_str(&cells.join("|"));
+                dump.push('\n');
+            }
+        }
+        dump
+    }
+}
+
+pub fn assert_success(out: &Output, args: &[impl AsRef<OsStr>]) {
+    assert!(
+        out.status.success(),
+        "tapebackarr {:?} failed with {:?}\nstdout: {}\nstderr: {}",
+        args.iter()
+            .map(|a| a.as_ref().to_string_lossy().into_owned())
+            .collect::<Vec<_>>(),
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+pub fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+pub fn path_text(p: &Path) -> String {
+    p.to_str().unwrap().to_string()
+}
