@@ -24,7 +24,7 @@ function __fish_tapebackarr_using_subcommand
     contains -- $cmd[1] $argv
 end
 
-complete -c tapebackarr -n "__fish_tapebackarr_needs_command" -l home -d 'Directory holding the catalog [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
+complete -c tapebackarr -n "__fish_tapebackarr_needs_command" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
 complete -c tapebackarr -n "__fish_tapebackarr_needs_command" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
 complete -c tapebackarr -n "__fish_tapebackarr_needs_command" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
 complete -c tapebackarr -n "__fish_tapebackarr_needs_command" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
@@ -39,7 +39,7 @@ complete -c tapebackarr -n "__fish_tapebackarr_needs_command" -f -a "job" -d 'Ba
 complete -c tapebackarr -n "__fish_tapebackarr_needs_command" -f -a "audit" -d 'The audit trail of every change'
 complete -c tapebackarr -n "__fish_tapebackarr_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c tapebackarr -n "__fish_tapebackarr_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand init" -l home -d 'Directory holding the catalog [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand init" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand init" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand init" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand init" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
@@ -47,7 +47,7 @@ complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand init" -l no-prog
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand init" -s y -l yes -d 'Answer yes to confirmations (needed for destructive steps when not interactive)'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand init" -s h -l help -d 'Print help'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand init" -s V -l version -d 'Print version'
-complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and not __fish_seen_subcommand_from create list show update delete help" -l home -d 'Directory holding the catalog [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and not __fish_seen_subcommand_from create list show update delete help" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and not __fish_seen_subcommand_from create list show update delete help" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and not __fish_seen_subcommand_from create list show update delete help" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and not __fish_seen_subcommand_from create list show update delete help" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
@@ -65,7 +65,7 @@ complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from create" -l retention-days -d 'Days a tape\'s sets are kept before the tape may be reused (0 = forever)' -r
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from create" -l allocation-policy -d 'How backups pick tapes: continue (fill the active tape, then a blank, then an expired one) or always (a fresh tape every run)' -r -f -a "continue\t''
 always\t''"
-complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from create" -l home -d 'Directory holding the catalog [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from create" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from create" -l no-reuse -d 'Never reuse this pool\'s tapes, even when their retention has passed'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from create" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from create" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
@@ -74,7 +74,7 @@ complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from create" -s y -l yes -d 'Answer yes to confirmations (needed for destructive steps when not interactive)'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
-complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from list" -l home -d 'Directory holding the catalog [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from list" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from list" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
@@ -82,7 +82,7 @@ complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from list" -s y -l yes -d 'Answer yes to confirmations (needed for destructive steps when not interactive)'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
-complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from show" -l home -d 'Directory holding the catalog [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from show" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from show" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
@@ -97,7 +97,7 @@ complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish
 always\t''"
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from update" -l allow-reuse -d 'Whether expired tapes may be reused' -r -f -a "true\t''
 false\t''"
-complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from update" -l home -d 'Directory holding the catalog [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from update" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from update" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from update" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from update" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
@@ -105,7 +105,7 @@ complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from update" -s y -l yes -d 'Answer yes to confirmations (needed for destructive steps when not interactive)'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from update" -s h -l help -d 'Print help'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from update" -s V -l version -d 'Print version'
-complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from delete" -l home -d 'Directory holding the catalog [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from delete" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from delete" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from delete" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from delete" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
@@ -119,7 +119,7 @@ complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from help" -f -a "update" -d 'Change a pool\'s settings'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete an empty pool (one with no tapes and no jobs)'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and not __fish_seen_subcommand_from add list show update remove help" -l home -d 'Directory holding the catalog [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and not __fish_seen_subcommand_from add list show update remove help" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and not __fish_seen_subcommand_from add list show update remove help" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and not __fish_seen_subcommand_from add list show update remove help" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and not __fish_seen_subcommand_from add list show update remove help" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
@@ -138,7 +138,7 @@ smb\t''
 nfs\t''"
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from add" -l include -d 'Back up only what matches (repeatable; default: everything)' -r
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from add" -l exclude -d 'Leave out what matches (repeatable)' -r
-complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from add" -l home -d 'Directory holding the catalog [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from add" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from add" -l disabled -d 'Add it disabled: jobs using it do not run'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from add" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
@@ -147,7 +147,7 @@ complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fi
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from add" -s y -l yes -d 'Answer yes to confirmations (needed for destructive steps when not interactive)'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
-complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from list" -l home -d 'Directory holding the catalog [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from list" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from list" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
@@ -155,7 +155,7 @@ complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fi
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from list" -s y -l yes -d 'Answer yes to confirmations (needed for destructive steps when not interactive)'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
-complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from show" -l home -d 'Directory holding the catalog [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from show" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from show" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
@@ -170,7 +170,7 @@ smb\t''
 nfs\t''"
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from update" -l include -d 'Replace the include globs (repeatable)' -r
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from update" -l exclude -d 'Replace the exclude globs (repeatable)' -r
-complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from update" -l home -d 'Directory holding the catalog [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from update" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from update" -l clear-include -d 'Remove every include glob (back up everything)'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from update" -l clear-exclude -d 'Remove every exclude glob'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from update" -l enable -d 'Enable the source'
@@ -182,7 +182,7 @@ complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fi
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from update" -s y -l yes -d 'Answer yes to confirmations (needed for destructive steps when not interactive)'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from update" -s h -l help -d 'Print help'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from update" -s V -l version -d 'Print version'
-complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from remove" -l home -d 'Directory holding the catalog [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from remove" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from remove" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
@@ -196,7 +196,7 @@ complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fi
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from help" -f -a "update" -d 'Change a source'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Remove a source no job uses'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and not __fish_seen_subcommand_from create list show update delete enable disable help" -l home -d 'Directory holding the catalog [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and not __fish_seen_subcommand_from create list show update delete enable disable help" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and not __fish_seen_subcommand_from create list show update delete enable disable help" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and not __fish_seen_subcommand_from create list show update delete enable disable help" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and not __fish_seen_subcommand_from create list show update delete enable disable help" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
@@ -220,7 +220,7 @@ complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from create" -l retention-days -d 'Days the job\'s sets are kept' -r
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from create" -l compression -d 'none, zstd or zstd:LEVEL (1-19)' -r
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from create" -l encryption-key -d 'Encrypt with this key (AES-256-GCM)' -r
-complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from create" -l home -d 'Directory holding the catalog [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from create" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from create" -l disabled -d 'Create it disabled'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from create" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from create" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
@@ -229,7 +229,7 @@ complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from create" -s y -l yes -d 'Answer yes to confirmations (needed for destructive steps when not interactive)'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
-complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from list" -l home -d 'Directory holding the catalog [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from list" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from list" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
@@ -237,7 +237,7 @@ complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from list" -s y -l yes -d 'Answer yes to confirmations (needed for destructive steps when not interactive)'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
-complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from show" -l home -d 'Directory holding the catalog [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from show" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from show" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
@@ -254,7 +254,7 @@ complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from update" -l retention-days -d 'Days the job\'s sets are kept' -r
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from update" -l compression -d 'none, zstd or zstd:LEVEL (1-19)' -r
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from update" -l encryption-key -d 'Encrypt with this key' -r
-complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from update" -l home -d 'Directory holding the catalog [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from update" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from update" -l no-schedule -d 'Remove the schedule: the job runs only when started by hand'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from update" -l no-encryption -d 'Stop encrypting new sets'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from update" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
@@ -264,7 +264,7 @@ complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from update" -s y -l yes -d 'Answer yes to confirmations (needed for destructive steps when not interactive)'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from update" -s h -l help -d 'Print help'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from update" -s V -l version -d 'Print version'
-complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from delete" -l home -d 'Directory holding the catalog [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from delete" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from delete" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from delete" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from delete" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
@@ -272,7 +272,7 @@ complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from delete" -s y -l yes -d 'Answer yes to confirmations (needed for destructive steps when not interactive)'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from delete" -s V -l version -d 'Print version'
-complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from enable" -l home -d 'Directory holding the catalog [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from enable" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from enable" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from enable" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from enable" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
@@ -280,7 +280,7 @@ complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from enable" -s y -l yes -d 'Answer yes to confirmations (needed for destructive steps when not interactive)'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from enable" -s h -l help -d 'Print help'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from enable" -s V -l version -d 'Print version'
-complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from disable" -l home -d 'Directory holding the catalog [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from disable" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from disable" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from disable" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from disable" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
@@ -296,7 +296,7 @@ complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from help" -f -a "enable" -d 'Enable a job: its schedule applies again'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from help" -f -a "disable" -d 'Disable a job: it is not run by its schedule'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand audit; and not __fish_seen_subcommand_from list help" -l home -d 'Directory holding the catalog [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand audit; and not __fish_seen_subcommand_from list help" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand audit; and not __fish_seen_subcommand_from list help" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand audit; and not __fish_seen_subcommand_from list help" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand audit; and not __fish_seen_subcommand_from list help" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
@@ -309,7 +309,7 @@ complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand audit; and not _
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand audit; and __fish_seen_subcommand_from list" -l since -d 'Only entries at or after this time: YYYY-MM-DD, \'YYYY-MM-DD HH:MM\' (UTC), RFC 3339, or an age such as 12h, 7d, 2w' -r
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand audit; and __fish_seen_subcommand_from list" -l resource -d 'Only entries about this kind of resource (pool, source, job, catalog…), or one resource as TYPE:ID' -r
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand audit; and __fish_seen_subcommand_from list" -l limit -d 'At most this many entries (the newest)' -r
-complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand audit; and __fish_seen_subcommand_from list" -l home -d 'Directory holding the catalog [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand audit; and __fish_seen_subcommand_from list" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand audit; and __fish_seen_subcommand_from list" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand audit; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand audit; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
@@ -319,7 +319,7 @@ complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand audit; and __fis
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand audit; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "list" -d 'List audit entries, oldest first'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand completions" -l home -d 'Directory holding the catalog [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand completions" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand completions" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand completions" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand completions" -s v -l verbose -d 'Say more about what is happening (repeat for more)'

@@ -75,10 +75,7 @@ pub struct Failure {
 
 impl Failure {
     pub fn new(kind: Kind, message: impl Into<String>) -> Self {
-        Failure {
-            kind,
-            message: message.into(),
-        }
+        Failure { kind, message: message.into() }
     }
 
     pub fn usage(message: impl Into<String>) -> Self {
@@ -92,10 +89,7 @@ impl Failure {
 
     /// "a pool named 'x' already exists".
     pub fn already_exists(what: &str, name: &str) -> Self {
-        Failure::new(
-            Kind::AlreadyExists,
-            format!("a {what} named '{name}' already exists"),
-        )
+        Failure::new(Kind::AlreadyExists, format!("a {what} named '{name}' already exists"))
     }
 
     pub fn in_use(message: impl Into<String>) -> Self {

@@ -4,10 +4,17 @@
 
 use std::path::PathBuf;
 
+/// The home directory, made absolute: `--home`, else a non-empty `TAPEBACKARR_HOME`, else
+/// the default.
 pub fn resolve(explicit: Option<PathBuf>) -> PathBuf {
-    if let Some(dir) = explicit.filter(|d| !d.as_os_str().is_empty()) {
-        return dir;
-    }
+    let chosen = explicit
+        .or_else(|| std::env::var_os("TAPEBACKARR_HOME").map(PathBuf::from))
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or_else(default_home);
+    std::path::absolute(&chosen).unwrap_or(chosen)
+}
+
+fn default_home() -> PathBuf {
     if nix::unistd::geteuid().is_root() {
         return PathBuf::from("/var/lib/tapebackarr");
     }

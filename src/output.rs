@@ -53,15 +53,8 @@ impl Output {
     pub fn error(&self, err: &anyhow::Error) {
         let (code, exit) = classify(err);
         if self.json {
-            let message = err
-                .chain()
-                .map(|e| e.to_string())
-                .collect::<Vec<_>>()
-                .join(": ");
-            eprintln!(
-                "{}",
-                json!({"type": "error", "code": code, "exit_code": exit as i32, "message": message})
-            );
+            let message = err.chain().map(|e| e.to_string()).collect::<Vec<_>>().join(": ");
+            eprintln!("{}", json!({"type": "error", "code": code, "exit_code": exit as i32, "message": message}));
         } else {
             eprintln!("error: {err:#}");
         }
@@ -72,15 +65,19 @@ fn json_line(v: &Value) -> String {
     serde_json::to_string_pretty(v).expect("JSON values always serialize")
 }
 
-/// Writes to stdout; a closed pipe (`tapebackarr … | head`) ends the output quietly.
+/// Prints a line (a newline is added when missing).
 fn print_stdout(text: &str) {
+    if text.ends_with('\n') {
+        write_stdout(text.as_bytes());
+    } else {
+        write_stdout(format!("{text}\n").as_bytes());
+    }
+}
+
+/// Writes to stdout; a closed pipe (`tapebackarr … | head`) ends the output quietly.
+pub fn write_stdout(bytes: &[u8]) {
     let mut out = io::stdout().lock();
-    let result = out.write_all(text.as_bytes()).and_then(|_| {
-        if !text.ends_with('\n') {
-            out.write_all(b"\n")?;
-        }
-        out.flush()
-    });
+    let result = out.write_all(bytes).and_then(|_| out.flush());
     if let Err(e) = result {
         if e.kind() == io::ErrorKind::BrokenPipe {
             std::process::exit(0);
@@ -103,33 +100,21 @@ pub fn table(headers: &[&str], rows: Vec<Vec<String>>) -> String {
         t.add_row(row);
     }
     // Cells are padded on both sides; drop the left margin that leaves on every line.
-    t.trim_fmt()
-        .lines()
-        .map(|l| l.strip_prefix(' ').unwrap_or(l))
-        .collect::<Vec<_>>()
-        .join("\n")
+    t.trim_fmt().lines().map(|l| l.strip_prefix(' ').unwrap_or(l)).collect::<Vec<_>>().join("\n")
 }
 
 /// `key: value` lines, aligned, for `show` commands.
 pub fn fields(pairs: &[(&str, String)]) -> String {
     let width = pairs.iter().map(|(k, _)| k.len()).max().unwrap_or(0) + 1;
-    pairs
-        .iter()
-        .map(|(k, v)| format!("{:<width$} {v}", format!("{k}:")))
-        .collect::<Vec<_>>()
-        .join("\n")
+    pairs.iter().map(|(k, v)| format!("{:<width$} {v}", format!("{k}:"))).collect::<Vec<_>>().join("\n")
 }
 
 /// An optional value for people: the value, or `-`.
 pub fn or_dash(v: Option<impl ToString>) -> String {
-    v.map(|v| v.to_string())
-        .filter(|s| !s.is_empty())
-        .unwrap_or_else(|| "-".into())
+    v.map(|v| v.to_string()).filter(|s| !s.is_empty()).unwrap_or_else(|| "-".into())
 }
 
 /// A catalog timestamp for people.
 pub fn when(t: &Option<String>) -> String {
-    t.as_ref()
-        .map(|t| format!("{t} UTC"))
-        .unwrap_or_else(|| "-".into())
+    t.as_ref().map(|t| format!("{t} UTC")).unwrap_or_else(|| "-".into())
 }

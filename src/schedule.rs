@@ -23,10 +23,7 @@ impl Schedule {
 
     /// The first run strictly after `after`, computed in the zone `tz`.
     pub fn next_after_in<Tz: TimeZone>(&self, after: DateTime<Tz>) -> Option<DateTime<Utc>> {
-        self.cron
-            .find_next_occurrence(&after, false)
-            .ok()
-            .map(|t| t.with_timezone(&Utc))
+        self.cron.find_next_occurrence(&after, false).ok().map(|t| t.with_timezone(&Utc))
     }
 
     /// The next run after now, in local time.
@@ -49,10 +46,7 @@ impl FromStr for Schedule {
         if expr.starts_with('@') && fields != 1 {
             return Err(format!("'{s}': a @nickname stands alone"));
         }
-        let parser = CronParser::builder()
-            .seconds(Seconds::Disallowed)
-            .year(Year::Disallowed)
-            .build();
+        let parser = CronParser::builder().seconds(Seconds::Disallowed).year(Year::Disallowed).build();
         match parser.parse(&expr) {
             Ok(cron) => Ok(Schedule { expr, cron }),
             Err(e) => Err(format!("'{s}' is not a valid cron schedule: {e}")),
@@ -72,22 +66,14 @@ mod tests {
 
     fn next(expr: &str, after: &str) -> String {
         let s: Schedule = expr.parse().unwrap();
-        let after = chrono::NaiveDateTime::parse_from_str(after, "%Y-%m-%d %H:%M")
-            .unwrap()
-            .and_utc();
-        s.next_after_in(after)
-            .unwrap()
-            .format("%Y-%m-%d %H:%M")
-            .to_string()
+        let after = chrono::NaiveDateTime::parse_from_str(after, "%Y-%m-%d %H:%M").unwrap().and_utc();
+        s.next_after_in(after).unwrap().format("%Y-%m-%d %H:%M").to_string()
     }
 
     #[test]
     fn five_fields_and_nicknames() {
         assert_eq!(next("0 3 * * *", "2026-11-27 21:10"), "2026-11-28 03:00");
-        assert_eq!(
-            next("30 1 * * MON-FRI", "2026-11-27 21:10"),
-            "2026-11-30 01:30"
-        );
+        assert_eq!(next("30 1 * * MON-FRI", "2026-11-27 21:10"), "2026-11-30 01:30");
         assert_eq!(next("@daily", "2026-11-27 21:10"), "2026-11-28 00:00");
         assert_eq!(next("@weekly", "2026-11-27 21:10"), "2026-11-29 00:00");
         assert_eq!(next("@monthly", "2026-11-27 21:10"), "2026-12-01 00:00");
@@ -98,16 +84,7 @@ mod tests {
 
     #[test]
     fn rejects_bad_expressions() {
-        for bad in [
-            "",
-            "* * * *",
-            "0 0 0 * * *",
-            "61 * * * *",
-            "* 25 * * *",
-            "@reboot",
-            "@daily 3",
-            "a b c d e",
-        ] {
+        for bad in ["", "* * * *", "0 0 0 * * *", "61 * * * *", "* 25 * * *", "@reboot", "@daily 3", "a b c d e"] {
             assert!(bad.parse::<Schedule>().is_err(), "{bad:?} was accepted");
         }
     }

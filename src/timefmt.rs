@@ -40,12 +40,7 @@ pub fn parse_since(s: &str) -> Result<DateTime<Utc>, String> {
     if let Ok(t) = DateTime::parse_from_rfc3339(s) {
         return Ok(t.with_timezone(&Utc));
     }
-    for fmt in [
-        SQL_FORMAT,
-        "%Y-%m-%d %H:%M",
-        "%Y-%m-%dT%H:%M:%S",
-        "%Y-%m-%dT%H:%M",
-    ] {
+    for fmt in [SQL_FORMAT, "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M"] {
         if let Ok(t) = NaiveDateTime::parse_from_str(s, fmt) {
             return Ok(t.and_utc());
         }
@@ -60,10 +55,7 @@ pub fn parse_since(s: &str) -> Result<DateTime<Utc>, String> {
 
 fn parse_age(s: &str) -> Option<chrono::Duration> {
     let unit = s.chars().last()?;
-    let n: i64 = s[..s.len() - unit.len_utf8()]
-        .parse()
-        .ok()
-        .filter(|n| *n >= 0)?;
+    let n: i64 = s[..s.len() - unit.len_utf8()].parse().ok().filter(|n| *n >= 0)?;
     match unit {
         's' => chrono::Duration::try_seconds(n),
         'm' => chrono::Duration::try_minutes(n),
@@ -80,18 +72,9 @@ mod tests {
 
     #[test]
     fn since_forms() {
-        assert_eq!(
-            to_sql(parse_since("2026-01-02").unwrap()),
-            "2026-01-02 00:00:00"
-        );
-        assert_eq!(
-            to_sql(parse_since("2026-01-02 03:04").unwrap()),
-            "2026-01-02 03:04:00"
-        );
-        assert_eq!(
-            to_sql(parse_since("2026-01-02T03:04:05+01:00").unwrap()),
-            "2026-01-02 02:04:05"
-        );
+        assert_eq!(to_sql(parse_since("2026-01-02").unwrap()), "2026-01-02 00:00:00");
+        assert_eq!(to_sql(parse_since("2026-01-02 03:04").unwrap()), "2026-01-02 03:04:00");
+        assert_eq!(to_sql(parse_since("2026-01-02T03:04:05+01:00").unwrap()), "2026-01-02 02:04:05");
         let age = Utc::now() - parse_since("7d").unwrap();
         assert!((age.num_seconds() - 7 * 86400).abs() < 5);
         assert!(parse_since("yesterday").is_err());
@@ -100,9 +83,6 @@ mod tests {
 
     #[test]
     fn rfc3339_from_sql() {
-        assert_eq!(
-            sql_to_rfc3339("2026-11-27 21:10:57"),
-            "2026-11-27T21:10:57Z"
-        );
+        assert_eq!(sql_to_rfc3339("2026-11-27 21:10:57"), "2026-11-27T21:10:57Z");
     }
 }

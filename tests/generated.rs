@@ -8,12 +8,7 @@ fn completions_and_man_pages_are_current() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let bless = std::env::var_os("TAPEBACKARR_BLESS").is_some();
     let files = tapebackarr::cli::generated::files();
-    assert!(
-        files
-            .iter()
-            .any(|(p, _)| p == "man/tapebackarr-job-create.1"),
-        "one man page per command"
-    );
+    assert!(files.iter().any(|(p, _)| p == "man/tapebackarr-job-create.1"), "one man page per command");
     let mut stale = Vec::new();
     for (rel, bytes) in &files {
         let path = root.join(rel);
@@ -39,8 +34,5 @@ fn completions_and_man_pages_are_current() {
             }
         }
     }
-    assert!(
-        stale.is_empty(),
-        "stale generated files {stale:?}: run TAPEBACKARR_BLESS=1 cargo test --test generated"
-    );
+    assert!(stale.is_empty(), "stale generated files {stale:?}: run TAPEBACKARR_BLESS=1 cargo test --test generated");
 }

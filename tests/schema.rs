@@ -15,29 +15,20 @@ fn tables(conn: &Connection) -> Vec<String> {
     let mut s = conn
         .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
         .unwrap();
-    s.query_map([], |r| r.get(0))
+    s.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect()
+}
+
+/// (name, type, notnull, default, pk) of every column.
+fn columns(conn: &Connection, table: &str) -> Vec<(String, String, bool, Option<String>, i64)> {
+    let mut s = conn.prepare(&format!("PRAGMA table_info(\"{table}\")")).unwrap();
+    s.query_map([], |r| Ok((r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))
         .unwrap()
         .map(Result::unwrap)
         .collect()
 }
 
-/// (name, type, notnull, default, pk) of every column.
-fn columns(conn: &Connection, table: &str) -> Vec<(String, String, bool, Option<String>, i64)> {
-    let mut s = conn
-        .prepare(&format!("PRAGMA table_info(\"{table}\")"))
-        .unwrap();
-    s.query_map([], |r| {
-        Ok((r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
-    })
-    .unwrap()
-    .map(Result::unwrap)
-    .collect()
-}
-
 fn pragma_rows(conn: &Connection, pragma: &str, table: &str) -> BTreeSet<String> {
-    let mut s = conn
-        .prepare(&format!("PRAGMA {pragma}(\"{table}\")"))
-        .unwrap();
+    let mut s = conn.prepare(&format!("PRAGMA {pragma}(\"{table}\")")).unwrap();
     let n = s.column_count();
     let names: Vec<String> = s.column_names().map(|c| c.to_string()).collect();
     s.query_map([], |r| {
@@ -63,12 +54,7 @@ fn sql_text(v: rusqlite::types::ValueRef) -> String {
 }
 
 fn table_sql(conn: &Connection, table: &str) -> String {
-    conn.query_row(
-        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?1",
-        [table],
-        |r| r.get(0),
-    )
-    .unwrap()
+    conn.query_row("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?1", [table], |r| r.get(0)).unwrap()
 }
 
 /// Collapses whitespace and drops comments, to compare CREATE statements.
@@ -107,33 +93,20 @@ fn every_seed_table_column_index_and_foreign_key_exists() {
         }
         let our_indexes = pragma_rows(&catalog, "index_list", table);
         for index in pragma_rows(&seed, "index_list", table) {
-            assert!(
-                our_indexes.contains(&index),
-                "{table}: index {index} missing"
-            );
+            assert!(our_indexes.contains(&index), "{table}: index {index} missing");
         }
         // CHECK constraints live only in the CREATE text: every seed CHECK must be there.
         let ours_sql = normalise(&table_sql(&catalog, table));
         for check in normalise(&table_sql(&seed, table)).split("CHECK").skip(1) {
             let clause = &check[..check.find(')').unwrap() + 1];
-            assert!(
-                ours_sql.contains(&format!("CHECK{clause}")),
-                "{table}: CHECK{clause} missing"
-            );
+            assert!(ours_sql.contains(&format!("CHECK{clause}")), "{table}: CHECK{clause} missing");
         }
     }
-    let drive_cols: Vec<String> = columns(&catalog, "tape_drives")
-        .into_iter()
-        .map(|c| c.0)
-        .collect();
+    let drive_cols: Vec<String> = columns(&catalog, "tape_drives").into_iter().map(|c| c.0).collect();
     assert!(drive_cols.contains(&"library_id".to_string()));
     assert!(drive_cols.contains(&"library_drive_number".to_string()));
     let fks = pragma_rows(&catalog, "foreign_key_list", "tape_drives");
-    assert!(
-        fks.iter()
-            .any(|fk| fk.contains("tape_libraries") && fk.contains("library_id")),
-        "{fks:?}"
-    );
+    assert!(fks.iter().any(|fk| fk.contains("tape_libraries") && fk.contains("library_id")), "{fks:?}");
 }
 
 #[test]
@@ -186,11 +159,7 @@ fn check_constraints_and_foreign_keys_are_enforced() {
     for sql in rejected {
         assert!(db.execute(sql, []).is_err(), "accepted: {sql}");
     }
-    db.execute(
-        "INSERT INTO tapes (label, status) VALUES ('T4', 'blank')",
-        [],
-    )
-    .unwrap();
+    db.execute("INSERT INTO tapes (label, status) VALUES ('T4', 'blank')", []).unwrap();
 }
 
 #[test]
@@ -228,23 +197,12 @@ fn newer_catalog_is_refused_and_left_untouched() {
     let h = Home::with_basics();
     h.sql().pragma_update(None, "user_version", 99).unwrap();
     let bytes = std::fs::read(h.catalog_path()).unwrap();
-    for args in [
-        vec!["pool", "list"],
-        vec!["init"],
-        vec!["pool", "create", "x"],
-    ] {
+    for args in [vec!["pool", "list"], vec!["init"], vec!["pool", "create", "x"]] {
         let out = h.run(&args);
         assert_eq!(out.status.code(), Some(1), "{args:?}");
         let err = stderr(&out);
-        assert!(
-            err.contains("schema version 99") && err.contains("upgrade tapebackarr"),
-            "{err}"
-        );
-        assert_eq!(
-            std::fs::read(h.catalog_path()).unwrap(),
-            bytes,
-            "{args:?} wrote to a newer catalog"
-        );
+        assert!(err.contains("schema version 99") && err.contains("upgrade tapebackarr"), "{err}");
+        assert_eq!(std::fs::read(h.catalog_path()).unwrap(), bytes, "{args:?} wrote to a newer catalog");
     }
     let out = h.run(["--json", "job", "list"]);
     let err: serde_json::Value = serde_json::from_slice(&out.stderr).unwrap();
@@ -255,24 +213,19 @@ fn newer_catalog_is_refused_and_left_untouched() {
 fn older_catalog_is_upgraded_on_open() {
     let h = Home::with_basics();
     let db = h.sql();
-    db.execute_batch("DROP INDEX idx_backup_sources_name_unique; DROP INDEX idx_backup_jobs_name_unique; PRAGMA user_version = 1;")
-        .unwrap();
+    db.execute_batch(
+        "DROP INDEX idx_backup_sources_name_unique; DROP INDEX idx_backup_jobs_name_unique; PRAGMA user_version = 1;",
+    )
+    .unwrap();
     drop(db);
     let v = h.json(["init"]);
     assert_eq!(v["state"], "upgraded");
     assert_eq!(v["previous_version"], 1);
-    let version: i64 = h
-        .sql()
-        .pragma_query_value(None, "user_version", |r| r.get(0))
-        .unwrap();
+    let version: i64 = h.sql().pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
     assert_eq!(version, 2);
     let n: i64 = h
         .sql()
-        .query_row(
-            "SELECT count(*) FROM sqlite_master WHERE name = 'idx_backup_jobs_name_unique'",
-            [],
-            |r| r.get(0),
-        )
+        .query_row("SELECT count(*) FROM sqlite_master WHERE name = 'idx_backup_jobs_name_unique'", [], |r| r.get(0))
         .unwrap();
     assert_eq!(n, 1);
     // The data survived the upgrade.
@@ -284,31 +237,33 @@ fn a_foreign_database_is_not_taken_for_a_catalog() {
     let h = Home::empty();
     std::fs::create_dir_all(h.home()).unwrap();
     let other = Connection::open(h.catalog_path()).unwrap();
-    other
-        .execute_batch("CREATE TABLE notes (body TEXT); INSERT INTO notes VALUES ('mine');")
-        .unwrap();
+    other.execute_batch("CREATE TABLE notes (body TEXT); INSERT INTO notes VALUES ('mine');").unwrap();
     drop(other);
     let bytes = std::fs::read(h.catalog_path()).unwrap();
     for args in [vec!["init"], vec!["pool", "list"]] {
         let out = h.run(&args);
         assert_eq!(out.status.code(), Some(1));
-        assert!(
-            stderr(&out).contains("is not a tapebackarr catalog"),
-            "{}",
-            stderr(&out)
-        );
+        assert!(stderr(&out).contains("is not a tapebackarr catalog"), "{}", stderr(&out));
     }
     assert_eq!(std::fs::read(h.catalog_path()).unwrap(), bytes);
-    std::fs::write(
-        h.catalog_path(),
-        b"this is not SQLite at all, just text that is long enough to have a header....",
-    )
-    .unwrap();
+    std::fs::write(h.catalog_path(), b"this is not SQLite at all, just text that is long enough to have a header....")
+        .unwrap();
     let out = h.run(["pool", "list"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(
-        stderr(&out).contains("is not a tapebackarr catalog"),
-        "{}",
-        stderr(&out)
-    );
+    assert!(stderr(&out).contains("is not a tapebackarr catalog"), "{}", stderr(&out));
+}
+
+#[test]
+fn an_upgrade_on_open_is_audited() {
+    let h = Home::with_basics();
+    h.sql()
+        .execute_batch("DROP INDEX idx_backup_sources_name_unique; DROP INDEX idx_backup_jobs_name_unique; PRAGMA user_version = 1;")
+        .unwrap();
+    // Any command upgrades an older catalog, in one transaction with its audit row.
+    h.ok(["pool", "list"]);
+    let v = h.json(["audit", "list", "--resource", "catalog"]);
+    let actions: Vec<&str> = v["entries"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
+    assert_eq!(actions, ["catalog.create", "catalog.migrate"]);
+    assert_eq!(v["entries"][1]["details"]["from_version"], 1);
+    assert_eq!(h.json(["init"])["state"], "unchanged");
 }

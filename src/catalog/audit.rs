@@ -38,13 +38,7 @@ pub fn record(
     conn.execute(
         "INSERT INTO audit_logs (action, resource_type, resource_id, details, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![
-            action,
-            resource_type,
-            resource_id,
-            Value::Object(details).to_string(),
-            crate::timefmt::now_sql()
-        ],
+        params![action, resource_type, resource_id, Value::Object(details).to_string(), crate::timefmt::now_sql()],
     )?;
     Ok(())
 }
@@ -76,22 +70,17 @@ pub fn list(conn: &Connection, f: &Filter) -> Result<Vec<Entry>> {
            AND (?3 IS NULL OR resource_id = ?3)
          ORDER BY id DESC LIMIT ?4",
     )?;
-    let rows = stmt.query_map(
-        params![f.since, f.resource_type, f.resource_id, f.limit],
-        |r| {
-            let details: Option<String> = r.get(5)?;
-            Ok(Entry {
-                id: r.get(0)?,
-                created_at: r.get::<_, Option<String>>(1)?.unwrap_or_default(),
-                action: r.get(2)?,
-                resource_type: r.get(3)?,
-                resource_id: r.get(4)?,
-                details: details
-                    .and_then(|d| serde_json::from_str(&d).ok())
-                    .unwrap_or(Value::Null),
-            })
-        },
-    )?;
+    let rows = stmt.query_map(params![f.since, f.resource_type, f.resource_id, f.limit], |r| {
+        let details: Option<String> = r.get(5)?;
+        Ok(Entry {
+            id: r.get(0)?,
+            created_at: r.get::<_, Option<String>>(1)?.unwrap_or_default(),
+            action: r.get(2)?,
+            resource_type: r.get(3)?,
+            resource_id: r.get(4)?,
+            details: details.and_then(|d| serde_json::from_str(&d).ok()).unwrap_or(Value::Null),
+        })
+    })?;
     let mut entries = rows.collect::<rusqlite::Result<Vec<_>>>()?;
     entries.reverse();
     Ok(entries)

@@ -31,9 +31,7 @@ impl std::str::FromStr for BackupType {
         match s {
             "full" => Ok(BackupType::Full),
             "incremental" => Ok(BackupType::Incremental),
-            _ => Err(format!(
-                "'{s}' is not a backup type: use full or incremental"
-            )),
+            _ => Err(format!("'{s}' is not a backup type: use full or incremental")),
         }
     }
 }
@@ -94,9 +92,7 @@ fn from_row(r: &Row) -> rusqlite::Result<Job> {
         schedule_cron: r.get(7)?,
         retention_days: r.get::<_, Option<i64>>(8)?.unwrap_or(30),
         enabled: r.get::<_, Option<bool>>(9)?.unwrap_or(true),
-        compression: r
-            .get::<_, Option<String>>(10)?
-            .unwrap_or_else(|| "none".into()),
+        compression: r.get::<_, Option<String>>(10)?.unwrap_or_else(|| "none".into()),
         encryption_enabled: r.get::<_, Option<bool>>(11)?.unwrap_or(false),
         encryption_key_id: r.get(12)?,
         encryption_key_name: r.get(13)?,
@@ -162,9 +158,7 @@ pub fn save(conn: &Connection, j: &Job) -> Result<()> {
 }
 
 pub fn find(conn: &Connection, name: &str) -> Result<Option<Job>> {
-    Ok(conn
-        .query_row(&format!("{SELECT} WHERE j.name = ?1"), [name], from_row)
-        .optional()?)
+    Ok(conn.query_row(&format!("{SELECT} WHERE j.name = ?1"), [name], from_row).optional()?)
 }
 
 pub fn get(conn: &Connection, name: &str) -> Result<Job> {
@@ -173,9 +167,7 @@ pub fn get(conn: &Connection, name: &str) -> Result<Job> {
 
 pub fn list(conn: &Connection) -> Result<Vec<Job>> {
     let mut stmt = conn.prepare(&format!("{SELECT} ORDER BY j.name"))?;
-    let jobs = stmt
-        .query_map([], from_row)?
-        .collect::<rusqlite::Result<_>>()?;
+    let jobs = stmt.query_map([], from_row)?.collect::<rusqlite::Result<_>>()?;
     Ok(jobs)
 }
 

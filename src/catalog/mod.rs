@@ -26,10 +26,7 @@ pub const CATALOG_FILE: &str = "catalog.db";
 /// Every migration, in order; the catalog's version is the number of those applied.
 const MIGRATIONS: &[(&str, &str)] = &[
     ("001_seed", include_str!("../../migrations/001_seed.sql")),
-    (
-        "002_unique_names",
-        include_str!("../../migrations/002_unique_names.sql"),
-    ),
+    ("002_unique_names", include_str!("../../migrations/002_unique_names.sql")),
 ];
 
 /// The schema version this binary writes.
@@ -73,13 +70,7 @@ impl Catalog {
             .open(&path)
             .with_context(|| format!("cannot create catalog {}", path.display()))?;
         let (catalog, from_version) = Self::open_at(&path)?;
-        Ok((
-            catalog,
-            Migrated {
-                from_version,
-                to_version: SCHEMA_VERSION,
-            },
-        ))
+        Ok((catalog, Migrated { from_version, to_version: SCHEMA_VERSION }))
     }
 
     /// Opens an existing catalog; a missing one is a [`Kind::NoCatalog`] failure.
@@ -99,11 +90,9 @@ impl Catalog {
     }
 
     fn open_at(path: &Path) -> Result<(Catalog, u32)> {
-        let conn = Connection::open_with_flags(
-            path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )
-        .with_context(|| format!("cannot open catalog {}", path.display()))?;
+        let conn =
+            Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+                .with_context(|| format!("cannot open catalog {}", path.display()))?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
         let version = read_version(&conn, path)?;
         if version > SCHEMA_VERSION {
@@ -123,29 +112,30 @@ impl Catalog {
         // FULL: a committed row survives a power loss, which the tape it points to will.
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
-        let mut catalog = Catalog {
-            conn,
-            path: path.to_path_buf(),
-        };
+        let mut catalog = Catalog { conn, path: path.to_path_buf() };
         catalog.migrate(version)?;
         Ok((catalog, version))
     }
 
+    /// Applies every pending migration and records it in the audit trail, all in one
+    /// transaction: a catalog is at one version or the next, never in between.
     fn migrate(&mut self, from: u32) -> Result<()> {
-        for (number, (name, sql)) in MIGRATIONS.iter().enumerate().skip(from as usize) {
-            let tx = self
-                .conn
-                .transaction_with_behavior(TransactionBehavior::Exclusive)?;
-            // Another process may have migrated while we waited for the lock.
-            let now: u32 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
-            if now > number as u32 {
-                continue;
-            }
-            tx.execute_batch(sql)
-                .with_context(|| format!("migration {name} failed"))?;
-            tx.pragma_update(None, "user_version", number as u32 + 1)?;
-            tx.commit()?;
+        if from >= SCHEMA_VERSION {
+            return Ok(());
         }
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Exclusive)?;
+        // Another process may have migrated while we waited for the lock.
+        let from: u32 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        for (name, sql) in &MIGRATIONS[from.min(SCHEMA_VERSION) as usize..] {
+            tx.execute_batch(sql).with_context(|| format!("migration {name} failed"))?;
+        }
+        if from < SCHEMA_VERSION {
+            tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+            let action = if from == 0 { "catalog.create" } else { "catalog.migrate" };
+            let details = serde_json::json!({"from_version": from, "to_version": SCHEMA_VERSION});
+            audit::record(&tx, action, "catalog", None, details)?;
+        }
+        tx.commit()?;
         Ok(())
     }
 
@@ -160,15 +150,11 @@ impl Catalog {
     /// A write transaction that takes the write lock at once, so checks made inside it
     /// still hold when it commits.
     pub fn write(&mut self) -> Result<Transaction<'_>> {
-        Ok(self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?)
+        Ok(self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?)
     }
 
     pub fn version(&self) -> Result<u32> {
-        Ok(self
-            .conn
-            .pragma_query_value(None, "user_version", |r| r.get(0))?)
+        Ok(self.conn.pragma_query_value(None, "user_version", |r| r.get(0))?)
     }
 }
 
@@ -176,15 +162,10 @@ fn read_version(conn: &Connection, path: &Path) -> Result<u32> {
     let not_catalog = || {
         Failure::new(
             Kind::NotACatalog,
-            format!(
-                "{} is not a tapebackarr catalog (nothing was changed)",
-                path.display()
-            ),
+            format!("{} is not a tapebackarr catalog (nothing was changed)", path.display()),
         )
     };
-    let version: u32 = conn
-        .pragma_query_value(None, "user_version", |r| r.get(0))
-        .map_err(|_| not_catalog())?;
+    let version: u32 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).map_err(|_| not_catalog())?;
     if version == 0 {
         // Version 0 is an empty file from `init`; any table in it means somebody else's database.
         let tables: i64 = conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))?;

@@ -26,9 +26,7 @@ pub struct PathBytes(pub PathBuf);
 impl FromSql for PathBytes {
     fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
         match value {
-            ValueRef::Text(b) | ValueRef::Blob(b) => {
-                Ok(PathBytes(PathBuf::from(OsString::from_vec(b.to_vec()))))
-            }
+            ValueRef::Text(b) | ValueRef::Blob(b) => Ok(PathBytes(PathBuf::from(OsString::from_vec(b.to_vec())))),
             _ => Err(FromSqlError::InvalidType),
         }
     }
@@ -46,14 +44,11 @@ mod tests {
         let odd = Path::new(OsStr::from_bytes(b"/data/caf\xe9\nnew"));
         for p in [Path::new("/data/plain"), odd] {
             conn.execute("DELETE FROM t", []).unwrap();
-            conn.execute("INSERT INTO t VALUES (?1)", [PathRef(p)])
-                .unwrap();
+            conn.execute("INSERT INTO t VALUES (?1)", [PathRef(p)]).unwrap();
             let back: PathBytes = conn.query_row("SELECT p FROM t", [], |r| r.get(0)).unwrap();
             assert_eq!(back.0, p);
         }
-        let kind: String = conn
-            .query_row("SELECT typeof(p) FROM t", [], |r| r.get(0))
-            .unwrap();
+        let kind: String = conn.query_row("SELECT typeof(p) FROM t", [], |r| r.get(0)).unwrap();
         assert_eq!(kind, "blob");
     }
 }

@@ -33,9 +33,7 @@ impl std::str::FromStr for AllocationPolicy {
         match s {
             "continue" => Ok(AllocationPolicy::Continue),
             "always" => Ok(AllocationPolicy::Always),
-            _ => Err(format!(
-                "'{s}' is not an allocation policy: use continue or always"
-            )),
+            _ => Err(format!("'{s}' is not an allocation policy: use continue or always")),
         }
     }
 }
@@ -54,8 +52,7 @@ pub struct Pool {
     pub updated_at: Option<String>,
 }
 
-const COLUMNS: &str =
-    "id, name, description, retention_days, allow_reuse, allocation_policy, created_at, updated_at";
+const COLUMNS: &str = "id, name, description, retention_days, allow_reuse, allocation_policy, created_at, updated_at";
 
 fn from_row(r: &Row) -> rusqlite::Result<Pool> {
     let policy: Option<String> = r.get(5)?;
@@ -65,9 +62,7 @@ fn from_row(r: &Row) -> rusqlite::Result<Pool> {
         description: r.get(2)?,
         retention_days: r.get::<_, Option<i64>>(3)?.unwrap_or(0),
         allow_reuse: r.get::<_, Option<bool>>(4)?.unwrap_or(true),
-        allocation_policy: policy
-            .and_then(|p| p.parse().ok())
-            .unwrap_or(AllocationPolicy::Continue),
+        allocation_policy: policy.and_then(|p| p.parse().ok()).unwrap_or(AllocationPolicy::Continue),
         created_at: r.get(6)?,
         updated_at: r.get(7)?,
     })
@@ -113,13 +108,7 @@ pub fn save(conn: &Connection, pool: &Pool) -> Result<()> {
 }
 
 pub fn find(conn: &Connection, name: &str) -> Result<Option<Pool>> {
-    Ok(conn
-        .query_row(
-            &format!("SELECT {COLUMNS} FROM tape_pools WHERE name = ?1"),
-            [name],
-            from_row,
-        )
-        .optional()?)
+    Ok(conn.query_row(&format!("SELECT {COLUMNS} FROM tape_pools WHERE name = ?1"), [name], from_row).optional()?)
 }
 
 /// The pool named `name`, or a not-found failure.
@@ -128,18 +117,12 @@ pub fn get(conn: &Connection, name: &str) -> Result<Pool> {
 }
 
 pub fn by_id(conn: &Connection, id: i64) -> Result<Pool> {
-    Ok(conn.query_row(
-        &format!("SELECT {COLUMNS} FROM tape_pools WHERE id = ?1"),
-        [id],
-        from_row,
-    )?)
+    Ok(conn.query_row(&format!("SELECT {COLUMNS} FROM tape_pools WHERE id = ?1"), [id], from_row)?)
 }
 
 pub fn list(conn: &Connection) -> Result<Vec<Pool>> {
     let mut stmt = conn.prepare(&format!("SELECT {COLUMNS} FROM tape_pools ORDER BY name"))?;
-    let pools = stmt
-        .query_map([], from_row)?
-        .collect::<rusqlite::Result<_>>()?;
+    let pools = stmt.query_map([], from_row)?.collect::<rusqlite::Result<_>>()?;
     Ok(pools)
 }
 
@@ -162,12 +145,9 @@ pub fn usage(conn: &Connection, id: i64) -> Result<Usage> {
 
 /// Tape counts by status, for `pool show`.
 pub fn tapes_by_status(conn: &Connection, id: i64) -> Result<Vec<(String, i64)>> {
-    let mut stmt = conn.prepare(
-        "SELECT status, count(*) FROM tapes WHERE pool_id = ?1 GROUP BY status ORDER BY status",
-    )?;
-    let rows = stmt
-        .query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
+    let mut stmt =
+        conn.prepare("SELECT status, count(*) FROM tapes WHERE pool_id = ?1 GROUP BY status ORDER BY status")?;
+    let rows = stmt.query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
     Ok(rows)
 }
 

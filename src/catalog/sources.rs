@@ -58,11 +58,11 @@ pub struct Source {
     pub updated_at: Option<String>,
 }
 
-const COLUMNS: &str = "id, name, source_type, path, include_patterns, exclude_patterns, enabled, created_at, updated_at";
+const COLUMNS: &str =
+    "id, name, source_type, path, include_patterns, exclude_patterns, enabled, created_at, updated_at";
 
 fn patterns(json: Option<String>) -> Vec<String> {
-    json.and_then(|j| serde_json::from_str(&j).ok())
-        .unwrap_or_default()
+    json.and_then(|j| serde_json::from_str(&j).ok()).unwrap_or_default()
 }
 
 fn from_row(r: &Row) -> rusqlite::Result<Source> {
@@ -122,13 +122,7 @@ pub fn save(conn: &Connection, s: &Source) -> Result<()> {
 }
 
 pub fn find(conn: &Connection, name: &str) -> Result<Option<Source>> {
-    Ok(conn
-        .query_row(
-            &format!("SELECT {COLUMNS} FROM backup_sources WHERE name = ?1"),
-            [name],
-            from_row,
-        )
-        .optional()?)
+    Ok(conn.query_row(&format!("SELECT {COLUMNS} FROM backup_sources WHERE name = ?1"), [name], from_row).optional()?)
 }
 
 pub fn get(conn: &Connection, name: &str) -> Result<Source> {
@@ -136,31 +130,20 @@ pub fn get(conn: &Connection, name: &str) -> Result<Source> {
 }
 
 pub fn list(conn: &Connection) -> Result<Vec<Source>> {
-    let mut stmt = conn.prepare(&format!(
-        "SELECT {COLUMNS} FROM backup_sources ORDER BY name"
-    ))?;
-    let sources = stmt
-        .query_map([], from_row)?
-        .collect::<rusqlite::Result<_>>()?;
+    let mut stmt = conn.prepare(&format!("SELECT {COLUMNS} FROM backup_sources ORDER BY name"))?;
+    let sources = stmt.query_map([], from_row)?.collect::<rusqlite::Result<_>>()?;
     Ok(sources)
 }
 
 /// Names of the jobs that back this source up.
 pub fn job_names(conn: &Connection, id: i64) -> Result<Vec<String>> {
-    let mut stmt =
-        conn.prepare("SELECT name FROM backup_jobs WHERE source_id = ?1 ORDER BY name")?;
-    let names = stmt
-        .query_map([id], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
+    let mut stmt = conn.prepare("SELECT name FROM backup_jobs WHERE source_id = ?1 ORDER BY name")?;
+    let names = stmt.query_map([id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
     Ok(names)
 }
 
 pub fn snapshot_count(conn: &Connection, id: i64) -> Result<i64> {
-    Ok(conn.query_row(
-        "SELECT count(*) FROM snapshots WHERE source_id = ?1",
-        [id],
-        |r| r.get(0),
-    )?)
+    Ok(conn.query_row("SELECT count(*) FROM snapshots WHERE source_id = ?1", [id], |r| r.get(0))?)
 }
 
 pub fn delete(conn: &Connection, id: i64) -> Result<()> {

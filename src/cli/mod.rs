@@ -61,9 +61,9 @@ pub struct Cli {
 /// Flags every command takes.
 #[derive(Debug, Clone, Args)]
 pub struct Global {
-    /// Directory holding the catalog [default: /var/lib/tapebackarr for root, else
-    /// $XDG_DATA_HOME/tapebackarr]
-    #[arg(long, global = true, env = "TAPEBACKARR_HOME", value_name = "DIR", value_hint = clap::ValueHint::DirPath)]
+    /// Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr
+    /// for root, else $XDG_DATA_HOME/tapebackarr]
+    #[arg(long, global = true, value_name = "DIR", value_hint = clap::ValueHint::DirPath)]
     pub home: Option<PathBuf>,
     /// Print exactly one JSON document on stdout; errors go to stderr as JSON
     #[arg(long, global = true)]
@@ -113,11 +113,7 @@ pub fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => return usage_error(e, wants_json(&args)),
     };
-    let out = Output {
-        json: cli.global.json,
-        quiet: cli.global.quiet,
-        verbose: cli.global.verbose,
-    };
+    let out = Output { json: cli.global.json, quiet: cli.global.quiet, verbose: cli.global.verbose };
     match cmd::run(cli, out) {
         Ok(exit) => ExitCode::from(exit as u8),
         Err(err) => {
@@ -129,19 +125,13 @@ pub fn main() -> ExitCode {
 
 /// `--json` decides the error format even when the rest of the line does not parse.
 fn wants_json(args: &[OsString]) -> bool {
-    args.iter()
-        .skip(1)
-        .take_while(|a| *a != "--")
-        .any(|a| a == "--json")
+    args.iter().skip(1).take_while(|a| *a != "--").any(|a| a == "--json")
 }
 
 fn usage_error(e: clap::Error, json: bool) -> ExitCode {
     use clap::error::ErrorKind::*;
     let code = e.exit_code();
-    let informational = matches!(
-        e.kind(),
-        DisplayHelp | DisplayVersion | DisplayHelpOnMissingArgumentOrSubcommand
-    );
+    let informational = matches!(e.kind(), DisplayHelp | DisplayVersion | DisplayHelpOnMissingArgumentOrSubcommand);
     if json && !informational {
         let rendered = e.render().to_string();
         // The error proper is everything before clap's "Usage:" block; it may span lines.
@@ -153,18 +143,11 @@ fn usage_error(e: clap::Error, json: bool) -> ExitCode {
             .collect::<Vec<_>>()
             .join(" ");
         let message = message.trim_start_matches("error: ");
-        eprintln!(
-            "{}",
-            json!({"type": "error", "code": "usage", "exit_code": Exit::Usage as i32, "message": message})
-        );
+        eprintln!("{}", json!({"type": "error", "code": "usage", "exit_code": Exit::Usage as i32, "message": message}));
         return ExitCode::from(Exit::Usage as u8);
     }
     let _ = e.print();
-    ExitCode::from(if informational && code == 0 {
-        0
-    } else {
-        Exit::Usage as u8
-    })
+    ExitCode::from(if informational && code == 0 { 0 } else { Exit::Usage as u8 })
 }
 
 /// Value parser for a set of names mapped onto a type, so help, completions and errors all
@@ -175,17 +158,14 @@ where
     T::Err: std::fmt::Debug,
 {
     use clap::builder::TypedValueParser;
-    clap::builder::PossibleValuesParser::new(names)
-        .map(|s| s.parse::<T>().expect("listed names parse"))
+    clap::builder::PossibleValuesParser::new(names).map(|s| s.parse::<T>().expect("listed names parse"))
 }
 
 /// Names of pools, sources and jobs: a letter or digit, then letters, digits, `.`, `_`, `-`;
 /// at most 64 characters. Safe to use unquoted in scripts and crontabs.
 pub fn parse_name(s: &str) -> Result<String, String> {
     let ok_first = s.chars().next().is_some_and(|c| c.is_ascii_alphanumeric());
-    let ok_rest = s
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+    let ok_rest = s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
     if ok_first && ok_rest && s.len() <= 64 {
         Ok(s.to_string())
     } else {

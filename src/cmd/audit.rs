@@ -39,19 +39,13 @@ fn parse_resource(s: &str) -> Result<(String, Option<i64>), String> {
             Ok(id) => Ok((kind.to_string(), Some(id))),
             Err(_) => Err(format!("'{s}': the part after ':' must be a numeric id")),
         },
-        _ => Err(format!(
-            "'{s}' is not a resource: write TYPE or TYPE:ID, e.g. pool or job:3"
-        )),
+        _ => Err(format!("'{s}' is not a resource: write TYPE or TYPE:ID, e.g. pool or job:3")),
     }
 }
 
 pub fn exec(ctx: &Ctx, cmd: Command) -> Result<Exit> {
     let catalog = ctx.catalog()?;
-    let Command::List {
-        since,
-        resource,
-        limit,
-    } = cmd;
+    let Command::List { since, resource, limit } = cmd;
     let filter = Filter {
         since: since.map(timefmt::to_sql),
         resource_type: resource.as_ref().map(|(t, _)| t.as_str()),
@@ -87,19 +81,12 @@ pub fn exec(ctx: &Ctx, cmd: Command) -> Result<Exit> {
                         Some(id) => format!("{}:{id}", e.resource_type),
                         None => e.resource_type.clone(),
                     },
-                    e.details
-                        .get("os_user")
-                        .and_then(|u| u.as_str())
-                        .unwrap_or("-")
-                        .to_string(),
+                    e.details.get("os_user").and_then(|u| u.as_str()).unwrap_or("-").to_string(),
                     summary(&e.details),
                 ]
             })
             .collect();
-        table(
-            &["time (utc)", "action", "resource", "user", "details"],
-            rows,
-        )
+        table(&["time (utc)", "action", "resource", "user", "details"], rows)
     });
     Ok(Exit::Ok)
 }
@@ -112,9 +99,5 @@ fn summary(details: &serde_json::Value) -> String {
         map.remove("uid");
     }
     let text = d.to_string();
-    if text.chars().count() > 100 {
-        format!("{}…", text.chars().take(99).collect::<String>())
-    } else {
-        text
-    }
+    if text.chars().count() > 100 { format!("{}…", text.chars().take(99).collect::<String>()) } else { text }
 }

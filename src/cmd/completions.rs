@@ -18,11 +18,8 @@ pub struct Args {
 }
 
 pub fn exec(args: Args) -> Result<Exit> {
-    clap_complete::generate(
-        args.shell,
-        &mut crate::cli::command(),
-        "tapebackarr",
-        &mut std::io::stdout(),
-    );
+    let mut script = Vec::new();
+    clap_complete::generate(args.shell, &mut crate::cli::command(), "tapebackarr", &mut script);
+    crate::output::write_stdout(&script);
     Ok(Exit::Ok)
 }

@@ -5,7 +5,7 @@ use anyhow::Result;
 use serde_json::json;
 
 use super::Ctx;
-use crate::catalog::{Catalog, audit};
+use crate::catalog::Catalog;
 use crate::error::Exit;
 use crate::pathjson;
 
@@ -17,23 +17,7 @@ use crate::pathjson;
 pub struct Args {}
 
 pub fn exec(ctx: &Ctx, _args: Args) -> Result<Exit> {
-    let (mut catalog, m) = Catalog::init(&ctx.home)?;
-    if m.from_version != m.to_version {
-        let tx = catalog.write()?;
-        let action = if m.from_version == 0 {
-            "catalog.create"
-        } else {
-            "catalog.migrate"
-        };
-        audit::record(
-            &tx,
-            action,
-            "catalog",
-            None,
-            json!({"from_version": m.from_version, "to_version": m.to_version}),
-        )?;
-        tx.commit()?;
-    }
+    let (catalog, m) = Catalog::init(&ctx.home)?;
     let state = if m.from_version == m.to_version {
         "unchanged"
     } else if m.from_version == 0 {
@@ -49,22 +33,14 @@ pub fn exec(ctx: &Ctx, _args: Args) -> Result<Exit> {
         "state": state,
     });
     ctx.out.done(&doc, || match state {
-        "created" => format!(
-            "Created catalog {} (schema version {})",
-            catalog.path().display(),
-            m.to_version
-        ),
+        "created" => format!("Created catalog {} (schema version {})", catalog.path().display(), m.to_version),
         "upgraded" => format!(
             "Upgraded catalog {} from schema version {} to {}",
             catalog.path().display(),
             m.from_version,
             m.to_version
         ),
-        _ => format!(
-            "Catalog {} is up to date (schema version {})",
-            catalog.path().display(),
-            m.to_version
-        ),
+        _ => format!("Catalog {} is up to date (schema version {})", catalog.path().display(), m.to_version),
     });
     Ok(Exit::Ok)
 }

@@ -14,8 +14,7 @@ use crate::pipeline::compression::Compression;
 use crate::schedule::Schedule;
 use crate::timefmt;
 
-const SCHEDULE_HELP: &str =
-    "Schedules are 5 cron fields (minute hour day-of-month month day-of-week, local time)
+const SCHEDULE_HELP: &str = "Schedules are 5 cron fields (minute hour day-of-month month day-of-week, local time)
 or @hourly, @daily, @weekly, @monthly, @yearly. The next run is computed and stored.";
 
 #[derive(Debug, Subcommand)]
@@ -108,11 +107,9 @@ Examples:
         no_encryption: bool,
     },
     /// Delete a job that has never produced a backup set
-    #[command(
-        after_help = "A job with backup sets cannot be deleted (its sets would lose their job); disable it.
+    #[command(after_help = "A job with backup sets cannot be deleted (its sets would lose their job); disable it.
 
-Example:\n  tapebackarr job delete test-job"
-    )]
+Example:\n  tapebackarr job delete test-job")]
     Delete {
         /// Job name
         name: String,
@@ -168,10 +165,7 @@ pub fn exec(ctx: &Ctx, cmd: Command) -> Result<Exit> {
             let tx = catalog.write()?;
             let source = sources::get(&tx, &source)?;
             let pool = pools::get(&tx, &pool)?;
-            let key_id = encryption_key
-                .as_deref()
-                .map(|k| keys::id_by_name(&tx, k))
-                .transpose()?;
+            let key_id = encryption_key.as_deref().map(|k| keys::id_by_name(&tx, k)).transpose()?;
             let mut job = Job {
                 id: 0,
                 name: name.clone(),
@@ -198,11 +192,7 @@ pub fn exec(ctx: &Ctx, cmd: Command) -> Result<Exit> {
             audit::record(&tx, "job.create", "job", Some(id), json!({"job": &doc}))?;
             tx.commit()?;
             ctx.out.done(&json!({"job": doc}), || {
-                let next = job
-                    .next_run_at
-                    .as_ref()
-                    .map(|t| format!(", next run {t} UTC"))
-                    .unwrap_or_default();
+                let next = job.next_run_at.as_ref().map(|t| format!(", next run {t} UTC")).unwrap_or_default();
                 format!("Created job '{name}' (id {id}){next}")
             });
         }
@@ -226,21 +216,10 @@ pub fn exec(ctx: &Ctx, cmd: Command) -> Result<Exit> {
                 .collect::<Vec<_>>();
             ctx.out.data(&json!({"jobs": list}), || {
                 if rows.is_empty() {
-                    "No jobs. Create one with: tapebackarr job create NAME --source S --pool P"
-                        .into()
+                    "No jobs. Create one with: tapebackarr job create NAME --source S --pool P".into()
                 } else {
                     table(
-                        &[
-                            "name",
-                            "source",
-                            "pool",
-                            "type",
-                            "schedule",
-                            "enabled",
-                            "compression",
-                            "key",
-                            "next run",
-                        ],
+                        &["name", "source", "pool", "type", "schedule", "enabled", "compression", "key", "next run"],
                         rows,
                     )
                 }
@@ -314,19 +293,13 @@ pub fn exec(ctx: &Ctx, cmd: Command) -> Result<Exit> {
                 j.encryption_enabled = true;
             }
             if no_encryption {
-                (
-                    j.encryption_key_id,
-                    j.encryption_key_name,
-                    j.encryption_enabled,
-                ) = (None, None, false);
+                (j.encryption_key_id, j.encryption_key_name, j.encryption_enabled) = (None, None, false);
             }
             j.next_run_at = next_run(&j)?;
             let diff = save_if_changed(&tx, "job.update", &name, &before, &j)?;
             let after = jobs::get(&tx, &j.name)?;
             tx.commit()?;
-            ctx.out.done(&json!({"job": after, "changes": diff}), || {
-                describe_update("job", &name, &diff)
-            });
+            ctx.out.done(&json!({"job": after, "changes": diff}), || describe_update("job", &name, &diff));
         }
         Command::Enable { name } => set_enabled(ctx, &mut catalog, &name, true)?,
         Command::Disable { name } => set_enabled(ctx, &mut catalog, &name, false)?,
@@ -345,19 +318,13 @@ pub fn exec(ctx: &Ctx, cmd: Command) -> Result<Exit> {
             let doc = serde_json::to_value(&j)?;
             audit::record(&tx, "job.delete", "job", Some(j.id), json!({"job": &doc}))?;
             tx.commit()?;
-            ctx.out
-                .done(&json!({"deleted": doc}), || format!("Deleted job '{name}'"));
+            ctx.out.done(&json!({"deleted": doc}), || format!("Deleted job '{name}'"));
         }
     }
     Ok(Exit::Ok)
 }
 
-fn set_enabled(
-    ctx: &Ctx,
-    catalog: &mut crate::catalog::Catalog,
-    name: &str,
-    enabled: bool,
-) -> Result<()> {
+fn set_enabled(ctx: &Ctx, catalog: &mut crate::catalog::Catalog, name: &str, enabled: bool) -> Result<()> {
     let tx = catalog.write()?;
     let mut j = jobs::get(&tx, name)?;
     let before = serde_json::to_value(&j)?;
@@ -369,11 +336,7 @@ fn set_enabled(
     tx.commit()?;
     ctx.out.done(&json!({"job": after, "changes": diff}), || {
         let state = if enabled { "enabled" } else { "disabled" };
-        let next = after
-            .next_run_at
-            .as_ref()
-            .map(|t| format!(", next run {t} UTC"))
-            .unwrap_or_default();
+        let next = after.next_run_at.as_ref().map(|t| format!(", next run {t} UTC")).unwrap_or_default();
         format!("Job '{name}' {state}{next}")
     });
     Ok(())
@@ -390,13 +353,7 @@ fn save_if_changed(
     let diff = changes(before, &serde_json::to_value(job)?);
     if diff.as_object().is_some_and(|d| !d.is_empty()) {
         jobs::save(tx, job)?;
-        audit::record(
-            tx,
-            action,
-            "job",
-            Some(job.id),
-            json!({"name": name, "changes": &diff}),
-        )?;
+        audit::record(tx, action, "job", Some(job.id), json!({"name": name, "changes": &diff}))?;
     }
     Ok(diff)
 }

@@ -28,19 +28,14 @@ pub struct Ctx {
 impl Ctx {
     pub fn catalog(&self) -> Result<Catalog> {
         let catalog = Catalog::open(&self.home)?;
-        self.out
-            .verbose(|| format!("catalog: {}", catalog.path().display()));
+        self.out.verbose(|| format!("catalog: {}", catalog.path().display()));
         Ok(catalog)
     }
 }
 
 pub fn run(cli: Cli, out: Output) -> Result<Exit> {
     let home = crate::home::resolve(cli.global.home.clone());
-    let ctx = Ctx {
-        global: cli.global,
-        home,
-        out,
-    };
+    let ctx = Ctx { global: cli.global, home, out };
     match cli.command {
         Command::Init(args) => init::exec(&ctx, args),
         Command::Pool(c) => pool::exec(&ctx, c),
@@ -55,10 +50,7 @@ pub fn run(cli: Cli, out: Output) -> Result<Exit> {
 /// what an update changed, for its audit row and its output.
 pub fn changes(before: &Value, after: &Value) -> Value {
     let empty = Map::new();
-    let (b, a) = (
-        before.as_object().unwrap_or(&empty),
-        after.as_object().unwrap_or(&empty),
-    );
+    let (b, a) = (before.as_object().unwrap_or(&empty), after.as_object().unwrap_or(&empty));
     let mut out = Map::new();
     for (k, new) in a {
         let old = b.get(k).unwrap_or(&Value::Null);
@@ -73,11 +65,7 @@ pub fn changes(before: &Value, after: &Value) -> Value {
 pub fn describe_update(what: &str, name: &str, diff: &Value) -> String {
     let parts: Vec<String> = diff
         .as_object()
-        .map(|d| {
-            d.iter()
-                .map(|(k, v)| format!("{k} {} → {}", v["from"], v["to"]))
-                .collect()
-        })
+        .map(|d| d.iter().map(|(k, v)| format!("{k} {} → {}", v["from"], v["to"])).collect())
         .unwrap_or_default();
     if parts.is_empty() {
         format!("{what} '{name}' unchanged")

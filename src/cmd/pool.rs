@@ -37,9 +37,7 @@ pub enum Command {
         no_reuse: bool,
     },
     /// List pools with their tape and job counts
-    #[command(
-        after_help = "Examples:\n  tapebackarr pool list\n  tapebackarr pool list --json | jq '.pools[].name'"
-    )]
+    #[command(after_help = "Examples:\n  tapebackarr pool list\n  tapebackarr pool list --json | jq '.pools[].name'")]
     List,
     /// Show one pool
     #[command(after_help = "Example:\n  tapebackarr pool show weekly")]
@@ -81,13 +79,7 @@ pub enum Command {
 pub fn exec(ctx: &Ctx, cmd: Command) -> Result<Exit> {
     let mut catalog = ctx.catalog()?;
     match cmd {
-        Command::Create {
-            name,
-            description,
-            retention_days,
-            allocation_policy,
-            no_reuse,
-        } => {
+        Command::Create { name, description, retention_days, allocation_policy, no_reuse } => {
             let tx = catalog.write()?;
             let new = NewPool {
                 name: &name,
@@ -101,9 +93,7 @@ pub fn exec(ctx: &Ctx, cmd: Command) -> Result<Exit> {
             let doc = serde_json::to_value(&pool)?;
             audit::record(&tx, "pool.create", "pool", Some(id), json!({"pool": &doc}))?;
             tx.commit()?;
-            ctx.out.done(&json!({"pool": doc}), || {
-                format!("Created pool '{name}' (id {id})")
-            });
+            ctx.out.done(&json!({"pool": doc}), || format!("Created pool '{name}' (id {id})"));
         }
         Command::List => {
             let conn = catalog.conn();
@@ -126,18 +116,7 @@ pub fn exec(ctx: &Ctx, cmd: Command) -> Result<Exit> {
                 if rows.is_empty() {
                     "No pools. Create one with: tapebackarr pool create NAME".into()
                 } else {
-                    table(
-                        &[
-                            "name",
-                            "tapes",
-                            "jobs",
-                            "retention",
-                            "policy",
-                            "reuse",
-                            "description",
-                        ],
-                        rows,
-                    )
+                    table(&["name", "tapes", "jobs", "retention", "policy", "reuse", "description"], rows)
                 }
             });
         }
@@ -147,16 +126,9 @@ pub fn exec(ctx: &Ctx, cmd: Command) -> Result<Exit> {
             let usage = pools::usage(conn, pool.id)?;
             let by_status = pools::tapes_by_status(conn, pool.id)?;
             let mut doc = with_usage(&pool, &usage)?;
-            doc["tapes_by_status"] = by_status
-                .iter()
-                .map(|(s, n)| (s.clone(), json!(n)))
-                .collect::<serde_json::Map<_, _>>()
-                .into();
-            let status_text = by_status
-                .iter()
-                .map(|(s, n)| format!("{n} {s}"))
-                .collect::<Vec<_>>()
-                .join(", ");
+            doc["tapes_by_status"] =
+                by_status.iter().map(|(s, n)| (s.clone(), json!(n))).collect::<serde_json::Map<_, _>>().into();
+            let status_text = by_status.iter().map(|(s, n)| format!("{n} {s}")).collect::<Vec<_>>().join(", ");
             ctx.out.data(&json!({"pool": doc}), || {
                 fields(&[
                     ("name", pool.name.clone()),
@@ -167,11 +139,7 @@ pub fn exec(ctx: &Ctx, cmd: Command) -> Result<Exit> {
                     ("reuse tapes", yes_no(pool.allow_reuse)),
                     (
                         "tapes",
-                        if status_text.is_empty() {
-                            "0".into()
-                        } else {
-                            format!("{} ({status_text})", usage.tapes)
-                        },
+                        if status_text.is_empty() { "0".into() } else { format!("{} ({status_text})", usage.tapes) },
                     ),
                     ("jobs", usage.jobs.to_string()),
                     ("created", when(&pool.created_at)),
@@ -179,14 +147,7 @@ pub fn exec(ctx: &Ctx, cmd: Command) -> Result<Exit> {
                 ])
             });
         }
-        Command::Update {
-            name,
-            rename,
-            description,
-            retention_days,
-            allocation_policy,
-            allow_reuse,
-        } => {
+        Command::Update { name, rename, description, retention_days, allocation_policy, allow_reuse } => {
             let tx = catalog.write()?;
             let mut pool = pools::get(&tx, &name)?;
             let before = serde_json::to_value(&pool)?;
@@ -205,19 +166,11 @@ pub fn exec(ctx: &Ctx, cmd: Command) -> Result<Exit> {
             let diff = changes(&before, &serde_json::to_value(&pool)?);
             if diff.as_object().is_some_and(|d| !d.is_empty()) {
                 pools::save(&tx, &pool)?;
-                audit::record(
-                    &tx,
-                    "pool.update",
-                    "pool",
-                    Some(pool.id),
-                    json!({"name": name, "changes": &diff}),
-                )?;
+                audit::record(&tx, "pool.update", "pool", Some(pool.id), json!({"name": name, "changes": &diff}))?;
             }
             let after = serde_json::to_value(pools::by_id(&tx, pool.id)?)?;
             tx.commit()?;
-            ctx.out.done(&json!({"pool": after, "changes": diff}), || {
-                describe_update("pool", &name, &diff)
-            });
+            ctx.out.done(&json!({"pool": after, "changes": diff}), || describe_update("pool", &name, &diff));
         }
         Command::Delete { name } => {
             let tx = catalog.write()?;
@@ -232,17 +185,9 @@ pub fn exec(ctx: &Ctx, cmd: Command) -> Result<Exit> {
             }
             pools::delete(&tx, pool.id)?;
             let doc = serde_json::to_value(&pool)?;
-            audit::record(
-                &tx,
-                "pool.delete",
-                "pool",
-                Some(pool.id),
-                json!({"pool": &doc}),
-            )?;
+            audit::record(&tx, "pool.delete", "pool", Some(pool.id), json!({"pool": &doc}))?;
             tx.commit()?;
-            ctx.out.done(&json!({"deleted": doc}), || {
-                format!("Deleted pool '{name}'")
-            });
+            ctx.out.done(&json!({"deleted": doc}), || format!("Deleted pool '{name}'"));
         }
     }
     Ok(Exit::Ok)
@@ -256,11 +201,7 @@ fn with_usage(pool: &Pool, usage: &pools::Usage) -> Result<Value> {
 }
 
 fn retention(days: i64) -> String {
-    if days == 0 {
-        "forever".into()
-    } else {
-        format!("{days} days")
-    }
+    if days == 0 { "forever".into() } else { format!("{days} days") }
 }
 
 fn yes_no(b: bool) -> String {

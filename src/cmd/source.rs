@@ -20,15 +20,13 @@ use crate::pipeline::select::check_glob;
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Add a source: a directory tree to back up
-    #[command(
-        after_help = "Globs use gitignore syntax: '*' stays within a name, '**' spans directories,
+    #[command(after_help = "Globs use gitignore syntax: '*' stays within a name, '**' spans directories,
 a pattern without '/' matches at any depth. Excludes win over includes.
 
 Examples:
   tapebackarr source add home /home --exclude '**/.cache/**' --exclude '*.tmp'
   tapebackarr source add photos /srv/photos --include '*.jpg' --include '*.raw'
-  tapebackarr source add filer //nas/projects --type smb"
-    )]
+  tapebackarr source add filer //nas/projects --type smb")]
     Add {
         /// Source name (letters, digits, '.', '_', '-')
         #[arg(value_parser = parse_name)]
@@ -50,9 +48,7 @@ Examples:
         disabled: bool,
     },
     /// List sources
-    #[command(
-        after_help = "Examples:\n  tapebackarr source list\n  tapebackarr source list --json"
-    )]
+    #[command(after_help = "Examples:\n  tapebackarr source list\n  tapebackarr source list --json")]
     List,
     /// Show one source and the jobs that use it
     #[command(after_help = "Example:\n  tapebackarr source show home")]
@@ -61,13 +57,11 @@ Examples:
         name: String,
     },
     /// Change a source
-    #[command(
-        after_help = "--include/--exclude replace the whole list; --clear-include/--clear-exclude empty it.
+    #[command(after_help = "--include/--exclude replace the whole list; --clear-include/--clear-exclude empty it.
 
 Examples:
   tapebackarr source update home --exclude '**/.cache/**' --exclude '**/node_modules/**'
-  tapebackarr source update home --path /export/home --disable"
-    )]
+  tapebackarr source update home --path /export/home --disable")]
     Update {
         /// Source name
         name: String,
@@ -110,14 +104,7 @@ Examples:
 pub fn exec(ctx: &Ctx, cmd: Command) -> Result<Exit> {
     let mut catalog = ctx.catalog()?;
     match cmd {
-        Command::Add {
-            name,
-            path,
-            source_type,
-            include,
-            exclude,
-            disabled,
-        } => {
+        Command::Add { name, path, source_type, include, exclude, disabled } => {
             let path = check_path(source_type, &path)?;
             let tx = catalog.write()?;
             let new = Source {
@@ -133,17 +120,10 @@ pub fn exec(ctx: &Ctx, cmd: Command) -> Result<Exit> {
             };
             let id = sources::insert(&tx, &new)?;
             let doc = serde_json::to_value(sources::get(&tx, &name)?)?;
-            audit::record(
-                &tx,
-                "source.add",
-                "source",
-                Some(id),
-                json!({"source": &doc}),
-            )?;
+            audit::record(&tx, "source.add", "source", Some(id), json!({"source": &doc}))?;
             tx.commit()?;
-            ctx.out.done(&json!({"source": doc}), || {
-                format!("Added source '{name}' (id {id}): {}", to_human(&new.path))
-            });
+            ctx.out
+                .done(&json!({"source": doc}), || format!("Added source '{name}' (id {id}): {}", to_human(&new.path)));
         }
         Command::List => {
             let list = sources::list(catalog.conn())?;
@@ -164,10 +144,7 @@ pub fn exec(ctx: &Ctx, cmd: Command) -> Result<Exit> {
                 if rows.is_empty() {
                     "No sources. Add one with: tapebackarr source add NAME PATH".into()
                 } else {
-                    table(
-                        &["name", "type", "path", "enabled", "includes", "excludes"],
-                        rows,
-                    )
+                    table(&["name", "type", "path", "enabled", "includes", "excludes"], rows)
                 }
             });
         }
@@ -178,11 +155,7 @@ pub fn exec(ctx: &Ctx, cmd: Command) -> Result<Exit> {
             let mut doc = serde_json::to_value(&s)?;
             doc["jobs"] = json!(jobs);
             let list = |v: &[String]| {
-                if v.is_empty() {
-                    "-".to_string()
-                } else {
-                    v.join("  ")
-                }
+                if v.is_empty() { "-".to_string() } else { v.join("  ") }
             };
             ctx.out.data(&json!({"source": doc}), || {
                 fields(&[
@@ -234,20 +207,11 @@ pub fn exec(ctx: &Ctx, cmd: Command) -> Result<Exit> {
             let diff = changes(&before, &serde_json::to_value(&s)?);
             if diff.as_object().is_some_and(|d| !d.is_empty()) {
                 sources::save(&tx, &s)?;
-                audit::record(
-                    &tx,
-                    "source.update",
-                    "source",
-                    Some(s.id),
-                    json!({"name": name, "changes": &diff}),
-                )?;
+                audit::record(&tx, "source.update", "source", Some(s.id), json!({"name": name, "changes": &diff}))?;
             }
             let after = serde_json::to_value(sources::get(&tx, &s.name)?)?;
             tx.commit()?;
-            ctx.out
-                .done(&json!({"source": after, "changes": diff}), || {
-                    describe_update("source", &name, &diff)
-                });
+            ctx.out.done(&json!({"source": after, "changes": diff}), || describe_update("source", &name, &diff));
         }
         Command::Remove { name } => {
             let tx = catalog.write()?;
@@ -269,17 +233,9 @@ pub fn exec(ctx: &Ctx, cmd: Command) -> Result<Exit> {
             }
             sources::delete(&tx, s.id)?;
             let doc = serde_json::to_value(&s)?;
-            audit::record(
-                &tx,
-                "source.remove",
-                "source",
-                Some(s.id),
-                json!({"source": &doc}),
-            )?;
+            audit::record(&tx, "source.remove", "source", Some(s.id), json!({"source": &doc}))?;
             tx.commit()?;
-            ctx.out.done(&json!({"deleted": doc}), || {
-                format!("Removed source '{name}'")
-            });
+            ctx.out.done(&json!({"deleted": doc}), || format!("Removed source '{name}'"));
         }
     }
     Ok(Exit::Ok)
@@ -292,19 +248,11 @@ fn check_path(kind: SourceType, path: &Path) -> Result<PathBuf> {
     match kind {
         SourceType::Local => {
             let abs = std::fs::canonicalize(path).map_err(|e| {
-                let why = if e.kind() == ErrorKind::NotFound {
-                    "does not exist".to_string()
-                } else {
-                    e.to_string()
-                };
+                let why = if e.kind() == ErrorKind::NotFound { "does not exist".to_string() } else { e.to_string() };
                 Failure::new(Kind::BadPath, format!("source path '{shown}' {why}"))
             })?;
             if !abs.is_dir() {
-                return Err(Failure::new(
-                    Kind::BadPath,
-                    format!("source path '{shown}' is not a directory"),
-                )
-                .into());
+                return Err(Failure::new(Kind::BadPath, format!("source path '{shown}' is not a directory")).into());
             }
             Ok(abs)
         }
@@ -313,10 +261,9 @@ fn check_path(kind: SourceType, path: &Path) -> Result<PathBuf> {
             let mut parts = b.strip_prefix(b"//").unwrap_or(b"").split(|c| *c == b'/');
             let (host, share) = (parts.next().unwrap_or(b""), parts.next().unwrap_or(b""));
             if host.is_empty() || share.is_empty() {
-                return Err(Failure::usage(format!(
-                    "'{shown}' is not an SMB share: write it as //server/share[/dir]"
-                ))
-                .into());
+                return Err(
+                    Failure::usage(format!("'{shown}' is not an SMB share: write it as //server/share[/dir]")).into()
+                );
             }
             Ok(path.to_path_buf())
         }
@@ -324,10 +271,10 @@ fn check_path(kind: SourceType, path: &Path) -> Result<PathBuf> {
             let b = path.as_os_str().as_bytes();
             match b.iter().position(|c| *c == b':') {
                 Some(i) if i > 0 && b[i + 1..].starts_with(b"/") => Ok(path.to_path_buf()),
-                _ => Err(Failure::usage(format!(
-                    "'{shown}' is not an NFS export: write it as server:/export[/dir]"
-                ))
-                .into()),
+                _ => {
+                    Err(Failure::usage(format!("'{shown}' is not an NFS export: write it as server:/export[/dir]"))
+                        .into())
+                }
             }
         }
     }

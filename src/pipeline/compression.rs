@@ -19,23 +19,15 @@ impl FromStr for Compression {
     type Err = String;
 
     fn from_str(s: &str) -> Result<Self, String> {
-        let bad = || {
-            format!(
-                "'{s}' is not a compression: use none, zstd or zstd:LEVEL (LEVEL 1-{})",
-                Self::ZSTD_MAX_LEVEL
-            )
-        };
+        let bad =
+            || format!("'{s}' is not a compression: use none, zstd or zstd:LEVEL (LEVEL 1-{})", Self::ZSTD_MAX_LEVEL);
         match s {
             "none" => Ok(Compression::None),
-            "zstd" => Ok(Compression::Zstd {
-                level: Self::ZSTD_DEFAULT_LEVEL,
-            }),
+            "zstd" => Ok(Compression::Zstd { level: Self::ZSTD_DEFAULT_LEVEL }),
             _ => {
                 let level = s.strip_prefix("zstd:").ok_or_else(bad)?;
                 match level.parse::<i32>() {
-                    Ok(level) if (1..=Self::ZSTD_MAX_LEVEL).contains(&level) => {
-                        Ok(Compression::Zstd { level })
-                    }
+                    Ok(level) if (1..=Self::ZSTD_MAX_LEVEL).contains(&level) => Ok(Compression::Zstd { level }),
                     _ => Err(bad()),
                 }
             }
@@ -60,13 +52,8 @@ mod tests {
     fn parse_and_canonical_form() {
         assert_eq!("none".parse::<Compression>().unwrap().to_string(), "none");
         assert_eq!("zstd".parse::<Compression>().unwrap().to_string(), "zstd:3");
-        assert_eq!(
-            "zstd:19".parse::<Compression>().unwrap().to_string(),
-            "zstd:19"
-        );
-        for bad in [
-            "", "gzip", "zstd:", "zstd:0", "zstd:20", "zstd:-1", "zstd:x", "ZSTD",
-        ] {
+        assert_eq!("zstd:19".parse::<Compression>().unwrap().to_string(), "zstd:19");
+        for bad in ["", "gzip", "zstd:", "zstd:0", "zstd:20", "zstd:-1", "zstd:x", "ZSTD"] {
             assert!(bad.parse::<Compression>().is_err(), "{bad:?} was accepted");
         }
     }

@@ -12,9 +12,7 @@ pub fn check_glob(pattern: &str) -> Result<String, String> {
         return Err("an empty glob matches nothing: give a pattern such as '*.log'".into());
     }
     if pattern.starts_with('!') {
-        return Err(format!(
-            "'{pattern}': negation is not supported: list it with --exclude instead"
-        ));
+        return Err(format!("'{pattern}': negation is not supported: list what to leave out with --exclude"));
     }
     GlobBuilder::new(pattern)
         .literal_separator(true)

@@ -19,9 +19,7 @@ pub struct Home {
 impl Home {
     /// An empty directory to use as the home; no catalog yet.
     pub fn empty() -> Home {
-        Home {
-            dir: tempfile::tempdir().unwrap(),
-        }
+        Home { dir: tempfile::tempdir().unwrap() }
     }
 
     /// A home with an initialised catalog.
@@ -36,23 +34,8 @@ impl Home {
         let h = Home::new();
         std::fs::create_dir_all(h.data()).unwrap();
         h.ok(["pool", "create", "weekly", "--retention-days", "28"]);
-        h.ok_os(&[
-            "source".as_ref(),
-            "add".as_ref(),
-            "home".as_ref(),
-            h.data().as_os_str(),
-        ]);
-        h.ok([
-            "job",
-            "create",
-            "nightly",
-            "--source",
-            "home",
-            "--pool",
-            "weekly",
-            "--schedule",
-            "0 2 * * *",
-        ]);
+        h.ok_os(&["source".as_ref(), "add".as_ref(), "home".as_ref(), h.data().as_os_str()]);
+        h.ok(["job", "create", "nightly", "--source", "home", "--pool", "weekly", "--schedule", "0 2 * * *"]);
         h
     }
 
@@ -71,9 +54,14 @@ impl Home {
 
     pub fn cmd(&self) -> Command {
         let mut c = Command::cargo_bin("tapebackarr").unwrap();
-        c.env("TAPEBACKARR_HOME", self.home())
-            .env("TZ", "UTC")
-            .env_remove("TAPEBACKARR_PASSWORD_FILE");
+        c.env("TAPEBACKARR_HOME", self.home()).env("TZ", "UTC").env_remove("TAPEBACKARR_PASSWORD_FILE");
+        c
+    }
+
+    /// A plain std Command, for tests that manage pipes themselves.
+    pub fn std_cmd(&self) -> std::process::Command {
+        let mut c = std::process::Command::new(assert_cmd::cargo::cargo_bin("tapebackarr"));
+        c.env("TAPEBACKARR_HOME", self.home()).env("TZ", "UTC").env_remove("TAPEBACKARR_PASSWORD_FILE");
         c
     }
 
@@ -95,10 +83,7 @@ impl Home {
         I: IntoIterator<Item = S>,
         S: AsRef<OsStr>,
     {
-        let args: Vec<_> = args
-            .into_iter()
-            .map(|a| a.as_ref().to_os_string())
-            .collect();
+        let args: Vec<_> = args.into_iter().map(|a| a.as_ref().to_os_string()).collect();
         let out = self.run(&args);
         assert_success(&out, &args);
         String::from_utf8(out.stdout).unwrap()
@@ -118,16 +103,9 @@ impl Home {
         all.extend(args.into_iter().map(|a| a.as_ref().to_os_string()));
         let out = self.run(&all);
         assert_success(&out, &all);
-        assert!(
-            out.stderr.is_empty(),
-            "--json printed to stderr: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        assert!(out.stderr.is_empty(), "--json printed to stderr: {}", String::from_utf8_lossy(&out.stderr));
         serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-            panic!(
-                "stdout is not one JSON document ({e}):\n{}",
-                String::from_utf8_lossy(&out.stdout)
-            )
+            panic!("stdout is not one JSON document ({e}):\n{}", String::from_utf8_lossy(&out.stdout))
         })
     }
 
@@ -141,26 +119,16 @@ impl Home {
         if !self.catalog_path().exists() {
             return "<no catalog>".into();
         }
-        let conn =
-            Connection::open_with_flags(self.catalog_path(), OpenFlags::SQLITE_OPEN_READ_ONLY)
-                .unwrap();
+        let conn = Connection::open_with_flags(self.catalog_path(), OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
         let mut dump = String::new();
-        let version: i64 = conn
-            .pragma_query_value(None, "user_version", |r| r.get(0))
-            .unwrap();
+        let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
         dump.push_str(&format!("user_version={version}\n"));
-        let mut tables = conn
-            .prepare("SELECT name, sql FROM sqlite_master ORDER BY type, name")
-            .unwrap();
-        let tables: Vec<(String, Option<String>)> = tables
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-            .unwrap()
-            .map(Result::unwrap)
-            .collect();
+        let mut tables = conn.prepare("SELECT name, sql FROM sqlite_master ORDER BY type, name").unwrap();
+        let tables: Vec<(String, Option<String>)> =
+            tables.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(Result::unwrap).collect();
         for (name, sql) in tables {
             dump.push_str(&format!("## {name}: {}\n", sql.unwrap_or_default()));
-            let Ok(mut rows) = conn.prepare(&format!("SELECT * FROM \"{name}\" ORDER BY rowid"))
-            else {
+            let Ok(mut rows) = conn.prepare(&format!("SELECT * FROM \"{name}\" ORDER BY rowid")) else {
                 continue;
             };
             let n = rows.column_count();
@@ -172,10 +140,7 @@ impl Home {
                         ValueRef::Integer(v) => v.to_string(),
                         ValueRef::Real(v) => v.to_string(),
                         ValueRef::Text(t) => format!("{:?}", String::from_utf8_lossy(t)),
-                        ValueRef::Blob(b) => format!(
-                            "x'{}'",
-                            b.iter().map(|c| format!("{c:02x}")).collect::<String>()
-                        ),
+                        ValueRef::Blob(b) => format!("x'{}'", b.iter().map(|c| format!("{c:02x}")).collect::<String>()),
                     })
                     .collect();
                 dump.push_str(&cells.join("|"));
@@ -190,9 +155,7 @@ pub fn assert_success(out: &Output, args: &[impl AsRef<OsStr>]) {
     assert!(
         out.status.success(),
         "tapebackarr {:?} failed with {:?}\nstdout: {}\nstderr: {}",
-        args.iter()
-            .map(|a| a.as_ref().to_string_lossy().into_owned())
-            .collect::<Vec<_>>(),
+        args.iter().map(|a| a.as_ref().to_string_lossy().into_owned()).collect::<Vec<_>>(),
         out.status.code(),
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
