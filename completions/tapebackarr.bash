@@ -22,6 +22,9 @@ _tapebackarr() {
             tapebackarr,completions)
                 cmd="tapebackarr__subcmd__completions"
                 ;;
+            tapebackarr,drive)
+                cmd="tapebackarr__subcmd__drive"
+                ;;
             tapebackarr,help)
                 cmd="tapebackarr__subcmd__help"
                 ;;
@@ -37,6 +40,12 @@ _tapebackarr() {
             tapebackarr,source)
                 cmd="tapebackarr__subcmd__source"
                 ;;
+            tapebackarr,tape)
+                cmd="tapebackarr__subcmd__tape"
+                ;;
+            tapebackarr,vlib)
+                cmd="tapebackarr__subcmd__vlib"
+                ;;
             tapebackarr__subcmd__audit,help)
                 cmd="tapebackarr__subcmd__audit__subcmd__help"
                 ;;
@@ -49,11 +58,80 @@ _tapebackarr() {
             tapebackarr__subcmd__audit__subcmd__help,list)
                 cmd="tapebackarr__subcmd__audit__subcmd__help__subcmd__list"
                 ;;
+            tapebackarr__subcmd__drive,add)
+                cmd="tapebackarr__subcmd__drive__subcmd__add"
+                ;;
+            tapebackarr__subcmd__drive,disable)
+                cmd="tapebackarr__subcmd__drive__subcmd__disable"
+                ;;
+            tapebackarr__subcmd__drive,eject)
+                cmd="tapebackarr__subcmd__drive__subcmd__eject"
+                ;;
+            tapebackarr__subcmd__drive,enable)
+                cmd="tapebackarr__subcmd__drive__subcmd__enable"
+                ;;
+            tapebackarr__subcmd__drive,help)
+                cmd="tapebackarr__subcmd__drive__subcmd__help"
+                ;;
+            tapebackarr__subcmd__drive,list)
+                cmd="tapebackarr__subcmd__drive__subcmd__list"
+                ;;
+            tapebackarr__subcmd__drive,load)
+                cmd="tapebackarr__subcmd__drive__subcmd__load"
+                ;;
+            tapebackarr__subcmd__drive,remove)
+                cmd="tapebackarr__subcmd__drive__subcmd__remove"
+                ;;
+            tapebackarr__subcmd__drive,rewind)
+                cmd="tapebackarr__subcmd__drive__subcmd__rewind"
+                ;;
+            tapebackarr__subcmd__drive,show)
+                cmd="tapebackarr__subcmd__drive__subcmd__show"
+                ;;
+            tapebackarr__subcmd__drive,status)
+                cmd="tapebackarr__subcmd__drive__subcmd__status"
+                ;;
+            tapebackarr__subcmd__drive__subcmd__help,add)
+                cmd="tapebackarr__subcmd__drive__subcmd__help__subcmd__add"
+                ;;
+            tapebackarr__subcmd__drive__subcmd__help,disable)
+                cmd="tapebackarr__subcmd__drive__subcmd__help__subcmd__disable"
+                ;;
+            tapebackarr__subcmd__drive__subcmd__help,eject)
+                cmd="tapebackarr__subcmd__drive__subcmd__help__subcmd__eject"
+                ;;
+            tapebackarr__subcmd__drive__subcmd__help,enable)
+                cmd="tapebackarr__subcmd__drive__subcmd__help__subcmd__enable"
+                ;;
+            tapebackarr__subcmd__drive__subcmd__help,help)
+                cmd="tapebackarr__subcmd__drive__subcmd__help__subcmd__help"
+                ;;
+            tapebackarr__subcmd__drive__subcmd__help,list)
+                cmd="tapebackarr__subcmd__drive__subcmd__help__subcmd__list"
+                ;;
+            tapebackarr__subcmd__drive__subcmd__help,load)
+                cmd="tapebackarr__subcmd__drive__subcmd__help__subcmd__load"
+                ;;
+            tapebackarr__subcmd__drive__subcmd__help,remove)
+                cmd="tapebackarr__subcmd__drive__subcmd__help__subcmd__remove"
+                ;;
+            tapebackarr__subcmd__drive__subcmd__help,rewind)
+                cmd="tapebackarr__subcmd__drive__subcmd__help__subcmd__rewind"
+                ;;
+            tapebackarr__subcmd__drive__subcmd__help,show)
+                cmd="tapebackarr__subcmd__drive__subcmd__help__subcmd__show"
+                ;;
+            tapebackarr__subcmd__drive__subcmd__help,status)
+                cmd="tapebackarr__subcmd__drive__subcmd__help__subcmd__status"
+                ;;
             tapebackarr__subcmd__help,audit)
                 cmd="tapebackarr__subcmd__help__subcmd__audit"
                 ;;
             tapebackarr__subcmd__help,completions)
                 cmd="tapebackarr__subcmd__help__subcmd__completions"
+                ;;
+            tapebackarr__subcmd__help,drive)
+                cmd="tapebackarr__subcmd__help__subcmd__drive"
                 ;;
             tapebackarr__subcmd__help,help)
                 cmd="tapebackarr__subcmd__help__subcmd__help"
@@ -70,8 +148,44 @@ _tapebackarr() {
             tapebackarr__subcmd__help,source)
                 cmd="tapebackarr__subcmd__help__subcmd__source"
                 ;;
+            tapebackarr__subcmd__help,tape)
+                cmd="tapebackarr__subcmd__help__subcmd__tape"
+                ;;
+            tapebackarr__subcmd__help,vlib)
+                cmd="tapebackarr__subcmd__help__subcmd__vlib"
+                ;;
             tapebackarr__subcmd__help__subcmd__audit,list)
                 cmd="tapebackarr__subcmd__help__subcmd__audit__subcmd__list"
+                ;;
+            tapebackarr__subcmd__help__subcmd__drive,add)
+                cmd="tapebackarr__subcmd__help__subcmd__drive__subcmd__add"
+                ;;
+            tapebackarr__subcmd__help__subcmd__drive,disable)
+                cmd="tapebackarr__subcmd__help__subcmd__drive__subcmd__disable"
+                ;;
+            tapebackarr__subcmd__help__subcmd__drive,eject)
+                cmd="tapebackarr__subcmd__help__subcmd__drive__subcmd__eject"
+                ;;
+            tapebackarr__subcmd__help__subcmd__drive,enable)
+                cmd="tapebackarr__subcmd__help__subcmd__drive__subcmd__enable"
+                ;;
+            tapebackarr__subcmd__help__subcmd__drive,list)
+                cmd="tapebackarr__subcmd__help__subcmd__drive__subcmd__list"
+                ;;
+            tapebackarr__subcmd__help__subcmd__drive,load)
+                cmd="tapebackarr__subcmd__help__subcmd__drive__subcmd__load"
+                ;;
+            tapebackarr__subcmd__help__subcmd__drive,remove)
+                cmd="tapebackarr__subcmd__help__subcmd__drive__subcmd__remove"
+                ;;
+            tapebackarr__subcmd__help__subcmd__drive,rewind)
+                cmd="tapebackarr__subcmd__help__subcmd__drive__subcmd__rewind"
+                ;;
+            tapebackarr__subcmd__help__subcmd__drive,show)
+                cmd="tapebackarr__subcmd__help__subcmd__drive__subcmd__show"
+                ;;
+            tapebackarr__subcmd__help__subcmd__drive,status)
+                cmd="tapebackarr__subcmd__help__subcmd__drive__subcmd__status"
                 ;;
             tapebackarr__subcmd__help__subcmd__job,create)
                 cmd="tapebackarr__subcmd__help__subcmd__job__subcmd__create"
@@ -123,6 +237,45 @@ _tapebackarr() {
                 ;;
             tapebackarr__subcmd__help__subcmd__source,update)
                 cmd="tapebackarr__subcmd__help__subcmd__source__subcmd__update"
+                ;;
+            tapebackarr__subcmd__help__subcmd__tape,assign)
+                cmd="tapebackarr__subcmd__help__subcmd__tape__subcmd__assign"
+                ;;
+            tapebackarr__subcmd__help__subcmd__tape,dump)
+                cmd="tapebackarr__subcmd__help__subcmd__tape__subcmd__dump"
+                ;;
+            tapebackarr__subcmd__help__subcmd__tape,erase)
+                cmd="tapebackarr__subcmd__help__subcmd__tape__subcmd__erase"
+                ;;
+            tapebackarr__subcmd__help__subcmd__tape,export)
+                cmd="tapebackarr__subcmd__help__subcmd__tape__subcmd__export"
+                ;;
+            tapebackarr__subcmd__help__subcmd__tape,identify)
+                cmd="tapebackarr__subcmd__help__subcmd__tape__subcmd__identify"
+                ;;
+            tapebackarr__subcmd__help__subcmd__tape,import)
+                cmd="tapebackarr__subcmd__help__subcmd__tape__subcmd__import"
+                ;;
+            tapebackarr__subcmd__help__subcmd__tape,label)
+                cmd="tapebackarr__subcmd__help__subcmd__tape__subcmd__label"
+                ;;
+            tapebackarr__subcmd__help__subcmd__tape,list)
+                cmd="tapebackarr__subcmd__help__subcmd__tape__subcmd__list"
+                ;;
+            tapebackarr__subcmd__help__subcmd__tape,retire)
+                cmd="tapebackarr__subcmd__help__subcmd__tape__subcmd__retire"
+                ;;
+            tapebackarr__subcmd__help__subcmd__tape,show)
+                cmd="tapebackarr__subcmd__help__subcmd__tape__subcmd__show"
+                ;;
+            tapebackarr__subcmd__help__subcmd__vlib,add-tape)
+                cmd="tapebackarr__subcmd__help__subcmd__vlib__subcmd__add__subcmd__tape"
+                ;;
+            tapebackarr__subcmd__help__subcmd__vlib,create)
+                cmd="tapebackarr__subcmd__help__subcmd__vlib__subcmd__create"
+                ;;
+            tapebackarr__subcmd__help__subcmd__vlib,status)
+                cmd="tapebackarr__subcmd__help__subcmd__vlib__subcmd__status"
                 ;;
             tapebackarr__subcmd__job,create)
                 cmd="tapebackarr__subcmd__job__subcmd__create"
@@ -244,6 +397,96 @@ _tapebackarr() {
             tapebackarr__subcmd__source__subcmd__help,update)
                 cmd="tapebackarr__subcmd__source__subcmd__help__subcmd__update"
                 ;;
+            tapebackarr__subcmd__tape,assign)
+                cmd="tapebackarr__subcmd__tape__subcmd__assign"
+                ;;
+            tapebackarr__subcmd__tape,dump)
+                cmd="tapebackarr__subcmd__tape__subcmd__dump"
+                ;;
+            tapebackarr__subcmd__tape,erase)
+                cmd="tapebackarr__subcmd__tape__subcmd__erase"
+                ;;
+            tapebackarr__subcmd__tape,export)
+                cmd="tapebackarr__subcmd__tape__subcmd__export"
+                ;;
+            tapebackarr__subcmd__tape,help)
+                cmd="tapebackarr__subcmd__tape__subcmd__help"
+                ;;
+            tapebackarr__subcmd__tape,identify)
+                cmd="tapebackarr__subcmd__tape__subcmd__identify"
+                ;;
+            tapebackarr__subcmd__tape,import)
+                cmd="tapebackarr__subcmd__tape__subcmd__import"
+                ;;
+            tapebackarr__subcmd__tape,label)
+                cmd="tapebackarr__subcmd__tape__subcmd__label"
+                ;;
+            tapebackarr__subcmd__tape,list)
+                cmd="tapebackarr__subcmd__tape__subcmd__list"
+                ;;
+            tapebackarr__subcmd__tape,retire)
+                cmd="tapebackarr__subcmd__tape__subcmd__retire"
+                ;;
+            tapebackarr__subcmd__tape,show)
+                cmd="tapebackarr__subcmd__tape__subcmd__show"
+                ;;
+            tapebackarr__subcmd__tape__subcmd__help,assign)
+                cmd="tapebackarr__subcmd__tape__subcmd__help__subcmd__assign"
+                ;;
+            tapebackarr__subcmd__tape__subcmd__help,dump)
+                cmd="tapebackarr__subcmd__tape__subcmd__help__subcmd__dump"
+                ;;
+            tapebackarr__subcmd__tape__subcmd__help,erase)
+                cmd="tapebackarr__subcmd__tape__subcmd__help__subcmd__erase"
+                ;;
+            tapebackarr__subcmd__tape__subcmd__help,export)
+                cmd="tapebackarr__subcmd__tape__subcmd__help__subcmd__export"
+                ;;
+            tapebackarr__subcmd__tape__subcmd__help,help)
+                cmd="tapebackarr__subcmd__tape__subcmd__help__subcmd__help"
+                ;;
+            tapebackarr__subcmd__tape__subcmd__help,identify)
+                cmd="tapebackarr__subcmd__tape__subcmd__help__subcmd__identify"
+                ;;
+            tapebackarr__subcmd__tape__subcmd__help,import)
+                cmd="tapebackarr__subcmd__tape__subcmd__help__subcmd__import"
+                ;;
+            tapebackarr__subcmd__tape__subcmd__help,label)
+                cmd="tapebackarr__subcmd__tape__subcmd__help__subcmd__label"
+                ;;
+            tapebackarr__subcmd__tape__subcmd__help,list)
+                cmd="tapebackarr__subcmd__tape__subcmd__help__subcmd__list"
+                ;;
+            tapebackarr__subcmd__tape__subcmd__help,retire)
+                cmd="tapebackarr__subcmd__tape__subcmd__help__subcmd__retire"
+                ;;
+            tapebackarr__subcmd__tape__subcmd__help,show)
+                cmd="tapebackarr__subcmd__tape__subcmd__help__subcmd__show"
+                ;;
+            tapebackarr__subcmd__vlib,add-tape)
+                cmd="tapebackarr__subcmd__vlib__subcmd__add__subcmd__tape"
+                ;;
+            tapebackarr__subcmd__vlib,create)
+                cmd="tapebackarr__subcmd__vlib__subcmd__create"
+                ;;
+            tapebackarr__subcmd__vlib,help)
+                cmd="tapebackarr__subcmd__vlib__subcmd__help"
+                ;;
+            tapebackarr__subcmd__vlib,status)
+                cmd="tapebackarr__subcmd__vlib__subcmd__status"
+                ;;
+            tapebackarr__subcmd__vlib__subcmd__help,add-tape)
+                cmd="tapebackarr__subcmd__vlib__subcmd__help__subcmd__add__subcmd__tape"
+                ;;
+            tapebackarr__subcmd__vlib__subcmd__help,create)
+                cmd="tapebackarr__subcmd__vlib__subcmd__help__subcmd__create"
+                ;;
+            tapebackarr__subcmd__vlib__subcmd__help,help)
+                cmd="tapebackarr__subcmd__vlib__subcmd__help__subcmd__help"
+                ;;
+            tapebackarr__subcmd__vlib__subcmd__help,status)
+                cmd="tapebackarr__subcmd__vlib__subcmd__help__subcmd__status"
+                ;;
             *)
                 ;;
         esac
@@ -251,7 +494,7 @@ _tapebackarr() {
 
     case "${cmd}" in
         tapebackarr)
-            opts="-q -v -y -h -V --home --json --quiet --verbose --no-progress --yes --help --version init pool source job audit completions help"
+            opts="-q -v -y -h -V --home --json --quiet --verbose --no-progress --yes --drive --wait --help --version init pool source job tape drive vlib audit completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -264,6 +507,10 @@ _tapebackarr() {
                     fi
                     return 0
                     ;;
+                --drive)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -272,7 +519,7 @@ _tapebackarr() {
             return 0
             ;;
         tapebackarr__subcmd__audit)
-            opts="-q -v -y -h -V --home --json --quiet --verbose --no-progress --yes --help --version list help"
+            opts="-q -v -y -h -V --home --json --quiet --verbose --no-progress --yes --drive --wait --help --version list help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -283,6 +530,10 @@ _tapebackarr() {
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
                         compopt -o plusdirs
                     fi
+                    return 0
+                    ;;
+                --drive)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -335,7 +586,7 @@ _tapebackarr() {
             return 0
             ;;
         tapebackarr__subcmd__audit__subcmd__list)
-            opts="-q -v -y -h -V --since --resource --limit --home --json --quiet --verbose --no-progress --yes --help --version"
+            opts="-q -v -y -h -V --since --resource --limit --home --json --quiet --verbose --no-progress --yes --drive --wait --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -360,6 +611,10 @@ _tapebackarr() {
                     fi
                     return 0
                     ;;
+                --drive)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -368,7 +623,7 @@ _tapebackarr() {
             return 0
             ;;
         tapebackarr__subcmd__completions)
-            opts="-q -v -y -h -V --home --json --quiet --verbose --no-progress --yes --help --version bash elvish fish powershell zsh"
+            opts="-q -v -y -h -V --home --json --quiet --verbose --no-progress --yes --drive --wait --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -381,6 +636,465 @@ _tapebackarr() {
                     fi
                     return 0
                     ;;
+                --drive)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__drive)
+            opts="-q -v -y -h -V --home --json --quiet --verbose --no-progress --yes --drive --wait --help --version add list show status remove enable disable rewind eject load help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --home)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --drive)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__drive__subcmd__add)
+            opts="-q -v -y -h -V --device --capacity --home --json --quiet --verbose --no-progress --yes --drive --wait --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --device)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --capacity)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --home)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --drive)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__drive__subcmd__disable)
+            opts="-q -v -y -h -V --home --json --quiet --verbose --no-progress --yes --drive --wait --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --home)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --drive)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__drive__subcmd__eject)
+            opts="-q -v -y -h -V --home --json --quiet --verbose --no-progress --yes --drive --wait --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --home)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --drive)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__drive__subcmd__enable)
+            opts="-q -v -y -h -V --home --json --quiet --verbose --no-progress --yes --drive --wait --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --home)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --drive)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__drive__subcmd__help)
+            opts="add list show status remove enable disable rewind eject load help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__drive__subcmd__help__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__drive__subcmd__help__subcmd__disable)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__drive__subcmd__help__subcmd__eject)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__drive__subcmd__help__subcmd__enable)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__drive__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__drive__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__drive__subcmd__help__subcmd__load)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__drive__subcmd__help__subcmd__remove)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__drive__subcmd__help__subcmd__rewind)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__drive__subcmd__help__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__drive__subcmd__help__subcmd__status)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__drive__subcmd__list)
+            opts="-q -v -y -h -V --home --json --quiet --verbose --no-progress --yes --drive --wait --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --home)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --drive)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__drive__subcmd__load)
+            opts="-q -v -y -h -V --tape --create --home --json --quiet --verbose --no-progress --yes --drive --wait --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --tape)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --home)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --drive)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__drive__subcmd__remove)
+            opts="-q -v -y -h -V --home --json --quiet --verbose --no-progress --yes --drive --wait --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --home)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --drive)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__drive__subcmd__rewind)
+            opts="-q -v -y -h -V --home --json --quiet --verbose --no-progress --yes --drive --wait --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --home)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --drive)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__drive__subcmd__show)
+            opts="-q -v -y -h -V --home --json --quiet --verbose --no-progress --yes --drive --wait --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --home)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --drive)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__drive__subcmd__status)
+            opts="-q -v -y -h -V --home --json --quiet --verbose --no-progress --yes --drive --wait --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --home)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --drive)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -389,7 +1103,7 @@ _tapebackarr() {
             return 0
             ;;
         tapebackarr__subcmd__help)
-            opts="init pool source job audit completions help"
+            opts="init pool source job tape drive vlib audit completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -433,6 +1147,160 @@ _tapebackarr() {
         tapebackarr__subcmd__help__subcmd__completions)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__help__subcmd__drive)
+            opts="add list show status remove enable disable rewind eject load"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__help__subcmd__drive__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__help__subcmd__drive__subcmd__disable)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__help__subcmd__drive__subcmd__eject)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__help__subcmd__drive__subcmd__enable)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__help__subcmd__drive__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__help__subcmd__drive__subcmd__load)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__help__subcmd__drive__subcmd__remove)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__help__subcmd__drive__subcmd__rewind)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__help__subcmd__drive__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__help__subcmd__drive__subcmd__status)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -752,8 +1620,218 @@ _tapebackarr() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        tapebackarr__subcmd__help__subcmd__tape)
+            opts="label identify list show assign retire export import erase dump"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__help__subcmd__tape__subcmd__assign)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__help__subcmd__tape__subcmd__dump)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__help__subcmd__tape__subcmd__erase)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__help__subcmd__tape__subcmd__export)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__help__subcmd__tape__subcmd__identify)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__help__subcmd__tape__subcmd__import)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__help__subcmd__tape__subcmd__label)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__help__subcmd__tape__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__help__subcmd__tape__subcmd__retire)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__help__subcmd__tape__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__help__subcmd__vlib)
+            opts="create add-tape status"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__help__subcmd__vlib__subcmd__add__subcmd__tape)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__help__subcmd__vlib__subcmd__create)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__help__subcmd__vlib__subcmd__status)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         tapebackarr__subcmd__init)
-            opts="-q -v -y -h -V --home --json --quiet --verbose --no-progress --yes --help --version"
+            opts="-q -v -y -h -V --home --json --quiet --verbose --no-progress --yes --drive --wait --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -764,6 +1842,10 @@ _tapebackarr() {
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
                         compopt -o plusdirs
                     fi
+                    return 0
+                    ;;
+                --drive)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -774,7 +1856,7 @@ _tapebackarr() {
             return 0
             ;;
         tapebackarr__subcmd__job)
-            opts="-q -v -y -h -V --home --json --quiet --verbose --no-progress --yes --help --version create list show update delete enable disable help"
+            opts="-q -v -y -h -V --home --json --quiet --verbose --no-progress --yes --drive --wait --help --version create list show update delete enable disable help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -787,6 +1869,10 @@ _tapebackarr() {
                     fi
                     return 0
                     ;;
+                --drive)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -795,7 +1881,7 @@ _tapebackarr() {
             return 0
             ;;
         tapebackarr__subcmd__job__subcmd__create)
-            opts="-q -v -y -h -V --source --pool --type --schedule --retention-days --compression --encryption-key --disabled --home --json --quiet --verbose --no-progress --yes --help --version"
+            opts="-q -v -y -h -V --source --pool --type --schedule --retention-days --compression --encryption-key --disabled --home --json --quiet --verbose --no-progress --yes --drive --wait --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -836,6 +1922,10 @@ _tapebackarr() {
                     fi
                     return 0
                     ;;
+                --drive)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -844,7 +1934,7 @@ _tapebackarr() {
             return 0
             ;;
         tapebackarr__subcmd__job__subcmd__delete)
-            opts="-q -v -y -h -V --home --json --quiet --verbose --no-progress --yes --help --version"
+            opts="-q -v -y -h -V --home --json --quiet --verbose --no-progress --yes --drive --wait --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -855,6 +1945,10 @@ _tapebackarr() {
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
                         compopt -o plusdirs
                     fi
+                    return 0
+                    ;;
+                --drive)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -865,7 +1959,7 @@ _tapebackarr() {
             return 0
             ;;
         tapebackarr__subcmd__job__subcmd__disable)
-            opts="-q -v -y -h -V --home --json --quiet --verbose --no-progress --yes --help --version"
+            opts="-q -v -y -h -V --home --json --quiet --verbose --no-progress --yes --drive --wait --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -878,6 +1972,10 @@ _tapebackarr() {
                     fi
                     return 0
                     ;;
+                --drive)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -886,7 +1984,7 @@ _tapebackarr() {
             return 0
             ;;
         tapebackarr__subcmd__job__subcmd__enable)
-            opts="-q -v -y -h -V --home --json --quiet --verbose --no-progress --yes --help --version"
+            opts="-q -v -y -h -V --home --json --quiet --verbose --no-progress --yes --drive --wait --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -897,6 +1995,10 @@ _tapebackarr() {
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
                         compopt -o plusdirs
                     fi
+                    return 0
+                    ;;
+                --drive)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1033,7 +2135,7 @@ _tapebackarr() {
             return 0
             ;;
         tapebackarr__subcmd__job__subcmd__list)
-            opts="-q -v -y -h -V --home --json --quiet --verbose --no-progress --yes --help --version"
+            opts="-q -v -y -h -V --home --json --quiet --verbose --no-progress --yes --drive --wait --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1044,6 +2146,10 @@ _tapebackarr() {
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
                         compopt -o plusdirs
                     fi
+                    return 0
+                    ;;
+                --drive)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1054,7 +2160,7 @@ _tapebackarr() {
             return 0
             ;;
         tapebackarr__subcmd__job__subcmd__show)
-            opts="-q -v -y -h -V --home --json --quiet --verbose --no-progress --yes --help --version"
+            opts="-q -v -y -h -V --home --json --quiet --verbose --no-progress --yes --drive --wait --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1067,6 +2173,10 @@ _tapebackarr() {
                     fi
                     return 0
                     ;;
+                --drive)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1075,7 +2185,7 @@ _tapebackarr() {
             return 0
             ;;
         tapebackarr__subcmd__job__subcmd__update)
-            opts="-q -v -y -h -V --rename --source --pool --type --schedule --no-schedule --retention-days --compression --encryption-key --no-encryption --home --json --quiet --verbose --no-progress --yes --help --version"
+            opts="-q -v -y -h -V --rename --source --pool --type --schedule --no-schedule --retention-days --compression --encryption-key --no-encryption --home --json --quiet --verbose --no-progress --yes --drive --wait --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1120,6 +2230,10 @@ _tapebackarr() {
                     fi
                     return 0
                     ;;
+                --drive)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1128,7 +2242,7 @@ _tapebackarr() {
             return 0
             ;;
         tapebackarr__subcmd__pool)
-            opts="-q -v -y -h -V --home --json --quiet --verbose --no-progress --yes --help --version create list show update delete help"
+            opts="-q -v -y -h -V --home --json --quiet --verbose --no-progress --yes --drive --wait --help --version create list show update delete help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1141,6 +2255,10 @@ _tapebackarr() {
                     fi
                     return 0
                     ;;
+                --drive)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1149,7 +2267,7 @@ _tapebackarr() {
             return 0
             ;;
         tapebackarr__subcmd__pool__subcmd__create)
-            opts="-q -v -y -h -V --description --retention-days --allocation-policy --no-reuse --home --json --quiet --verbose --no-progress --yes --help --version"
+            opts="-q -v -y -h -V --description --retention-days --allocation-policy --no-reuse --home --json --quiet --verbose --no-progress --yes --drive --wait --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1174,6 +2292,10 @@ _tapebackarr() {
                     fi
                     return 0
                     ;;
+                --drive)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1182,7 +2304,7 @@ _tapebackarr() {
             return 0
             ;;
         tapebackarr__subcmd__pool__subcmd__delete)
-            opts="-q -v -y -h -V --home --json --quiet --verbose --no-progress --yes --help --version"
+            opts="-q -v -y -h -V --home --json --quiet --verbose --no-progress --yes --drive --wait --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1193,6 +2315,10 @@ _tapebackarr() {
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
                         compopt -o plusdirs
                     fi
+                    return 0
+                    ;;
+                --drive)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1301,7 +2427,7 @@ _tapebackarr() {
             return 0
             ;;
         tapebackarr__subcmd__pool__subcmd__list)
-            opts="-q -v -y -h -V --home --json --quiet --verbose --no-progress --yes --help --version"
+            opts="-q -v -y -h -V --home --json --quiet --verbose --no-progress --yes --drive --wait --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1312,6 +2438,10 @@ _tapebackarr() {
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
                         compopt -o plusdirs
                     fi
+                    return 0
+                    ;;
+                --drive)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1322,7 +2452,7 @@ _tapebackarr() {
             return 0
             ;;
         tapebackarr__subcmd__pool__subcmd__show)
-            opts="-q -v -y -h -V --home --json --quiet --verbose --no-progress --yes --help --version"
+            opts="-q -v -y -h -V --home --json --quiet --verbose --no-progress --yes --drive --wait --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1335,6 +2465,10 @@ _tapebackarr() {
                     fi
                     return 0
                     ;;
+                --drive)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1343,7 +2477,7 @@ _tapebackarr() {
             return 0
             ;;
         tapebackarr__subcmd__pool__subcmd__update)
-            opts="-q -v -y -h -V --rename --description --retention-days --allocation-policy --allow-reuse --home --json --quiet --verbose --no-progress --yes --help --version"
+            opts="-q -v -y -h -V --rename --description --retention-days --allocation-policy --allow-reuse --home --json --quiet --verbose --no-progress --yes --drive --wait --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1376,6 +2510,10 @@ _tapebackarr() {
                     fi
                     return 0
                     ;;
+                --drive)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1384,7 +2522,7 @@ _tapebackarr() {
             return 0
             ;;
         tapebackarr__subcmd__source)
-            opts="-q -v -y -h -V --home --json --quiet --verbose --no-progress --yes --help --version add list show update remove help"
+            opts="-q -v -y -h -V --home --json --quiet --verbose --no-progress --yes --drive --wait --help --version add list show update remove help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1397,6 +2535,10 @@ _tapebackarr() {
                     fi
                     return 0
                     ;;
+                --drive)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1405,7 +2547,7 @@ _tapebackarr() {
             return 0
             ;;
         tapebackarr__subcmd__source__subcmd__add)
-            opts="-q -v -y -h -V --type --include --exclude --disabled --home --json --quiet --verbose --no-progress --yes --help --version"
+            opts="-q -v -y -h -V --type --include --exclude --disabled --home --json --quiet --verbose --no-progress --yes --drive --wait --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1428,6 +2570,10 @@ _tapebackarr() {
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
                         compopt -o plusdirs
                     fi
+                    return 0
+                    ;;
+                --drive)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1536,7 +2682,7 @@ _tapebackarr() {
             return 0
             ;;
         tapebackarr__subcmd__source__subcmd__list)
-            opts="-q -v -y -h -V --home --json --quiet --verbose --no-progress --yes --help --version"
+            opts="-q -v -y -h -V --home --json --quiet --verbose --no-progress --yes --drive --wait --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1547,6 +2693,10 @@ _tapebackarr() {
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
                         compopt -o plusdirs
                     fi
+                    return 0
+                    ;;
+                --drive)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1557,7 +2707,7 @@ _tapebackarr() {
             return 0
             ;;
         tapebackarr__subcmd__source__subcmd__remove)
-            opts="-q -v -y -h -V --home --json --quiet --verbose --no-progress --yes --help --version"
+            opts="-q -v -y -h -V --home --json --quiet --verbose --no-progress --yes --drive --wait --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1568,6 +2718,10 @@ _tapebackarr() {
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
                         compopt -o plusdirs
                     fi
+                    return 0
+                    ;;
+                --drive)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1578,7 +2732,7 @@ _tapebackarr() {
             return 0
             ;;
         tapebackarr__subcmd__source__subcmd__show)
-            opts="-q -v -y -h -V --home --json --quiet --verbose --no-progress --yes --help --version"
+            opts="-q -v -y -h -V --home --json --quiet --verbose --no-progress --yes --drive --wait --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1591,6 +2745,10 @@ _tapebackarr() {
                     fi
                     return 0
                     ;;
+                --drive)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1599,7 +2757,7 @@ _tapebackarr() {
             return 0
             ;;
         tapebackarr__subcmd__source__subcmd__update)
-            opts="-q -v -y -h -V --rename --path --type --include --exclude --clear-include --clear-exclude --enable --disable --home --json --quiet --verbose --no-progress --yes --help --version"
+            opts="-q -v -y -h -V --rename --path --type --include --exclude --clear-include --clear-exclude --enable --disable --home --json --quiet --verbose --no-progress --yes --drive --wait --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1633,6 +2791,691 @@ _tapebackarr() {
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
                         compopt -o plusdirs
                     fi
+                    return 0
+                    ;;
+                --drive)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__tape)
+            opts="-q -v -y -h -V --home --json --quiet --verbose --no-progress --yes --drive --wait --help --version label identify list show assign retire export import erase dump help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --home)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --drive)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__tape__subcmd__assign)
+            opts="-q -v -y -h -V --pool --home --json --quiet --verbose --no-progress --yes --drive --wait --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --pool)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --home)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --drive)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__tape__subcmd__dump)
+            opts="-o -q -v -y -h -V --file --output --home --json --quiet --verbose --no-progress --yes --drive --wait --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --home)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --drive)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__tape__subcmd__erase)
+            opts="-q -v -y -h -V --force --home --json --quiet --verbose --no-progress --yes --drive --wait --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --home)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --drive)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__tape__subcmd__export)
+            opts="-q -v -y -h -V --location --home --json --quiet --verbose --no-progress --yes --drive --wait --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --location)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --home)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --drive)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__tape__subcmd__help)
+            opts="label identify list show assign retire export import erase dump help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__tape__subcmd__help__subcmd__assign)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__tape__subcmd__help__subcmd__dump)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__tape__subcmd__help__subcmd__erase)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__tape__subcmd__help__subcmd__export)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__tape__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__tape__subcmd__help__subcmd__identify)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__tape__subcmd__help__subcmd__import)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__tape__subcmd__help__subcmd__label)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__tape__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__tape__subcmd__help__subcmd__retire)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__tape__subcmd__help__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__tape__subcmd__identify)
+            opts="-q -v -y -h -V --home --json --quiet --verbose --no-progress --yes --drive --wait --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --home)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --drive)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__tape__subcmd__import)
+            opts="-q -v -y -h -V --home --json --quiet --verbose --no-progress --yes --drive --wait --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --home)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --drive)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__tape__subcmd__label)
+            opts="-q -v -y -h -V --pool --barcode --lto-type --force --home --json --quiet --verbose --no-progress --yes --drive --wait --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --pool)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --barcode)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lto-type)
+                    COMPREPLY=($(compgen -W "LTO-1 LTO-2 LTO-3 LTO-4 LTO-5 LTO-6 LTO-7 LTO-8 LTO-9" -- "${cur}"))
+                    return 0
+                    ;;
+                --home)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --drive)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__tape__subcmd__list)
+            opts="-q -v -y -h -V --pool --status --home --json --quiet --verbose --no-progress --yes --drive --wait --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --pool)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --status)
+                    COMPREPLY=($(compgen -W "blank active full expired retired exported" -- "${cur}"))
+                    return 0
+                    ;;
+                --home)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --drive)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__tape__subcmd__retire)
+            opts="-q -v -y -h -V --home --json --quiet --verbose --no-progress --yes --drive --wait --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --home)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --drive)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__tape__subcmd__show)
+            opts="-q -v -y -h -V --home --json --quiet --verbose --no-progress --yes --drive --wait --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --home)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --drive)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__vlib)
+            opts="-q -v -y -h -V --home --json --quiet --verbose --no-progress --yes --drive --wait --help --version create add-tape status help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --home)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --drive)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__vlib__subcmd__add__subcmd__tape)
+            opts="-q -v -y -h -V --capacity --home --json --quiet --verbose --no-progress --yes --drive --wait --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --capacity)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --home)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --drive)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__vlib__subcmd__create)
+            opts="-q -v -y -h -V --slots --drives --import-export --tapes --prefix --capacity --home --json --quiet --verbose --no-progress --yes --drive --wait --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --slots)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --drives)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --import-export)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tapes)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --capacity)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --home)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --drive)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__vlib__subcmd__help)
+            opts="create add-tape status help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__vlib__subcmd__help__subcmd__add__subcmd__tape)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__vlib__subcmd__help__subcmd__create)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__vlib__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__vlib__subcmd__help__subcmd__status)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__vlib__subcmd__status)
+            opts="-q -v -y -h -V --home --json --quiet --verbose --no-progress --yes --drive --wait --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --home)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --drive)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_tapebackarr_global_optspecs
-    string join \n home= json q/quiet v/verbose no-progress y/yes h/help V/version
+    string join \n home= json q/quiet v/verbose no-progress y/yes drive= wait h/help V/version
 end
 
 function __fish_tapebackarr_needs_command
@@ -25,34 +25,43 @@ function __fish_tapebackarr_using_subcommand
 end
 
 complete -c tapebackarr -n "__fish_tapebackarr_needs_command" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
+complete -c tapebackarr -n "__fish_tapebackarr_needs_command" -l drive -d 'The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]' -r
 complete -c tapebackarr -n "__fish_tapebackarr_needs_command" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
 complete -c tapebackarr -n "__fish_tapebackarr_needs_command" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
 complete -c tapebackarr -n "__fish_tapebackarr_needs_command" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
 complete -c tapebackarr -n "__fish_tapebackarr_needs_command" -l no-progress -d 'Never draw progress bars (they are drawn only on a terminal anyway)'
 complete -c tapebackarr -n "__fish_tapebackarr_needs_command" -s y -l yes -d 'Answer yes to confirmations (needed for destructive steps when not interactive)'
+complete -c tapebackarr -n "__fish_tapebackarr_needs_command" -l wait -d 'Wait for a drive another process is using, instead of failing at once'
 complete -c tapebackarr -n "__fish_tapebackarr_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tapebackarr -n "__fish_tapebackarr_needs_command" -s V -l version -d 'Print version'
 complete -c tapebackarr -n "__fish_tapebackarr_needs_command" -f -a "init" -d 'Create the home directory and the catalog, or bring an old catalog up to date'
 complete -c tapebackarr -n "__fish_tapebackarr_needs_command" -f -a "pool" -d 'Tape pools: groups of tapes with one retention and allocation policy'
 complete -c tapebackarr -n "__fish_tapebackarr_needs_command" -f -a "source" -d 'Backup sources: directory trees to back up, with include and exclude globs'
 complete -c tapebackarr -n "__fish_tapebackarr_needs_command" -f -a "job" -d 'Backup jobs: a source, a pool, a schedule, compression and encryption'
+complete -c tapebackarr -n "__fish_tapebackarr_needs_command" -f -a "tape" -d 'Tapes: label, identify, list, move through their lifecycle, dump raw files'
+complete -c tapebackarr -n "__fish_tapebackarr_needs_command" -f -a "drive" -d 'Drives: add, inspect, rewind, eject, load virtual cartridges'
+complete -c tapebackarr -n "__fish_tapebackarr_needs_command" -f -a "vlib" -d 'The built-in virtual tape library: create one, add cartridges, see what is where'
 complete -c tapebackarr -n "__fish_tapebackarr_needs_command" -f -a "audit" -d 'The audit trail of every change'
 complete -c tapebackarr -n "__fish_tapebackarr_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c tapebackarr -n "__fish_tapebackarr_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand init" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand init" -l drive -d 'The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]' -r
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand init" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand init" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand init" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand init" -l no-progress -d 'Never draw progress bars (they are drawn only on a terminal anyway)'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand init" -s y -l yes -d 'Answer yes to confirmations (needed for destructive steps when not interactive)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand init" -l wait -d 'Wait for a drive another process is using, instead of failing at once'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand init" -s h -l help -d 'Print help'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand init" -s V -l version -d 'Print version'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and not __fish_seen_subcommand_from create list show update delete help" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and not __fish_seen_subcommand_from create list show update delete help" -l drive -d 'The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]' -r
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and not __fish_seen_subcommand_from create list show update delete help" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and not __fish_seen_subcommand_from create list show update delete help" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and not __fish_seen_subcommand_from create list show update delete help" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and not __fish_seen_subcommand_from create list show update delete help" -l no-progress -d 'Never draw progress bars (they are drawn only on a terminal anyway)'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and not __fish_seen_subcommand_from create list show update delete help" -s y -l yes -d 'Answer yes to confirmations (needed for destructive steps when not interactive)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and not __fish_seen_subcommand_from create list show update delete help" -l wait -d 'Wait for a drive another process is using, instead of failing at once'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and not __fish_seen_subcommand_from create list show update delete help" -s h -l help -d 'Print help'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and not __fish_seen_subcommand_from create list show update delete help" -s V -l version -d 'Print version'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and not __fish_seen_subcommand_from create list show update delete help" -f -a "create" -d 'Create a pool'
@@ -66,28 +75,34 @@ complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from create" -l allocation-policy -d 'How backups pick tapes: continue (fill the active tape, then a blank, then an expired one) or always (a fresh tape every run)' -r -f -a "continue\t''
 always\t''"
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from create" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from create" -l drive -d 'The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]' -r
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from create" -l no-reuse -d 'Never reuse this pool\'s tapes, even when their retention has passed'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from create" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from create" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from create" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from create" -l no-progress -d 'Never draw progress bars (they are drawn only on a terminal anyway)'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from create" -s y -l yes -d 'Answer yes to confirmations (needed for destructive steps when not interactive)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from create" -l wait -d 'Wait for a drive another process is using, instead of failing at once'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from list" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from list" -l drive -d 'The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]' -r
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from list" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from list" -l no-progress -d 'Never draw progress bars (they are drawn only on a terminal anyway)'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from list" -s y -l yes -d 'Answer yes to confirmations (needed for destructive steps when not interactive)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from list" -l wait -d 'Wait for a drive another process is using, instead of failing at once'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from show" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from show" -l drive -d 'The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]' -r
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from show" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from show" -l no-progress -d 'Never draw progress bars (they are drawn only on a terminal anyway)'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from show" -s y -l yes -d 'Answer yes to confirmations (needed for destructive steps when not interactive)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from show" -l wait -d 'Wait for a drive another process is using, instead of failing at once'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from update" -l rename -d 'New name' -r
@@ -98,19 +113,23 @@ always\t''"
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from update" -l allow-reuse -d 'Whether expired tapes may be reused' -r -f -a "true\t''
 false\t''"
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from update" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from update" -l drive -d 'The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]' -r
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from update" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from update" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from update" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from update" -l no-progress -d 'Never draw progress bars (they are drawn only on a terminal anyway)'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from update" -s y -l yes -d 'Answer yes to confirmations (needed for destructive steps when not interactive)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from update" -l wait -d 'Wait for a drive another process is using, instead of failing at once'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from update" -s h -l help -d 'Print help'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from update" -s V -l version -d 'Print version'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from delete" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from delete" -l drive -d 'The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]' -r
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from delete" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from delete" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from delete" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from delete" -l no-progress -d 'Never draw progress bars (they are drawn only on a terminal anyway)'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from delete" -s y -l yes -d 'Answer yes to confirmations (needed for destructive steps when not interactive)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from delete" -l wait -d 'Wait for a drive another process is using, instead of failing at once'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from delete" -s V -l version -d 'Print version'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from help" -f -a "create" -d 'Create a pool'
@@ -120,11 +139,13 @@ complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete an empty pool (one with no tapes and no jobs)'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and not __fish_seen_subcommand_from add list show update remove help" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and not __fish_seen_subcommand_from add list show update remove help" -l drive -d 'The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]' -r
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and not __fish_seen_subcommand_from add list show update remove help" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and not __fish_seen_subcommand_from add list show update remove help" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and not __fish_seen_subcommand_from add list show update remove help" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and not __fish_seen_subcommand_from add list show update remove help" -l no-progress -d 'Never draw progress bars (they are drawn only on a terminal anyway)'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and not __fish_seen_subcommand_from add list show update remove help" -s y -l yes -d 'Answer yes to confirmations (needed for destructive steps when not interactive)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and not __fish_seen_subcommand_from add list show update remove help" -l wait -d 'Wait for a drive another process is using, instead of failing at once'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and not __fish_seen_subcommand_from add list show update remove help" -s h -l help -d 'Print help'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and not __fish_seen_subcommand_from add list show update remove help" -s V -l version -d 'Print version'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and not __fish_seen_subcommand_from add list show update remove help" -f -a "add" -d 'Add a source: a directory tree to back up'
@@ -139,28 +160,34 @@ nfs\t''"
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from add" -l include -d 'Back up only what matches (repeatable; default: everything)' -r
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from add" -l exclude -d 'Leave out what matches (repeatable)' -r
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from add" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from add" -l drive -d 'The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]' -r
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from add" -l disabled -d 'Add it disabled: jobs using it do not run'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from add" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from add" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from add" -l no-progress -d 'Never draw progress bars (they are drawn only on a terminal anyway)'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from add" -s y -l yes -d 'Answer yes to confirmations (needed for destructive steps when not interactive)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from add" -l wait -d 'Wait for a drive another process is using, instead of failing at once'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from list" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from list" -l drive -d 'The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]' -r
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from list" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from list" -l no-progress -d 'Never draw progress bars (they are drawn only on a terminal anyway)'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from list" -s y -l yes -d 'Answer yes to confirmations (needed for destructive steps when not interactive)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from list" -l wait -d 'Wait for a drive another process is using, instead of failing at once'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from show" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from show" -l drive -d 'The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]' -r
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from show" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from show" -l no-progress -d 'Never draw progress bars (they are drawn only on a terminal anyway)'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from show" -s y -l yes -d 'Answer yes to confirmations (needed for destructive steps when not interactive)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from show" -l wait -d 'Wait for a drive another process is using, instead of failing at once'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from update" -l rename -d 'New name' -r
@@ -171,6 +198,7 @@ nfs\t''"
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from update" -l include -d 'Replace the include globs (repeatable)' -r
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from update" -l exclude -d 'Replace the exclude globs (repeatable)' -r
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from update" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from update" -l drive -d 'The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]' -r
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from update" -l clear-include -d 'Remove every include glob (back up everything)'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from update" -l clear-exclude -d 'Remove every exclude glob'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from update" -l enable -d 'Enable the source'
@@ -180,14 +208,17 @@ complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fi
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from update" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from update" -l no-progress -d 'Never draw progress bars (they are drawn only on a terminal anyway)'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from update" -s y -l yes -d 'Answer yes to confirmations (needed for destructive steps when not interactive)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from update" -l wait -d 'Wait for a drive another process is using, instead of failing at once'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from update" -s h -l help -d 'Print help'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from update" -s V -l version -d 'Print version'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from remove" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from remove" -l drive -d 'The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]' -r
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from remove" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from remove" -l no-progress -d 'Never draw progress bars (they are drawn only on a terminal anyway)'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from remove" -s y -l yes -d 'Answer yes to confirmations (needed for destructive steps when not interactive)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from remove" -l wait -d 'Wait for a drive another process is using, instead of failing at once'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from help" -f -a "add" -d 'Add a source: a directory tree to back up'
@@ -197,11 +228,13 @@ complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fi
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Remove a source no job uses'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and not __fish_seen_subcommand_from create list show update delete enable disable help" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and not __fish_seen_subcommand_from create list show update delete enable disable help" -l drive -d 'The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]' -r
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and not __fish_seen_subcommand_from create list show update delete enable disable help" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and not __fish_seen_subcommand_from create list show update delete enable disable help" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and not __fish_seen_subcommand_from create list show update delete enable disable help" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and not __fish_seen_subcommand_from create list show update delete enable disable help" -l no-progress -d 'Never draw progress bars (they are drawn only on a terminal anyway)'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and not __fish_seen_subcommand_from create list show update delete enable disable help" -s y -l yes -d 'Answer yes to confirmations (needed for destructive steps when not interactive)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and not __fish_seen_subcommand_from create list show update delete enable disable help" -l wait -d 'Wait for a drive another process is using, instead of failing at once'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and not __fish_seen_subcommand_from create list show update delete enable disable help" -s h -l help -d 'Print help'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and not __fish_seen_subcommand_from create list show update delete enable disable help" -s V -l version -d 'Print version'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and not __fish_seen_subcommand_from create list show update delete enable disable help" -f -a "create" -d 'Create a job'
@@ -221,28 +254,34 @@ complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from create" -l compression -d 'none, zstd or zstd:LEVEL (1-19)' -r
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from create" -l encryption-key -d 'Encrypt with this key (AES-256-GCM)' -r
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from create" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from create" -l drive -d 'The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]' -r
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from create" -l disabled -d 'Create it disabled'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from create" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from create" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from create" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from create" -l no-progress -d 'Never draw progress bars (they are drawn only on a terminal anyway)'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from create" -s y -l yes -d 'Answer yes to confirmations (needed for destructive steps when not interactive)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from create" -l wait -d 'Wait for a drive another process is using, instead of failing at once'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from list" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from list" -l drive -d 'The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]' -r
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from list" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from list" -l no-progress -d 'Never draw progress bars (they are drawn only on a terminal anyway)'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from list" -s y -l yes -d 'Answer yes to confirmations (needed for destructive steps when not interactive)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from list" -l wait -d 'Wait for a drive another process is using, instead of failing at once'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from show" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from show" -l drive -d 'The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]' -r
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from show" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from show" -l no-progress -d 'Never draw progress bars (they are drawn only on a terminal anyway)'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from show" -s y -l yes -d 'Answer yes to confirmations (needed for destructive steps when not interactive)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from show" -l wait -d 'Wait for a drive another process is using, instead of failing at once'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from update" -l rename -d 'New name' -r
@@ -255,6 +294,7 @@ complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from update" -l compression -d 'none, zstd or zstd:LEVEL (1-19)' -r
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from update" -l encryption-key -d 'Encrypt with this key' -r
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from update" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from update" -l drive -d 'The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]' -r
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from update" -l no-schedule -d 'Remove the schedule: the job runs only when started by hand'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from update" -l no-encryption -d 'Stop encrypting new sets'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from update" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
@@ -262,30 +302,37 @@ complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from update" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from update" -l no-progress -d 'Never draw progress bars (they are drawn only on a terminal anyway)'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from update" -s y -l yes -d 'Answer yes to confirmations (needed for destructive steps when not interactive)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from update" -l wait -d 'Wait for a drive another process is using, instead of failing at once'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from update" -s h -l help -d 'Print help'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from update" -s V -l version -d 'Print version'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from delete" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from delete" -l drive -d 'The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]' -r
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from delete" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from delete" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from delete" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from delete" -l no-progress -d 'Never draw progress bars (they are drawn only on a terminal anyway)'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from delete" -s y -l yes -d 'Answer yes to confirmations (needed for destructive steps when not interactive)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from delete" -l wait -d 'Wait for a drive another process is using, instead of failing at once'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from delete" -s V -l version -d 'Print version'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from enable" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from enable" -l drive -d 'The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]' -r
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from enable" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from enable" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from enable" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from enable" -l no-progress -d 'Never draw progress bars (they are drawn only on a terminal anyway)'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from enable" -s y -l yes -d 'Answer yes to confirmations (needed for destructive steps when not interactive)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from enable" -l wait -d 'Wait for a drive another process is using, instead of failing at once'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from enable" -s h -l help -d 'Print help'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from enable" -s V -l version -d 'Print version'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from disable" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from disable" -l drive -d 'The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]' -r
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from disable" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from disable" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from disable" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from disable" -l no-progress -d 'Never draw progress bars (they are drawn only on a terminal anyway)'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from disable" -s y -l yes -d 'Answer yes to confirmations (needed for destructive steps when not interactive)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from disable" -l wait -d 'Wait for a drive another process is using, instead of failing at once'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from disable" -s h -l help -d 'Print help'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from disable" -s V -l version -d 'Print version'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from help" -f -a "create" -d 'Create a job'
@@ -296,12 +343,361 @@ complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from help" -f -a "enable" -d 'Enable a job: its schedule applies again'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from help" -f -a "disable" -d 'Disable a job: it is not run by its schedule'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and not __fish_seen_subcommand_from label identify list show assign retire export import erase dump help" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and not __fish_seen_subcommand_from label identify list show assign retire export import erase dump help" -l drive -d 'The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]' -r
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and not __fish_seen_subcommand_from label identify list show assign retire export import erase dump help" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and not __fish_seen_subcommand_from label identify list show assign retire export import erase dump help" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and not __fish_seen_subcommand_from label identify list show assign retire export import erase dump help" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and not __fish_seen_subcommand_from label identify list show assign retire export import erase dump help" -l no-progress -d 'Never draw progress bars (they are drawn only on a terminal anyway)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and not __fish_seen_subcommand_from label identify list show assign retire export import erase dump help" -s y -l yes -d 'Answer yes to confirmations (needed for destructive steps when not interactive)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and not __fish_seen_subcommand_from label identify list show assign retire export import erase dump help" -l wait -d 'Wait for a drive another process is using, instead of failing at once'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and not __fish_seen_subcommand_from label identify list show assign retire export import erase dump help" -s h -l help -d 'Print help'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and not __fish_seen_subcommand_from label identify list show assign retire export import erase dump help" -s V -l version -d 'Print version'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and not __fish_seen_subcommand_from label identify list show assign retire export import erase dump help" -f -a "label" -d 'Write a label to the tape in the drive and add it to a pool'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and not __fish_seen_subcommand_from label identify list show assign retire export import erase dump help" -f -a "identify" -d 'Read the label of the tape in the drive and say which tape it is'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and not __fish_seen_subcommand_from label identify list show assign retire export import erase dump help" -f -a "list" -d 'List tapes'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and not __fish_seen_subcommand_from label identify list show assign retire export import erase dump help" -f -a "show" -d 'Show one tape'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and not __fish_seen_subcommand_from label identify list show assign retire export import erase dump help" -f -a "assign" -d 'Move a blank or expired tape to another pool'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and not __fish_seen_subcommand_from label identify list show assign retire export import erase dump help" -f -a "retire" -d 'Take a tape out of service for good'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and not __fish_seen_subcommand_from label identify list show assign retire export import erase dump help" -f -a "export" -d 'Record that a tape went offsite'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and not __fish_seen_subcommand_from label identify list show assign retire export import erase dump help" -f -a "import" -d 'Record that an exported tape is back'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and not __fish_seen_subcommand_from label identify list show assign retire export import erase dump help" -f -a "erase" -d 'Quick-erase the tape in the drive, keeping its label (asks first)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and not __fish_seen_subcommand_from label identify list show assign retire export import erase dump help" -f -a "dump" -d 'Write the raw bytes of tape file N to stdout or a file, like `mt fsf N; dd`'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and not __fish_seen_subcommand_from label identify list show assign retire export import erase dump help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from label" -l pool -d 'The pool the tape joins' -r
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from label" -l barcode -d 'The cartridge\'s barcode [default: the virtual cartridge\'s name]' -r
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from label" -l lto-type -d 'LTO generation, for the capacity (LTO-1 … LTO-9)' -r -f -a "LTO-1\t''
+LTO-2\t''
+LTO-3\t''
+LTO-4\t''
+LTO-5\t''
+LTO-6\t''
+LTO-7\t''
+LTO-8\t''
+LTO-9\t''"
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from label" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from label" -l drive -d 'The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]' -r
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from label" -l force -d 'Overwrite a tape that holds a label or data'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from label" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from label" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from label" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from label" -l no-progress -d 'Never draw progress bars (they are drawn only on a terminal anyway)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from label" -s y -l yes -d 'Answer yes to confirmations (needed for destructive steps when not interactive)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from label" -l wait -d 'Wait for a drive another process is using, instead of failing at once'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from label" -s h -l help -d 'Print help'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from label" -s V -l version -d 'Print version'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from identify" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from identify" -l drive -d 'The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]' -r
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from identify" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from identify" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from identify" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from identify" -l no-progress -d 'Never draw progress bars (they are drawn only on a terminal anyway)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from identify" -s y -l yes -d 'Answer yes to confirmations (needed for destructive steps when not interactive)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from identify" -l wait -d 'Wait for a drive another process is using, instead of failing at once'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from identify" -s h -l help -d 'Print help'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from identify" -s V -l version -d 'Print version'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from list" -l pool -d 'Only tapes of this pool' -r
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from list" -l status -d 'Only tapes with this status' -r -f -a "blank\t''
+active\t''
+full\t''
+expired\t''
+retired\t''
+exported\t''"
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from list" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from list" -l drive -d 'The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]' -r
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from list" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from list" -l no-progress -d 'Never draw progress bars (they are drawn only on a terminal anyway)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from list" -s y -l yes -d 'Answer yes to confirmations (needed for destructive steps when not interactive)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from list" -l wait -d 'Wait for a drive another process is using, instead of failing at once'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from show" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from show" -l drive -d 'The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]' -r
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from show" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from show" -l no-progress -d 'Never draw progress bars (they are drawn only on a terminal anyway)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from show" -s y -l yes -d 'Answer yes to confirmations (needed for destructive steps when not interactive)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from show" -l wait -d 'Wait for a drive another process is using, instead of failing at once'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from assign" -l pool -d 'The new pool' -r
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from assign" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from assign" -l drive -d 'The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]' -r
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from assign" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from assign" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from assign" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from assign" -l no-progress -d 'Never draw progress bars (they are drawn only on a terminal anyway)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from assign" -s y -l yes -d 'Answer yes to confirmations (needed for destructive steps when not interactive)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from assign" -l wait -d 'Wait for a drive another process is using, instead of failing at once'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from assign" -s h -l help -d 'Print help'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from assign" -s V -l version -d 'Print version'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from retire" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from retire" -l drive -d 'The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]' -r
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from retire" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from retire" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from retire" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from retire" -l no-progress -d 'Never draw progress bars (they are drawn only on a terminal anyway)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from retire" -s y -l yes -d 'Answer yes to confirmations (needed for destructive steps when not interactive)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from retire" -l wait -d 'Wait for a drive another process is using, instead of failing at once'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from retire" -s h -l help -d 'Print help'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from retire" -s V -l version -d 'Print version'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from export" -l location -d 'Where it is kept' -r
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from export" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from export" -l drive -d 'The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]' -r
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from export" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from export" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from export" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from export" -l no-progress -d 'Never draw progress bars (they are drawn only on a terminal anyway)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from export" -s y -l yes -d 'Answer yes to confirmations (needed for destructive steps when not interactive)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from export" -l wait -d 'Wait for a drive another process is using, instead of failing at once'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from export" -s h -l help -d 'Print help'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from export" -s V -l version -d 'Print version'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from import" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from import" -l drive -d 'The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]' -r
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from import" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from import" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from import" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from import" -l no-progress -d 'Never draw progress bars (they are drawn only on a terminal anyway)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from import" -s y -l yes -d 'Answer yes to confirmations (needed for destructive steps when not interactive)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from import" -l wait -d 'Wait for a drive another process is using, instead of failing at once'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from import" -s h -l help -d 'Print help'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from import" -s V -l version -d 'Print version'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from erase" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from erase" -l drive -d 'The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]' -r
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from erase" -l force -d 'Also erase a tape this catalog does not know (a foreign or unlabelled one)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from erase" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from erase" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from erase" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from erase" -l no-progress -d 'Never draw progress bars (they are drawn only on a terminal anyway)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from erase" -s y -l yes -d 'Answer yes to confirmations (needed for destructive steps when not interactive)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from erase" -l wait -d 'Wait for a drive another process is using, instead of failing at once'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from erase" -s h -l help -d 'Print help'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from erase" -s V -l version -d 'Print version'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from dump" -l file -d 'Tape file number (0 = label)' -r
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from dump" -s o -l output -d 'Write here instead of stdout' -r -F
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from dump" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from dump" -l drive -d 'The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]' -r
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from dump" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from dump" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from dump" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from dump" -l no-progress -d 'Never draw progress bars (they are drawn only on a terminal anyway)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from dump" -s y -l yes -d 'Answer yes to confirmations (needed for destructive steps when not interactive)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from dump" -l wait -d 'Wait for a drive another process is using, instead of failing at once'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from dump" -s h -l help -d 'Print help'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from dump" -s V -l version -d 'Print version'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from help" -f -a "label" -d 'Write a label to the tape in the drive and add it to a pool'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from help" -f -a "identify" -d 'Read the label of the tape in the drive and say which tape it is'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from help" -f -a "list" -d 'List tapes'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one tape'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from help" -f -a "assign" -d 'Move a blank or expired tape to another pool'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from help" -f -a "retire" -d 'Take a tape out of service for good'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from help" -f -a "export" -d 'Record that a tape went offsite'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from help" -f -a "import" -d 'Record that an exported tape is back'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from help" -f -a "erase" -d 'Quick-erase the tape in the drive, keeping its label (asks first)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from help" -f -a "dump" -d 'Write the raw bytes of tape file N to stdout or a file, like `mt fsf N; dd`'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and not __fish_seen_subcommand_from add list show status remove enable disable rewind eject load help" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and not __fish_seen_subcommand_from add list show status remove enable disable rewind eject load help" -l drive -d 'The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]' -r
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and not __fish_seen_subcommand_from add list show status remove enable disable rewind eject load help" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and not __fish_seen_subcommand_from add list show status remove enable disable rewind eject load help" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and not __fish_seen_subcommand_from add list show status remove enable disable rewind eject load help" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and not __fish_seen_subcommand_from add list show status remove enable disable rewind eject load help" -l no-progress -d 'Never draw progress bars (they are drawn only on a terminal anyway)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and not __fish_seen_subcommand_from add list show status remove enable disable rewind eject load help" -s y -l yes -d 'Answer yes to confirmations (needed for destructive steps when not interactive)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and not __fish_seen_subcommand_from add list show status remove enable disable rewind eject load help" -l wait -d 'Wait for a drive another process is using, instead of failing at once'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and not __fish_seen_subcommand_from add list show status remove enable disable rewind eject load help" -s h -l help -d 'Print help'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and not __fish_seen_subcommand_from add list show status remove enable disable rewind eject load help" -s V -l version -d 'Print version'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and not __fish_seen_subcommand_from add list show status remove enable disable rewind eject load help" -f -a "add" -d 'Register a drive under a name'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and not __fish_seen_subcommand_from add list show status remove enable disable rewind eject load help" -f -a "list" -d 'List drives'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and not __fish_seen_subcommand_from add list show status remove enable disable rewind eject load help" -f -a "show" -d 'Show one drive as the catalog knows it'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and not __fish_seen_subcommand_from add list show status remove enable disable rewind eject load help" -f -a "status" -d 'Ask the drive itself: loaded tape, position, flags, identity'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and not __fish_seen_subcommand_from add list show status remove enable disable rewind eject load help" -f -a "remove" -d 'Forget a drive (the device is not touched)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and not __fish_seen_subcommand_from add list show status remove enable disable rewind eject load help" -f -a "enable" -d 'Let commands use the drive again'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and not __fish_seen_subcommand_from add list show status remove enable disable rewind eject load help" -f -a "disable" -d 'Keep commands off the drive (for cleaning, repair)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and not __fish_seen_subcommand_from add list show status remove enable disable rewind eject load help" -f -a "rewind" -d 'Rewind the tape in the drive'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and not __fish_seen_subcommand_from add list show status remove enable disable rewind eject load help" -f -a "eject" -d 'Rewind and eject the tape'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and not __fish_seen_subcommand_from add list show status remove enable disable rewind eject load help" -f -a "load" -d 'Put a cartridge into a virtual drive (outside a library)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and not __fish_seen_subcommand_from add list show status remove enable disable rewind eject load help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from add" -l device -d 'Device string (see below)' -r
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from add" -l capacity -d 'Virtual drives: capacity of new cartridges, e.g. 500M, 20G, 1T (powers of 1024)' -r
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from add" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from add" -l drive -d 'The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]' -r
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from add" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from add" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from add" -l no-progress -d 'Never draw progress bars (they are drawn only on a terminal anyway)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from add" -s y -l yes -d 'Answer yes to confirmations (needed for destructive steps when not interactive)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from add" -l wait -d 'Wait for a drive another process is using, instead of failing at once'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from list" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from list" -l drive -d 'The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]' -r
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from list" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from list" -l no-progress -d 'Never draw progress bars (they are drawn only on a terminal anyway)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from list" -s y -l yes -d 'Answer yes to confirmations (needed for destructive steps when not interactive)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from list" -l wait -d 'Wait for a drive another process is using, instead of failing at once'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from show" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from show" -l drive -d 'The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]' -r
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from show" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from show" -l no-progress -d 'Never draw progress bars (they are drawn only on a terminal anyway)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from show" -s y -l yes -d 'Answer yes to confirmations (needed for destructive steps when not interactive)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from show" -l wait -d 'Wait for a drive another process is using, instead of failing at once'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from status" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from status" -l drive -d 'The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]' -r
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from status" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from status" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from status" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from status" -l no-progress -d 'Never draw progress bars (they are drawn only on a terminal anyway)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from status" -s y -l yes -d 'Answer yes to confirmations (needed for destructive steps when not interactive)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from status" -l wait -d 'Wait for a drive another process is using, instead of failing at once'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from status" -s V -l version -d 'Print version'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from remove" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from remove" -l drive -d 'The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]' -r
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from remove" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from remove" -l no-progress -d 'Never draw progress bars (they are drawn only on a terminal anyway)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from remove" -s y -l yes -d 'Answer yes to confirmations (needed for destructive steps when not interactive)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from remove" -l wait -d 'Wait for a drive another process is using, instead of failing at once'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from enable" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from enable" -l drive -d 'The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]' -r
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from enable" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from enable" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from enable" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from enable" -l no-progress -d 'Never draw progress bars (they are drawn only on a terminal anyway)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from enable" -s y -l yes -d 'Answer yes to confirmations (needed for destructive steps when not interactive)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from enable" -l wait -d 'Wait for a drive another process is using, instead of failing at once'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from enable" -s h -l help -d 'Print help'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from enable" -s V -l version -d 'Print version'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from disable" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from disable" -l drive -d 'The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]' -r
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from disable" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from disable" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from disable" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from disable" -l no-progress -d 'Never draw progress bars (they are drawn only on a terminal anyway)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from disable" -s y -l yes -d 'Answer yes to confirmations (needed for destructive steps when not interactive)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from disable" -l wait -d 'Wait for a drive another process is using, instead of failing at once'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from disable" -s h -l help -d 'Print help'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from disable" -s V -l version -d 'Print version'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from rewind" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from rewind" -l drive -d 'The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]' -r
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from rewind" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from rewind" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from rewind" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from rewind" -l no-progress -d 'Never draw progress bars (they are drawn only on a terminal anyway)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from rewind" -s y -l yes -d 'Answer yes to confirmations (needed for destructive steps when not interactive)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from rewind" -l wait -d 'Wait for a drive another process is using, instead of failing at once'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from rewind" -s h -l help -d 'Print help'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from rewind" -s V -l version -d 'Print version'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from eject" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from eject" -l drive -d 'The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]' -r
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from eject" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from eject" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from eject" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from eject" -l no-progress -d 'Never draw progress bars (they are drawn only on a terminal anyway)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from eject" -s y -l yes -d 'Answer yes to confirmations (needed for destructive steps when not interactive)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from eject" -l wait -d 'Wait for a drive another process is using, instead of failing at once'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from eject" -s h -l help -d 'Print help'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from eject" -s V -l version -d 'Print version'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from load" -l tape -d 'Cartridge name (its barcode)' -r
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from load" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from load" -l drive -d 'The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]' -r
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from load" -l create -d 'Create a blank cartridge of that name if the shelf has none'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from load" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from load" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from load" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from load" -l no-progress -d 'Never draw progress bars (they are drawn only on a terminal anyway)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from load" -s y -l yes -d 'Answer yes to confirmations (needed for destructive steps when not interactive)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from load" -l wait -d 'Wait for a drive another process is using, instead of failing at once'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from load" -s h -l help -d 'Print help'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from load" -s V -l version -d 'Print version'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from help" -f -a "add" -d 'Register a drive under a name'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from help" -f -a "list" -d 'List drives'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one drive as the catalog knows it'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from help" -f -a "status" -d 'Ask the drive itself: loaded tape, position, flags, identity'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Forget a drive (the device is not touched)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from help" -f -a "enable" -d 'Let commands use the drive again'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from help" -f -a "disable" -d 'Keep commands off the drive (for cleaning, repair)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from help" -f -a "rewind" -d 'Rewind the tape in the drive'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from help" -f -a "eject" -d 'Rewind and eject the tape'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from help" -f -a "load" -d 'Put a cartridge into a virtual drive (outside a library)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand vlib; and not __fish_seen_subcommand_from create add-tape status help" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand vlib; and not __fish_seen_subcommand_from create add-tape status help" -l drive -d 'The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]' -r
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand vlib; and not __fish_seen_subcommand_from create add-tape status help" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand vlib; and not __fish_seen_subcommand_from create add-tape status help" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand vlib; and not __fish_seen_subcommand_from create add-tape status help" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand vlib; and not __fish_seen_subcommand_from create add-tape status help" -l no-progress -d 'Never draw progress bars (they are drawn only on a terminal anyway)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand vlib; and not __fish_seen_subcommand_from create add-tape status help" -s y -l yes -d 'Answer yes to confirmations (needed for destructive steps when not interactive)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand vlib; and not __fish_seen_subcommand_from create add-tape status help" -l wait -d 'Wait for a drive another process is using, instead of failing at once'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand vlib; and not __fish_seen_subcommand_from create add-tape status help" -s h -l help -d 'Print help'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand vlib; and not __fish_seen_subcommand_from create add-tape status help" -s V -l version -d 'Print version'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand vlib; and not __fish_seen_subcommand_from create add-tape status help" -f -a "create" -d 'Create a virtual library with slots, drives and barcoded blank cartridges'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand vlib; and not __fish_seen_subcommand_from create add-tape status help" -f -a "add-tape" -d 'Put new blank cartridges into the import/export slots'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand vlib; and not __fish_seen_subcommand_from create add-tape status help" -f -a "status" -d 'Show what is in each slot and drive'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand vlib; and not __fish_seen_subcommand_from create add-tape status help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand vlib; and __fish_seen_subcommand_from create" -l slots -d 'Storage slots' -r
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand vlib; and __fish_seen_subcommand_from create" -l drives -d 'Drives' -r
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand vlib; and __fish_seen_subcommand_from create" -l import-export -d 'Import/export (mail) slots' -r
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand vlib; and __fish_seen_subcommand_from create" -l tapes -d 'Blank cartridges to put in the first slots' -r
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand vlib; and __fish_seen_subcommand_from create" -l prefix -d 'Barcode prefix; barcodes are PREFIX0001L8, PREFIX0002L8, …' -r
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand vlib; and __fish_seen_subcommand_from create" -l capacity -d 'Capacity of each cartridge, e.g. 500M, 20G (powers of 1024)' -r
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand vlib; and __fish_seen_subcommand_from create" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand vlib; and __fish_seen_subcommand_from create" -l drive -d 'The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]' -r
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand vlib; and __fish_seen_subcommand_from create" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand vlib; and __fish_seen_subcommand_from create" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand vlib; and __fish_seen_subcommand_from create" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand vlib; and __fish_seen_subcommand_from create" -l no-progress -d 'Never draw progress bars (they are drawn only on a terminal anyway)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand vlib; and __fish_seen_subcommand_from create" -s y -l yes -d 'Answer yes to confirmations (needed for destructive steps when not interactive)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand vlib; and __fish_seen_subcommand_from create" -l wait -d 'Wait for a drive another process is using, instead of failing at once'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand vlib; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand vlib; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand vlib; and __fish_seen_subcommand_from add-tape" -l capacity -d 'Capacity of each cartridge' -r
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand vlib; and __fish_seen_subcommand_from add-tape" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand vlib; and __fish_seen_subcommand_from add-tape" -l drive -d 'The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]' -r
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand vlib; and __fish_seen_subcommand_from add-tape" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand vlib; and __fish_seen_subcommand_from add-tape" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand vlib; and __fish_seen_subcommand_from add-tape" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand vlib; and __fish_seen_subcommand_from add-tape" -l no-progress -d 'Never draw progress bars (they are drawn only on a terminal anyway)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand vlib; and __fish_seen_subcommand_from add-tape" -s y -l yes -d 'Answer yes to confirmations (needed for destructive steps when not interactive)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand vlib; and __fish_seen_subcommand_from add-tape" -l wait -d 'Wait for a drive another process is using, instead of failing at once'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand vlib; and __fish_seen_subcommand_from add-tape" -s h -l help -d 'Print help'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand vlib; and __fish_seen_subcommand_from add-tape" -s V -l version -d 'Print version'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand vlib; and __fish_seen_subcommand_from status" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand vlib; and __fish_seen_subcommand_from status" -l drive -d 'The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]' -r
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand vlib; and __fish_seen_subcommand_from status" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand vlib; and __fish_seen_subcommand_from status" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand vlib; and __fish_seen_subcommand_from status" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand vlib; and __fish_seen_subcommand_from status" -l no-progress -d 'Never draw progress bars (they are drawn only on a terminal anyway)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand vlib; and __fish_seen_subcommand_from status" -s y -l yes -d 'Answer yes to confirmations (needed for destructive steps when not interactive)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand vlib; and __fish_seen_subcommand_from status" -l wait -d 'Wait for a drive another process is using, instead of failing at once'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand vlib; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand vlib; and __fish_seen_subcommand_from status" -s V -l version -d 'Print version'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand vlib; and __fish_seen_subcommand_from help" -f -a "create" -d 'Create a virtual library with slots, drives and barcoded blank cartridges'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand vlib; and __fish_seen_subcommand_from help" -f -a "add-tape" -d 'Put new blank cartridges into the import/export slots'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand vlib; and __fish_seen_subcommand_from help" -f -a "status" -d 'Show what is in each slot and drive'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand vlib; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand audit; and not __fish_seen_subcommand_from list help" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand audit; and not __fish_seen_subcommand_from list help" -l drive -d 'The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]' -r
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand audit; and not __fish_seen_subcommand_from list help" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand audit; and not __fish_seen_subcommand_from list help" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand audit; and not __fish_seen_subcommand_from list help" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand audit; and not __fish_seen_subcommand_from list help" -l no-progress -d 'Never draw progress bars (they are drawn only on a terminal anyway)'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand audit; and not __fish_seen_subcommand_from list help" -s y -l yes -d 'Answer yes to confirmations (needed for destructive steps when not interactive)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand audit; and not __fish_seen_subcommand_from list help" -l wait -d 'Wait for a drive another process is using, instead of failing at once'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand audit; and not __fish_seen_subcommand_from list help" -s h -l help -d 'Print help'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand audit; and not __fish_seen_subcommand_from list help" -s V -l version -d 'Print version'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand audit; and not __fish_seen_subcommand_from list help" -f -a "list" -d 'List audit entries, oldest first'
@@ -310,30 +706,37 @@ complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand audit; and __fis
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand audit; and __fish_seen_subcommand_from list" -l resource -d 'Only entries about this kind of resource (pool, source, job, catalog…), or one resource as TYPE:ID' -r
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand audit; and __fish_seen_subcommand_from list" -l limit -d 'At most this many entries (the newest)' -r
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand audit; and __fish_seen_subcommand_from list" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand audit; and __fish_seen_subcommand_from list" -l drive -d 'The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]' -r
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand audit; and __fish_seen_subcommand_from list" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand audit; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand audit; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand audit; and __fish_seen_subcommand_from list" -l no-progress -d 'Never draw progress bars (they are drawn only on a terminal anyway)'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand audit; and __fish_seen_subcommand_from list" -s y -l yes -d 'Answer yes to confirmations (needed for destructive steps when not interactive)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand audit; and __fish_seen_subcommand_from list" -l wait -d 'Wait for a drive another process is using, instead of failing at once'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand audit; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand audit; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "list" -d 'List audit entries, oldest first'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand completions" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand completions" -l drive -d 'The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]' -r
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand completions" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand completions" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand completions" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand completions" -l no-progress -d 'Never draw progress bars (they are drawn only on a terminal anyway)'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand completions" -s y -l yes -d 'Answer yes to confirmations (needed for destructive steps when not interactive)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand completions" -l wait -d 'Wait for a drive another process is using, instead of failing at once'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand help; and not __fish_seen_subcommand_from init pool source job audit completions help" -f -a "init" -d 'Create the home directory and the catalog, or bring an old catalog up to date'
-complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand help; and not __fish_seen_subcommand_from init pool source job audit completions help" -f -a "pool" -d 'Tape pools: groups of tapes with one retention and allocation policy'
-complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand help; and not __fish_seen_subcommand_from init pool source job audit completions help" -f -a "source" -d 'Backup sources: directory trees to back up, with include and exclude globs'
-complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand help; and not __fish_seen_subcommand_from init pool source job audit completions help" -f -a "job" -d 'Backup jobs: a source, a pool, a schedule, compression and encryption'
-complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand help; and not __fish_seen_subcommand_from init pool source job audit completions help" -f -a "audit" -d 'The audit trail of every change'
-complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand help; and not __fish_seen_subcommand_from init pool source job audit completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand help; and not __fish_seen_subcommand_from init pool source job audit completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand help; and not __fish_seen_subcommand_from init pool source job tape drive vlib audit completions help" -f -a "init" -d 'Create the home directory and the catalog, or bring an old catalog up to date'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand help; and not __fish_seen_subcommand_from init pool source job tape drive vlib audit completions help" -f -a "pool" -d 'Tape pools: groups of tapes with one retention and allocation policy'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand help; and not __fish_seen_subcommand_from init pool source job tape drive vlib audit completions help" -f -a "source" -d 'Backup sources: directory trees to back up, with include and exclude globs'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand help; and not __fish_seen_subcommand_from init pool source job tape drive vlib audit completions help" -f -a "job" -d 'Backup jobs: a source, a pool, a schedule, compression and encryption'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand help; and not __fish_seen_subcommand_from init pool source job tape drive vlib audit completions help" -f -a "tape" -d 'Tapes: label, identify, list, move through their lifecycle, dump raw files'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand help; and not __fish_seen_subcommand_from init pool source job tape drive vlib audit completions help" -f -a "drive" -d 'Drives: add, inspect, rewind, eject, load virtual cartridges'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand help; and not __fish_seen_subcommand_from init pool source job tape drive vlib audit completions help" -f -a "vlib" -d 'The built-in virtual tape library: create one, add cartridges, see what is where'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand help; and not __fish_seen_subcommand_from init pool source job tape drive vlib audit completions help" -f -a "audit" -d 'The audit trail of every change'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand help; and not __fish_seen_subcommand_from init pool source job tape drive vlib audit completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand help; and not __fish_seen_subcommand_from init pool source job tape drive vlib audit completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand help; and __fish_seen_subcommand_from pool" -f -a "create" -d 'Create a pool'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand help; and __fish_seen_subcommand_from pool" -f -a "list" -d 'List pools with their tape and job counts'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand help; and __fish_seen_subcommand_from pool" -f -a "show" -d 'Show one pool'
@@ -351,4 +754,27 @@ complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand help; and __fish
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand help; and __fish_seen_subcommand_from job" -f -a "delete" -d 'Delete a job that has never produced a backup set'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand help; and __fish_seen_subcommand_from job" -f -a "enable" -d 'Enable a job: its schedule applies again'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand help; and __fish_seen_subcommand_from job" -f -a "disable" -d 'Disable a job: it is not run by its schedule'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand help; and __fish_seen_subcommand_from tape" -f -a "label" -d 'Write a label to the tape in the drive and add it to a pool'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand help; and __fish_seen_subcommand_from tape" -f -a "identify" -d 'Read the label of the tape in the drive and say which tape it is'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand help; and __fish_seen_subcommand_from tape" -f -a "list" -d 'List tapes'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand help; and __fish_seen_subcommand_from tape" -f -a "show" -d 'Show one tape'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand help; and __fish_seen_subcommand_from tape" -f -a "assign" -d 'Move a blank or expired tape to another pool'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand help; and __fish_seen_subcommand_from tape" -f -a "retire" -d 'Take a tape out of service for good'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand help; and __fish_seen_subcommand_from tape" -f -a "export" -d 'Record that a tape went offsite'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand help; and __fish_seen_subcommand_from tape" -f -a "import" -d 'Record that an exported tape is back'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand help; and __fish_seen_subcommand_from tape" -f -a "erase" -d 'Quick-erase the tape in the drive, keeping its label (asks first)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand help; and __fish_seen_subcommand_from tape" -f -a "dump" -d 'Write the raw bytes of tape file N to stdout or a file, like `mt fsf N; dd`'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand help; and __fish_seen_subcommand_from drive" -f -a "add" -d 'Register a drive under a name'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand help; and __fish_seen_subcommand_from drive" -f -a "list" -d 'List drives'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand help; and __fish_seen_subcommand_from drive" -f -a "show" -d 'Show one drive as the catalog knows it'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand help; and __fish_seen_subcommand_from drive" -f -a "status" -d 'Ask the drive itself: loaded tape, position, flags, identity'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand help; and __fish_seen_subcommand_from drive" -f -a "remove" -d 'Forget a drive (the device is not touched)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand help; and __fish_seen_subcommand_from drive" -f -a "enable" -d 'Let commands use the drive again'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand help; and __fish_seen_subcommand_from drive" -f -a "disable" -d 'Keep commands off the drive (for cleaning, repair)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand help; and __fish_seen_subcommand_from drive" -f -a "rewind" -d 'Rewind the tape in the drive'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand help; and __fish_seen_subcommand_from drive" -f -a "eject" -d 'Rewind and eject the tape'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand help; and __fish_seen_subcommand_from drive" -f -a "load" -d 'Put a cartridge into a virtual drive (outside a library)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand help; and __fish_seen_subcommand_from vlib" -f -a "create" -d 'Create a virtual library with slots, drives and barcoded blank cartridges'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand help; and __fish_seen_subcommand_from vlib" -f -a "add-tape" -d 'Put new blank cartridges into the import/export slots'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand help; and __fish_seen_subcommand_from vlib" -f -a "status" -d 'Show what is in each slot and drive'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand help; and __fish_seen_subcommand_from audit" -f -a "list" -d 'List audit entries, oldest first'

@@ -42,6 +42,17 @@ pub enum Kind {
     InUse,
     /// A path given on the command line is missing or of the wrong kind.
     BadPath,
+    /// Another process holds the drive.
+    DriveBusy,
+    /// No tape in the drive, or not the one needed: someone must insert one.
+    NoTape,
+    /// The tape in the drive is not one this command may write to (it holds data, or a
+    /// label the catalog does not expect).
+    WrongTape,
+    /// The drive or its transport failed.
+    Device,
+    /// The tape's status does not allow that (e.g. importing a tape that is not exported).
+    InvalidState,
 }
 
 impl Kind {
@@ -55,12 +66,18 @@ impl Kind {
             Kind::AlreadyExists => "already_exists",
             Kind::InUse => "in_use",
             Kind::BadPath => "bad_path",
+            Kind::DriveBusy => "drive_busy",
+            Kind::NoTape => "no_tape",
+            Kind::WrongTape => "wrong_tape",
+            Kind::Device => "device_error",
+            Kind::InvalidState => "invalid_state",
         }
     }
 
     pub fn exit(self) -> Exit {
         match self {
             Kind::Usage => Exit::Usage,
+            Kind::NoTape => Exit::OperatorNeeded,
             _ => Exit::Error,
         }
     }

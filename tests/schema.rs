@@ -8,6 +8,7 @@ use std::os::unix::fs::PermissionsExt;
 
 use common::{Home, stderr};
 use rusqlite::Connection;
+use tapebackarr::catalog::SCHEMA_VERSION;
 
 const SEED_SQL: &str = include_str!("fixtures/seed_schema.sql");
 
@@ -167,10 +168,10 @@ fn init_is_idempotent_and_files_are_private() {
     let h = Home::new();
     let before = h.snapshot();
     let out = h.ok(["init"]);
-    assert!(out.contains("is up to date (schema version 2)"), "{out}");
+    assert!(out.contains(&format!("is up to date (schema version {SCHEMA_VERSION})")), "{out}");
     let v = h.json(["init"]);
     assert_eq!(v["state"], "unchanged");
-    assert_eq!(v["schema_version"], 2);
+    assert_eq!(v["schema_version"], SCHEMA_VERSION);
     assert_eq!(h.snapshot(), before);
     let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode(&h.catalog_path()), 0o600);
@@ -209,27 +210,32 @@ fn newer_catalog_is_refused_and_left_untouched() {
     assert_eq!(err["code"], "catalog_too_new");
 }
 
+/// A catalog as the first release wrote it: only migration 001, with a pool in it.
+fn version_one_catalog() -> Home {
+    let h = Home::empty();
+    std::fs::create_dir_all(h.home()).unwrap();
+    let db = Connection::open(h.catalog_path()).unwrap();
+    db.execute_batch(include_str!("../migrations/001_seed.sql")).unwrap();
+    db.execute_batch("PRAGMA user_version = 1; INSERT INTO tape_pools (name, retention_days) VALUES ('old', 7);")
+        .unwrap();
+    h
+}
+
 #[test]
 fn older_catalog_is_upgraded_on_open() {
-    let h = Home::with_basics();
-    let db = h.sql();
-    db.execute_batch(
-        "DROP INDEX idx_backup_sources_name_unique; DROP INDEX idx_backup_jobs_name_unique; PRAGMA user_version = 1;",
-    )
-    .unwrap();
-    drop(db);
+    let h = version_one_catalog();
     let v = h.json(["init"]);
     assert_eq!(v["state"], "upgraded");
     assert_eq!(v["previous_version"], 1);
-    let version: i64 = h.sql().pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
-    assert_eq!(version, 2);
+    let version: u32 = h.sql().pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
+    assert_eq!(version, SCHEMA_VERSION);
     let n: i64 = h
         .sql()
         .query_row("SELECT count(*) FROM sqlite_master WHERE name = 'idx_backup_jobs_name_unique'", [], |r| r.get(0))
         .unwrap();
     assert_eq!(n, 1);
     // The data survived the upgrade.
-    assert_eq!(h.json(["job", "show", "nightly"])["job"]["source"], "home");
+    assert_eq!(h.json(["pool", "show", "old"])["pool"]["retention_days"], 7);
 }
 
 #[test]
@@ -255,15 +261,13 @@ fn a_foreign_database_is_not_taken_for_a_catalog() {
 
 #[test]
 fn an_upgrade_on_open_is_audited() {
-    let h = Home::with_basics();
-    h.sql()
-        .execute_batch("DROP INDEX idx_backup_sources_name_unique; DROP INDEX idx_backup_jobs_name_unique; PRAGMA user_version = 1;")
-        .unwrap();
+    let h = version_one_catalog();
     // Any command upgrades an older catalog, in one transaction with its audit row.
     h.ok(["pool", "list"]);
     let v = h.json(["audit", "list", "--resource", "catalog"]);
     let actions: Vec<&str> = v["entries"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
-    assert_eq!(actions, ["catalog.create", "catalog.migrate"]);
-    assert_eq!(v["entries"][1]["details"]["from_version"], 1);
+    assert_eq!(actions, ["catalog.migrate"]);
+    assert_eq!(v["entries"][0]["details"]["from_version"], 1);
+    assert_eq!(v["entries"][0]["details"]["to_version"], SCHEMA_VERSION);
     assert_eq!(h.json(["init"])["state"], "unchanged");
 }

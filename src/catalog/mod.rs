@@ -5,11 +5,13 @@
 //! newer tapebackarr is refused before anything is written to it.
 
 pub mod audit;
+pub mod drives;
 pub mod jobs;
 pub mod keys;
 pub mod pathblob;
 pub mod pools;
 pub mod sources;
+pub mod tapes;
 
 use std::fs::{self, DirBuilder, OpenOptions};
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
@@ -27,6 +29,7 @@ pub const CATALOG_FILE: &str = "catalog.db";
 const MIGRATIONS: &[(&str, &str)] = &[
     ("001_seed", include_str!("../../migrations/001_seed.sql")),
     ("002_unique_names", include_str!("../../migrations/002_unique_names.sql")),
+    ("003_tapes_and_drives", include_str!("../../migrations/003_tapes_and_drives.sql")),
 ];
 
 /// The schema version this binary writes.

@@ -27,6 +27,8 @@ Exit codes:
 
 Environment:
   TAPEBACKARR_HOME           home directory (same as --home)
+  TAPEBACKARR_DRIVE          drive to use (same as --drive)
+  TAPEBACKARR_VTAPE_FAULTS   faults to inject into virtual drives (JSON; for tests)
   TAPEBACKARR_PASSWORD_FILE  file holding the passphrase for encryption keys
 ";
 
@@ -80,6 +82,12 @@ pub struct Global {
     /// Answer yes to confirmations (needed for destructive steps when not interactive)
     #[arg(short = 'y', long, global = true)]
     pub yes: bool,
+    /// The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]
+    #[arg(long, global = true, value_name = "NAME")]
+    pub drive: Option<String>,
+    /// Wait for a drive another process is using, instead of failing at once
+    #[arg(long, global = true)]
+    pub wait: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -95,6 +103,15 @@ pub enum Command {
     /// Backup jobs: a source, a pool, a schedule, compression and encryption
     #[command(subcommand)]
     Job(cmd::job::Command),
+    /// Tapes: label, identify, list, move through their lifecycle, dump raw files
+    #[command(subcommand)]
+    Tape(cmd::tape::Command),
+    /// Drives: add, inspect, rewind, eject, load virtual cartridges
+    #[command(subcommand)]
+    Drive(cmd::drive::Command),
+    /// The built-in virtual tape library: create one, add cartridges, see what is where
+    #[command(subcommand)]
+    Vlib(cmd::vlib::Command),
     /// The audit trail of every change
     #[command(subcommand)]
     Audit(cmd::audit::Command),

@@ -3,20 +3,29 @@
 
 pub mod audit;
 pub mod completions;
+pub mod drive;
 pub mod init;
 pub mod job;
 pub mod pool;
 pub mod source;
+pub mod tape;
+pub mod vlib;
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use anyhow::Result;
+use rusqlite::Connection;
 use serde_json::{Map, Value};
 
 use crate::catalog::Catalog;
+use crate::catalog::drives::{self, Drive};
 use crate::cli::{Cli, Command, Global};
 use crate::error::Exit;
+use crate::error::{Failure, Kind};
 use crate::output::Output;
+use crate::tape::lock::{self, DriveLock, LockError};
+use crate::tape::{DeviceSpec, TapeDevice, TapeError};
 
 /// What every command gets: the global flags, the resolved home, and the output channel.
 pub struct Ctx {
@@ -31,6 +40,106 @@ impl Ctx {
         self.out.verbose(|| format!("catalog: {}", catalog.path().display()));
         Ok(catalog)
     }
+
+    /// The drive a command works with: `--drive` / `TAPEBACKARR_DRIVE`, else the only
+    /// enabled drive.
+    pub fn pick_drive(&self, conn: &Connection) -> Result<Drive> {
+        let named =
+            self.global.drive.clone().or_else(|| std::env::var("TAPEBACKARR_DRIVE").ok()).filter(|d| !d.is_empty());
+        if let Some(name) = named {
+            let drive = drives::get(conn, &name)?;
+            if !drive.enabled {
+                return Err(Failure::new(
+                    Kind::InvalidState,
+                    format!("drive '{name}' is disabled (drive enable {name})"),
+                )
+                .into());
+            }
+            return Ok(drive);
+        }
+        let enabled: Vec<Drive> = drives::list(conn)?.into_iter().filter(|d| d.enabled).collect();
+        match enabled.len() {
+            1 => Ok(enabled.into_iter().next().expect("one drive")),
+            0 => Err(Failure::new(
+                Kind::NotFound,
+                "no enabled drive: add one with `tapebackarr drive add NAME --device DEV`",
+            )
+            .into()),
+            _ => Err(Failure::usage(format!(
+                "several drives are enabled ({}): choose one with --drive NAME",
+                enabled.iter().map(|d| d.name.as_str()).collect::<Vec<_>>().join(", ")
+            ))
+            .into()),
+        }
+    }
+
+    /// Takes the drive's lock for this process (see `tape::lock`).
+    pub fn lock_drive(&self, drive: &Drive, command: &str) -> Result<DriveLock> {
+        let spec = DeviceSpec::parse(&drive.device).map_err(Failure::usage)?;
+        lock::lock_drive(&spec, command, self.global.wait).map_err(|e| match e {
+            LockError::Busy { .. } => Failure::new(Kind::DriveBusy, format!("drive '{}': {e}", drive.name)).into(),
+            other => anyhow::Error::new(other),
+        })
+    }
+
+    /// Locks the drive for this process and opens its device.
+    pub fn open_drive(&self, drive: &Drive, command: &str) -> Result<OpenDrive> {
+        let lock = self.lock_drive(drive, command)?;
+        let spec = DeviceSpec::parse(&drive.device).map_err(Failure::usage)?;
+        let dev = crate::tape::open(&spec).map_err(|e| device_error(e, drive))?;
+        Ok(OpenDrive { dev, _lock: lock })
+    }
+
+    /// A byte counter on stderr for a long operation: drawn only on a terminal, never with
+    /// `--json`, `-q` or `--no-progress`.
+    pub fn progress_bytes(&self, what: &str) -> indicatif::ProgressBar {
+        let show = std::io::stderr().is_terminal() && !self.out.json && !self.out.quiet && !self.global.no_progress;
+        if !show {
+            return indicatif::ProgressBar::hidden();
+        }
+        let bar = indicatif::ProgressBar::new_spinner().with_message(what.to_string());
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{spinner} {msg}: {bytes} ({bytes_per_sec}, {elapsed})")
+                .expect("template is valid"),
+        );
+        bar.enable_steady_tick(std::time::Duration::from_millis(200));
+        bar
+    }
+
+    /// Asks a yes/no question on the terminal; `--yes` answers it. Without a terminal and
+    /// without `--yes`, the answer is a usage error, so scripts never hang on a prompt.
+    pub fn confirm(&self, question: &str) -> Result<bool> {
+        if self.global.yes {
+            return Ok(true);
+        }
+        if !std::io::stdin().is_terminal() {
+            return Err(
+                Failure::usage(format!("{question} — pass --yes to confirm when not running interactively")).into()
+            );
+        }
+        eprint!("{question} [y/N] ");
+        let mut answer = String::new();
+        std::io::stdin().read_line(&mut answer)?;
+        Ok(matches!(answer.trim(), "y" | "Y" | "yes" | "YES"))
+    }
+}
+
+/// A drive's device, held under its lock for as long as this lives.
+pub struct OpenDrive {
+    pub dev: Box<dyn TapeDevice>,
+    _lock: DriveLock,
+}
+
+/// A device error as the user should see it: which drive, and what to do.
+pub fn device_error(e: TapeError, drive: &Drive) -> anyhow::Error {
+    let name = &drive.name;
+    match e {
+        TapeError::NoTape => Failure::new(Kind::NoTape, format!("no tape in drive '{name}': insert one")).into(),
+        TapeError::WriteProtected => {
+            Failure::new(Kind::WrongTape, format!("the tape in drive '{name}' is write-protected")).into()
+        }
+        other => Failure::new(Kind::Device, format!("drive '{name}' ({}): {other}", drive.device)).into(),
+    }
 }
 
 pub fn run(cli: Cli, out: Output) -> Result<Exit> {
@@ -41,6 +150,9 @@ pub fn run(cli: Cli, out: Output) -> Result<Exit> {
         Command::Pool(c) => pool::exec(&ctx, c),
         Command::Source(c) => source::exec(&ctx, c),
         Command::Job(c) => job::exec(&ctx, c),
+        Command::Tape(c) => tape::exec(&ctx, c),
+        Command::Drive(c) => drive::exec(&ctx, c),
+        Command::Vlib(c) => vlib::exec(&ctx, c),
         Command::Audit(c) => audit::exec(&ctx, c),
         Command::Completions(args) => completions::exec(args),
     }

@@ -1,0 +1,128 @@
+//! `tapebackarr vlib …`: the built-in virtual tape library, for demos and tests without
+//! hardware: create one with barcoded cartridges, put new cartridges in its mail slot, and
+//! see what is where. Its drives are `vtape:DIR/drives/N`.
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+use clap::Subcommand;
+use serde_json::json;
+
+use super::Ctx;
+use super::drive::parse_size;
+use crate::cli::parse_name;
+use crate::error::{Exit, Failure, Kind};
+use crate::output::{or_dash, table};
+use crate::tape::vlib::{Element, VirtualLibrary};
+use crate::tape::vtape::DEFAULT_CAPACITY;
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a virtual library with slots, drives and barcoded blank cartridges
+    #[command(after_help = "Examples:
+  tapebackarr vlib create /tmp/vtl --slots 8 --drives 2 --tapes 6 --capacity 2G
+  tapebackarr drive add vd0 --device vtape:/tmp/vtl/drives/0")]
+    Create {
+        /// Directory for the library (created)
+        #[arg(value_hint = clap::ValueHint::DirPath)]
+        dir: PathBuf,
+        /// Storage slots
+        #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=1000))]
+        slots: u16,
+        /// Drives
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=16))]
+        drives: u16,
+        /// Import/export (mail) slots
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(0..=16))]
+        import_export: u16,
+        /// Blank cartridges to put in the first slots
+        #[arg(long, default_value_t = 4)]
+        tapes: u16,
+        /// Barcode prefix; barcodes are PREFIX0001L8, PREFIX0002L8, …
+        #[arg(long, default_value = "VT", value_parser = parse_name)]
+        prefix: String,
+        /// Capacity of each cartridge, e.g. 500M, 20G (powers of 1024)
+        #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+        capacity: Option<u64>,
+    },
+    /// Put new blank cartridges into the import/export slots
+    #[command(after_help = "Example:\n  tapebackarr vlib add-tape /tmp/vtl NEW001L8 NEW002L8")]
+    AddTape {
+        /// The library's directory
+        dir: PathBuf,
+        /// Barcodes of the new cartridges
+        #[arg(required = true, value_parser = parse_name)]
+        barcodes: Vec<String>,
+        /// Capacity of each cartridge
+        #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+        capacity: Option<u64>,
+    },
+    /// Show what is in each slot and drive
+    #[command(after_help = "Example:\n  tapebackarr vlib status /tmp/vtl --json")]
+    Status {
+        /// The library's directory
+        dir: PathBuf,
+    },
+}
+
+fn lib_error(e: impl std::fmt::Display) -> anyhow::Error {
+    Failure::new(Kind::Device, e.to_string()).into()
+}
+
+pub fn exec(ctx: &Ctx, cmd: Command) -> Result<Exit> {
+    match cmd {
+        Command::Create { dir, slots, drives, import_export, tapes, prefix, capacity } => {
+            if tapes > slots {
+                return Err(Failure::usage(format!("{tapes} tapes do not fit in {slots} slots")).into());
+            }
+            let barcodes: Vec<String> = (1..=tapes).map(|i| format!("{prefix}{i:04}L8")).collect();
+            let capacity = capacity.unwrap_or(DEFAULT_CAPACITY);
+            let lib =
+                VirtualLibrary::create(&dir, slots.into(), import_export.into(), drives.into(), &barcodes, capacity)
+                    .map_err(lib_error)?;
+            let devices: Vec<String> =
+                (0..drives as usize).map(|n| format!("vtape:{}", lib.drive_dir(n).display())).collect();
+            let doc = json!({"library": crate::pathjson::to_json(lib.dir()), "slots": slots, "drives": devices,
+                "import_export": import_export, "cartridges": barcodes, "capacity_bytes": capacity});
+            ctx.out.done(&doc, || {
+                format!(
+                    "Created virtual library {} with {slots} slots, {tapes} cartridges and {drives} drive(s):\n{}",
+                    lib.dir().display(),
+                    devices.iter().map(|d| format!("  {d}")).collect::<Vec<_>>().join("\n")
+                )
+            });
+        }
+        Command::AddTape { dir, barcodes, capacity } => {
+            let mut lib = VirtualLibrary::open(&dir).map_err(lib_error)?;
+            let mut placed = Vec::new();
+            for b in &barcodes {
+                let at = lib.add_cartridge(b, capacity.unwrap_or(DEFAULT_CAPACITY)).map_err(lib_error)?;
+                placed.push(json!({"barcode": b, "element": at}));
+            }
+            ctx.out.done(&json!({"added": placed}), || {
+                format!("Put {} in the import/export slot(s)", barcodes.join(", "))
+            });
+        }
+        Command::Status { dir } => {
+            let lib = VirtualLibrary::open(&dir).map_err(lib_error)?;
+            let mut elements = Vec::new();
+            for n in 0..lib.state.drives {
+                elements.push((Element::Drive(n), lib.contents(Element::Drive(n)).map_err(lib_error)?));
+            }
+            for (i, s) in lib.state.slots.iter().enumerate() {
+                elements.push((Element::Slot(i + 1), s.clone()));
+            }
+            for (i, s) in lib.state.import_export.iter().enumerate() {
+                elements.push((Element::ImportExport(i + 1), s.clone()));
+            }
+            let docs: Vec<_> = elements.iter().map(|(e, b)| json!({"element": e, "barcode": b})).collect();
+            ctx.out.data(&json!({"library": crate::pathjson::to_json(lib.dir()), "elements": docs}), || {
+                table(
+                    &["element", "barcode"],
+                    elements.iter().map(|(e, b)| vec![e.to_string(), or_dash(b.as_deref())]).collect(),
+                )
+            });
+        }
+    }
+    Ok(Exit::Ok)
+}

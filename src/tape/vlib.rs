@@ -1,0 +1,233 @@
+//! The built-in virtual tape library (`vlib:DIR`): storage slots, import/export slots and
+//! virtual drives around one shelf of cartridges, with the MOVE MEDIUM rules of a SCSI
+//! changer (source empty, destination full, no such element).
+//!
+//! Layout: `DIR/library.json` (which barcode sits in which slot), `DIR/cartridges/BARCODE/`
+//! (virtual cartridges), `DIR/drives/N/` (virtual drives, usable as `vtape:DIR/drives/N`).
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::vtape::{self, VirtualDrive};
+use super::{Result, TapeDevice, TapeError};
+
+pub const LIBRARY_FORMAT: &str = "tapebackarr-vlib-1";
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct LibraryState {
+    pub format: String,
+    /// Storage slots, numbered from 1.
+    pub slots: Vec<Option<String>>,
+    /// Import/export (mail) slots, numbered from 1.
+    pub import_export: Vec<Option<String>>,
+    pub drives: usize,
+}
+
+/// An element of the library, as a changer addresses it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "type", content = "number", rename_all = "snake_case")]
+pub enum Element {
+    Slot(usize),
+    ImportExport(usize),
+    Drive(usize),
+}
+
+impl std::fmt::Display for Element {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Element::Slot(n) => write!(f, "slot {n}"),
+            Element::ImportExport(n) => write!(f, "import/export slot {n}"),
+            Element::Drive(n) => write!(f, "drive {n}"),
+        }
+    }
+}
+
+/// Why a move was refused (the SMC sense each corresponds to is in parentheses).
+#[derive(Debug, thiserror::Error)]
+pub enum MoveError {
+    #[error("{0} is empty (medium source element empty)")]
+    SourceEmpty(Element),
+    #[error("{0} is full (medium destination element full)")]
+    DestinationFull(Element),
+    #[error("the library has no {0} (invalid element address)")]
+    NoSuchElement(Element),
+    #[error(transparent)]
+    Tape(#[from] TapeError),
+}
+
+pub struct VirtualLibrary {
+    dir: PathBuf,
+    pub state: LibraryState,
+}
+
+impl VirtualLibrary {
+    /// Creates a library with `slots` storage slots, `ie` import/export slots and `drives`
+    /// drives, and fills the first slots with blank cartridges named by `barcodes`.
+    pub fn create(
+        dir: &Path,
+        slots: usize,
+        ie: usize,
+        drives: usize,
+        barcodes: &[String],
+        capacity: u64,
+    ) -> Result<Self> {
+        if dir.join("library.json").exists() {
+            return Err(TapeError::Other(format!("{} already holds a virtual library", dir.display())));
+        }
+        if barcodes.len() > slots {
+            return Err(TapeError::Other(format!("{} cartridges do not fit in {slots} slots", barcodes.len())));
+        }
+        fs::create_dir_all(dir.join("cartridges"))?;
+        let dir = fs::canonicalize(dir)?;
+        for n in 0..drives {
+            let drive_dir = dir.join("drives").join(n.to_string());
+            VirtualDrive::create(&drive_dir, capacity)?;
+            let mut drive = VirtualDrive::open(&drive_dir)?;
+            drive.set_shelf(&dir.join("cartridges"))?;
+        }
+        let mut state = LibraryState {
+            format: LIBRARY_FORMAT.into(),
+            slots: vec![None; slots],
+            import_export: vec![None; ie],
+            drives,
+        };
+        for (slot, barcode) in state.slots.iter_mut().zip(barcodes) {
+            vtape::create_cartridge(&dir.join("cartridges").join(barcode), barcode, capacity)?;
+            *slot = Some(barcode.clone());
+        }
+        let lib = VirtualLibrary { dir, state };
+        lib.save()?;
+        Ok(lib)
+    }
+
+    pub fn open(dir: &Path) -> Result<Self> {
+        let text = fs::read_to_string(dir.join("library.json"))
+            .map_err(|e| TapeError::Other(format!("{} is not a virtual library: {e}", dir.display())))?;
+        let state: LibraryState =
+            serde_json::from_str(&text).map_err(|e| TapeError::Other(format!("{}: {e}", dir.display())))?;
+        if state.format != LIBRARY_FORMAT {
+            return Err(TapeError::Other(format!("{}: unknown library format {:?}", dir.display(), state.format)));
+        }
+        Ok(VirtualLibrary { dir: fs::canonicalize(dir)?, state })
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    pub fn drive_dir(&self, n: usize) -> PathBuf {
+        self.dir.join("drives").join(n.to_string())
+    }
+
+    /// Puts a new blank cartridge into an import/export slot (an operator at the mail slot).
+    pub fn add_cartridge(&mut self, barcode: &str, capacity: u64) -> Result<Element> {
+        if self.find(barcode)?.is_some() || self.dir.join("cartridges").join(barcode).exists() {
+            return Err(TapeError::Other(format!("a cartridge with barcode {barcode} already exists")));
+        }
+        let Some(n) = self.state.import_export.iter().position(Option::is_none) else {
+            return Err(TapeError::Other("every import/export slot is full".into()));
+        };
+        vtape::create_cartridge(&self.dir.join("cartridges").join(barcode), barcode, capacity)?;
+        self.state.import_export[n] = Some(barcode.to_string());
+        self.save()?;
+        Ok(Element::ImportExport(n + 1))
+    }
+
+    /// What an element holds (a barcode), or an error for an element the library lacks.
+    pub fn contents(&self, e: Element) -> Result<Option<String>, MoveError> {
+        match e {
+            Element::Slot(n) => self.state.slots.get(n.wrapping_sub(1)).cloned().ok_or(MoveError::NoSuchElement(e)),
+            Element::ImportExport(n) => {
+                self.state.import_export.get(n.wrapping_sub(1)).cloned().ok_or(MoveError::NoSuchElement(e))
+            }
+            Element::Drive(n) if n < self.state.drives => {
+                let drive = VirtualDrive::open(&self.drive_dir(n))?;
+                Ok(drive.cartridge().and_then(|c| c.file_name()).map(|b| b.to_string_lossy().into_owned()))
+            }
+            Element::Drive(_) => Err(MoveError::NoSuchElement(e)),
+        }
+    }
+
+    /// Where the cartridge with this barcode is.
+    pub fn find(&self, barcode: &str) -> Result<Option<Element>> {
+        for (i, s) in self.state.slots.iter().enumerate() {
+            if s.as_deref() == Some(barcode) {
+                return Ok(Some(Element::Slot(i + 1)));
+            }
+        }
+        for (i, s) in self.state.import_export.iter().enumerate() {
+            if s.as_deref() == Some(barcode) {
+                return Ok(Some(Element::ImportExport(i + 1)));
+            }
+        }
+        for n in 0..self.state.drives {
+            if self.contents(Element::Drive(n)).map_err(|e| TapeError::Other(e.to_string()))?.as_deref()
+                == Some(barcode)
+            {
+                return Ok(Some(Element::Drive(n)));
+            }
+        }
+        Ok(None)
+    }
+
+    /// MOVE MEDIUM: a drive given a cartridge loads it at BOT; a drive giving one up ejects
+    /// it first.
+    pub fn move_medium(&mut self, from: Element, to: Element) -> Result<(), MoveError> {
+        let barcode = self.contents(from)?.ok_or(MoveError::SourceEmpty(from))?;
+        if self.contents(to)?.is_some() {
+            return Err(MoveError::DestinationFull(to));
+        }
+        match from {
+            Element::Drive(n) => VirtualDrive::open(&self.drive_dir(n))?.unload()?,
+            Element::Slot(n) => self.state.slots[n - 1] = None,
+            Element::ImportExport(n) => self.state.import_export[n - 1] = None,
+        }
+        match to {
+            Element::Drive(n) => {
+                VirtualDrive::open(&self.drive_dir(n))?.insert(&self.dir.join("cartridges").join(&barcode))?
+            }
+            Element::Slot(n) => self.state.slots[n - 1] = Some(barcode),
+            Element::ImportExport(n) => self.state.import_export[n - 1] = Some(barcode),
+        }
+        self.save()?;
+        Ok(())
+    }
+
+    fn save(&self) -> Result<()> {
+        let tmp = self.dir.join("library.json.tmp");
+        fs::write(&tmp, serde_json::to_string_pretty(&self.state).expect("state serializes"))?;
+        fs::rename(&tmp, self.dir.join("library.json"))?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn moves_follow_changer_rules() {
+        let tmp = tempfile::tempdir().unwrap();
+        let barcodes: Vec<String> = (1..=3).map(|i| format!("TB{i:04}L8")).collect();
+        let mut lib = VirtualLibrary::create(tmp.path(), 4, 1, 1, &barcodes, 1 << 20).unwrap();
+        assert_eq!(lib.find("TB0002L8").unwrap(), Some(Element::Slot(2)));
+        lib.move_medium(Element::Slot(1), Element::Drive(0)).unwrap();
+        assert!(matches!(lib.move_medium(Element::Slot(2), Element::Drive(0)), Err(MoveError::DestinationFull(_))));
+        assert!(matches!(lib.move_medium(Element::Slot(4), Element::Slot(1)), Err(MoveError::SourceEmpty(_))));
+        assert!(matches!(lib.move_medium(Element::Slot(9), Element::Slot(1)), Err(MoveError::NoSuchElement(_))));
+        assert_eq!(lib.find("TB0001L8").unwrap(), Some(Element::Drive(0)));
+        let mut drive = VirtualDrive::open(&lib.drive_dir(0)).unwrap();
+        assert!(drive.status().unwrap().loaded);
+        drive.write_block(b"hello").unwrap();
+        drop(drive);
+        lib.move_medium(Element::Drive(0), Element::Slot(4)).unwrap();
+        assert!(!VirtualDrive::open(&lib.drive_dir(0)).unwrap().status().unwrap().loaded);
+        assert_eq!(lib.add_cartridge("NEW001L8", 1 << 20).unwrap(), Element::ImportExport(1));
+        // State survives a reopen.
+        let lib = VirtualLibrary::open(tmp.path()).unwrap();
+        assert_eq!(lib.state.slots[3].as_deref(), Some("TB0001L8"));
+        assert_eq!(lib.state.import_export[0].as_deref(), Some("NEW001L8"));
+    }
+}

@@ -1,0 +1,630 @@
+//! The built-in virtual tape drive (`vtape:DIR`): file-backed, faithful to a real drive in
+//! variable-block mode, cheap on disk, fast enough that benchmarks measure the pipeline
+//! rather than the emulator, and able to inject the faults real tapes have.
+//!
+//! A drive is a directory holding `drive.json` (which cartridge is loaded, where the tape is
+//! positioned) and, for a standalone drive, a `cartridges/` shelf. A cartridge is a
+//! directory of its own:
+//!
+//! - `meta.json`: barcode, capacity, early-warning zone, write protection, and how many
+//!   entries were synced (flushed by a filemark) — the point a power loss falls back to;
+//! - `index`: one 16-byte entry per logical object on tape, block or filemark, so logical
+//!   block *n* (counted from BOT, filemarks included, as READ POSITION counts) is entry *n*;
+//! - `data`: the blocks' bytes back to back. Only what is written takes space: a 1 TB
+//!   cartridge holding 1 GB costs 1 GB.
+//!
+//! Faults come from `DIR/faults.json` or the `TAPEBACKARR_VTAPE_FAULTS` environment variable
+//! (JSON, same fields as [`Faults`]), read when the drive is opened; counters are per open.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{Read, Write};
+use std::os::unix::fs::FileExt;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::{
+    Capabilities, DriveStatus, Identity, Position, ReadOutcome, Result, Space, TapeDevice, TapeError, WriteOutcome,
+};
+
+const ENTRY_SIZE: u64 = 16;
+const KIND_BLOCK: u32 = 0;
+const KIND_FILEMARK: u32 = 1;
+/// What a filemark costs in capacity, like the gap a real drive leaves.
+const FILEMARK_COST: u64 = 4096;
+pub const CARTRIDGE_FORMAT: &str = "tapebackarr-vtape-1";
+
+/// Faults to inject, for tests of everything above this layer.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Faults {
+    /// The Nth block write of this open (1-based) fails with a medium error; nothing is written.
+    pub fail_write_at: Option<u64>,
+    /// The Nth block read of this open (1-based) fails with a medium error.
+    pub fail_read_at: Option<u64>,
+    /// Logical blocks whose bytes come back damaged (one byte flipped), as a drive without
+    /// working ECC would return them.
+    pub corrupt_blocks: Vec<u64>,
+    /// Logical blocks that cannot be read at all (medium error).
+    pub unreadable_blocks: Vec<u64>,
+    /// After this many writes (blocks and filemark calls), the drive loses power: everything
+    /// not yet synced by a flushing filemark is gone, and every later command fails.
+    pub power_loss_after_writes: Option<u64>,
+    /// Overrides the cartridge's capacity in bytes (a shrunken tape).
+    pub capacity: Option<u64>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CartridgeMeta {
+    pub format: String,
+    pub barcode: String,
+    pub capacity: u64,
+    pub early_warning: u64,
+    #[serde(default)]
+    pub write_protected: bool,
+    /// Index entries known to be on the medium (flushed).
+    pub synced: u64,
+}
+
+/// Creates a blank cartridge directory. The early-warning zone is the last 5% of the
+/// capacity (at least 1 MiB, at most 16 GiB, never over half): writes into it succeed but
+/// report early warning, leaving room to close the part (trailer, index) as on a real tape.
+pub fn create_cartridge(dir: &Path, barcode: &str, capacity: u64) -> Result<()> {
+    if dir.exists() {
+        return Err(TapeError::Other(format!("cartridge {} already exists", dir.display())));
+    }
+    fs::create_dir_all(dir)?;
+    File::create(dir.join("index"))?;
+    File::create(dir.join("data"))?;
+    let meta = CartridgeMeta {
+        format: CARTRIDGE_FORMAT.into(),
+        barcode: barcode.into(),
+        capacity,
+        early_warning: (capacity / 20).clamp(1 << 20, 16 << 30).min(capacity / 2),
+        write_protected: false,
+        synced: 0,
+    };
+    write_json(&dir.join("meta.json"), &meta)
+}
+
+pub fn read_cartridge_meta(dir: &Path) -> Result<CartridgeMeta> {
+    let meta: CartridgeMeta = read_json(&dir.join("meta.json"))?;
+    if meta.format != CARTRIDGE_FORMAT {
+        return Err(TapeError::Other(format!("{}: unknown cartridge format {:?}", dir.display(), meta.format)));
+    }
+    Ok(meta)
+}
+
+/// Sets or clears a cartridge's write-protect tab.
+pub fn set_write_protected(dir: &Path, on: bool) -> Result<()> {
+    let mut meta = read_cartridge_meta(dir)?;
+    meta.write_protected = on;
+    write_json(&dir.join("meta.json"), &meta)
+}
+
+/// The drive's own state, kept between commands like a real drive keeps its position.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct DriveState {
+    /// Absolute path of the loaded cartridge directory.
+    pub cartridge: Option<PathBuf>,
+    pub position: u64,
+    /// Where cartridges for `load` by name are kept; default `DIR/cartridges`.
+    pub shelf: Option<PathBuf>,
+    /// Capacity of cartridges created on this drive's shelf by `insert`.
+    pub default_capacity: Option<u64>,
+    pub serial: String,
+    pub compression: bool,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Entry {
+    offset: u64,
+    len: u32,
+    kind: u32,
+}
+
+struct Loaded {
+    dir: PathBuf,
+    meta: CartridgeMeta,
+    entries: Vec<Entry>,
+    index: File,
+    data: File,
+}
+
+impl Loaded {
+    fn open(dir: &Path) -> Result<Loaded> {
+        let mut meta = read_cartridge_meta(dir)?;
+        let mut index = OpenOptions::new().read(true).write(true).open(dir.join("index"))?;
+        let data = OpenOptions::new().read(true).write(true).open(dir.join("data"))?;
+        let mut raw = Vec::new();
+        index.read_to_end(&mut raw)?;
+        // A torn last entry (crash mid-append) is not on tape.
+        let whole = raw.len() / ENTRY_SIZE as usize;
+        let mut entries: Vec<Entry> = raw
+            .chunks_exact(ENTRY_SIZE as usize)
+            .map(|e| Entry {
+                offset: u64::from_le_bytes(e[0..8].try_into().unwrap()),
+                len: u32::from_le_bytes(e[8..12].try_into().unwrap()),
+                kind: u32::from_le_bytes(e[12..16].try_into().unwrap()),
+            })
+            .collect();
+        // Entries whose data never reached the file are not on tape either.
+        let data_len = data.metadata()?.len();
+        while entries.last().is_some_and(|e| e.offset + e.len as u64 > data_len) {
+            entries.pop();
+        }
+        meta.synced = meta.synced.min(entries.len() as u64);
+        let mut loaded = Loaded { dir: dir.to_path_buf(), meta, entries, index, data };
+        if whole as u64 != loaded.entries.len() as u64 || raw.len() % ENTRY_SIZE as usize != 0 {
+            loaded.truncate(loaded.entries.len() as u64)?;
+        }
+        Ok(loaded)
+    }
+
+    fn end_offset(&self, upto: u64) -> u64 {
+        match upto.checked_sub(1).and_then(|i| self.entries.get(i as usize)) {
+            Some(e) => e.offset + e.len as u64,
+            None => 0,
+        }
+    }
+
+    fn used(&self) -> u64 {
+        let filemarks = self.entries.iter().filter(|e| e.kind == KIND_FILEMARK).count() as u64;
+        self.end_offset(self.entries.len() as u64) + filemarks * FILEMARK_COST
+    }
+
+    /// Drops every entry from `at` on: writing anywhere ends the tape there.
+    fn truncate(&mut self, at: u64) -> Result<()> {
+        let offset = self.end_offset(at);
+        self.entries.truncate(at as usize);
+        self.index.set_len(at * ENTRY_SIZE)?;
+        self.data.set_len(offset)?;
+        if self.meta.synced > at {
+            self.meta.synced = at;
+            self.save_meta()?;
+        }
+        Ok(())
+    }
+
+    fn append(&mut self, kind: u32, bytes: &[u8]) -> Result<()> {
+        let offset = self.end_offset(self.entries.len() as u64);
+        self.data.write_all_at(bytes, offset)?;
+        let entry = Entry { offset, len: bytes.len() as u32, kind };
+        let mut raw = [0u8; ENTRY_SIZE as usize];
+        raw[0..8].copy_from_slice(&entry.offset.to_le_bytes());
+        raw[8..12].copy_from_slice(&entry.len.to_le_bytes());
+        raw[12..16].copy_from_slice(&entry.kind.to_le_bytes());
+        self.index.write_all_at(&raw, self.entries.len() as u64 * ENTRY_SIZE)?;
+        self.entries.push(entry);
+        Ok(())
+    }
+
+    fn sync(&mut self) -> Result<()> {
+        self.meta.synced = self.entries.len() as u64;
+        self.save_meta()
+    }
+
+    fn save_meta(&self) -> Result<()> {
+        write_json(&self.dir.join("meta.json"), &self.meta)
+    }
+}
+
+/// A virtual drive, open for use. Dropping it saves the position.
+pub struct VirtualDrive {
+    dir: PathBuf,
+    state: DriveState,
+    tape: Option<Loaded>,
+    faults: Faults,
+    writes: u64,
+    reads: u64,
+    powered_off: bool,
+}
+
+impl VirtualDrive {
+    /// Creates a drive directory (if needed) with a shelf for cartridges.
+    pub fn create(dir: &Path, default_capacity: u64) -> Result<()> {
+        fs::create_dir_all(dir.join("cartridges"))?;
+        let path = dir.join("drive.json");
+        let mut state: DriveState = if path.exists() { read_json(&path)? } else { DriveState::default() };
+        if state.serial.is_empty() {
+            // Unique enough to tell virtual drives apart in listings.
+            let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+            state.serial = format!("VT{:08X}", (nanos.as_nanos() as u64 ^ std::process::id() as u64) & 0xffff_ffff);
+        }
+        state.default_capacity = Some(default_capacity);
+        write_json(&path, &state)
+    }
+
+    pub fn open(dir: &Path) -> Result<VirtualDrive> {
+        let path = dir.join("drive.json");
+        if !path.is_file() {
+            return Err(TapeError::Other(format!(
+                "{} is not a virtual drive (no drive.json): add it with `tapebackarr drive add NAME --device vtape:{}`",
+                dir.display(),
+                dir.display()
+            )));
+        }
+        let state: DriveState = read_json(&path)?;
+        let faults = load_faults(dir)?;
+        let mut drive =
+            VirtualDrive { dir: dir.to_path_buf(), state, tape: None, faults, writes: 0, reads: 0, powered_off: false };
+        if let Some(cart) = drive.state.cartridge.clone() {
+            match Loaded::open(&cart) {
+                Ok(t) => {
+                    drive.state.position = drive.state.position.min(t.entries.len() as u64);
+                    drive.tape = Some(t);
+                }
+                // The cartridge was removed behind the drive's back: the drive is empty.
+                Err(_) => drive.state.cartridge = None,
+            }
+        }
+        Ok(drive)
+    }
+
+    /// Makes `shelf` the place cartridges are loaded from by name (a library's).
+    pub fn set_shelf(&mut self, shelf: &Path) -> Result<()> {
+        self.state.shelf = Some(shelf.to_path_buf());
+        self.save()
+    }
+
+    pub fn shelf(&self) -> PathBuf {
+        self.state.shelf.clone().unwrap_or_else(|| self.dir.join("cartridges"))
+    }
+
+    /// Puts a cartridge into the drive, at BOT. The drive must be empty.
+    pub fn insert(&mut self, cartridge: &Path) -> Result<()> {
+        self.powered()?;
+        if self.tape.is_some() {
+            return Err(TapeError::Other("the drive already holds a cartridge: eject it first".into()));
+        }
+        let cartridge = fs::canonicalize(cartridge)?;
+        self.tape = Some(Loaded::open(&cartridge)?);
+        self.state.cartridge = Some(cartridge);
+        self.state.position = 0;
+        self.save()
+    }
+
+    /// Inserts the cartridge `name` from the shelf, creating a blank one first if the shelf
+    /// has none of that name (a new tape out of its wrapper).
+    pub fn insert_named(&mut self, name: &str) -> Result<bool> {
+        let path = self.shelf().join(name);
+        let created = !path.exists();
+        if created {
+            create_cartridge(&path, name, self.state.default_capacity.unwrap_or(DEFAULT_CAPACITY))?;
+        }
+        self.insert(&path)?;
+        Ok(created)
+    }
+
+    /// The loaded cartridge's directory.
+    pub fn cartridge(&self) -> Option<&Path> {
+        self.tape.as_ref().map(|t| t.dir.as_path())
+    }
+
+    /// Capacity and bytes used of the loaded cartridge.
+    pub fn usage(&self) -> Option<(u64, u64)> {
+        self.tape.as_ref().map(|t| (self.capacity(t), t.used()))
+    }
+
+    fn capacity(&self, t: &Loaded) -> u64 {
+        self.faults.capacity.unwrap_or(t.meta.capacity)
+    }
+
+    fn save(&self) -> Result<()> {
+        write_json(&self.dir.join("drive.json"), &self.state)
+    }
+
+    fn powered(&self) -> Result<()> {
+        if self.powered_off {
+            Err(TapeError::Io(std::io::Error::other("virtual drive lost power (injected fault)")))
+        } else {
+            Ok(())
+        }
+    }
+
+    fn loaded(&mut self) -> Result<&mut Loaded> {
+        self.powered()?;
+        self.tape.as_mut().ok_or(TapeError::NoTape)
+    }
+
+    fn writable(&mut self) -> Result<()> {
+        if self.loaded()?.meta.write_protected {
+            return Err(TapeError::WriteProtected);
+        }
+        Ok(())
+    }
+
+    /// Counts a write and, when the injected moment comes, drops unsynced data and dies.
+    fn count_write(&mut self) -> Result<()> {
+        self.writes += 1;
+        if self.faults.power_loss_after_writes.is_some_and(|n| self.writes > n) {
+            let tape = self.tape.as_mut().expect("writes need a tape");
+            let synced = tape.meta.synced;
+            tape.truncate(synced)?;
+            self.powered_off = true;
+            return self.powered();
+        }
+        Ok(())
+    }
+}
+
+pub const DEFAULT_CAPACITY: u64 = 1 << 30;
+
+impl Drop for VirtualDrive {
+    fn drop(&mut self) {
+        if !self.powered_off {
+            let _ = self.save();
+        }
+    }
+}
+
+impl TapeDevice for VirtualDrive {
+    fn capabilities(&self) -> Capabilities {
+        Capabilities { locate: true, read_position: true, erase: true, compression_control: true, load_unload: true }
+    }
+
+    fn identity(&mut self) -> Result<Identity> {
+        Ok(Identity {
+            vendor: "TAPEBACKARR".into(),
+            model: "VIRTUAL TAPE".into(),
+            revision: CARTRIDGE_FORMAT.into(),
+            serial: self.state.serial.clone(),
+            density: self.tape.as_ref().map(|_| "virtual".into()),
+        })
+    }
+
+    fn status(&mut self) -> Result<DriveStatus> {
+        self.powered()?;
+        let position = self.state.position;
+        let Some(t) = &self.tape else {
+            return Ok(DriveStatus::default());
+        };
+        let capacity = self.capacity(t);
+        let used = t.end_offset(position);
+        Ok(DriveStatus {
+            loaded: true,
+            write_protected: t.meta.write_protected,
+            bot: position == 0,
+            eod: position == t.entries.len() as u64,
+            early_warning: used >= capacity.saturating_sub(t.meta.early_warning),
+            block_size: 0,
+            position: Some(Position { block: position, file: Some(filemarks_before(&t.entries, position)) }),
+            cartridge: Some(t.meta.barcode.clone()),
+            capacity_bytes: Some(capacity),
+        })
+    }
+
+    fn rewind(&mut self) -> Result<()> {
+        self.loaded()?;
+        self.state.position = 0;
+        Ok(())
+    }
+
+    fn read_block(&mut self, buf: &mut [u8]) -> Result<ReadOutcome> {
+        let pos = self.state.position;
+        self.reads += 1;
+        let nth_read = self.reads;
+        let t = self.loaded()?;
+        let Some(entry) = t.entries.get(pos as usize).copied() else {
+            return Ok(ReadOutcome::EndOfData);
+        };
+        self.state.position += 1;
+        if entry.kind == KIND_FILEMARK {
+            return Ok(ReadOutcome::Filemark);
+        }
+        if self.faults.fail_read_at == Some(nth_read) || self.faults.unreadable_blocks.contains(&pos) {
+            return Err(TapeError::Medium(format!("unrecovered read error at block {pos} (injected)")));
+        }
+        let len = entry.len as usize;
+        if len > buf.len() {
+            return Err(TapeError::BlockTooLarge { block_len: len, buffer_len: buf.len() });
+        }
+        let t = self.tape.as_ref().expect("checked above");
+        t.data.read_exact_at(&mut buf[..len], entry.offset)?;
+        if self.faults.corrupt_blocks.contains(&pos) && len > 0 {
+            buf[len / 2] ^= 0x5a;
+        }
+        Ok(ReadOutcome::Block(len))
+    }
+
+    fn write_block(&mut self, data: &[u8]) -> Result<WriteOutcome> {
+        self.writable()?;
+        let pos = self.state.position;
+        if self.faults.fail_write_at == Some(self.writes + 1) {
+            self.writes += 1;
+            return Err(TapeError::Medium(format!("write error at block {pos} (injected)")));
+        }
+        let t = self.tape.as_mut().expect("writable checked");
+        if pos < t.entries.len() as u64 {
+            t.truncate(pos)?;
+        }
+        let capacity = self.faults.capacity.unwrap_or(t.meta.capacity);
+        let used = t.used();
+        if used + data.len() as u64 > capacity {
+            return Err(TapeError::EndOfMedium);
+        }
+        t.append(KIND_BLOCK, data)?;
+        let early = used + data.len() as u64 >= capacity.saturating_sub(t.meta.early_warning);
+        self.state.position += 1;
+        self.count_write()?;
+        Ok(if early { WriteOutcome::EarlyWarning } else { WriteOutcome::Written })
+    }
+
+    fn write_filemarks(&mut self, count: u32, flush: bool) -> Result<()> {
+        self.writable()?;
+        let pos = self.state.position;
+        let t = self.tape.as_mut().expect("writable checked");
+        if pos < t.entries.len() as u64 {
+            t.truncate(pos)?;
+        }
+        let capacity = self.faults.capacity.unwrap_or(t.meta.capacity);
+        if t.used() + count as u64 * FILEMARK_COST > capacity {
+            return Err(TapeError::EndOfMedium);
+        }
+        for _ in 0..count {
+            t.append(KIND_FILEMARK, &[])?;
+        }
+        self.state.position += count as u64;
+        self.count_write()?;
+        let t = self.tape.as_mut().expect("still loaded");
+        if flush || count == 0 {
+            t.sync()?;
+        }
+        self.save()
+    }
+
+    fn space(&mut self, how: Space) -> Result<()> {
+        let pos = self.state.position;
+        let t = self.loaded()?;
+        let end = t.entries.len() as u64;
+        let is_fm = |i: u64| t.entries[i as usize].kind == KIND_FILEMARK;
+        let (new_pos, outcome) = match how {
+            Space::EndOfData => (end, Ok(())),
+            Space::Blocks(n) if n >= 0 => {
+                let mut p = pos;
+                let mut result = Ok(());
+                for _ in 0..n {
+                    if p >= end {
+                        result = Err(TapeError::EndOfData);
+                        break;
+                    }
+                    p += 1;
+                    if is_fm(p - 1) {
+                        result = Err(TapeError::Filemark);
+                        break;
+                    }
+                }
+                (p, result)
+            }
+            Space::Blocks(n) => {
+                let mut p = pos;
+                let mut result = Ok(());
+                for _ in 0..n.unsigned_abs() {
+                    if p == 0 {
+                        result = Err(TapeError::BeginningOfTape);
+                        break;
+                    }
+                    p -= 1;
+                    if is_fm(p) {
+                        result = Err(TapeError::Filemark);
+                        break;
+                    }
+                }
+                (p, result)
+            }
+            Space::Filemarks(n) if n >= 0 => {
+                let mut p = pos;
+                let mut result = Ok(());
+                for _ in 0..n {
+                    match (p..end).find(|&i| is_fm(i)) {
+                        Some(i) => p = i + 1,
+                        None => {
+                            p = end;
+                            result = Err(TapeError::EndOfData);
+                            break;
+                        }
+                    }
+                }
+                (p, result)
+            }
+            Space::Filemarks(n) => {
+                let mut p = pos;
+                let mut result = Ok(());
+                for _ in 0..n.unsigned_abs() {
+                    match (0..p).rev().find(|&i| is_fm(i)) {
+                        Some(i) => p = i,
+                        None => {
+                            p = 0;
+                            result = Err(TapeError::BeginningOfTape);
+                            break;
+                        }
+                    }
+                }
+                (p, result)
+            }
+        };
+        self.state.position = new_pos;
+        outcome
+    }
+
+    fn position(&mut self) -> Result<Position> {
+        let pos = self.state.position;
+        let t = self.loaded()?;
+        Ok(Position { block: pos, file: Some(filemarks_before(&t.entries, pos)) })
+    }
+
+    fn locate(&mut self, block: u64) -> Result<()> {
+        let end = self.loaded()?.entries.len() as u64;
+        if block > end {
+            self.state.position = end;
+            return Err(TapeError::EndOfData);
+        }
+        self.state.position = block;
+        Ok(())
+    }
+
+    fn erase(&mut self, _quick: bool) -> Result<()> {
+        self.writable()?;
+        let pos = self.state.position;
+        let t = self.tape.as_mut().expect("writable checked");
+        t.truncate(pos)?;
+        t.sync()
+    }
+
+    fn set_block_size(&mut self, size: u32) -> Result<()> {
+        if size == 0 { Ok(()) } else { Err(TapeError::Unsupported("fixed-block mode on a virtual drive")) }
+    }
+
+    fn set_compression(&mut self, on: bool) -> Result<()> {
+        self.state.compression = on;
+        Ok(())
+    }
+
+    fn load(&mut self) -> Result<()> {
+        self.loaded()?;
+        self.state.position = 0;
+        Ok(())
+    }
+
+    /// Ejects the cartridge: the drive is empty afterwards.
+    fn unload(&mut self) -> Result<()> {
+        self.loaded()?;
+        self.tape = None;
+        self.state.cartridge = None;
+        self.state.position = 0;
+        self.save()
+    }
+}
+
+fn filemarks_before(entries: &[Entry], pos: u64) -> u64 {
+    entries[..(pos as usize).min(entries.len())].iter().filter(|e| e.kind == KIND_FILEMARK).count() as u64
+}
+
+fn load_faults(dir: &Path) -> Result<Faults> {
+    let text = match std::env::var("TAPEBACKARR_VTAPE_FAULTS") {
+        Ok(text) if !text.trim().is_empty() => text,
+        _ => match fs::read_to_string(dir.join("faults.json")) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Faults::default()),
+            Err(e) => return Err(e.into()),
+        },
+    };
+    serde_json::from_str(&text).map_err(|e| TapeError::Other(format!("bad vtape fault description: {e}")))
+}
+
+fn read_json<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<T> {
+    let text = fs::read_to_string(path)?;
+    serde_json::from_str(&text).map_err(|e| TapeError::Other(format!("{}: {e}", path.display())))
+}
+
+/// Writes JSON atomically (temp file + rename), so a crash never leaves half a state file.
+fn write_json<T: Serialize>(path: &Path, value: &T) -> Result<()> {
+    let tmp = path.with_extension("json.tmp");
+    let mut f = File::create(&tmp)?;
+    f.write_all(serde_json::to_string_pretty(value).expect("state serializes").as_bytes())?;
+    f.write_all(b"\n")?;
+    drop(f);
+    fs::rename(&tmp, path)?;
+    Ok(())
+}
