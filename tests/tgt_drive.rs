@@ -7,137 +7,16 @@
 
 #[path = "common/conformance.rs"]
 mod conformance;
+#[path = "common/tgt.rs"]
+mod tgt;
 
-use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
-use std::process::Command;
-use std::sync::atomic::{AtomicU32, Ordering};
-use std::time::{Duration, Instant};
+use tgt::{Vtl, tgt_available};
+
+use std::time::Duration;
 
 use tapebackarr::tape::scsi::iscsi::{IscsiTransport, IscsiUrl};
 use tapebackarr::tape::scsi::{DataDir, Transport};
 use tapebackarr::tape::{self, DeviceSpec, ReadOutcome, Space, TapeDevice, TapeError, WriteOutcome};
-
-const INSTALL: &str = "apt-get install tgt libiscsi7";
-
-fn script() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/vtl/start-vtl.sh")
-}
-
-/// Why tgt tests cannot run here, if they cannot.
-fn missing() -> Option<String> {
-    let script = script();
-    if !script.exists() {
-        return Some(format!("{} not found (the VTL scripts live in ../shared/vtl)", script.display()));
-    }
-    for tool in ["tgtd", "tgtadm", "tgtimg"] {
-        let found =
-            ["/usr/sbin", "/sbin", "/usr/bin", "/usr/local/sbin"].iter().any(|d| Path::new(d).join(tool).exists())
-                || Command::new("sh")
-                    .arg("-c")
-                    .arg(format!("command -v {tool}"))
-                    .output()
-                    .is_ok_and(|o| o.status.success());
-        if !found {
-            return Some(format!("{tool} is not installed"));
-        }
-    }
-    // SAFETY: loading libiscsi runs only its ELF constructors.
-    let lib = ["libiscsi.so.7", "libiscsi.so"].into_iter().any(|n| unsafe { libloading::Library::new(n) }.is_ok());
-    if !lib {
-        return Some("libiscsi is not installed".into());
-    }
-    if !nix::unistd::geteuid().is_root() {
-        return Some("tgtd needs root (its control sockets live in /var/run/tgtd)".into());
-    }
-    None
-}
-
-/// Returns false (after saying why) when the test must be skipped.
-fn tgt_available(test: &str) -> bool {
-    let Some(why) = missing() else { return true };
-    if std::env::var("TAPEBACKARR_REQUIRE_TGT").is_ok_and(|v| v == "1") {
-        panic!("{test}: TAPEBACKARR_REQUIRE_TGT=1 but {why} ({INSTALL})");
-    }
-    eprintln!("\n*** SKIPPED: {test}: {why} ({INSTALL}) ***\n");
-    false
-}
-
-/// A running tgtd; stopped on drop.
-struct Vtl {
-    dir: tempfile::TempDir,
-    port: u16,
-}
-
-impl Vtl {
-    /// Starts a VTL. `tape_mb` sizes new cartridges.
-    fn start(tape_mb: Option<u32>) -> Vtl {
-        let mut last = String::new();
-        for _ in 0..20 {
-            let port = candidate_port();
-            // The media path must stay under 128 characters: a short directory in /tmp.
-            let dir = tempfile::Builder::new().prefix("tbvtl").tempdir_in("/tmp").expect("temp dir");
-            let mut cmd = Command::new("bash");
-            cmd.arg(script()).arg(dir.path()).arg(port.to_string());
-            if let Some(mb) = tape_mb {
-                cmd.env("TAPE_MB", mb.to_string());
-            }
-            let out = cmd.output().expect("run start-vtl.sh");
-            let vtl = Vtl { dir, port };
-            if out.status.success() {
-                vtl.wait_listening();
-                return vtl;
-            }
-            last = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-            // `vtl` is dropped here: stops whatever half-started.
-        }
-        panic!("could not start a VTL in 20 attempts; last output:\n{last}");
-    }
-
-    fn wait_listening(&self) {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while TcpStream::connect(("127.0.0.1", self.port)).is_err() {
-            assert!(Instant::now() < deadline, "tgtd never listened on port {}", self.port);
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-
-    fn url(&self, lun: u16) -> String {
-        format!("iscsi://127.0.0.1:{p}/iqn.2024-01.lab.vtl:{p}/{lun}", p = self.port)
-    }
-
-    fn open(&self, lun: u16) -> Box<dyn TapeDevice> {
-        let spec = DeviceSpec::parse(&self.url(lun)).expect("device string");
-        tape::open(&spec).unwrap_or_else(|e| panic!("open {}: {e}", self.url(lun)))
-    }
-}
-
-impl Drop for Vtl {
-    fn drop(&mut self) {
-        if self.dir.path().join("tgtd.pid").exists() {
-            let _ = Command::new("bash").arg(script()).arg("stop").arg(self.dir.path()).output();
-        }
-    }
-}
-
-/// A free port tgtd accepts: it uses the port as its control port too, which must be below
-/// 32768 — so not an ephemeral port from binding port 0 (32768-60999 on Linux). Tests run in
-/// parallel; a port taken between this check and tgtd's bind makes start-vtl.sh fail, and
-/// we try another.
-fn candidate_port() -> u16 {
-    static NEXT: AtomicU32 = AtomicU32::new(0);
-    let n = NEXT.fetch_add(1, Ordering::Relaxed);
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos();
-    let seed = std::process::id().wrapping_mul(7919).wrapping_add(nanos).wrapping_add(n.wrapping_mul(104_729));
-    let mut port = 20000 + (seed % 12000) as u16;
-    loop {
-        let socket = format!("/var/run/tgtd/socket.{port}");
-        if !Path::new(&socket).exists() && TcpListener::bind(("127.0.0.1", port)).is_ok() {
-            return port;
-        }
-        port = if port >= 31999 { 20000 } else { port + 1 };
-    }
-}
 
 fn pattern(seed: usize, len: usize) -> Vec<u8> {
     (0..len).map(|i| (seed.wrapping_mul(131).wrapping_add(i.wrapping_mul(7))) as u8).collect()
