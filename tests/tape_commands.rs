@@ -409,3 +409,28 @@ fn virtual_library_with_barcoded_cartridges() {
     assert_eq!(code(&out), Some(2));
     let _ = stdout(&out);
 }
+
+#[test]
+fn wait_queues_behind_the_holder_instead_of_failing() {
+    let (h, drive_dir) = setup();
+    let spec = DeviceSpec::parse(&format!("vtape:{}", drive_dir.display())).unwrap();
+    let held = tapebackarr::tape::lock::lock_drive(&spec, "backup run nightly", false).unwrap();
+    let mut child = h
+        .std_cmd()
+        .args(["--wait", "--json", "tape", "identify"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Without --wait the command fails at once (see above); with it, it must still be
+    // waiting while the lock is held.
+    for _ in 0..30 {
+        assert!(child.try_wait().unwrap().is_none(), "--wait gave up while the drive was held");
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    drop(held);
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["state"], "blank");
+}

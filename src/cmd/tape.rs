@@ -144,6 +144,8 @@ pub fn exec(ctx: &Ctx, cmd: Command) -> Result<Exit> {
             let conn = catalog.conn();
             // Which catalog row this labelling ends up in: the tape's own (a relabel) or new.
             let mut relabel: Option<Tape> = None;
+            // Asked only once every other check has passed.
+            let mut question: Option<String> = None;
             match &contents {
                 TapeContents::Blank => {}
                 TapeContents::Labeled(old) => {
@@ -167,9 +169,7 @@ pub fn exec(ctx: &Ctx, cmd: Command) -> Result<Exit> {
                             drive.name
                         )));
                     }
-                    if !ctx.confirm(&format!("Overwrite {what}?"))? {
-                        return Err(Failure::new(Kind::InvalidState, "not confirmed: the tape is unchanged").into());
-                    }
+                    question = Some(format!("Overwrite {what}?"));
                     relabel = known;
                 }
                 TapeContents::Foreign { reason, .. } => {
@@ -179,9 +179,7 @@ pub fn exec(ctx: &Ctx, cmd: Command) -> Result<Exit> {
                             drive.name
                         )));
                     }
-                    if !ctx.confirm(&format!("Overwrite the data on the tape in drive '{}'?", drive.name))? {
-                        return Err(Failure::new(Kind::InvalidState, "not confirmed: the tape is unchanged").into());
-                    }
+                    question = Some(format!("Overwrite the data on the tape in drive '{}'?", drive.name));
                 }
             }
             if let Some(other) = tapes::find(conn, &label)?
@@ -199,6 +197,11 @@ pub fn exec(ctx: &Ctx, cmd: Command) -> Result<Exit> {
                     format!("barcode {b} already belongs to tape '{}'", other.label),
                 )
                 .into());
+            }
+            if let Some(q) = question
+                && !ctx.confirm(&q)?
+            {
+                return Err(Failure::new(Kind::InvalidState, "not confirmed: the tape is unchanged").into());
             }
             let now = chrono::Utc::now();
             let on_tape = TapeLabel::new(
