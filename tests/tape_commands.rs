@@ -79,9 +79,13 @@ fn a_labelled_tape_is_not_relabelled_without_force() {
     assert!(stderr(&out).contains("pass --yes"), "{}", stderr(&out));
     assert_eq!(h.snapshot(), before);
     assert_eq!(h.json(["tape", "identify"])["tape"]["label"], "WEEK01", "the tape still has its label");
-    // With --force --yes the same physical tape is relabelled in place: one catalog row.
+    // With --force --yes the same physical tape is relabelled in place: one catalog row,
+    // keeping what is known of the cartridge.
+    h.sql().execute("UPDATE tapes SET lto_type = 'LTO-9'", []).unwrap();
     let v = h.json(["tape", "label", "OTHER", "--pool", "weekly", "--force", "--yes"]);
     assert_eq!(v["tape"]["id"], 1);
+    assert_eq!(v["tape"]["lto_type"], "LTO-9");
+    assert_eq!(v["tape"]["capacity_bytes"], 18_000_000_000_000i64);
     assert_eq!(h.json(["tape", "list"])["tapes"].as_array().unwrap().len(), 1);
     assert_eq!(h.json(["tape", "identify"])["tape"]["label"], "OTHER");
 }
@@ -235,6 +239,8 @@ fn lifecycle_moves_and_refusals() {
     );
     let out = h.run(["--json", "tape", "retire", "T1"]);
     assert_eq!(json_err(&out)["code"], "invalid_state", "an exported tape is imported first");
+    let out = h.run(["--json", "tape", "label", "T2", "--pool", "weekly", "--force", "--yes"]);
+    assert_eq!(json_err(&out)["code"], "invalid_state", "an exported tape is not relabelled");
     let v = h.json(["tape", "import", "T1"]);
     assert_eq!(v["tape"]["status"], "blank", "back to the status it left with");
     assert_eq!(v["tape"]["offsite_location"], Value::Null);
@@ -297,6 +303,10 @@ fn dump_copies_a_tape_file_byte_for_byte() {
     let out = h.run(["tape", "dump", "--file", "7"]);
     assert_eq!(code(&out), Some(1));
     assert!(stderr(&out).contains("no file 7"), "{}", stderr(&out));
+    let missing = h.dir.path().join("f7");
+    let out = h.run(["tape", "dump", "--file", "3", "--output", missing.to_str().unwrap()]);
+    assert!(stderr(&out).contains("no file 3"), "{}", stderr(&out));
+    assert!(!missing.exists(), "no empty output file for a missing tape file");
     let out = h.run(["--json", "tape", "dump", "--file", "1"]);
     assert_eq!(code(&out), Some(2), "JSON and raw bytes cannot share stdout");
 }
@@ -397,11 +407,23 @@ fn virtual_library_with_barcoded_cartridges() {
     let table = h.ok(["vlib", "status", lib.to_str().unwrap()]);
     assert!(table.contains("import/export slot 1  NEW001L8"), "{table}");
     h.ok(["drive", "add", "lib0", "--device", &drive0]);
-    // Loading from the library's shelf by barcode works for its drives too.
+    // A library drive is loaded by the library's robot: the slot empties, the drive fills.
     h.ok(["drive", "load", "--tape", "TB0002L8"]);
+    let st = h.json(["vlib", "status", lib.to_str().unwrap()]);
+    assert_eq!(st["elements"][0]["barcode"], "TB0002L8", "drive 0 holds it");
+    assert_eq!(st["elements"][3]["barcode"], Value::Null, "slot 2 is empty");
     h.ok(["pool", "create", "p"]);
     let v = h.json(["tape", "label", "L2", "--pool", "p"]);
     assert_eq!(v["tape"]["barcode"], "TB0002L8");
+    let v = h.json(["drive", "eject"]);
+    assert_eq!(v["returned_to"], "slot 2", "back to the first empty slot");
+    let st = h.json(["vlib", "status", lib.to_str().unwrap()]);
+    assert_eq!(st["elements"][0]["barcode"], Value::Null);
+    assert_eq!(st["elements"][3]["barcode"], "TB0002L8");
+    let out = h.run(["drive", "load", "--tape", "NEW999L8", "--create"]);
+    assert_eq!(code(&out), Some(2), "new cartridges enter a library through its mail slot");
+    let out = h.run(["drive", "load", "--tape", "NOSUCH"]);
+    assert!(stderr(&out).contains("no cartridge with barcode NOSUCH"), "{}", stderr(&out));
     let out = h.run(["vlib", "create", lib.to_str().unwrap()]);
     assert_eq!(code(&out), Some(1));
     assert!(stderr(&out).contains("already holds a virtual library"));

@@ -29,6 +29,8 @@ Environment:
   TAPEBACKARR_HOME           home directory (same as --home)
   TAPEBACKARR_DRIVE          drive to use (same as --drive)
   TAPEBACKARR_VTAPE_FAULTS   faults to inject into virtual drives (JSON; for tests)
+  TAPEBACKARR_ISCSI_INITIATOR  initiator name for iscsi:// devices (for targets with ACLs)
+  TAPEBACKARR_SCSI_TRACE     1: print every SCSI command and its sense to stderr
   TAPEBACKARR_PASSWORD_FILE  file holding the passphrase for encryption keys
 ";
 

@@ -11,6 +11,7 @@ use crate::catalog::{audit, tapes};
 use crate::cli::parse_name;
 use crate::error::{Exit, Failure, Kind};
 use crate::output::{fields, or_dash, table, when};
+use crate::tape::vlib;
 use crate::tape::vtape::{self, VirtualDrive};
 use crate::tape::{DeviceSpec, TapeDevice};
 
@@ -117,6 +118,9 @@ pub fn exec(ctx: &Ctx, cmd: Command) -> Result<Exit> {
             if capacity.is_some() && !matches!(device, DeviceSpec::Virtual(_)) {
                 return Err(Failure::usage("--capacity applies to virtual drives (vtape:DIR) only").into());
             }
+            if drives::find(catalog.conn(), &name)?.is_some() {
+                return Err(Failure::already_exists("drive", &name).into());
+            }
             if let DeviceSpec::Virtual(dir) = &device {
                 // A virtual drive comes into being when added, like plugging one in.
                 let existing = dir.join("drive.json").exists();
@@ -127,7 +131,8 @@ pub fn exec(ctx: &Ctx, cmd: Command) -> Result<Exit> {
                 }
             }
             let device = match &device {
-                DeviceSpec::Virtual(dir) => DeviceSpec::Virtual(std::path::absolute(dir)?),
+                // One directory, one device string, however it was written.
+                DeviceSpec::Virtual(dir) => DeviceSpec::Virtual(std::fs::canonicalize(dir)?),
                 other => other.clone(),
             };
             let mut drive = Drive {
@@ -157,7 +162,7 @@ pub fn exec(ctx: &Ctx, cmd: Command) -> Result<Exit> {
                     drive.serial_number = Some(id.serial).filter(|s| !s.is_empty());
                 }
                 Err(e) => {
-                    ctx.out.note(|| format!("warning: drive '{name}' did not answer ({e:#}); registered as offline"));
+                    ctx.out.note(|| format!("warning: the drive did not answer ({e:#}); it is registered as offline"));
                     drive.status = "offline".into();
                 }
             }
@@ -167,7 +172,11 @@ pub fn exec(ctx: &Ctx, cmd: Command) -> Result<Exit> {
             audit::record(&tx, "drive.add", "drive", Some(id), json!({"drive": &doc}))?;
             tx.commit()?;
             ctx.out.done(&json!({"drive": doc}), || {
-                format!("Added drive '{name}' (id {id}): {} {}", drive.vendor, drive.model.clone().unwrap_or_default())
+                let model = format!("{} {}", drive.vendor, drive.model.clone().unwrap_or_default());
+                match model.trim() {
+                    "" => format!("Added drive '{name}' (id {id}), offline"),
+                    m => format!("Added drive '{name}' (id {id}): {m}"),
+                }
             });
         }
         Command::List => {
@@ -265,18 +274,40 @@ pub fn exec(ctx: &Ctx, cmd: Command) -> Result<Exit> {
         }
         Command::Eject => {
             let d = ctx.pick_drive(catalog.conn())?;
-            let mut open = ctx.open_drive(&d, "drive eject")?;
-            open.dev.rewind().map_err(|e| device_error(e, &d))?;
-            open.dev.unload().map_err(|e| device_error(e, &d))?;
+            let spec = DeviceSpec::parse(&d.device).map_err(Failure::usage)?;
+            let _lock = ctx.lock_drive(&d, "drive eject")?;
+            // A drive in a virtual library hands its cartridge back to a slot, as a changer would.
+            let library = match &spec {
+                DeviceSpec::Virtual(dir) => vlib::library_of_drive(dir),
+                _ => None,
+            };
+            let returned_to = match library {
+                Some((mut lib, n)) => Some(lib.unload_to_slot(n).map_err(|e| lib_error(e, &d))?.to_string()),
+                None => {
+                    let mut dev = crate::tape::open(&spec).map_err(|e| device_error(e, &d))?;
+                    dev.rewind().map_err(|e| device_error(e, &d))?;
+                    dev.unload().map_err(|e| device_error(e, &d))?;
+                    None
+                }
+            };
             let tx = catalog.write()?;
             let mut row = drives::get(&tx, &d.name)?;
             if row.current_tape_id.take().is_some() {
                 drives::save(&tx, &row)?;
             }
-            audit::record(&tx, "drive.eject", "drive", Some(d.id), json!({"name": d.name, "tape": d.current_tape}))?;
+            audit::record(
+                &tx,
+                "drive.eject",
+                "drive",
+                Some(d.id),
+                json!({"name": d.name, "tape": d.current_tape, "returned_to": returned_to}),
+            )?;
             tx.commit()?;
-            ctx.out.done(&json!({"drive": d.name, "ejected": d.current_tape}), || {
-                format!("Ejected the tape from drive '{}'", d.name)
+            ctx.out.done(&json!({"drive": d.name, "ejected": d.current_tape, "returned_to": returned_to}), || {
+                match &returned_to {
+                    Some(slot) => format!("Ejected the tape from drive '{}' into {slot}", d.name),
+                    None => format!("Ejected the tape from drive '{}'", d.name),
+                }
             });
         }
         Command::Load { tape, create } => {
@@ -299,7 +330,19 @@ pub fn exec(ctx: &Ctx, cmd: Command) -> Result<Exit> {
                 .into());
             }
             let shelf_path = vd.shelf().join(&tape);
-            let created = if shelf_path.exists() {
+            let created = if let Some((mut lib, n)) = vlib::library_of_drive(&dir) {
+                if create {
+                    return Err(Failure::usage(
+                        "--create is for standalone virtual drives: put new cartridges into a library with `vlib add-tape`",
+                    )
+                    .into());
+                }
+                // The library's robot moves it, so slots and drives stay in step.
+                drop(vd);
+                lib.load_barcode(&tape, n).map_err(|e| lib_error(e, &d))?;
+                vd = VirtualDrive::open(&dir).map_err(|e| device_error(e, &d))?;
+                false
+            } else if shelf_path.exists() {
                 vd.insert(&shelf_path).map_err(|e| device_error(e, &d))?;
                 false
             } else if create {
@@ -356,6 +399,13 @@ fn set_enabled(ctx: &Ctx, catalog: &mut crate::catalog::Catalog, name: &str, ena
     tx.commit()?;
     ctx.out.done(&json!({"drive": d, "changes": diff}), || describe_update("drive", name, &diff));
     Ok(())
+}
+
+fn lib_error(e: vlib::MoveError, d: &Drive) -> anyhow::Error {
+    match e {
+        vlib::MoveError::Tape(t) => device_error(t, d),
+        other => Failure::new(Kind::InvalidState, format!("drive '{}': {other}", d.name)).into(),
+    }
 }
 
 fn show(d: &Drive) -> String {

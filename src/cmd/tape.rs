@@ -150,6 +150,16 @@ pub fn exec(ctx: &Ctx, cmd: Command) -> Result<Exit> {
                 TapeContents::Blank => {}
                 TapeContents::Labeled(old) => {
                     let known = tapes::by_uuid(conn, &old.uuid)?;
+                    if let Some(t) =
+                        known.as_ref().filter(|t| matches!(t.status, TapeStatus::Retired | TapeStatus::Exported))
+                    {
+                        return Err(invalid(format!(
+                            "the tape in drive '{}' is '{}', which is {}: it is not relabelled",
+                            drive.name,
+                            t.label,
+                            t.status.as_str()
+                        )));
+                    }
                     if let Some(t) = &known {
                         let sets = tapes::set_count(conn, t.id)?;
                         if sets > 0 {
@@ -175,7 +185,7 @@ pub fn exec(ctx: &Ctx, cmd: Command) -> Result<Exit> {
                 TapeContents::Foreign { reason, .. } => {
                     if !force {
                         return Err(wrong_tape(format!(
-                            "the tape in drive '{}' holds data that is not a TapeBackarr label ({reason}); pass --force to overwrite it",
+                            "the tape in drive '{}' holds foreign data ({reason}); pass --force to overwrite it",
                             drive.name
                         )));
                     }
@@ -214,6 +224,8 @@ pub fn exec(ctx: &Ctx, cmd: Command) -> Result<Exit> {
             label::write_label(open.dev.as_mut(), &on_tape).map_err(|e| device_error(e, &drive))?;
             drop(open);
 
+            // The generation given now, else the one recorded before a relabel.
+            let lto_type = lto_type.or(relabel.as_ref().map(|t| t.lto_type.clone()).filter(|t| !t.is_empty()));
             let capacity = lto_type
                 .as_deref()
                 .and_then(tapes::lto_capacity)
@@ -282,7 +294,7 @@ pub fn exec(ctx: &Ctx, cmd: Command) -> Result<Exit> {
                     None => (
                         json!({"state": "labeled", "known": false, "label": l, "tape": Value::Null}),
                         format!(
-                            "A TapeBackarr tape this catalog does not know: label '{}', pool {}, uuid {} (catalog rebuild reads it)",
+                            "A TapeBackarr tape this catalog does not know: label '{}', pool {}, uuid {}",
                             l.label, l.pool, l.uuid
                         ),
                         None,
@@ -509,39 +521,53 @@ pub fn exec(ctx: &Ctx, cmd: Command) -> Result<Exit> {
             }
             let drive = ctx.pick_drive(catalog.conn())?;
             let mut open = ctx.open_drive(&drive, "tape dump")?;
+            position_at_file(&mut open, &drive, file)?;
+            // Created only now, so a missing tape file leaves no empty output behind.
             let mut sink: Box<dyn Write> = match &output {
                 Some(p) => {
                     Box::new(std::fs::File::create(p).with_context(|| format!("cannot create {}", p.display()))?)
                 }
                 None => Box::new(std::io::stdout().lock()),
             };
-            let (blocks, total) = dump_file(ctx, &mut open, &drive, file, &mut sink)?;
+            let (blocks, total) = copy_file(ctx, &mut open, &drive, file, &mut sink)?;
             sink.flush()?;
             let doc = json!({"drive": drive.name, "file": file, "blocks": blocks, "bytes": total,
                 "output": output.as_deref().map(crate::pathjson::to_json)});
             if output.is_some() {
-                ctx.out.done(&doc, || format!("Dumped tape file {file}: {blocks} blocks, {total} bytes"));
+                ctx.out.done(&doc, || format!("Dumped tape file {file}: {blocks} block(s), {total} bytes"));
             } else {
-                ctx.out.note(|| format!("Dumped tape file {file}: {blocks} blocks, {total} bytes"));
+                ctx.out.note(|| format!("Dumped tape file {file}: {blocks} block(s), {total} bytes"));
             }
         }
     }
     Ok(Exit::Ok)
 }
 
-/// Copies tape file `file` to `sink`, block by block; returns blocks and bytes.
-fn dump_file(ctx: &Ctx, open: &mut OpenDrive, drive: &Drive, file: u64, sink: &mut dyn Write) -> Result<(u64, u64)> {
+/// Positions the tape at the start of tape file `file`, proving that it holds at least one
+/// block (a tape file is never empty).
+fn position_at_file(open: &mut OpenDrive, drive: &Drive, file: u64) -> Result<()> {
     let dev = open.dev.as_mut();
+    let missing = || -> anyhow::Error { Failure::new(Kind::NotFound, format!("the tape has no file {file}")).into() };
     dev.rewind().map_err(|e| device_error(e, drive))?;
     if file > 0 {
         match dev.space(Space::Filemarks(file as i64)) {
             Ok(()) => {}
-            Err(TapeError::EndOfData) => {
-                return Err(Failure::new(Kind::NotFound, format!("the tape has no file {file}")).into());
-            }
+            Err(TapeError::EndOfData) => return Err(missing()),
             Err(e) => return Err(device_error(e, drive)),
         }
     }
+    let here = dev.position().map_err(|e| device_error(e, drive))?;
+    let mut probe = vec![0u8; 4 << 20];
+    match dev.read_block(&mut probe).map_err(|e| device_error(e, drive))? {
+        ReadOutcome::EndOfData => Err(missing()),
+        _ => dev.locate(here.block).map_err(|e| device_error(e, drive)),
+    }
+}
+
+/// Copies the tape file the tape is positioned at to `sink`, block by block; returns blocks
+/// and bytes.
+fn copy_file(ctx: &Ctx, open: &mut OpenDrive, drive: &Drive, file: u64, sink: &mut dyn Write) -> Result<(u64, u64)> {
+    let dev = open.dev.as_mut();
     let bar = ctx.progress_bytes(&format!("tape file {file}"));
     // Twice the largest block we write, so every block fits (and tgt reads it whole).
     let mut buf = vec![0u8; 4 << 20];
@@ -556,9 +582,6 @@ fn dump_file(ctx: &Ctx, open: &mut OpenDrive, drive: &Drive, file: u64, sink: &m
                 bar.set_position(total);
             }
             ReadOutcome::Filemark => break,
-            ReadOutcome::EndOfData if blocks == 0 => {
-                return Err(Failure::new(Kind::NotFound, format!("the tape has no file {file}")).into());
-            }
             ReadOutcome::EndOfData => break,
         }
     }

@@ -2,4 +2,5 @@
 //! It knows nothing of the CLI or the catalog.
 
 pub mod compression;
+pub mod keywrap;
 pub mod select;

@@ -51,12 +51,13 @@ pub fn open(_path: &Path) -> Result<Box<dyn TapeDevice>> {
     Err(TapeError::Unsupported("the st driver exists only on Linux"))
 }
 
-/// The kernel interface: `linux/mtio.h` and `scsi/sg.h`, laid out as on x86_64 and aarch64.
-/// The ioctl numbers encode the struct sizes, so a layout that differs from the kernel's makes
-/// st refuse the call (EINVAL, st.c `st_ioctl` checks `_IOC_SIZE`) rather than misread it.
+/// The kernel interface: `linux/mtio.h`, laid out as on x86_64 and aarch64 (SG_IO is
+/// [`crate::tape::scsi::sg`]'s). The ioctl numbers encode the struct sizes, so a layout that
+/// differs from the kernel's makes st refuse the call (EINVAL, st.c `st_ioctl` checks
+/// `_IOC_SIZE`) rather than misread it.
 #[cfg(target_os = "linux")]
 mod sys {
-    use nix::libc::{c_int, c_long, c_short, c_uchar, c_uint, c_ushort, c_void};
+    use nix::libc::{c_int, c_long, c_short};
 
     /// `struct mtop`, the argument of MTIOCTOP.
     #[repr(C)]
@@ -141,44 +142,6 @@ mod sys {
     nix::ioctl_write_ptr!(mtioctop, b'm', 1, MtOp);
     nix::ioctl_read!(mtiocget, b'm', 2, MtGet);
     nix::ioctl_read!(mtiocpos, b'm', 3, MtPos);
-
-    /// `struct sg_io_hdr` (SCSI generic interface version 3).
-    #[allow(dead_code)] // laid out for the kernel; not every field is read
-    #[repr(C)]
-    #[derive(Debug)]
-    pub struct SgIoHdr {
-        pub interface_id: c_int,
-        pub dxfer_direction: c_int,
-        pub cmd_len: c_uchar,
-        pub mx_sb_len: c_uchar,
-        pub iovec_count: c_ushort,
-        pub dxfer_len: c_uint,
-        pub dxferp: *mut c_void,
-        pub cmdp: *mut c_uchar,
-        pub sbp: *mut c_uchar,
-        /// Milliseconds.
-        pub timeout: c_uint,
-        pub flags: c_uint,
-        pub pack_id: c_int,
-        pub usr_ptr: *mut c_void,
-        pub status: c_uchar,
-        pub masked_status: c_uchar,
-        pub msg_status: c_uchar,
-        pub sb_len_wr: c_uchar,
-        pub host_status: c_ushort,
-        pub driver_status: c_ushort,
-        pub resid: c_int,
-        pub duration: c_uint,
-        pub info: c_uint,
-    }
-
-    pub const SG_IO: u32 = 0x2285;
-    pub const SG_DXFER_FROM_DEV: c_int = -3;
-    /// `info & SG_INFO_OK_MASK == SG_INFO_OK`: no sense, host or driver error.
-    pub const SG_INFO_OK_MASK: c_uint = 0x1;
-    pub const SG_INFO_OK: c_uint = 0x0;
-
-    nix::ioctl_readwrite_bad!(sg_io, SG_IO, SgIoHdr);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -194,6 +157,7 @@ mod decide {
     use nix::libc::{c_int, c_short};
 
     use super::sys::*;
+    use crate::tape::scsi::params;
     use crate::tape::{ReadOutcome, TapeError, WriteOutcome};
 
     /// st's major device number (st(4)).
@@ -436,42 +400,22 @@ mod decide {
         })
     }
 
-    /// The density code of the loaded medium, as the drive's mode block descriptor reports it
-    /// (the LTO codes as in mt-st's table; 0 is "default", i.e. not reported).
-    pub fn density_name(code: u8) -> Option<String> {
-        let name = match code {
-            0 => return None,
-            0x40 => "LTO-1 or DLT1",
-            0x42 => "LTO-2",
-            0x44 => "LTO-3",
-            0x46 => "LTO-4",
-            0x58 => "LTO-5",
-            0x5a => "LTO-6",
-            0x5c => "LTO-7",
-            0x5d => "LTO-7 M8",
-            0x5e => "LTO-8",
-            0x60 => "LTO-9",
-            other => return Some(format!("density code 0x{other:02x}")),
-        };
-        Some(name.to_string())
+    /// The density code of the loaded medium, as the drive's mode block descriptor reports it:
+    /// the LTO generation's name, else the code itself (st drives need not be LTO); None for
+    /// 0, "default", i.e. not reported.
+    pub fn density_label(code: u8) -> Option<String> {
+        match code {
+            0 => None,
+            code => {
+                Some(params::density_name(code).map_or_else(|| format!("density code 0x{code:02x}"), str::to_string))
+            }
+        }
     }
 
-    /// Native capacity of an LTO medium of that density (decimal bytes, per generation).
+    /// Native capacity of an LTO medium of that density. Not for 0x40: DLT1 uses that code as
+    /// well as LTO-1, and st serves any SCSI tape drive.
     pub fn native_capacity(code: u8) -> Option<u64> {
-        const GB: u64 = 1_000_000_000;
-        Some(match code {
-            0x42 => 200 * GB,
-            0x44 => 400 * GB,
-            0x46 => 800 * GB,
-            0x58 => 1_500 * GB,
-            0x5a => 2_500 * GB,
-            0x5c => 6_000 * GB,
-            0x5d => 9_000 * GB,
-            0x5e => 12_000 * GB,
-            0x60 => 18_000 * GB,
-            // 0x40 is LTO-1 or DLT1: not knowable from the code alone.
-            _ => return None,
-        })
+        params::density_capacity(code).filter(|_| code != 0x40)
     }
 
     /// CAP_SYS_RAWIO: st passes SG_IO on only with it (st.c `st_common_ioctl`).
@@ -487,27 +431,6 @@ mod decide {
             .find_map(|l| l.strip_prefix("CapEff:"))
             .and_then(|hex| u64::from_str_radix(hex.trim(), 16).ok())
             .is_some_and(|caps| caps & (1 << bit) != 0)
-    }
-
-    fn ascii_field(b: &[u8]) -> String {
-        String::from_utf8_lossy(b).trim_matches(|c: char| c == ' ' || c == '\0').to_string()
-    }
-
-    /// Standard INQUIRY data: vendor (bytes 8-15), product (16-31), revision (32-35).
-    pub fn parse_inquiry(b: &[u8]) -> Option<(String, String, String)> {
-        if b.len() < 36 {
-            return None;
-        }
-        Some((ascii_field(&b[8..16]), ascii_field(&b[16..32]), ascii_field(&b[32..36])))
-    }
-
-    /// VPD page 0x80: byte 1 page code, bytes 2-3 page length, then the serial in ASCII.
-    pub fn parse_unit_serial(b: &[u8]) -> Option<String> {
-        if b.len() < 4 || b[1] != 0x80 {
-            return None;
-        }
-        let len = u16::from_be_bytes([b[2], b[3]]) as usize;
-        Some(ascii_field(&b[4..b.len().min(4 + len)]))
     }
 }
 
@@ -525,6 +448,8 @@ use nix::errno::Errno;
 #[cfg(target_os = "linux")]
 use nix::libc::{self, c_int, c_short};
 
+#[cfg(target_os = "linux")]
+use super::scsi::{DataDir, cdb, params, sg, status};
 #[cfg(target_os = "linux")]
 use super::{Capabilities, DriveStatus, Identity, Position, ReadOutcome, Space, WriteOutcome};
 
@@ -846,46 +771,32 @@ impl StDrive {
         Ok(())
     }
 
-    /// INQUIRY through SG_IO on the st node. st passes SG_IO to the SCSI midlayer only for
-    /// callers with CAP_SYS_RAWIO (st.c `st_common_ioctl`); None otherwise.
-    fn sg_inquiry(&self, cdb: [u8; 6], alloc: usize) -> Option<Vec<u8>> {
+    /// INQUIRY, of standard data or of VPD page `vpd_page`, through SG_IO on the st node. st
+    /// passes SG_IO to the SCSI midlayer only for callers with CAP_SYS_RAWIO (st.c
+    /// `st_common_ioctl`); None otherwise, and when the drive does not answer GOOD.
+    fn sg_inquiry(&self, vpd_page: Option<u8>, alloc: u16) -> Option<Vec<u8>> {
+        use std::io::IoSliceMut;
+        use std::os::fd::AsFd;
         if !has_capability(CAP_SYS_RAWIO) {
             return None;
         }
-        let mut data = vec![0u8; alloc];
-        let mut sense = [0u8; 32];
-        let mut cdb = cdb;
-        let mut hdr = sys::SgIoHdr {
-            interface_id: c_int::from(b'S'),
-            dxfer_direction: sys::SG_DXFER_FROM_DEV,
-            cmd_len: cdb.len() as u8,
-            mx_sb_len: sense.len() as u8,
-            iovec_count: 0,
-            dxfer_len: alloc as u32,
-            dxferp: data.as_mut_ptr().cast(),
-            cmdp: cdb.as_mut_ptr(),
-            sbp: sense.as_mut_ptr(),
-            timeout: 30_000,
-            flags: 0,
-            pack_id: 0,
-            usr_ptr: std::ptr::null_mut(),
-            status: 0,
-            masked_status: 0,
-            msg_status: 0,
-            sb_len_wr: 0,
-            host_status: 0,
-            driver_status: 0,
-            resid: 0,
-            duration: 0,
-            info: 0,
+        let cdb = match vpd_page {
+            None => cdb::inquiry(alloc),
+            Some(page) => cdb::inquiry_vpd(page, alloc),
         };
-        let fd = self.fd();
-        // SAFETY: every pointer in `hdr` points into a live buffer of the stated length.
-        retry_eintr(|| unsafe { sys::sg_io(fd, &mut hdr) }).ok()?;
-        if hdr.info & sys::SG_INFO_OK_MASK != sys::SG_INFO_OK {
+        let mut data = vec![0u8; usize::from(alloc)];
+        let done = loop {
+            let mut bufs = [IoSliceMut::new(&mut data)];
+            match sg::sg_io(self.file.as_fd(), &cdb, DataDir::In(&mut bufs), std::time::Duration::from_secs(30)) {
+                // As for every st ioctl (see `retry_eintr`).
+                Err(TapeError::Io(e)) if e.raw_os_error() == Some(libc::EINTR) => continue,
+                other => break other.ok()?,
+            }
+        };
+        if done.status != status::GOOD {
             return None;
         }
-        data.truncate(alloc.saturating_sub(usize::try_from(hdr.resid).unwrap_or(0)));
+        data.truncate(done.transferred.unwrap_or(0));
         Some(data)
     }
 
@@ -898,7 +809,7 @@ impl StDrive {
             (Some(v), Some(m), Some(r)) => Some((v, m, r)),
             _ => None,
         };
-        let serial = std::fs::read(dir.join("vpd_pg80")).ok().and_then(|b| parse_unit_serial(&b));
+        let serial = std::fs::read(dir.join("vpd_pg80")).ok().and_then(|b| params::parse_unit_serial(&b).ok());
         (strings, serial)
     }
 }
@@ -911,20 +822,23 @@ impl TapeDevice for StDrive {
         Capabilities { locate: true, read_position: true, erase: true, compression_control: true, load_unload: true }
     }
 
-    /// INQUIRY (6-byte CDB 12 00 00 00 60 00) and VPD page 0x80 through SG_IO, else the same
-    /// data from sysfs, else empty strings.
+    /// INQUIRY (96 bytes) and VPD page 0x80 through SG_IO, else the same data from sysfs, else
+    /// empty strings.
     fn identity(&mut self) -> Result<Identity> {
-        let sg_strings = self.sg_inquiry([0x12, 0x00, 0x00, 0x00, 0x60, 0x00], 0x60);
-        let sg_serial = self.sg_inquiry([0x12, 0x01, 0x80, 0x00, 0xff, 0x00], 0xff);
-        let mut strings = sg_strings.as_deref().and_then(parse_inquiry);
-        let mut serial = sg_serial.as_deref().and_then(parse_unit_serial);
+        let sg_strings = self.sg_inquiry(None, 0x60);
+        let sg_serial = self.sg_inquiry(Some(0x80), 0xff);
+        let mut strings = sg_strings
+            .as_deref()
+            .and_then(|b| params::Inquiry::parse(b).ok())
+            .map(|i| (i.vendor, i.product, i.revision));
+        let mut serial = sg_serial.as_deref().and_then(|b| params::parse_unit_serial(b).ok());
         if strings.is_none() || serial.is_none() {
             let (sys_strings, sys_serial) = self.sysfs_identity();
             strings = strings.or(sys_strings);
             serial = serial.or(sys_serial);
         }
         let (vendor, model, revision) = strings.unwrap_or_default();
-        let density = self.st_status().ok().filter(StStatus::online).and_then(|s| density_name(s.density_code()));
+        let density = self.st_status().ok().filter(StStatus::online).and_then(|s| density_label(s.density_code()));
         Ok(Identity { vendor, model, revision, serial: serial.unwrap_or_default(), density })
     }
 
@@ -1162,17 +1076,6 @@ mod tests {
         assert_eq!(offset_of!(MtGet, mt_fileno), 40);
         assert_eq!(offset_of!(MtGet, mt_blkno), 44);
         assert_eq!(size_of::<MtPos>(), 8);
-        assert_eq!(size_of::<SgIoHdr>(), 88);
-        assert_eq!(offset_of!(SgIoHdr, dxfer_len), 12);
-        assert_eq!(offset_of!(SgIoHdr, dxferp), 16);
-        assert_eq!(offset_of!(SgIoHdr, cmdp), 24);
-        assert_eq!(offset_of!(SgIoHdr, sbp), 32);
-        assert_eq!(offset_of!(SgIoHdr, timeout), 40);
-        assert_eq!(offset_of!(SgIoHdr, usr_ptr), 56);
-        assert_eq!(offset_of!(SgIoHdr, status), 64);
-        assert_eq!(offset_of!(SgIoHdr, host_status), 68);
-        assert_eq!(offset_of!(SgIoHdr, resid), 72);
-        assert_eq!(offset_of!(SgIoHdr, info), 80);
     }
 
     #[test]
@@ -1181,7 +1084,6 @@ mod tests {
         assert_eq!(nix::request_code_write!(b'm', 1, size_of::<MtOp>()) as u64, 0x4008_6d01);
         assert_eq!(nix::request_code_read!(b'm', 2, size_of::<MtGet>()) as u64, 0x8030_6d02);
         assert_eq!(nix::request_code_read!(b'm', 3, size_of::<MtPos>()) as u64, 0x8008_6d03);
-        assert_eq!(SG_IO, 0x2285);
     }
 
     #[test]
@@ -1344,11 +1246,11 @@ mod tests {
     }
 
     #[test]
-    fn density_names() {
-        assert_eq!(density_name(0), None);
-        assert_eq!(density_name(0x5e).as_deref(), Some("LTO-8"));
-        assert_eq!(density_name(0x60).as_deref(), Some("LTO-9"));
-        assert_eq!(density_name(0x13).as_deref(), Some("density code 0x13"));
+    fn density_labels() {
+        assert_eq!(density_label(0), None);
+        assert_eq!(density_label(0x5e).as_deref(), Some("LTO-8"));
+        assert_eq!(density_label(0x60).as_deref(), Some("LTO-9"));
+        assert_eq!(density_label(0x13).as_deref(), Some("density code 0x13"));
     }
 
     #[test]
@@ -1368,24 +1270,6 @@ mod tests {
         assert_eq!(native_capacity(0x60), Some(18_000_000_000_000));
         assert_eq!(native_capacity(0x40), None);
         assert_eq!(native_capacity(0), None);
-    }
-
-    #[test]
-    fn inquiry_data() {
-        let mut b = vec![0u8; 36];
-        b[0] = 0x01;
-        b[8..16].copy_from_slice(b"IBM     ");
-        b[16..32].copy_from_slice(b"ULT3580-TD8     ");
-        b[32..36].copy_from_slice(b"Q393");
-        assert_eq!(parse_inquiry(&b), Some(("IBM".into(), "ULT3580-TD8".into(), "Q393".into())));
-        assert_eq!(parse_inquiry(&b[..35]), None);
-
-        let mut vpd = vec![0x01, 0x80, 0x00, 0x0c];
-        vpd.extend_from_slice(b"  1013005123");
-        assert_eq!(parse_unit_serial(&vpd).as_deref(), Some("1013005123"));
-        // Page length beyond the data received: take what arrived.
-        assert_eq!(parse_unit_serial(&vpd[..8]).as_deref(), Some("10"));
-        assert_eq!(parse_unit_serial(&[0x01, 0x83, 0x00, 0x00]), None);
     }
 
     #[test]

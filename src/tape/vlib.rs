@@ -57,6 +57,17 @@ pub enum MoveError {
     Tape(#[from] TapeError),
 }
 
+/// The library a virtual drive belongs to (its directory is `LIBRARY/drives/N`), and N.
+pub fn library_of_drive(drive_dir: &Path) -> Option<(VirtualLibrary, usize)> {
+    let n: usize = drive_dir.file_name()?.to_str()?.parse().ok()?;
+    let drives = drive_dir.parent()?;
+    if drives.file_name()? != "drives" {
+        return None;
+    }
+    let lib = VirtualLibrary::open(drives.parent()?).ok()?;
+    (n < lib.state.drives).then_some((lib, n))
+}
+
 pub struct VirtualLibrary {
     dir: PathBuf,
     pub state: LibraryState,
@@ -127,7 +138,10 @@ impl VirtualLibrary {
             return Err(TapeError::Other(format!("a cartridge with barcode {barcode} already exists")));
         }
         let Some(n) = self.state.import_export.iter().position(Option::is_none) else {
-            return Err(TapeError::Other("every import/export slot is full".into()));
+            return Err(TapeError::Other(format!(
+                "no free import/export slot ({} in this library)",
+                self.state.import_export.len()
+            )));
         };
         vtape::create_cartridge(&self.dir.join("cartridges").join(barcode), barcode, capacity)?;
         self.state.import_export[n] = Some(barcode.to_string());
@@ -193,6 +207,28 @@ impl VirtualLibrary {
         }
         self.save()?;
         Ok(())
+    }
+
+    /// MOVE MEDIUM of the cartridge `barcode`, wherever it sits, into drive `n`.
+    pub fn load_barcode(&mut self, barcode: &str, n: usize) -> Result<Element, MoveError> {
+        let from = self
+            .find(barcode)?
+            .ok_or_else(|| TapeError::Other(format!("the library holds no cartridge with barcode {barcode}")))?;
+        self.move_medium(from, Element::Drive(n))?;
+        Ok(from)
+    }
+
+    /// Ejects drive `n`'s cartridge into the first empty storage slot.
+    pub fn unload_to_slot(&mut self, n: usize) -> Result<Element, MoveError> {
+        let slot = self
+            .state
+            .slots
+            .iter()
+            .position(Option::is_none)
+            .map(|i| Element::Slot(i + 1))
+            .ok_or_else(|| TapeError::Other("every storage slot is full".into()))?;
+        self.move_medium(Element::Drive(n), slot)?;
+        Ok(slot)
     }
 
     fn save(&self) -> Result<()> {

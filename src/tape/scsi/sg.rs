@@ -3,7 +3,7 @@
 //! Nothing here knows tapes: a CDB goes in, status, sense and a residual come out.
 
 use std::fs::{File, OpenOptions};
-use std::os::fd::AsRawFd;
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd};
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -147,6 +147,29 @@ pub(crate) fn completion(h: &SgIoHdr, sense: &[u8]) -> Result<Completion> {
     })
 }
 
+/// Sends one command with the `SG_IO` ioctl and waits for it. Works on an sg node, or on an
+/// st node, which passes `SG_IO` on to the SCSI midlayer for callers with CAP_SYS_RAWIO (st.c
+/// `st_common_ioctl`).
+///
+/// A failed ioctl is returned as the bare errno ([`TapeError::Io`] with `raw_os_error()` set),
+/// for the caller to name the device; failures below SCSI (see [`completion`]) carry no errno.
+pub(crate) fn sg_io(
+    fd: BorrowedFd<'_>,
+    cdb: &[u8],
+    mut data: DataDir<'_, '_>,
+    timeout: Duration,
+) -> Result<Completion> {
+    let mut sense = [0u8; SENSE_LEN];
+    let mut hdr = build_header(cdb, &mut data, &mut sense, timeout)?;
+    // SAFETY: `hdr` points at `cdb`, `sense` and the buffers in `data`, all borrowed for
+    // the duration of this call; SG_IO is synchronous and writes only into them and `hdr`.
+    let r = unsafe { libc::ioctl(fd.as_raw_fd(), SG_IO as _, &mut hdr as *mut SgIoHdr) };
+    if r < 0 {
+        return Err(TapeError::Io(std::io::Error::last_os_error()));
+    }
+    completion(&hdr, &sense)
+}
+
 /// An open `/dev/sgN`.
 pub struct SgTransport {
     file: File,
@@ -175,17 +198,14 @@ impl SgTransport {
 }
 
 impl Transport for SgTransport {
-    fn execute(&mut self, cdb: &[u8], mut data: DataDir<'_, '_>, timeout: Duration) -> Result<Completion> {
-        let mut sense = [0u8; SENSE_LEN];
-        let mut hdr = build_header(cdb, &mut data, &mut sense, timeout)?;
-        // SAFETY: `hdr` points at `cdb`, `sense` and the buffers in `data`, all borrowed for
-        // the duration of this call; SG_IO is synchronous and writes only into them and `hdr`.
-        let r = unsafe { libc::ioctl(self.file.as_raw_fd(), SG_IO as _, &mut hdr as *mut SgIoHdr) };
-        if r < 0 {
-            let e = std::io::Error::last_os_error();
-            return Err(TapeError::Io(std::io::Error::new(e.kind(), format!("SG_IO on {}: {e}", self.path.display()))));
-        }
-        completion(&hdr, &sense)
+    fn execute(&mut self, cdb: &[u8], data: DataDir<'_, '_>, timeout: Duration) -> Result<Completion> {
+        sg_io(self.file.as_fd(), cdb, data, timeout).map_err(|err| match err {
+            // The ioctl itself failed: name the device.
+            TapeError::Io(e) if e.raw_os_error().is_some() => {
+                TapeError::Io(std::io::Error::new(e.kind(), format!("SG_IO on {}: {e}", self.path.display())))
+            }
+            other => other,
+        })
     }
 
     fn describe(&self) -> String {
@@ -281,5 +301,17 @@ mod tests {
         h.host_status = 0;
         h.driver_status = 0x06;
         assert!(completion(&h, &sense_bytes).is_err());
+    }
+
+    #[test]
+    fn sg_io_returns_the_ioctl_errno() {
+        let null = File::open("/dev/null").unwrap();
+        let c = cdb::test_unit_ready();
+        let Err(TapeError::Io(e)) = sg_io(null.as_fd(), &c, DataDir::None, Duration::from_secs(1)) else {
+            panic!("SG_IO on /dev/null must fail");
+        };
+        assert_eq!(e.raw_os_error(), Some(libc::ENOTTY));
+        // A CDB that cannot be sent is refused before any ioctl.
+        assert!(matches!(sg_io(null.as_fd(), &[], DataDir::None, Duration::ZERO), Err(TapeError::Other(_))));
     }
 }
