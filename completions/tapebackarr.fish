@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_tapebackarr_global_optspecs
-    string join \n home= json q/quiet v/verbose no-progress y/yes drive= wait h/help V/version
+    string join \n home= json q/quiet v/verbose no-progress y/yes drive= wait password-file= h/help V/version
 end
 
 function __fish_tapebackarr_needs_command
@@ -26,6 +26,7 @@ end
 
 complete -c tapebackarr -n "__fish_tapebackarr_needs_command" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
 complete -c tapebackarr -n "__fish_tapebackarr_needs_command" -l drive -d 'The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]' -r
+complete -c tapebackarr -n "__fish_tapebackarr_needs_command" -l password-file -d 'Read the passphrase of encryption keys from this file\'s first line [env: TAPEBACKARR_PASSWORD_FILE] [default: ask on the terminal]' -r -F
 complete -c tapebackarr -n "__fish_tapebackarr_needs_command" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
 complete -c tapebackarr -n "__fish_tapebackarr_needs_command" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
 complete -c tapebackarr -n "__fish_tapebackarr_needs_command" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
@@ -41,11 +42,13 @@ complete -c tapebackarr -n "__fish_tapebackarr_needs_command" -f -a "job" -d 'Ba
 complete -c tapebackarr -n "__fish_tapebackarr_needs_command" -f -a "tape" -d 'Tapes: label, identify, list, move through their lifecycle, dump raw files'
 complete -c tapebackarr -n "__fish_tapebackarr_needs_command" -f -a "drive" -d 'Drives: add, inspect, rewind, eject, load virtual cartridges'
 complete -c tapebackarr -n "__fish_tapebackarr_needs_command" -f -a "vlib" -d 'The built-in virtual tape library: create one, add cartridges, see what is where'
+complete -c tapebackarr -n "__fish_tapebackarr_needs_command" -f -a "key" -d 'Encryption keys: create, list, export, import, change passphrase, delete'
 complete -c tapebackarr -n "__fish_tapebackarr_needs_command" -f -a "audit" -d 'The audit trail of every change'
 complete -c tapebackarr -n "__fish_tapebackarr_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c tapebackarr -n "__fish_tapebackarr_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand init" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand init" -l drive -d 'The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]' -r
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand init" -l password-file -d 'Read the passphrase of encryption keys from this file\'s first line [env: TAPEBACKARR_PASSWORD_FILE] [default: ask on the terminal]' -r -F
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand init" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand init" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand init" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
@@ -56,6 +59,7 @@ complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand init" -s h -l he
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand init" -s V -l version -d 'Print version'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and not __fish_seen_subcommand_from create list show update delete help" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and not __fish_seen_subcommand_from create list show update delete help" -l drive -d 'The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]' -r
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and not __fish_seen_subcommand_from create list show update delete help" -l password-file -d 'Read the passphrase of encryption keys from this file\'s first line [env: TAPEBACKARR_PASSWORD_FILE] [default: ask on the terminal]' -r -F
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and not __fish_seen_subcommand_from create list show update delete help" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and not __fish_seen_subcommand_from create list show update delete help" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and not __fish_seen_subcommand_from create list show update delete help" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
@@ -76,6 +80,7 @@ complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish
 always\t''"
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from create" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from create" -l drive -d 'The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]' -r
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from create" -l password-file -d 'Read the passphrase of encryption keys from this file\'s first line [env: TAPEBACKARR_PASSWORD_FILE] [default: ask on the terminal]' -r -F
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from create" -l no-reuse -d 'Never reuse this pool\'s tapes, even when their retention has passed'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from create" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from create" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
@@ -87,6 +92,7 @@ complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from list" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from list" -l drive -d 'The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]' -r
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from list" -l password-file -d 'Read the passphrase of encryption keys from this file\'s first line [env: TAPEBACKARR_PASSWORD_FILE] [default: ask on the terminal]' -r -F
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from list" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
@@ -97,6 +103,7 @@ complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from show" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from show" -l drive -d 'The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]' -r
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from show" -l password-file -d 'Read the passphrase of encryption keys from this file\'s first line [env: TAPEBACKARR_PASSWORD_FILE] [default: ask on the terminal]' -r -F
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from show" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
@@ -114,6 +121,7 @@ complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish
 false\t''"
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from update" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from update" -l drive -d 'The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]' -r
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from update" -l password-file -d 'Read the passphrase of encryption keys from this file\'s first line [env: TAPEBACKARR_PASSWORD_FILE] [default: ask on the terminal]' -r -F
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from update" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from update" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from update" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
@@ -124,6 +132,7 @@ complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from update" -s V -l version -d 'Print version'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from delete" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from delete" -l drive -d 'The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]' -r
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from delete" -l password-file -d 'Read the passphrase of encryption keys from this file\'s first line [env: TAPEBACKARR_PASSWORD_FILE] [default: ask on the terminal]' -r -F
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from delete" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from delete" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from delete" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
@@ -140,6 +149,7 @@ complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand pool; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and not __fish_seen_subcommand_from add list show update remove help" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and not __fish_seen_subcommand_from add list show update remove help" -l drive -d 'The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]' -r
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and not __fish_seen_subcommand_from add list show update remove help" -l password-file -d 'Read the passphrase of encryption keys from this file\'s first line [env: TAPEBACKARR_PASSWORD_FILE] [default: ask on the terminal]' -r -F
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and not __fish_seen_subcommand_from add list show update remove help" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and not __fish_seen_subcommand_from add list show update remove help" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and not __fish_seen_subcommand_from add list show update remove help" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
@@ -161,6 +171,7 @@ complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fi
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from add" -l exclude -d 'Leave out what matches (repeatable)' -r
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from add" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from add" -l drive -d 'The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]' -r
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from add" -l password-file -d 'Read the passphrase of encryption keys from this file\'s first line [env: TAPEBACKARR_PASSWORD_FILE] [default: ask on the terminal]' -r -F
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from add" -l disabled -d 'Add it disabled: jobs using it do not run'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from add" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
@@ -172,6 +183,7 @@ complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fi
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from list" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from list" -l drive -d 'The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]' -r
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from list" -l password-file -d 'Read the passphrase of encryption keys from this file\'s first line [env: TAPEBACKARR_PASSWORD_FILE] [default: ask on the terminal]' -r -F
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from list" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
@@ -182,6 +194,7 @@ complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fi
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from show" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from show" -l drive -d 'The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]' -r
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from show" -l password-file -d 'Read the passphrase of encryption keys from this file\'s first line [env: TAPEBACKARR_PASSWORD_FILE] [default: ask on the terminal]' -r -F
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from show" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
@@ -199,6 +212,7 @@ complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fi
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from update" -l exclude -d 'Replace the exclude globs (repeatable)' -r
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from update" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from update" -l drive -d 'The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]' -r
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from update" -l password-file -d 'Read the passphrase of encryption keys from this file\'s first line [env: TAPEBACKARR_PASSWORD_FILE] [default: ask on the terminal]' -r -F
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from update" -l clear-include -d 'Remove every include glob (back up everything)'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from update" -l clear-exclude -d 'Remove every exclude glob'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from update" -l enable -d 'Enable the source'
@@ -213,6 +227,7 @@ complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fi
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from update" -s V -l version -d 'Print version'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from remove" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from remove" -l drive -d 'The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]' -r
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from remove" -l password-file -d 'Read the passphrase of encryption keys from this file\'s first line [env: TAPEBACKARR_PASSWORD_FILE] [default: ask on the terminal]' -r -F
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from remove" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
@@ -229,6 +244,7 @@ complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fi
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand source; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and not __fish_seen_subcommand_from create list show update delete enable disable help" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and not __fish_seen_subcommand_from create list show update delete enable disable help" -l drive -d 'The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]' -r
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and not __fish_seen_subcommand_from create list show update delete enable disable help" -l password-file -d 'Read the passphrase of encryption keys from this file\'s first line [env: TAPEBACKARR_PASSWORD_FILE] [default: ask on the terminal]' -r -F
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and not __fish_seen_subcommand_from create list show update delete enable disable help" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and not __fish_seen_subcommand_from create list show update delete enable disable help" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and not __fish_seen_subcommand_from create list show update delete enable disable help" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
@@ -255,6 +271,7 @@ complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from create" -l encryption-key -d 'Encrypt with this key (AES-256-GCM)' -r
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from create" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from create" -l drive -d 'The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]' -r
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from create" -l password-file -d 'Read the passphrase of encryption keys from this file\'s first line [env: TAPEBACKARR_PASSWORD_FILE] [default: ask on the terminal]' -r -F
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from create" -l disabled -d 'Create it disabled'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from create" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from create" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
@@ -266,6 +283,7 @@ complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from list" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from list" -l drive -d 'The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]' -r
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from list" -l password-file -d 'Read the passphrase of encryption keys from this file\'s first line [env: TAPEBACKARR_PASSWORD_FILE] [default: ask on the terminal]' -r -F
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from list" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
@@ -276,6 +294,7 @@ complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from show" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from show" -l drive -d 'The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]' -r
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from show" -l password-file -d 'Read the passphrase of encryption keys from this file\'s first line [env: TAPEBACKARR_PASSWORD_FILE] [default: ask on the terminal]' -r -F
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from show" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
@@ -295,6 +314,7 @@ complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from update" -l encryption-key -d 'Encrypt with this key' -r
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from update" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from update" -l drive -d 'The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]' -r
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from update" -l password-file -d 'Read the passphrase of encryption keys from this file\'s first line [env: TAPEBACKARR_PASSWORD_FILE] [default: ask on the terminal]' -r -F
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from update" -l no-schedule -d 'Remove the schedule: the job runs only when started by hand'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from update" -l no-encryption -d 'Stop encrypting new sets'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from update" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
@@ -307,6 +327,7 @@ complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from update" -s V -l version -d 'Print version'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from delete" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from delete" -l drive -d 'The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]' -r
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from delete" -l password-file -d 'Read the passphrase of encryption keys from this file\'s first line [env: TAPEBACKARR_PASSWORD_FILE] [default: ask on the terminal]' -r -F
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from delete" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from delete" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from delete" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
@@ -317,6 +338,7 @@ complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from delete" -s V -l version -d 'Print version'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from enable" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from enable" -l drive -d 'The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]' -r
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from enable" -l password-file -d 'Read the passphrase of encryption keys from this file\'s first line [env: TAPEBACKARR_PASSWORD_FILE] [default: ask on the terminal]' -r -F
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from enable" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from enable" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from enable" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
@@ -327,6 +349,7 @@ complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from enable" -s V -l version -d 'Print version'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from disable" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from disable" -l drive -d 'The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]' -r
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from disable" -l password-file -d 'Read the passphrase of encryption keys from this file\'s first line [env: TAPEBACKARR_PASSWORD_FILE] [default: ask on the terminal]' -r -F
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from disable" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from disable" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from disable" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
@@ -345,6 +368,7 @@ complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand job; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and not __fish_seen_subcommand_from label identify list show assign retire export import erase dump help" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and not __fish_seen_subcommand_from label identify list show assign retire export import erase dump help" -l drive -d 'The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]' -r
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and not __fish_seen_subcommand_from label identify list show assign retire export import erase dump help" -l password-file -d 'Read the passphrase of encryption keys from this file\'s first line [env: TAPEBACKARR_PASSWORD_FILE] [default: ask on the terminal]' -r -F
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and not __fish_seen_subcommand_from label identify list show assign retire export import erase dump help" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and not __fish_seen_subcommand_from label identify list show assign retire export import erase dump help" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and not __fish_seen_subcommand_from label identify list show assign retire export import erase dump help" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
@@ -377,6 +401,7 @@ LTO-8\t''
 LTO-9\t''"
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from label" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from label" -l drive -d 'The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]' -r
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from label" -l password-file -d 'Read the passphrase of encryption keys from this file\'s first line [env: TAPEBACKARR_PASSWORD_FILE] [default: ask on the terminal]' -r -F
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from label" -l force -d 'Overwrite a tape that holds a label or data'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from label" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from label" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
@@ -388,6 +413,7 @@ complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from label" -s V -l version -d 'Print version'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from identify" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from identify" -l drive -d 'The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]' -r
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from identify" -l password-file -d 'Read the passphrase of encryption keys from this file\'s first line [env: TAPEBACKARR_PASSWORD_FILE] [default: ask on the terminal]' -r -F
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from identify" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from identify" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from identify" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
@@ -405,6 +431,7 @@ retired\t''
 exported\t''"
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from list" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from list" -l drive -d 'The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]' -r
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from list" -l password-file -d 'Read the passphrase of encryption keys from this file\'s first line [env: TAPEBACKARR_PASSWORD_FILE] [default: ask on the terminal]' -r -F
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from list" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
@@ -415,6 +442,7 @@ complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from show" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from show" -l drive -d 'The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]' -r
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from show" -l password-file -d 'Read the passphrase of encryption keys from this file\'s first line [env: TAPEBACKARR_PASSWORD_FILE] [default: ask on the terminal]' -r -F
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from show" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
@@ -426,6 +454,7 @@ complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from assign" -l pool -d 'The new pool' -r
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from assign" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from assign" -l drive -d 'The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]' -r
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from assign" -l password-file -d 'Read the passphrase of encryption keys from this file\'s first line [env: TAPEBACKARR_PASSWORD_FILE] [default: ask on the terminal]' -r -F
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from assign" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from assign" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from assign" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
@@ -436,6 +465,7 @@ complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from assign" -s V -l version -d 'Print version'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from retire" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from retire" -l drive -d 'The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]' -r
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from retire" -l password-file -d 'Read the passphrase of encryption keys from this file\'s first line [env: TAPEBACKARR_PASSWORD_FILE] [default: ask on the terminal]' -r -F
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from retire" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from retire" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from retire" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
@@ -447,6 +477,7 @@ complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from export" -l location -d 'Where it is kept' -r
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from export" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from export" -l drive -d 'The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]' -r
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from export" -l password-file -d 'Read the passphrase of encryption keys from this file\'s first line [env: TAPEBACKARR_PASSWORD_FILE] [default: ask on the terminal]' -r -F
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from export" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from export" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from export" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
@@ -457,6 +488,7 @@ complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from export" -s V -l version -d 'Print version'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from import" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from import" -l drive -d 'The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]' -r
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from import" -l password-file -d 'Read the passphrase of encryption keys from this file\'s first line [env: TAPEBACKARR_PASSWORD_FILE] [default: ask on the terminal]' -r -F
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from import" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from import" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from import" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
@@ -467,6 +499,7 @@ complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from import" -s V -l version -d 'Print version'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from erase" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from erase" -l drive -d 'The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]' -r
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from erase" -l password-file -d 'Read the passphrase of encryption keys from this file\'s first line [env: TAPEBACKARR_PASSWORD_FILE] [default: ask on the terminal]' -r -F
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from erase" -l force -d 'Also erase a tape this catalog does not know (a foreign or unlabelled one)'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from erase" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from erase" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
@@ -480,6 +513,7 @@ complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from dump" -s o -l output -d 'Write here instead of stdout' -r -F
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from dump" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from dump" -l drive -d 'The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]' -r
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from dump" -l password-file -d 'Read the passphrase of encryption keys from this file\'s first line [env: TAPEBACKARR_PASSWORD_FILE] [default: ask on the terminal]' -r -F
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from dump" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from dump" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from dump" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
@@ -501,6 +535,7 @@ complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and not __fish_seen_subcommand_from add list show status remove enable disable rewind eject load help" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and not __fish_seen_subcommand_from add list show status remove enable disable rewind eject load help" -l drive -d 'The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]' -r
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and not __fish_seen_subcommand_from add list show status remove enable disable rewind eject load help" -l password-file -d 'Read the passphrase of encryption keys from this file\'s first line [env: TAPEBACKARR_PASSWORD_FILE] [default: ask on the terminal]' -r -F
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and not __fish_seen_subcommand_from add list show status remove enable disable rewind eject load help" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and not __fish_seen_subcommand_from add list show status remove enable disable rewind eject load help" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and not __fish_seen_subcommand_from add list show status remove enable disable rewind eject load help" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
@@ -524,6 +559,7 @@ complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fis
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from add" -l capacity -d 'Virtual drives: capacity of new cartridges, e.g. 500M, 20G, 1T (powers of 1024)' -r
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from add" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from add" -l drive -d 'The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]' -r
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from add" -l password-file -d 'Read the passphrase of encryption keys from this file\'s first line [env: TAPEBACKARR_PASSWORD_FILE] [default: ask on the terminal]' -r -F
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from add" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from add" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
@@ -534,6 +570,7 @@ complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fis
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from list" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from list" -l drive -d 'The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]' -r
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from list" -l password-file -d 'Read the passphrase of encryption keys from this file\'s first line [env: TAPEBACKARR_PASSWORD_FILE] [default: ask on the terminal]' -r -F
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from list" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
@@ -544,6 +581,7 @@ complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fis
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from show" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from show" -l drive -d 'The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]' -r
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from show" -l password-file -d 'Read the passphrase of encryption keys from this file\'s first line [env: TAPEBACKARR_PASSWORD_FILE] [default: ask on the terminal]' -r -F
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from show" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
@@ -554,6 +592,7 @@ complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fis
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from status" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from status" -l drive -d 'The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]' -r
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from status" -l password-file -d 'Read the passphrase of encryption keys from this file\'s first line [env: TAPEBACKARR_PASSWORD_FILE] [default: ask on the terminal]' -r -F
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from status" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from status" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from status" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
@@ -564,6 +603,7 @@ complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fis
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from status" -s V -l version -d 'Print version'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from remove" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from remove" -l drive -d 'The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]' -r
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from remove" -l password-file -d 'Read the passphrase of encryption keys from this file\'s first line [env: TAPEBACKARR_PASSWORD_FILE] [default: ask on the terminal]' -r -F
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from remove" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
@@ -574,6 +614,7 @@ complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fis
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from enable" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from enable" -l drive -d 'The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]' -r
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from enable" -l password-file -d 'Read the passphrase of encryption keys from this file\'s first line [env: TAPEBACKARR_PASSWORD_FILE] [default: ask on the terminal]' -r -F
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from enable" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from enable" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from enable" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
@@ -584,6 +625,7 @@ complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fis
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from enable" -s V -l version -d 'Print version'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from disable" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from disable" -l drive -d 'The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]' -r
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from disable" -l password-file -d 'Read the passphrase of encryption keys from this file\'s first line [env: TAPEBACKARR_PASSWORD_FILE] [default: ask on the terminal]' -r -F
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from disable" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from disable" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from disable" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
@@ -594,6 +636,7 @@ complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fis
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from disable" -s V -l version -d 'Print version'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from rewind" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from rewind" -l drive -d 'The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]' -r
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from rewind" -l password-file -d 'Read the passphrase of encryption keys from this file\'s first line [env: TAPEBACKARR_PASSWORD_FILE] [default: ask on the terminal]' -r -F
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from rewind" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from rewind" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from rewind" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
@@ -604,6 +647,7 @@ complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fis
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from rewind" -s V -l version -d 'Print version'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from eject" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from eject" -l drive -d 'The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]' -r
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from eject" -l password-file -d 'Read the passphrase of encryption keys from this file\'s first line [env: TAPEBACKARR_PASSWORD_FILE] [default: ask on the terminal]' -r -F
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from eject" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from eject" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from eject" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
@@ -615,6 +659,7 @@ complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fis
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from load" -l tape -d 'Cartridge name (its barcode)' -r
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from load" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from load" -l drive -d 'The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]' -r
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from load" -l password-file -d 'Read the passphrase of encryption keys from this file\'s first line [env: TAPEBACKARR_PASSWORD_FILE] [default: ask on the terminal]' -r -F
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from load" -l create -d 'Create a blank cartridge of that name if the shelf has none'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from load" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from load" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
@@ -637,6 +682,7 @@ complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fis
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand drive; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand vlib; and not __fish_seen_subcommand_from create add-tape status help" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand vlib; and not __fish_seen_subcommand_from create add-tape status help" -l drive -d 'The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]' -r
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand vlib; and not __fish_seen_subcommand_from create add-tape status help" -l password-file -d 'Read the passphrase of encryption keys from this file\'s first line [env: TAPEBACKARR_PASSWORD_FILE] [default: ask on the terminal]' -r -F
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand vlib; and not __fish_seen_subcommand_from create add-tape status help" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand vlib; and not __fish_seen_subcommand_from create add-tape status help" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand vlib; and not __fish_seen_subcommand_from create add-tape status help" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
@@ -657,6 +703,7 @@ complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand vlib; and __fish
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand vlib; and __fish_seen_subcommand_from create" -l capacity -d 'Capacity of each cartridge, e.g. 500M, 20G (powers of 1024)' -r
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand vlib; and __fish_seen_subcommand_from create" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand vlib; and __fish_seen_subcommand_from create" -l drive -d 'The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]' -r
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand vlib; and __fish_seen_subcommand_from create" -l password-file -d 'Read the passphrase of encryption keys from this file\'s first line [env: TAPEBACKARR_PASSWORD_FILE] [default: ask on the terminal]' -r -F
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand vlib; and __fish_seen_subcommand_from create" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand vlib; and __fish_seen_subcommand_from create" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand vlib; and __fish_seen_subcommand_from create" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
@@ -668,6 +715,7 @@ complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand vlib; and __fish
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand vlib; and __fish_seen_subcommand_from add-tape" -l capacity -d 'Capacity of each cartridge' -r
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand vlib; and __fish_seen_subcommand_from add-tape" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand vlib; and __fish_seen_subcommand_from add-tape" -l drive -d 'The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]' -r
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand vlib; and __fish_seen_subcommand_from add-tape" -l password-file -d 'Read the passphrase of encryption keys from this file\'s first line [env: TAPEBACKARR_PASSWORD_FILE] [default: ask on the terminal]' -r -F
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand vlib; and __fish_seen_subcommand_from add-tape" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand vlib; and __fish_seen_subcommand_from add-tape" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand vlib; and __fish_seen_subcommand_from add-tape" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
@@ -678,6 +726,7 @@ complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand vlib; and __fish
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand vlib; and __fish_seen_subcommand_from add-tape" -s V -l version -d 'Print version'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand vlib; and __fish_seen_subcommand_from status" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand vlib; and __fish_seen_subcommand_from status" -l drive -d 'The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]' -r
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand vlib; and __fish_seen_subcommand_from status" -l password-file -d 'Read the passphrase of encryption keys from this file\'s first line [env: TAPEBACKARR_PASSWORD_FILE] [default: ask on the terminal]' -r -F
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand vlib; and __fish_seen_subcommand_from status" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand vlib; and __fish_seen_subcommand_from status" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand vlib; and __fish_seen_subcommand_from status" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
@@ -690,8 +739,117 @@ complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand vlib; and __fish
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand vlib; and __fish_seen_subcommand_from help" -f -a "add-tape" -d 'Put new blank cartridges into the import/export slots'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand vlib; and __fish_seen_subcommand_from help" -f -a "status" -d 'Show what is in each slot and drive'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand vlib; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand key; and not __fish_seen_subcommand_from create list show export import passwd delete help" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand key; and not __fish_seen_subcommand_from create list show export import passwd delete help" -l drive -d 'The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]' -r
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand key; and not __fish_seen_subcommand_from create list show export import passwd delete help" -l password-file -d 'Read the passphrase of encryption keys from this file\'s first line [env: TAPEBACKARR_PASSWORD_FILE] [default: ask on the terminal]' -r -F
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand key; and not __fish_seen_subcommand_from create list show export import passwd delete help" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand key; and not __fish_seen_subcommand_from create list show export import passwd delete help" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand key; and not __fish_seen_subcommand_from create list show export import passwd delete help" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand key; and not __fish_seen_subcommand_from create list show export import passwd delete help" -l no-progress -d 'Never draw progress bars (they are drawn only on a terminal anyway)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand key; and not __fish_seen_subcommand_from create list show export import passwd delete help" -s y -l yes -d 'Answer yes to confirmations (needed for destructive steps when not interactive)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand key; and not __fish_seen_subcommand_from create list show export import passwd delete help" -l wait -d 'Wait for a drive another process is using, instead of failing at once'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand key; and not __fish_seen_subcommand_from create list show export import passwd delete help" -s h -l help -d 'Print help'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand key; and not __fish_seen_subcommand_from create list show export import passwd delete help" -s V -l version -d 'Print version'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand key; and not __fish_seen_subcommand_from create list show export import passwd delete help" -f -a "create" -d 'Create a random 256-bit key, wrapped under a passphrase'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand key; and not __fish_seen_subcommand_from create list show export import passwd delete help" -f -a "list" -d 'List keys (names and fingerprints only)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand key; and not __fish_seen_subcommand_from create list show export import passwd delete help" -f -a "show" -d 'Show one key\'s metadata (never the key)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand key; and not __fish_seen_subcommand_from create list show export import passwd delete help" -f -a "export" -d 'Write the wrapped key to a file (mode 0600) for safekeeping'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand key; and not __fish_seen_subcommand_from create list show export import passwd delete help" -f -a "import" -d 'Add a key from an exported file (its passphrase proves it)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand key; and not __fish_seen_subcommand_from create list show export import passwd delete help" -f -a "passwd" -d 'Change a key\'s passphrase (the key itself stays the same)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand key; and not __fish_seen_subcommand_from create list show export import passwd delete help" -f -a "delete" -d 'Delete a key no backup set or job uses (asks first)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand key; and not __fish_seen_subcommand_from create list show export import passwd delete help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand key; and __fish_seen_subcommand_from create" -l description -d 'Free text' -r
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand key; and __fish_seen_subcommand_from create" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand key; and __fish_seen_subcommand_from create" -l drive -d 'The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]' -r
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand key; and __fish_seen_subcommand_from create" -l password-file -d 'Read the passphrase of encryption keys from this file\'s first line [env: TAPEBACKARR_PASSWORD_FILE] [default: ask on the terminal]' -r -F
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand key; and __fish_seen_subcommand_from create" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand key; and __fish_seen_subcommand_from create" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand key; and __fish_seen_subcommand_from create" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand key; and __fish_seen_subcommand_from create" -l no-progress -d 'Never draw progress bars (they are drawn only on a terminal anyway)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand key; and __fish_seen_subcommand_from create" -s y -l yes -d 'Answer yes to confirmations (needed for destructive steps when not interactive)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand key; and __fish_seen_subcommand_from create" -l wait -d 'Wait for a drive another process is using, instead of failing at once'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand key; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand key; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand key; and __fish_seen_subcommand_from list" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand key; and __fish_seen_subcommand_from list" -l drive -d 'The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]' -r
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand key; and __fish_seen_subcommand_from list" -l password-file -d 'Read the passphrase of encryption keys from this file\'s first line [env: TAPEBACKARR_PASSWORD_FILE] [default: ask on the terminal]' -r -F
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand key; and __fish_seen_subcommand_from list" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand key; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand key; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand key; and __fish_seen_subcommand_from list" -l no-progress -d 'Never draw progress bars (they are drawn only on a terminal anyway)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand key; and __fish_seen_subcommand_from list" -s y -l yes -d 'Answer yes to confirmations (needed for destructive steps when not interactive)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand key; and __fish_seen_subcommand_from list" -l wait -d 'Wait for a drive another process is using, instead of failing at once'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand key; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand key; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand key; and __fish_seen_subcommand_from show" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand key; and __fish_seen_subcommand_from show" -l drive -d 'The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]' -r
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand key; and __fish_seen_subcommand_from show" -l password-file -d 'Read the passphrase of encryption keys from this file\'s first line [env: TAPEBACKARR_PASSWORD_FILE] [default: ask on the terminal]' -r -F
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand key; and __fish_seen_subcommand_from show" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand key; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand key; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand key; and __fish_seen_subcommand_from show" -l no-progress -d 'Never draw progress bars (they are drawn only on a terminal anyway)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand key; and __fish_seen_subcommand_from show" -s y -l yes -d 'Answer yes to confirmations (needed for destructive steps when not interactive)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand key; and __fish_seen_subcommand_from show" -l wait -d 'Wait for a drive another process is using, instead of failing at once'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand key; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand key; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand key; and __fish_seen_subcommand_from export" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand key; and __fish_seen_subcommand_from export" -l drive -d 'The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]' -r
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand key; and __fish_seen_subcommand_from export" -l password-file -d 'Read the passphrase of encryption keys from this file\'s first line [env: TAPEBACKARR_PASSWORD_FILE] [default: ask on the terminal]' -r -F
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand key; and __fish_seen_subcommand_from export" -l force -d 'Overwrite an existing file'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand key; and __fish_seen_subcommand_from export" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand key; and __fish_seen_subcommand_from export" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand key; and __fish_seen_subcommand_from export" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand key; and __fish_seen_subcommand_from export" -l no-progress -d 'Never draw progress bars (they are drawn only on a terminal anyway)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand key; and __fish_seen_subcommand_from export" -s y -l yes -d 'Answer yes to confirmations (needed for destructive steps when not interactive)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand key; and __fish_seen_subcommand_from export" -l wait -d 'Wait for a drive another process is using, instead of failing at once'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand key; and __fish_seen_subcommand_from export" -s h -l help -d 'Print help'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand key; and __fish_seen_subcommand_from export" -s V -l version -d 'Print version'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand key; and __fish_seen_subcommand_from import" -l name -d 'Name it this instead of its exported name' -r
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand key; and __fish_seen_subcommand_from import" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand key; and __fish_seen_subcommand_from import" -l drive -d 'The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]' -r
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand key; and __fish_seen_subcommand_from import" -l password-file -d 'Read the passphrase of encryption keys from this file\'s first line [env: TAPEBACKARR_PASSWORD_FILE] [default: ask on the terminal]' -r -F
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand key; and __fish_seen_subcommand_from import" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand key; and __fish_seen_subcommand_from import" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand key; and __fish_seen_subcommand_from import" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand key; and __fish_seen_subcommand_from import" -l no-progress -d 'Never draw progress bars (they are drawn only on a terminal anyway)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand key; and __fish_seen_subcommand_from import" -s y -l yes -d 'Answer yes to confirmations (needed for destructive steps when not interactive)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand key; and __fish_seen_subcommand_from import" -l wait -d 'Wait for a drive another process is using, instead of failing at once'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand key; and __fish_seen_subcommand_from import" -s h -l help -d 'Print help'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand key; and __fish_seen_subcommand_from import" -s V -l version -d 'Print version'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand key; and __fish_seen_subcommand_from passwd" -l new-password-file -d 'Read the new passphrase from this file\'s first line' -r -F
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand key; and __fish_seen_subcommand_from passwd" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand key; and __fish_seen_subcommand_from passwd" -l drive -d 'The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]' -r
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand key; and __fish_seen_subcommand_from passwd" -l password-file -d 'Read the passphrase of encryption keys from this file\'s first line [env: TAPEBACKARR_PASSWORD_FILE] [default: ask on the terminal]' -r -F
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand key; and __fish_seen_subcommand_from passwd" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand key; and __fish_seen_subcommand_from passwd" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand key; and __fish_seen_subcommand_from passwd" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand key; and __fish_seen_subcommand_from passwd" -l no-progress -d 'Never draw progress bars (they are drawn only on a terminal anyway)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand key; and __fish_seen_subcommand_from passwd" -s y -l yes -d 'Answer yes to confirmations (needed for destructive steps when not interactive)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand key; and __fish_seen_subcommand_from passwd" -l wait -d 'Wait for a drive another process is using, instead of failing at once'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand key; and __fish_seen_subcommand_from passwd" -s h -l help -d 'Print help'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand key; and __fish_seen_subcommand_from passwd" -s V -l version -d 'Print version'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand key; and __fish_seen_subcommand_from delete" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand key; and __fish_seen_subcommand_from delete" -l drive -d 'The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]' -r
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand key; and __fish_seen_subcommand_from delete" -l password-file -d 'Read the passphrase of encryption keys from this file\'s first line [env: TAPEBACKARR_PASSWORD_FILE] [default: ask on the terminal]' -r -F
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand key; and __fish_seen_subcommand_from delete" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand key; and __fish_seen_subcommand_from delete" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand key; and __fish_seen_subcommand_from delete" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand key; and __fish_seen_subcommand_from delete" -l no-progress -d 'Never draw progress bars (they are drawn only on a terminal anyway)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand key; and __fish_seen_subcommand_from delete" -s y -l yes -d 'Answer yes to confirmations (needed for destructive steps when not interactive)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand key; and __fish_seen_subcommand_from delete" -l wait -d 'Wait for a drive another process is using, instead of failing at once'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand key; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand key; and __fish_seen_subcommand_from delete" -s V -l version -d 'Print version'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand key; and __fish_seen_subcommand_from help" -f -a "create" -d 'Create a random 256-bit key, wrapped under a passphrase'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand key; and __fish_seen_subcommand_from help" -f -a "list" -d 'List keys (names and fingerprints only)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand key; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one key\'s metadata (never the key)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand key; and __fish_seen_subcommand_from help" -f -a "export" -d 'Write the wrapped key to a file (mode 0600) for safekeeping'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand key; and __fish_seen_subcommand_from help" -f -a "import" -d 'Add a key from an exported file (its passphrase proves it)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand key; and __fish_seen_subcommand_from help" -f -a "passwd" -d 'Change a key\'s passphrase (the key itself stays the same)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand key; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete a key no backup set or job uses (asks first)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand key; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand audit; and not __fish_seen_subcommand_from list help" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand audit; and not __fish_seen_subcommand_from list help" -l drive -d 'The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]' -r
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand audit; and not __fish_seen_subcommand_from list help" -l password-file -d 'Read the passphrase of encryption keys from this file\'s first line [env: TAPEBACKARR_PASSWORD_FILE] [default: ask on the terminal]' -r -F
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand audit; and not __fish_seen_subcommand_from list help" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand audit; and not __fish_seen_subcommand_from list help" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand audit; and not __fish_seen_subcommand_from list help" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
@@ -707,6 +865,7 @@ complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand audit; and __fis
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand audit; and __fish_seen_subcommand_from list" -l limit -d 'At most this many entries (the newest)' -r
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand audit; and __fish_seen_subcommand_from list" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand audit; and __fish_seen_subcommand_from list" -l drive -d 'The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]' -r
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand audit; and __fish_seen_subcommand_from list" -l password-file -d 'Read the passphrase of encryption keys from this file\'s first line [env: TAPEBACKARR_PASSWORD_FILE] [default: ask on the terminal]' -r -F
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand audit; and __fish_seen_subcommand_from list" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand audit; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand audit; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
@@ -719,6 +878,7 @@ complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand audit; and __fis
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand completions" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand completions" -l drive -d 'The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]' -r
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand completions" -l password-file -d 'Read the passphrase of encryption keys from this file\'s first line [env: TAPEBACKARR_PASSWORD_FILE] [default: ask on the terminal]' -r -F
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand completions" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand completions" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand completions" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
@@ -727,16 +887,17 @@ complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand completions" -s 
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand completions" -l wait -d 'Wait for a drive another process is using, instead of failing at once'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand help; and not __fish_seen_subcommand_from init pool source job tape drive vlib audit completions help" -f -a "init" -d 'Create the home directory and the catalog, or bring an old catalog up to date'
-complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand help; and not __fish_seen_subcommand_from init pool source job tape drive vlib audit completions help" -f -a "pool" -d 'Tape pools: groups of tapes with one retention and allocation policy'
-complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand help; and not __fish_seen_subcommand_from init pool source job tape drive vlib audit completions help" -f -a "source" -d 'Backup sources: directory trees to back up, with include and exclude globs'
-complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand help; and not __fish_seen_subcommand_from init pool source job tape drive vlib audit completions help" -f -a "job" -d 'Backup jobs: a source, a pool, a schedule, compression and encryption'
-complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand help; and not __fish_seen_subcommand_from init pool source job tape drive vlib audit completions help" -f -a "tape" -d 'Tapes: label, identify, list, move through their lifecycle, dump raw files'
-complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand help; and not __fish_seen_subcommand_from init pool source job tape drive vlib audit completions help" -f -a "drive" -d 'Drives: add, inspect, rewind, eject, load virtual cartridges'
-complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand help; and not __fish_seen_subcommand_from init pool source job tape drive vlib audit completions help" -f -a "vlib" -d 'The built-in virtual tape library: create one, add cartridges, see what is where'
-complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand help; and not __fish_seen_subcommand_from init pool source job tape drive vlib audit completions help" -f -a "audit" -d 'The audit trail of every change'
-complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand help; and not __fish_seen_subcommand_from init pool source job tape drive vlib audit completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand help; and not __fish_seen_subcommand_from init pool source job tape drive vlib audit completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand help; and not __fish_seen_subcommand_from init pool source job tape drive vlib key audit completions help" -f -a "init" -d 'Create the home directory and the catalog, or bring an old catalog up to date'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand help; and not __fish_seen_subcommand_from init pool source job tape drive vlib key audit completions help" -f -a "pool" -d 'Tape pools: groups of tapes with one retention and allocation policy'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand help; and not __fish_seen_subcommand_from init pool source job tape drive vlib key audit completions help" -f -a "source" -d 'Backup sources: directory trees to back up, with include and exclude globs'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand help; and not __fish_seen_subcommand_from init pool source job tape drive vlib key audit completions help" -f -a "job" -d 'Backup jobs: a source, a pool, a schedule, compression and encryption'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand help; and not __fish_seen_subcommand_from init pool source job tape drive vlib key audit completions help" -f -a "tape" -d 'Tapes: label, identify, list, move through their lifecycle, dump raw files'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand help; and not __fish_seen_subcommand_from init pool source job tape drive vlib key audit completions help" -f -a "drive" -d 'Drives: add, inspect, rewind, eject, load virtual cartridges'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand help; and not __fish_seen_subcommand_from init pool source job tape drive vlib key audit completions help" -f -a "vlib" -d 'The built-in virtual tape library: create one, add cartridges, see what is where'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand help; and not __fish_seen_subcommand_from init pool source job tape drive vlib key audit completions help" -f -a "key" -d 'Encryption keys: create, list, export, import, change passphrase, delete'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand help; and not __fish_seen_subcommand_from init pool source job tape drive vlib key audit completions help" -f -a "audit" -d 'The audit trail of every change'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand help; and not __fish_seen_subcommand_from init pool source job tape drive vlib key audit completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand help; and not __fish_seen_subcommand_from init pool source job tape drive vlib key audit completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand help; and __fish_seen_subcommand_from pool" -f -a "create" -d 'Create a pool'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand help; and __fish_seen_subcommand_from pool" -f -a "list" -d 'List pools with their tape and job counts'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand help; and __fish_seen_subcommand_from pool" -f -a "show" -d 'Show one pool'
@@ -777,4 +938,11 @@ complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand help; and __fish
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand help; and __fish_seen_subcommand_from vlib" -f -a "create" -d 'Create a virtual library with slots, drives and barcoded blank cartridges'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand help; and __fish_seen_subcommand_from vlib" -f -a "add-tape" -d 'Put new blank cartridges into the import/export slots'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand help; and __fish_seen_subcommand_from vlib" -f -a "status" -d 'Show what is in each slot and drive'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand help; and __fish_seen_subcommand_from key" -f -a "create" -d 'Create a random 256-bit key, wrapped under a passphrase'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand help; and __fish_seen_subcommand_from key" -f -a "list" -d 'List keys (names and fingerprints only)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand help; and __fish_seen_subcommand_from key" -f -a "show" -d 'Show one key\'s metadata (never the key)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand help; and __fish_seen_subcommand_from key" -f -a "export" -d 'Write the wrapped key to a file (mode 0600) for safekeeping'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand help; and __fish_seen_subcommand_from key" -f -a "import" -d 'Add a key from an exported file (its passphrase proves it)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand help; and __fish_seen_subcommand_from key" -f -a "passwd" -d 'Change a key\'s passphrase (the key itself stays the same)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand help; and __fish_seen_subcommand_from key" -f -a "delete" -d 'Delete a key no backup set or job uses (asks first)'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand help; and __fish_seen_subcommand_from audit" -f -a "list" -d 'List audit entries, oldest first'

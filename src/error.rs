@@ -53,6 +53,8 @@ pub enum Kind {
     Device,
     /// The tape's status does not allow that (e.g. importing a tape that is not exported).
     InvalidState,
+    /// A passphrase did not open a key.
+    WrongPassphrase,
 }
 
 impl Kind {
@@ -71,6 +73,7 @@ impl Kind {
             Kind::WrongTape => "wrong_tape",
             Kind::Device => "device_error",
             Kind::InvalidState => "invalid_state",
+            Kind::WrongPassphrase => "wrong_passphrase",
         }
     }
 

@@ -90,6 +90,10 @@ pub struct Global {
     /// Wait for a drive another process is using, instead of failing at once
     #[arg(long, global = true)]
     pub wait: bool,
+    /// Read the passphrase of encryption keys from this file's first line [env:
+    /// TAPEBACKARR_PASSWORD_FILE] [default: ask on the terminal]
+    #[arg(long, global = true, value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
+    pub password_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -114,6 +118,9 @@ pub enum Command {
     /// The built-in virtual tape library: create one, add cartridges, see what is where
     #[command(subcommand)]
     Vlib(cmd::vlib::Command),
+    /// Encryption keys: create, list, export, import, change passphrase, delete
+    #[command(subcommand)]
+    Key(cmd::key::Command),
     /// The audit trail of every change
     #[command(subcommand)]
     Audit(cmd::audit::Command),

@@ -6,6 +6,7 @@ pub mod completions;
 pub mod drive;
 pub mod init;
 pub mod job;
+pub mod key;
 pub mod pool;
 pub mod source;
 pub mod tape;
@@ -124,6 +125,101 @@ impl Ctx {
     }
 }
 
+/// A passphrase, wiped from memory when dropped.
+pub struct Secret(Vec<u8>);
+
+impl Secret {
+    pub fn bytes(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl Drop for Secret {
+    fn drop(&mut self) {
+        for b in self.0.iter_mut() {
+            // Volatile so the wipe is not optimised away as a dead store.
+            unsafe { std::ptr::write_volatile(b, 0) };
+        }
+    }
+}
+
+impl Ctx {
+    /// The passphrase for `purpose`: from `--password-file` / `TAPEBACKARR_PASSWORD_FILE`
+    /// (first line), else asked on the terminal without echo (twice when `confirm`). Never
+    /// from the command line, so it cannot show up in `ps` or shell history.
+    pub fn passphrase(&self, purpose: &str, confirm: bool) -> Result<Secret> {
+        let file = self
+            .global
+            .password_file
+            .clone()
+            .or_else(|| std::env::var_os("TAPEBACKARR_PASSWORD_FILE").map(PathBuf::from))
+            .filter(|p| !p.as_os_str().is_empty());
+        match file {
+            Some(path) => read_secret_file(&path, purpose),
+            None => prompt_secret(purpose, confirm),
+        }
+    }
+}
+
+/// The first line of `path` (without its line ending) as a passphrase.
+pub fn read_secret_file(path: &std::path::Path, purpose: &str) -> Result<Secret> {
+    use std::os::unix::fs::PermissionsExt;
+    let bytes = std::fs::read(path)
+        .map_err(|e| Failure::new(Kind::BadPath, format!("cannot read passphrase file {}: {e}", path.display())))?;
+    let line = bytes.split(|b| *b == b'\n').next().unwrap_or_default();
+    let line = line
+        .strip_suffix(
+            b"
+",
+        )
+        .unwrap_or(line)
+        .to_vec();
+    drop(Secret(bytes));
+    if line.is_empty() {
+        return Err(Failure::usage(format!("passphrase file {} is empty ({purpose})", path.display())).into());
+    }
+    if std::fs::metadata(path).is_ok_and(|m| m.permissions().mode() & 0o077 != 0) {
+        eprintln!("warning: passphrase file {} is readable by other users (chmod 600 it)", path.display());
+    }
+    Ok(Secret(line))
+}
+
+/// Asks on the controlling terminal with echo off.
+pub fn prompt_secret(purpose: &str, confirm: bool) -> Result<Secret> {
+    use nix::sys::termios::{LocalFlags, SetArg, tcgetattr, tcsetattr};
+    use std::io::{BufRead, Write};
+    let no_tty = || -> anyhow::Error {
+        Failure::usage(format!(
+            "a passphrase is needed ({purpose}): set TAPEBACKARR_PASSWORD_FILE or pass --password-file FILE"
+        ))
+        .into()
+    };
+    if !std::io::stdin().is_terminal() {
+        return Err(no_tty());
+    }
+    let tty = std::fs::OpenOptions::new().read(true).write(true).open("/dev/tty").map_err(|_| no_tty())?;
+    let ask = |question: &str| -> Result<Secret> {
+        let saved = tcgetattr(&tty)?;
+        let mut silent = saved.clone();
+        silent.local_flags.remove(LocalFlags::ECHO);
+        silent.local_flags.insert(LocalFlags::ECHONL);
+        (&tty).write_all(question.as_bytes())?;
+        tcsetattr(&tty, SetArg::TCSANOW, &silent)?;
+        let mut line = String::new();
+        let read = std::io::BufReader::new(&tty).read_line(&mut line);
+        tcsetattr(&tty, SetArg::TCSANOW, &saved)?;
+        read?;
+        let secret = Secret(line.trim_end_matches(['\n', '\r']).as_bytes().to_vec());
+        drop(Secret(line.into_bytes()));
+        Ok(secret)
+    };
+    let first = ask(&format!("Passphrase ({purpose}): "))?;
+    if confirm && ask("Same passphrase again: ")?.bytes() != first.bytes() {
+        return Err(Failure::usage("the two passphrases differ").into());
+    }
+    Ok(first)
+}
+
 /// A drive's device, held under its lock for as long as this lives.
 pub struct OpenDrive {
     pub dev: Box<dyn TapeDevice>,
@@ -153,6 +249,7 @@ pub fn run(cli: Cli, out: Output) -> Result<Exit> {
         Command::Tape(c) => tape::exec(&ctx, c),
         Command::Drive(c) => drive::exec(&ctx, c),
         Command::Vlib(c) => vlib::exec(&ctx, c),
+        Command::Key(c) => key::exec(&ctx, c),
         Command::Audit(c) => audit::exec(&ctx, c),
         Command::Completions(args) => completions::exec(args),
     }
