@@ -121,6 +121,23 @@ fn wrap_error(e: WrapError, name: &str) -> anyhow::Error {
     }
 }
 
+/// Inserts a key and its audit row (name and fingerprint, plus `details`) in one transaction.
+fn add_key(
+    catalog: &mut crate::catalog::Catalog,
+    record: &KeyRecord,
+    action: &str,
+    mut details: serde_json::Value,
+) -> Result<KeyRecord> {
+    let tx = catalog.write()?;
+    let id = keys::insert(&tx, record)?;
+    details["name"] = json!(record.name);
+    details["fingerprint"] = json!(record.fingerprint);
+    audit::record(&tx, action, "key", Some(id), details)?;
+    let added = keys::get(&tx, &record.name)?;
+    tx.commit()?;
+    Ok(added)
+}
+
 fn parse_wrapped(k: &KeyRecord) -> Result<WrappedKey> {
     serde_json::from_str(&k.key_data).with_context(|| format!("key '{}' is damaged in the catalog", k.name))
 }
@@ -152,17 +169,7 @@ pub fn exec(ctx: &Ctx, cmd: Command) -> Result<Exit> {
                 created_at: None,
                 updated_at: None,
             };
-            let tx = catalog.write()?;
-            let id = keys::insert(&tx, &record)?;
-            audit::record(
-                &tx,
-                "key.create",
-                "key",
-                Some(id),
-                json!({"name": name, "fingerprint": record.fingerprint}),
-            )?;
-            let created = keys::get(&tx, &name)?;
-            tx.commit()?;
+            let created = add_key(&mut catalog, &record, "key.create", json!({}))?;
             ctx.out.done(&json!({"key": doc(&created, &keys::Usage::default())?}), || {
                 format!(
                     "Created key '{name}', fingerprint {}.\nExport it (tapebackarr key export {name} FILE) and keep the passphrase safe: both are needed to read its tapes.",
@@ -310,17 +317,8 @@ pub fn exec(ctx: &Ctx, cmd: Command) -> Result<Exit> {
                 created_at: None,
                 updated_at: None,
             };
-            let tx = catalog.write()?;
-            let id = keys::insert(&tx, &record)?;
-            audit::record(
-                &tx,
-                "key.import",
-                "key",
-                Some(id),
-                json!({"name": name, "fingerprint": record.fingerprint, "file": crate::pathjson::to_json(&file)}),
-            )?;
-            let imported = keys::get(&tx, &name)?;
-            tx.commit()?;
+            let imported =
+                add_key(&mut catalog, &record, "key.import", json!({"file": crate::pathjson::to_json(&file)}))?;
             ctx.out.done(&json!({"key": doc(&imported, &keys::Usage::default())?}), || {
                 format!("Imported key '{name}', fingerprint {}", imported.fingerprint)
             });
