@@ -3,4 +3,7 @@
 
 pub mod compression;
 pub mod keywrap;
+pub mod part_writer;
 pub mod select;
+pub mod tar;
+pub mod walk;

@@ -1,0 +1,268 @@
+//! The write side of a set part: stream bytes in, tape blocks out.
+//!
+//! The caller (the tar writer) writes the set's stream into a [`PartWriter`]. It cuts the
+//! stream into frames of `frame_size` decoded bytes, hands them to encoder threads (zstd,
+//! AES-GCM, in parallel), and a writer thread puts the encoded frames on the drive in order,
+//! whole blocks only, asking the drive where each frame starts. Memory stays bounded: the
+//! channels are small and frame buffers are recycled, whatever the size of the set.
+//!
+//! A file's position is known from the stream offset alone: frames are cut at fixed decoded
+//! sizes, so [`PartWriter::cursor`] tells the frame and the offset inside it before a byte is
+//! written.
+
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+
+use uuid::Uuid;
+
+use crate::format::frame::{FrameEncoder, FrameError, Framing};
+use crate::format::index::FrameRecord;
+use crate::tape::{TapeDevice, TapeError, WriteOutcome};
+
+#[derive(Debug, Clone)]
+pub struct PartConfig {
+    pub framing: Framing,
+    /// The data key, for the aead framing.
+    pub key: Option<[u8; 32]>,
+    pub set_uuid: Uuid,
+    pub block_size: usize,
+    /// Decoded bytes per frame: a multiple of `block_size`.
+    pub frame_size: usize,
+    /// Encoder threads.
+    pub workers: usize,
+    /// Sequence number of this part's first frame (frames count across the whole set).
+    pub first_seq: u64,
+    /// Stream offset of this part's first byte.
+    pub stream_offset: u64,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PipelineError {
+    #[error("tape: {0}")]
+    Tape(#[from] TapeError),
+    #[error("{0}")]
+    Frame(#[from] FrameError),
+    #[error("the frame size {frame_size} is not a multiple of the block size {block_size}")]
+    BadFrameSize { frame_size: usize, block_size: usize },
+    #[error("an encoder thread died")]
+    WorkerDied,
+}
+
+/// What a finished part left on tape.
+pub struct PartResult {
+    /// The drive, handed back.
+    pub dev: Box<dyn TapeDevice>,
+    pub frames: Vec<FrameRecord>,
+    /// Some block was written past the early-warning mark.
+    pub early_warning: bool,
+    /// Stream bytes in this part.
+    pub stream_bytes: u64,
+    /// Bytes written to tape (frames with their padding).
+    pub tape_bytes: u64,
+}
+
+struct Job {
+    seq: u64,
+    stream_offset: u64,
+    decoded: Vec<u8>,
+    last: bool,
+}
+
+struct Encoded {
+    seq: u64,
+    stream_offset: u64,
+    decoded_len: usize,
+    encoded: Vec<u8>,
+    blake3: [u8; 32],
+}
+
+/// Frame-sized buffers, reused so the hot path neither allocates nor faults in pages.
+#[derive(Clone, Default)]
+struct Pool(Arc<Mutex<Vec<Vec<u8>>>>);
+
+impl Pool {
+    fn take(&self, capacity: usize) -> Vec<u8> {
+        let mut v = self.0.lock().expect("pool lock").pop().unwrap_or_default();
+        v.clear();
+        v.reserve(capacity);
+        v
+    }
+
+    fn give(&self, v: Vec<u8>) {
+        let mut pool = self.0.lock().expect("pool lock");
+        if pool.len() < 16 {
+            pool.push(v);
+        }
+    }
+}
+
+pub struct PartWriter {
+    cfg: PartConfig,
+    buf: Vec<u8>,
+    next_seq: u64,
+    /// Stream offset of `buf[0]`.
+    frame_offset: u64,
+    jobs: Option<SyncSender<Job>>,
+    workers: Vec<JoinHandle<()>>,
+    writer: Option<JoinHandle<Result<PartResult, PipelineError>>>,
+    pool: Pool,
+}
+
+impl PartWriter {
+    pub fn start(dev: Box<dyn TapeDevice>, cfg: PartConfig) -> Result<PartWriter, PipelineError> {
+        if cfg.block_size == 0 || cfg.frame_size == 0 || !cfg.frame_size.is_multiple_of(cfg.block_size) {
+            return Err(PipelineError::BadFrameSize { frame_size: cfg.frame_size, block_size: cfg.block_size });
+        }
+        let workers = cfg.workers.max(1);
+        let pool = Pool::default();
+        let (job_tx, job_rx) = sync_channel::<Job>(workers);
+        let (done_tx, done_rx) = sync_channel::<Result<Encoded, PipelineError>>(workers * 2);
+        let job_rx = Arc::new(Mutex::new(job_rx));
+        let mut handles = Vec::new();
+        for _ in 0..workers {
+            let mut encoder = FrameEncoder::new(cfg.framing, cfg.key.as_ref(), &cfg.set_uuid, cfg.block_size)?;
+            let (jobs, done, pool) = (job_rx.clone(), done_tx.clone(), pool.clone());
+            let max = cfg.frame_size;
+            handles.push(std::thread::spawn(move || {
+                loop {
+                    // Holding the lock only to receive: frames are big, contention is nil.
+                    let job = match jobs.lock().expect("job lock").recv() {
+                        Ok(job) => job,
+                        Err(_) => return,
+                    };
+                    let mut encoded = pool.take(max + max / 64 + 4096);
+                    let result = encoder.encode(job.seq, &job.decoded, job.last, &mut encoded).map(|e| Encoded {
+                        seq: job.seq,
+                        stream_offset: job.stream_offset,
+                        decoded_len: job.decoded.len(),
+                        encoded,
+                        blake3: e.blake3,
+                    });
+                    pool.give(job.decoded);
+                    if done.send(result.map_err(PipelineError::from)).is_err() {
+                        return;
+                    }
+                }
+            }));
+        }
+        drop(done_tx);
+        let (first_seq, block_size, pool_w) = (cfg.first_seq, cfg.block_size, pool.clone());
+        let writer = std::thread::spawn(move || write_frames(dev, done_rx, first_seq, block_size, pool_w));
+        Ok(PartWriter {
+            buf: pool.take(cfg.frame_size),
+            next_seq: cfg.first_seq,
+            frame_offset: cfg.stream_offset,
+            cfg,
+            jobs: Some(job_tx),
+            workers: handles,
+            writer: Some(writer),
+            pool,
+        })
+    }
+
+    /// Where the next byte goes: (frame sequence number, offset in that frame's decoded bytes,
+    /// stream offset).
+    pub fn cursor(&self) -> (u64, usize, u64) {
+        (self.next_seq, self.buf.len(), self.frame_offset + self.buf.len() as u64)
+    }
+
+    fn dispatch(&mut self, last: bool) -> io::Result<()> {
+        let decoded = std::mem::replace(&mut self.buf, self.pool.take(self.cfg.frame_size));
+        let job = Job { seq: self.next_seq, stream_offset: self.frame_offset, decoded, last };
+        self.frame_offset += job.decoded.len() as u64;
+        self.next_seq += 1;
+        let sent = self.jobs.as_ref().map(|tx| tx.send(job).is_ok()).unwrap_or(false);
+        if !sent {
+            // The writer stopped (a tape error): say why.
+            return Err(io::Error::other(
+                self.stop().err().map(|e| e.to_string()).unwrap_or_else(|| "pipeline stopped".into()),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Flushes the last frame and waits for everything to be on tape.
+    pub fn finish(mut self) -> Result<PartResult, PipelineError> {
+        if !self.buf.is_empty() {
+            self.dispatch(true).map_err(|e| PipelineError::Tape(TapeError::Other(e.to_string())))?;
+        }
+        self.stop()
+    }
+
+    fn stop(&mut self) -> Result<PartResult, PipelineError> {
+        drop(self.jobs.take());
+        for h in self.workers.drain(..) {
+            h.join().map_err(|_| PipelineError::WorkerDied)?;
+        }
+        match self.writer.take() {
+            Some(w) => w.join().map_err(|_| PipelineError::WorkerDied)?,
+            None => Err(PipelineError::WorkerDied),
+        }
+    }
+}
+
+impl Write for PartWriter {
+    fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+        let room = self.cfg.frame_size - self.buf.len();
+        let n = room.min(data.len());
+        self.buf.extend_from_slice(&data[..n]);
+        if self.buf.len() == self.cfg.frame_size {
+            self.dispatch(false)?;
+        }
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Drop for PartWriter {
+    fn drop(&mut self) {
+        if self.writer.is_some() {
+            let _ = self.stop();
+        }
+    }
+}
+
+/// The writer thread: frames in sequence order onto the drive, block by block.
+fn write_frames(
+    mut dev: Box<dyn TapeDevice>,
+    done: Receiver<Result<Encoded, PipelineError>>,
+    first_seq: u64,
+    block_size: usize,
+    pool: Pool,
+) -> Result<PartResult, PipelineError> {
+    let mut pending: BTreeMap<u64, Encoded> = BTreeMap::new();
+    let mut next = first_seq;
+    let (mut frames, mut early_warning, mut stream_bytes, mut tape_bytes) = (Vec::new(), false, 0u64, 0u64);
+    for result in done {
+        let e = result?;
+        pending.insert(e.seq, e);
+        while let Some(e) = pending.remove(&next) {
+            // Where the frame starts, as the drive reports it.
+            let block = dev.position()?.block;
+            for chunk in e.encoded.chunks(block_size) {
+                if dev.write_block(chunk)? == WriteOutcome::EarlyWarning {
+                    early_warning = true;
+                }
+            }
+            frames.push(FrameRecord {
+                seq: e.seq,
+                block,
+                stream_offset: e.stream_offset,
+                encoded_len: e.encoded.len() as u64,
+                decoded_len: e.decoded_len as u64,
+                blake3: e.blake3,
+            });
+            stream_bytes += e.decoded_len as u64;
+            tape_bytes += e.encoded.len() as u64;
+            pool.give(e.encoded);
+            next += 1;
+        }
+    }
+    Ok(PartResult { dev, frames, early_warning, stream_bytes, tape_bytes })
+}
