@@ -261,12 +261,7 @@ impl FrameEncoder {
                 Some(c)
             }
         };
-        Ok(FrameEncoder {
-            framing,
-            block_size,
-            compressor,
-            cipher: cipher_for(framing, key, set_uuid)?,
-        })
+        Ok(FrameEncoder { framing, block_size, compressor, cipher: cipher_for(framing, key, set_uuid)? })
     }
 
     pub fn framing(&self) -> Framing {
@@ -526,12 +521,7 @@ impl FrameDecoder {
             Framing::Raw => None,
             _ => Some(DCtx::try_create().ok_or(FrameError::Compress { seq: 0, reason: "no memory".into() })?),
         };
-        Ok(FrameDecoder {
-            framing,
-            cipher: cipher_for(framing, key, set_uuid)?,
-            dctx,
-            scratch: Vec::new(),
-        })
+        Ok(FrameDecoder { framing, cipher: cipher_for(framing, key, set_uuid)?, dctx, scratch: Vec::new() })
     }
 
     /// Decodes the frame `encoded` — exactly the bytes the frame occupies, as

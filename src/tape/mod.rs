@@ -11,6 +11,7 @@
 //! drive in variable-block mode: one write is one block; filemarks and end of data are read
 //! as outcomes, not errors; logical block numbers count filemarks, as READ POSITION does.
 
+pub mod changer;
 pub mod lock;
 pub mod scsi;
 pub mod st;

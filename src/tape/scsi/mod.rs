@@ -7,6 +7,7 @@ pub mod iscsi;
 pub mod params;
 pub mod sense;
 pub mod sg;
+pub mod smc;
 pub mod ssc;
 mod track;
 
