@@ -398,6 +398,8 @@ fn virtual_library_with_barcoded_cartridges() {
     assert_eq!(v["cartridges"], serde_json::json!(["TB0001L8", "TB0002L8", "TB0003L8"]));
     let drive0 = v["drives"][0].as_str().unwrap().to_string();
     assert!(drive0.ends_with("/drives/0"));
+    let out = h.run(["--json", "vlib", "add-tape", lib.to_str().unwrap(), "NEW001L8", "NEW002L8"]);
+    assert_eq!(json_err(&out)["code"], "invalid_state", "two cartridges, one mail slot: neither is added");
     h.ok(["vlib", "add-tape", lib.to_str().unwrap(), "NEW001L8"]);
     let st = h.json(["vlib", "status", lib.to_str().unwrap()]);
     let elements = st["elements"].as_array().unwrap();
@@ -424,6 +426,8 @@ fn virtual_library_with_barcoded_cartridges() {
     assert_eq!(code(&out), Some(2), "new cartridges enter a library through its mail slot");
     let out = h.run(["drive", "load", "--tape", "NOSUCH"]);
     assert!(stderr(&out).contains("no cartridge with barcode NOSUCH"), "{}", stderr(&out));
+    let out = h.run(["--json", "vlib", "create", lib.to_str().unwrap()]);
+    assert_eq!(json_err(&out)["code"], "already_exists");
     let out = h.run(["vlib", "create", lib.to_str().unwrap()]);
     assert_eq!(code(&out), Some(1));
     assert!(stderr(&out).contains("already holds a virtual library"));

@@ -77,6 +77,10 @@ pub fn exec(ctx: &Ctx, cmd: Command) -> Result<Exit> {
             }
             let barcodes: Vec<String> = (1..=tapes).map(|i| format!("{prefix}{i:04}L8")).collect();
             let capacity = capacity.unwrap_or(DEFAULT_CAPACITY);
+            if dir.join("library.json").exists() {
+                let msg = format!("{} already holds a virtual library", dir.display());
+                return Err(Failure::new(Kind::AlreadyExists, msg).into());
+            }
             let lib =
                 VirtualLibrary::create(&dir, slots.into(), import_export.into(), drives.into(), &barcodes, capacity)
                     .map_err(lib_error)?;
@@ -93,7 +97,19 @@ pub fn exec(ctx: &Ctx, cmd: Command) -> Result<Exit> {
             });
         }
         Command::AddTape { dir, barcodes, capacity } => {
-            let mut lib = VirtualLibrary::open(&dir).map_err(lib_error)?;
+            let mut lib = VirtualLibrary::open(&dir).map_err(|e| Failure::new(Kind::NotFound, e.to_string()))?;
+            // All or nothing: check every barcode and the free mail slots before adding one.
+            let free = lib.state.import_export.iter().filter(|s| s.is_none()).count();
+            if barcodes.len() > free {
+                let msg = format!("{} cartridge(s) but {free} free import/export slot(s)", barcodes.len());
+                return Err(Failure::new(Kind::InvalidState, msg).into());
+            }
+            for (i, b) in barcodes.iter().enumerate() {
+                let taken = barcodes[..i].contains(b) || lib.dir().join("cartridges").join(b).exists();
+                if taken || lib.find(b).map_err(lib_error)?.is_some() {
+                    return Err(Failure::already_exists("cartridge", b).into());
+                }
+            }
             let mut placed = Vec::new();
             for b in &barcodes {
                 let at = lib.add_cartridge(b, capacity.unwrap_or(DEFAULT_CAPACITY)).map_err(lib_error)?;
@@ -104,7 +120,7 @@ pub fn exec(ctx: &Ctx, cmd: Command) -> Result<Exit> {
             });
         }
         Command::Status { dir } => {
-            let lib = VirtualLibrary::open(&dir).map_err(lib_error)?;
+            let lib = VirtualLibrary::open(&dir).map_err(|e| Failure::new(Kind::NotFound, e.to_string()))?;
             let mut elements = Vec::new();
             for n in 0..lib.state.drives {
                 elements.push((Element::Drive(n), lib.contents(Element::Drive(n)).map_err(lib_error)?));
