@@ -3,6 +3,7 @@
 //! ([`iscsi`]) only move bytes.
 
 pub mod cdb;
+mod exec;
 pub mod iscsi;
 pub mod params;
 pub mod sense;

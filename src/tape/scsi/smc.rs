@@ -27,13 +27,13 @@
 //! ELEMENTS is ignored by tgt, so elements outside the range asked for are skipped.
 
 use std::io::IoSliceMut;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use super::cdb::{self, PageControl};
+use super::exec::{self, AttentionAction, Reply, Retries, RetryPolicy, RunError, Support, benign};
 use super::params::{Inquiry, ModeData, parse_unit_serial};
 use super::sense::{Sense, key};
-use super::ssc::RetryPolicy;
-use super::{DataDir, Transport, status};
+use super::{DataDir, Transport};
 use crate::tape::TapeError;
 use crate::tape::changer::{
     Changer, ChangerError, ChangerIdentity, DriveIdentifier, ElementAddress, ElementStatus, ElementType, Inventory,
@@ -347,23 +347,6 @@ pub fn parse_element_status(b: &[u8]) -> Result<ElementReport> {
 
 // ---- the changer ----
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Support {
-    Unknown,
-    Yes,
-    No,
-}
-
-/// A command's result: `sense` is `None` for GOOD.
-struct Reply {
-    sense: Option<Sense>,
-    transferred: Option<usize>,
-}
-
-fn benign(s: &Sense) -> bool {
-    s.key == key::RECOVERED_ERROR || (s.key == key::NO_SENSE && !s.filemark && !s.eom && !s.ili)
-}
-
 /// Sense that answers a MOVE MEDIUM for good, whatever the key.
 fn definitive(s: &Sense) -> bool {
     matches!(s.asc_ascq(), (0x3B, 0x0D) | (0x3B, 0x0E) | (0x53, 0x02) | (0x21, 0x01))
@@ -438,69 +421,32 @@ impl SmcChanger {
     // ---- executing commands ----
 
     /// Runs one command, absorbing unit attentions and waiting out NOT READY and BUSY.
-    fn run(&mut self, c: &[u8], mut data: DataDir<'_, '_>, timeout: Duration) -> Result<Reply> {
+    fn run(&mut self, c: &[u8], data: DataDir<'_, '_>, timeout: Duration) -> Result<Reply> {
         let name = command_name(c[0]);
-        let start = Instant::now();
-        let mut backoff = self.retry.first_backoff;
-        let mut attentions = 0;
-        loop {
-            let done = self.t.execute(c, data.reborrow(), timeout)?;
-            if self.trace {
-                eprintln!(
-                    "scsi: {name} [{}] -> status 0x{:02x}{}{}",
-                    c.iter().map(|b| format!("{b:02x}")).collect::<Vec<_>>().join(" "),
-                    done.status,
-                    done.transferred.map(|n| format!(", {n} bytes")).unwrap_or_default(),
-                    Sense::parse(&done.sense).map(|s| format!(", {}", s.describe())).unwrap_or_default()
-                );
+        let how =
+            Retries { policy: &self.retry, trace: self.trace, wait_for: |s| s.key == key::NOT_READY && !definitive(s) };
+        let r = exec::run_with_retries(&mut *self.t, c, name, data, timeout, &how, &mut |_| {
+            // Power on, reset, a door opened, mode parameters changed: the command did not
+            // run. What we knew of the library may be stale.
+            self.eaa = None;
+            AttentionAction::Repeat
+        });
+        r.map_err(|e| match e {
+            RunError::Failed(e) => ChangerError::Device(e),
+            RunError::Attentions(s, n) => {
+                ChangerError::NotReady(format!("{name}: {} ({n} unit attentions in a row)", s.describe()))
             }
-            let wait = match done.status {
-                status::GOOD | status::CONDITION_MET => {
-                    return Ok(Reply { sense: None, transferred: done.transferred });
-                }
-                status::CHECK_CONDITION => {
-                    let Some(s) = Sense::parse(&done.sense) else {
-                        return Err(bad(format!(
-                            "{name}: CHECK CONDITION without usable sense data ({} bytes)",
-                            done.sense.len()
-                        )));
-                    };
-                    if s.key == key::UNIT_ATTENTION {
-                        // Power on, reset, a door opened, mode parameters changed: the command
-                        // did not run. What we knew of the library may be stale.
-                        self.eaa = None;
-                        attentions += 1;
-                        if attentions > self.retry.unit_attentions {
-                            return Err(ChangerError::NotReady(format!(
-                                "{name}: {} ({attentions} unit attentions in a row)",
-                                s.describe()
-                            )));
-                        }
-                        continue;
-                    }
-                    if s.key != key::NOT_READY || definitive(&s) {
-                        return Ok(Reply { sense: Some(s), transferred: done.transferred });
-                    }
-                    format!("{name}: {}", s.describe())
-                }
-                status::BUSY | status::TASK_SET_FULL => format!("{name}: changer busy (status 0x{:02x})", done.status),
-                status::RESERVATION_CONFLICT => {
-                    return Err(ChangerError::NotReady(format!(
-                        "{name}: reservation conflict: another initiator has reserved the changer"
-                    )));
-                }
-                other => return Err(bad(format!("{name}: SCSI status 0x{other:02x}"))),
-            };
-            let elapsed = start.elapsed();
-            if elapsed >= self.retry.ready_timeout {
-                return Err(ChangerError::NotReady(format!(
-                    "{wait}: still not ready after {:.1} s",
-                    self.retry.ready_timeout.as_secs_f64()
-                )));
-            }
-            std::thread::sleep(backoff.min(self.retry.ready_timeout - elapsed));
-            backoff = (backoff * 2).min(self.retry.max_backoff);
-        }
+            // Not met: every unit attention is repeated.
+            RunError::NotRepeated(s) => ChangerError::NotReady(format!("{name}: {}", s.describe())),
+            RunError::StillNotReady(w) => ChangerError::NotReady(format!(
+                "{}: still not ready after {:.1} s",
+                w.describe(name, "changer"),
+                self.retry.ready_timeout.as_secs_f64()
+            )),
+            RunError::ReservationConflict => ChangerError::NotReady(format!(
+                "{name}: reservation conflict: another initiator has reserved the changer"
+            )),
+        })
     }
 
     /// Runs a command that has nothing to report but success.
@@ -704,9 +650,10 @@ impl Changer for SmcChanger {
 #[cfg(test)]
 mod tests {
     use std::sync::{Arc, Mutex};
+    use std::time::Instant;
 
     use super::*;
-    use crate::tape::scsi::Completion;
+    use crate::tape::scsi::{Completion, status};
 
     /// Bytes captured from tgt 1.0.85 by tests/fixtures/smc/smc-probe.c (see
     /// tests/fixtures/smc/tgt-1.0.85.txt for the transcript).

@@ -43,13 +43,14 @@
 //!   backend steps back over the block and reads it again asking for exactly its length.
 
 use std::io::IoSliceMut;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use super::cdb::{self, Cdb, MAX_U24, PageControl, PositionForm, SPACE6_MAX, SpaceCode};
+use super::exec::{self, AttentionAction, Reply, Retries, RunError, Support, benign};
 use super::params::{self, BlockDescriptor, DrivePosition, Inquiry, ModeData};
 use super::sense::{Sense, key};
 use super::track::Tracker;
-use super::{DataDir, Transport, status};
+use super::{DataDir, Transport};
 use crate::tape::{
     Capabilities, DriveStatus, Identity, Position, ReadOutcome, Result, Space, TapeDevice, TapeError, WriteOutcome,
 };
@@ -60,40 +61,7 @@ const T_IO: Duration = Duration::from_secs(15 * 60);
 const T_LONG: Duration = Duration::from_secs(4 * 3600);
 const T_ERASE_LONG: Duration = Duration::from_secs(48 * 3600);
 
-/// How hard to try when the drive is busy, becoming ready, or reports unit attentions.
-#[derive(Debug, Clone)]
-pub struct RetryPolicy {
-    /// Unit attentions absorbed per command.
-    pub unit_attentions: u32,
-    /// How long a drive may stay "becoming ready" or BUSY before we give up.
-    pub ready_timeout: Duration,
-    pub first_backoff: Duration,
-    pub max_backoff: Duration,
-}
-
-impl Default for RetryPolicy {
-    fn default() -> Self {
-        RetryPolicy {
-            unit_attentions: 8,
-            ready_timeout: Duration::from_secs(180),
-            first_backoff: Duration::from_millis(100),
-            max_backoff: Duration::from_secs(5),
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Support {
-    Unknown,
-    Yes,
-    No,
-}
-
-/// A command's result: `sense` is `None` for GOOD.
-struct Reply {
-    sense: Option<Sense>,
-    transferred: Option<usize>,
-}
+pub use super::exec::RetryPolicy;
 
 /// What a 1-byte READ found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -155,10 +123,6 @@ pub struct ScsiTape {
     trace: bool,
 }
 
-fn benign(s: &Sense) -> bool {
-    s.key == key::RECOVERED_ERROR || (s.key == key::NO_SENSE && !s.filemark && !s.eom && !s.ili)
-}
-
 impl ScsiTape {
     /// Opens the drive behind `t`: checks it is a tape drive and, if a medium is loaded, sets
     /// variable-block mode and finds out what the drive can do.
@@ -205,78 +169,42 @@ impl ScsiTape {
     /// Runs one command, absorbing unit attentions and waiting out "becoming ready" and BUSY.
     /// `positional` commands (READ, WRITE, SPACE, …) are not retried after a unit attention
     /// that says the drive was reset or the medium changed: they would run somewhere else.
-    fn run(&mut self, c: &Cdb, mut data: DataDir<'_, '_>, timeout: Duration, positional: bool) -> Result<Reply> {
-        let start = Instant::now();
-        let mut backoff = self.retry.first_backoff;
-        let mut attentions = 0;
-        loop {
-            let done = self.t.execute(c, data.reborrow(), timeout)?;
-            if self.trace {
-                eprintln!(
-                    "scsi: {c:?} -> status 0x{:02x}{}{}",
-                    done.status,
-                    done.transferred.map(|n| format!(", {n} bytes")).unwrap_or_default(),
-                    Sense::parse(&done.sense).map(|s| format!(", {}", s.describe())).unwrap_or_default()
-                );
+    fn run(&mut self, c: &Cdb, data: DataDir<'_, '_>, timeout: Duration, positional: bool) -> Result<Reply> {
+        let how = Retries { policy: &self.retry, trace: self.trace, wait_for: Sense::is_becoming_ready };
+        let mut gone = false;
+        let r = exec::run_with_retries(&mut *self.t, c, c.name(), data, timeout, &how, &mut |s| {
+            if s.is_reset_or_medium_change() {
+                gone = true;
+                if positional {
+                    return AttentionAction::Stop;
+                }
             }
-            let wait = match done.status {
-                status::GOOD | status::CONDITION_MET => {
-                    return Ok(Reply { sense: None, transferred: done.transferred });
-                }
-                status::CHECK_CONDITION => {
-                    let Some(s) = Sense::parse(&done.sense) else {
-                        return Err(TapeError::Other(format!(
-                            "{}: CHECK CONDITION without usable sense data ({} bytes)",
-                            c.name(),
-                            done.sense.len()
-                        )));
-                    };
-                    if s.is_no_medium() {
-                        self.medium_gone();
-                    }
-                    if s.key == key::UNIT_ATTENTION {
-                        if s.is_reset_or_medium_change() {
-                            self.medium_gone();
-                            if positional {
-                                return Err(TapeError::NotReady(format!(
-                                    "{}: {}; {}",
-                                    c.name(),
-                                    s.describe(),
-                                    "the tape may have been changed or rewound, so the command was not repeated"
-                                )));
-                            }
-                        }
-                        attentions += 1;
-                        if attentions > self.retry.unit_attentions {
-                            return Err(s.to_error(c.name()));
-                        }
-                        continue;
-                    }
-                    if !s.is_becoming_ready() {
-                        return Ok(Reply { sense: Some(s), transferred: done.transferred });
-                    }
-                    format!("{}: {}", c.name(), s.describe())
-                }
-                status::BUSY | status::TASK_SET_FULL => {
-                    format!("{}: drive busy (status 0x{:02x})", c.name(), done.status)
-                }
-                status::RESERVATION_CONFLICT => {
-                    return Err(TapeError::NotReady(format!(
-                        "{}: reservation conflict: another initiator has reserved the drive",
-                        c.name()
-                    )));
-                }
-                other => return Err(TapeError::Other(format!("{}: SCSI status 0x{other:02x}", c.name()))),
-            };
-            if start.elapsed() >= self.retry.ready_timeout {
-                return Err(TapeError::NotReady(format!(
-                    "{wait}: still not ready after {} s",
-                    self.retry.ready_timeout.as_secs()
-                )));
-            }
-            std::thread::sleep(backoff);
-            backoff = (backoff * 2).min(self.retry.max_backoff);
+            AttentionAction::Repeat
+        });
+        // No medium (3A), or it may have changed (a reset or medium change unit attention, even
+        // one absorbed): forgotten once the command is over, since the loop needs none of it.
+        if gone || matches!(&r, Ok(Reply { sense: Some(s), .. }) if s.is_no_medium()) {
+            self.medium_gone();
         }
+        r.map_err(|e| match e {
+            RunError::Failed(e) => e,
+            RunError::NotRepeated(s) => TapeError::NotReady(format!(
+                "{}: {}; {}",
+                c.name(),
+                s.describe(),
+                "the tape may have been changed or rewound, so the command was not repeated"
+            )),
+            RunError::Attentions(s, _) => s.to_error(c.name()),
+            RunError::StillNotReady(w) => TapeError::NotReady(format!(
+                "{}: still not ready after {} s",
+                w.describe(c.name(), "drive"),
+                self.retry.ready_timeout.as_secs()
+            )),
+            RunError::ReservationConflict => TapeError::NotReady(format!(
+                "{}: reservation conflict: another initiator has reserved the drive",
+                c.name()
+            )),
+        })
     }
 
     /// Runs a command that has nothing to report but success.
