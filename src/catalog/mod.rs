@@ -6,6 +6,7 @@
 
 pub mod audit;
 pub mod drives;
+pub mod entries;
 pub mod jobs;
 pub mod keys;
 pub mod pathblob;
@@ -30,6 +31,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("001_seed", include_str!("../../migrations/001_seed.sql")),
     ("002_unique_names", include_str!("../../migrations/002_unique_names.sql")),
     ("003_tapes_and_drives", include_str!("../../migrations/003_tapes_and_drives.sql")),
+    ("004_sets_parts_entries", include_str!("../../migrations/004_sets_parts_entries.sql")),
 ];
 
 /// The schema version this binary writes.
