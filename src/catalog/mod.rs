@@ -9,6 +9,7 @@ pub mod drives;
 pub mod entries;
 pub mod jobs;
 pub mod keys;
+pub mod libraries;
 pub mod pathblob;
 pub mod pools;
 pub mod sources;

@@ -118,6 +118,9 @@ pub enum Command {
     /// The built-in virtual tape library: create one, add cartridges, see what is where
     #[command(subcommand)]
     Vlib(cmd::vlib::Command),
+    /// Tape libraries: register changers, take inventory, load and unload drives
+    #[command(subcommand)]
+    Library(cmd::library::Command),
     /// Encryption keys: create, list, export, import, change passphrase, delete
     #[command(subcommand)]
     Key(cmd::key::Command),

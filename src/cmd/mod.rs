@@ -7,6 +7,7 @@ pub mod drive;
 pub mod init;
 pub mod job;
 pub mod key;
+pub mod library;
 pub mod pool;
 pub mod source;
 pub mod tape;
@@ -249,6 +250,7 @@ pub fn run(cli: Cli, out: Output) -> Result<Exit> {
         Command::Tape(c) => tape::exec(&ctx, c),
         Command::Drive(c) => drive::exec(&ctx, c),
         Command::Vlib(c) => vlib::exec(&ctx, c),
+        Command::Library(c) => library::exec(&ctx, c),
         Command::Key(c) => key::exec(&ctx, c),
         Command::Audit(c) => audit::exec(&ctx, c),
         Command::Completions(args) => completions::exec(args),

@@ -1,0 +1,208 @@
+//! Tape libraries end to end: on the built-in virtual library (inventory into the catalog,
+//! drives attached at their elements, loads, unloads, transfers, refusals that change
+//! nothing) and on tgt's medium changer over iSCSI.
+
+mod common;
+#[path = "common/tgt.rs"]
+mod tgt;
+
+use std::path::PathBuf;
+
+use common::{Home, stderr};
+use serde_json::Value;
+use tgt::{Vtl, tgt_available};
+
+/// A home with pool `weekly` and library `vtl` (6 slots, 1 drive, TB0001L8..TB0003L8 in
+/// elements 1000-1002, mail slot 10), inventoried, with drive `d0` attached at element 500.
+fn setup() -> (Home, PathBuf) {
+    let h = Home::new();
+    let dir = h.dir.path().join("vl");
+    h.ok(["vlib", "create", dir.to_str().unwrap(), "--slots", "6", "--drives", "1", "--tapes", "3", "--prefix", "TB"]);
+    h.ok(["pool", "create", "weekly"]);
+    let v = h.json(["library", "add", "vtl", "--device", &format!("vlib:{}", dir.display())]);
+    assert_eq!(v["library"]["name"], "vtl");
+    assert_eq!(v["library"]["vendor"], "TapeBackarr");
+    h.ok(["library", "inventory", "vtl"]);
+    h.ok(["drive", "add", "d0", "--device", &format!("vtape:{}", dir.join("drives/0").display())]);
+    let v = h.json(["library", "attach-drive", "vtl", "--drive", "d0", "--element", "500"]);
+    assert_eq!(v["drive"]["library_drive_number"], 500);
+    (h, dir)
+}
+
+fn slot(doc: &Value, element: i64) -> &Value {
+    doc["slots"].as_array().unwrap().iter().find(|s| s["element"] == element).unwrap_or_else(|| panic!("{doc}"))
+}
+
+fn err_json(out: &std::process::Output) -> Value {
+    serde_json::from_slice(&out.stderr).unwrap_or_else(|_| panic!("stderr is not JSON: {}", stderr(out)))
+}
+
+/// Runs with --json, expects exit 1 with `code`, and returns the message.
+fn refused(h: &Home, args: &[&str], code: &str) -> String {
+    let mut all = vec!["--json"];
+    all.extend_from_slice(args);
+    let out = h.run(&all);
+    assert_eq!(out.status.code(), Some(1), "{args:?}: {}", stderr(&out));
+    assert!(out.stdout.is_empty());
+    let err = err_json(&out);
+    assert_eq!(err["code"], code, "{err}");
+    err["message"].as_str().unwrap().to_string()
+}
+
+#[test]
+fn inventory_records_slots_barcodes_and_geometry() {
+    let (h, _) = setup();
+    let v = h.json(["library", "inventory"]);
+    assert_eq!(v["library"]["num_slots"], 6);
+    assert_eq!(v["library"]["num_drives"], 1);
+    assert_eq!(v["library"]["num_import_export"], 1);
+    assert_eq!(v["library"]["barcode_reader"], true);
+    assert!(v["library"]["last_inventory_at"].is_string());
+    assert_eq!(v["changes"], serde_json::json!([]), "nothing moved since setup's inventory");
+    assert_eq!(v["slots"].as_array().unwrap().len(), 8);
+    assert_eq!(slot(&v, 1000)["barcode"], "TB0001L8");
+    assert_eq!(slot(&v, 1002)["full"], true);
+    assert_eq!(slot(&v, 1003)["full"], false);
+    assert_eq!(slot(&v, 10)["type"], "import_export");
+    assert_eq!(slot(&v, 500)["type"], "drive");
+    assert_eq!(slot(&v, 500)["drive"], "d0");
+    let n: i64 = h
+        .sql()
+        .query_row("SELECT count(*) FROM tape_library_slots WHERE barcode LIKE 'TB%' AND is_empty = 0", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(n, 3);
+    let list = h.json(["library", "list"]);
+    assert_eq!(list["libraries"][0]["name"], "vtl");
+    let show = h.json(["library", "show", "vtl"]);
+    assert_eq!(show["drives"][0]["name"], "d0");
+    assert!(h.ok(["library", "show", "vtl"]).contains("TB0003L8"));
+    let audit: i64 =
+        h.sql().query_row("SELECT count(*) FROM audit_logs WHERE action LIKE 'library.%'", [], |r| r.get(0)).unwrap();
+    assert_eq!(audit, 4, "add, inventory, attach, inventory");
+}
+
+#[test]
+fn load_label_unload_and_transfer() {
+    let (h, _) = setup();
+    let v = h.json(["library", "load", "TB0002L8", "--drive", "d0"]);
+    assert_eq!(v["from"], 1001);
+    assert_eq!(v["to"], 500);
+    assert_eq!(v["barcode"], "TB0002L8");
+    assert_eq!(h.json(["drive", "status"])["status"]["cartridge"], "TB0002L8");
+    h.ok(["tape", "label", "WEEK01", "--pool", "weekly"]);
+    let inv = h.json(["library", "inventory", "vtl"]);
+    assert_eq!(slot(&inv, 500)["barcode"], "TB0002L8");
+    assert_eq!(slot(&inv, 500)["tape"], "WEEK01", "the drive's slot row is linked to the labelled tape");
+    assert_eq!(slot(&inv, 1001)["full"], false);
+
+    let v = h.json(["library", "unload", "--drive", "d0"]);
+    assert_eq!(v["to"], 1001, "the first empty storage slot");
+    assert_eq!(v["tape"], "WEEK01");
+    let show = h.json(["library", "show", "vtl"]);
+    assert_eq!(slot(&show, 1001)["tape"], "WEEK01");
+    assert_eq!(slot(&show, 500)["full"], false);
+    assert_eq!(h.json(["drive", "show", "d0"])["drive"]["current_tape"], Value::Null);
+
+    // By element address, and back to a chosen slot.
+    let v = h.json(["library", "load", "1001"]);
+    assert_eq!(v["tape"], "WEEK01");
+    assert_eq!(h.json(["drive", "show", "d0"])["drive"]["current_tape"], "WEEK01");
+    let v = h.json(["library", "unload", "--slot", "1005"]);
+    assert_eq!(v["to"], 1005);
+
+    let v = h.json(["library", "transfer", "1005", "10"]);
+    assert_eq!(v["barcode"], "TB0002L8");
+    let show = h.json(["library", "show", "vtl"]);
+    assert_eq!(slot(&show, 10)["tape"], "WEEK01");
+    assert_eq!(slot(&show, 1005)["full"], false);
+    let actions: Vec<String> = {
+        let conn = h.sql();
+        let mut stmt = conn.prepare("SELECT action FROM audit_logs WHERE action LIKE 'library.%' ORDER BY id").unwrap();
+        stmt.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect()
+    };
+    assert_eq!(
+        actions[3..],
+        ["library.load", "library.inventory", "library.unload", "library.load", "library.unload", "library.transfer"]
+    );
+}
+
+#[test]
+fn refusals_change_nothing() {
+    let (h, dir) = setup();
+    h.ok(["library", "load", "TB0001L8"]);
+    let before = h.snapshot();
+    let m = refused(&h, &["library", "load", "TB0002L8"], "invalid_state");
+    assert!(m.contains("element 500 (drive 'd0') is full"), "{m}");
+    h.ok(["library", "unload"]);
+    let before_empty = h.snapshot();
+    let m = refused(&h, &["library", "load", "1004"], "invalid_state");
+    assert!(m.contains("element 1004 is empty"), "{m}");
+    let m = refused(&h, &["library", "load", "NOPE01L8"], "not_found");
+    assert!(m.contains("NOPE01L8"), "{m}");
+    refused(&h, &["library", "load", "1999"], "not_found");
+    refused(&h, &["library", "unload"], "invalid_state");
+    refused(&h, &["library", "transfer", "1000", "1001"], "invalid_state");
+    refused(&h, &["library", "add", "vtl", "--device", &format!("vlib:{}", dir.display())], "already_exists");
+    refused(&h, &["library", "show", "nope"], "not_found");
+    assert_eq!(h.snapshot(), before_empty);
+    assert_ne!(before, before_empty);
+
+    // A cleaning cartridge is listed but loaded only when asked for.
+    h.ok(["vlib", "add-tape", dir.to_str().unwrap(), "CLN001L1"]);
+    let inv = h.json(["library", "inventory"]);
+    assert_eq!(slot(&inv, 10)["cleaning"], true);
+    let snap = h.snapshot();
+    let m = refused(&h, &["library", "load", "CLN001L1"], "invalid_state");
+    assert!(m.contains("--cleaning"), "{m}");
+    assert_eq!(h.snapshot(), snap);
+    assert_eq!(h.json(["library", "load", "CLN001L1", "--cleaning"])["from"], 10);
+}
+
+#[test]
+fn remove_needs_its_drives_detached() {
+    let (h, _) = setup();
+    let before = h.snapshot();
+    let m = refused(&h, &["library", "remove", "vtl"], "in_use");
+    assert!(m.contains("d0"), "{m}");
+    assert_eq!(h.snapshot(), before);
+    h.ok(["library", "detach-drive", "--drive", "d0"]);
+    refused(&h, &["library", "load", "TB0001L8"], "invalid_state");
+    let v = h.json(["library", "remove", "vtl"]);
+    assert_eq!(v["deleted"]["name"], "vtl");
+    let rows: i64 = h.sql().query_row("SELECT count(*) FROM tape_library_slots", [], |r| r.get(0)).unwrap();
+    assert_eq!(rows, 0);
+    assert_eq!(h.json(["library", "list"])["libraries"], serde_json::json!([]));
+    refused(&h, &["library", "inventory"], "not_found");
+}
+
+#[test]
+fn library_on_tgt_over_iscsi() {
+    if !tgt_available("library_on_tgt_over_iscsi") {
+        return;
+    }
+    let vtl = Vtl::start(Some(64));
+    let h = Home::new();
+    let v = h.json(["library", "add", "tgt", "--device", &vtl.url(3)]);
+    assert_eq!(v["library"]["vendor"], "TGT");
+    assert_eq!(v["library"]["serial_number"], "VTLLIB0001");
+    let inv = h.json(["library", "inventory", "tgt"]);
+    assert_eq!(inv["library"]["num_slots"], 8);
+    assert_eq!(inv["library"]["num_drives"], 2);
+    assert_eq!(slot(&inv, 1000)["barcode"], "TB0001L8");
+    assert_eq!(slot(&inv, 1006)["full"], false);
+    h.ok(["drive", "add", "t1", "--device", &vtl.url(1)]);
+    h.ok(["library", "attach-drive", "tgt", "--element", "500"]);
+    let v = h.json(["library", "load", "TB0003L8"]);
+    assert_eq!(v["from"], 1002);
+    assert_eq!(h.json(["drive", "status"])["status"]["loaded"], true);
+    let before = h.snapshot();
+    refused(&h, &["library", "load", "TB0004L8"], "invalid_state");
+    assert_eq!(h.snapshot(), before);
+    let v = h.json(["library", "unload"]);
+    assert_eq!(v["to"], 1002, "the first empty storage slot");
+    let show = h.json(["library", "show", "tgt"]);
+    assert_eq!(slot(&show, 1002)["barcode"], "TB0003L8");
+    assert_eq!(slot(&show, 500)["full"], false);
+}
