@@ -6,14 +6,11 @@
 //! element (`library attach-drive`). One process at a time works a changer: a lock file per
 //! changer, like the drive lock.
 
-use std::fs::{self, File, OpenOptions};
-use std::io::{Read, Seek, SeekFrom, Write};
-use std::os::unix::fs::OpenOptionsExt;
+use std::fs;
 use std::path::PathBuf;
 
 use anyhow::Result;
 use clap::Subcommand;
-use nix::fcntl::{Flock, FlockArg};
 use rusqlite::Connection;
 use serde_json::{Value, json};
 
@@ -26,6 +23,7 @@ use crate::error::{Exit, Failure, Kind};
 use crate::output::{fields, or_dash, table, when};
 use crate::tape::DeviceSpec;
 use crate::tape::changer::{self, Changer, ChangerError, ChangerSpec, ElementAddress, ElementType, Inventory};
+use crate::tape::lock::{self, DriveLock, LockError};
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -580,7 +578,7 @@ fn changer_error(e: ChangerError, lib: &Library, conn: &Connection) -> anyhow::E
 /// A changer, held under its lock for as long as this lives.
 struct OpenChanger {
     changer: Box<dyn Changer>,
-    _lock: Flock<File>,
+    _lock: DriveLock,
 }
 
 fn open_changer(ctx: &Ctx, lib: &Library, command: &str) -> Result<OpenChanger> {
@@ -597,53 +595,23 @@ fn open_changer(ctx: &Ctx, lib: &Library, command: &str) -> Result<OpenChanger> 
 }
 
 /// Where a changer's lock file lives: in a virtual library's own directory, else beside the
-/// drive locks (/run/lock/tapebackarr for root, else the user's runtime directory).
+/// drive locks.
 fn lock_path(spec: &ChangerSpec) -> PathBuf {
-    if let ChangerSpec::Virtual(dir) = spec {
-        return dir.join("changer.lock");
+    match spec {
+        ChangerSpec::Virtual(dir) => dir.join("changer.lock"),
+        other => lock::runtime_lock_path(&format!("changer-{other}")),
     }
-    let base = if nix::unistd::geteuid().is_root() {
-        PathBuf::from("/run/lock/tapebackarr")
-    } else {
-        std::env::var_os("XDG_RUNTIME_DIR")
-            .map(|d| PathBuf::from(d).join("tapebackarr"))
-            .unwrap_or_else(|| std::env::temp_dir().join(format!("tapebackarr-{}", nix::unistd::geteuid())))
-    };
-    let name: String =
-        spec.to_string().chars().map(|c| if c.is_ascii_alphanumeric() || c == '.' { c } else { '_' }).collect();
-    base.join(format!("changer-{name}.lock"))
 }
 
-fn lock_changer(spec: &ChangerSpec, lib: &Library, command: &str, wait: bool) -> Result<Flock<File>> {
-    let path = lock_path(spec);
-    let io = |e: std::io::Error| -> anyhow::Error {
-        Failure::new(Kind::Device, format!("library '{}': cannot lock {}: {e}", lib.name, path.display())).into()
-    };
-    if let Some(parent) = path.parent() {
-        fs::create_dir_all(parent).map_err(io)?;
-    }
-    let file =
-        OpenOptions::new().read(true).write(true).create(true).truncate(false).mode(0o644).open(&path).map_err(io)?;
-    let arg = if wait { FlockArg::LockExclusive } else { FlockArg::LockExclusiveNonblock };
-    let mut lock = match Flock::lock(file, arg) {
-        Ok(lock) => lock,
-        Err((mut file, nix::errno::Errno::EWOULDBLOCK)) => {
-            let mut holder = String::new();
-            let _ = file.read_to_string(&mut holder);
-            let (pid, command) = holder.trim().split_once(' ').unwrap_or(("?", "unknown command"));
-            return Err(Failure::new(
-                Kind::DriveBusy,
-                format!("library '{}' busy: held by pid {pid} ({command}); pass --wait to wait for it", lib.name),
-            )
-            .into());
-        }
-        Err((_, errno)) => return Err(io(errno.into())),
-    };
-    lock.set_len(0).map_err(io)?;
-    lock.seek(SeekFrom::Start(0)).map_err(io)?;
-    write!(lock, "{} {}", std::process::id(), command).map_err(io)?;
-    lock.flush().map_err(io)?;
-    Ok(lock)
+fn lock_changer(spec: &ChangerSpec, lib: &Library, command: &str, wait: bool) -> Result<DriveLock> {
+    lock::lock_file(lock_path(spec), command, wait).map_err(|e| match e {
+        LockError::Busy { pid, command } => Failure::new(
+            Kind::DriveBusy,
+            format!("library '{}' busy: held by pid {pid} ({command}); pass --wait to wait for it", lib.name),
+        )
+        .into(),
+        other => Failure::new(Kind::Device, format!("library '{}': {other}", lib.name)).into(),
+    })
 }
 
 fn library_doc(conn: &Connection, lib: &Library) -> Result<Value> {

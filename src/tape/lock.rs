@@ -32,12 +32,18 @@ impl DriveLock {
 }
 
 /// Where the lock file of a device lives: inside a virtual drive's own directory (so two
-/// homes using one virtual drive still exclude each other), else under /run/lock (root) or
-/// the user's runtime directory, named after the device string.
+/// homes using one virtual drive still exclude each other), else under the runtime lock
+/// directory, named after the device string.
 pub fn lock_path(spec: &DeviceSpec) -> PathBuf {
     if let DeviceSpec::Virtual(dir) = spec {
         return dir.join("lock");
     }
+    runtime_lock_path(&spec.to_string())
+}
+
+/// `/run/lock/tapebackarr/<name>.lock` for root, else under the user's runtime directory;
+/// `name` (a device string) is reduced to letters, digits, '.' and '_'.
+pub fn runtime_lock_path(name: &str) -> PathBuf {
     let base = if nix::unistd::geteuid().is_root() {
         PathBuf::from("/run/lock/tapebackarr")
     } else {
@@ -45,15 +51,19 @@ pub fn lock_path(spec: &DeviceSpec) -> PathBuf {
             .map(|d| PathBuf::from(d).join("tapebackarr"))
             .unwrap_or_else(|| std::env::temp_dir().join(format!("tapebackarr-{}", nix::unistd::geteuid())))
     };
-    let name: String =
-        spec.to_string().chars().map(|c| if c.is_ascii_alphanumeric() || c == '.' { c } else { '_' }).collect();
+    let name: String = name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '.' { c } else { '_' }).collect();
     base.join(format!("{name}.lock"))
 }
 
 /// Takes the drive's lock: at once (`wait` false: a held lock is [`LockError::Busy`]) or
 /// waiting for the holder to finish. `command` describes this process to the next one.
 pub fn lock_drive(spec: &DeviceSpec, command: &str, wait: bool) -> Result<DriveLock, LockError> {
-    let path = lock_path(spec);
+    lock_file(lock_path(spec), command, wait)
+}
+
+/// Takes an exclusive lock on the file at `path` (created if missing) and records this
+/// process in it; drives and changers use it alike.
+pub fn lock_file(path: PathBuf, command: &str, wait: bool) -> Result<DriveLock, LockError> {
     let io = |source| LockError::Io { path: path.clone(), source };
     if let Some(parent) = path.parent() {
         fs::create_dir_all(parent).map_err(io)?;
