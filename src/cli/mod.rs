@@ -41,7 +41,7 @@ Examples:
   tapebackarr init
   tapebackarr pool create weekly --retention-days 28
   tapebackarr source add home /home --exclude '**/.cache/**'
-  tapebackarr job create nightly --source home --pool weekly --schedule '0 2 * * *' --compression zstd
+  tapebackarr job create nightly --source home --pool weekly --schedule '0 2 * * *'
   tapebackarr job list --json
 ";
 
