@@ -219,3 +219,26 @@ fn a_torn_index_entry_is_not_on_tape() {
     d.rewind().unwrap();
     assert_eq!(read_all(&mut d), [ReadOutcome::Block(5), ReadOutcome::Block(4), ReadOutcome::EndOfData]);
 }
+
+#[test]
+fn file_numbers_follow_truncation_and_reopening() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut d = drive_with_tape(tmp.path(), 1 << 20);
+    for _ in 0..3 {
+        d.write_block(b"x").unwrap();
+        d.write_filemarks(1, true).unwrap();
+    }
+    assert_eq!(d.position().unwrap().file, Some(3));
+    // Overwrite from the second file on: its filemark and everything after are gone.
+    d.locate(3).unwrap();
+    d.write_block(b"y").unwrap();
+    assert_eq!(d.position().unwrap().file, Some(1));
+    d.write_filemarks(1, true).unwrap();
+    assert_eq!(d.position().unwrap().file, Some(2));
+    drop(d);
+    let mut d = VirtualDrive::open(tmp.path()).unwrap();
+    d.space(Space::EndOfData).unwrap();
+    assert_eq!(d.position().unwrap(), tapebackarr::tape::Position { block: 5, file: Some(2) });
+    d.locate(2).unwrap();
+    assert_eq!(d.position().unwrap().file, Some(1), "just past the first filemark");
+}

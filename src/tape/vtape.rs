@@ -128,6 +128,9 @@ struct Loaded {
     dir: PathBuf,
     meta: CartridgeMeta,
     entries: Vec<Entry>,
+    /// Logical blocks of the filemarks, ascending: file numbers and the capacity a filemark
+    /// costs come from here, not from a scan of every entry on each write.
+    filemarks: Vec<u64>,
     index: File,
     data: File,
 }
@@ -155,7 +158,8 @@ impl Loaded {
             entries.pop();
         }
         meta.synced = meta.synced.min(entries.len() as u64);
-        let mut loaded = Loaded { dir: dir.to_path_buf(), meta, entries, index, data };
+        let filemarks = (0..entries.len() as u64).filter(|&i| entries[i as usize].kind == KIND_FILEMARK).collect();
+        let mut loaded = Loaded { dir: dir.to_path_buf(), meta, entries, filemarks, index, data };
         if whole as u64 != loaded.entries.len() as u64 || raw.len() % ENTRY_SIZE as usize != 0 {
             loaded.truncate(loaded.entries.len() as u64)?;
         }
@@ -170,14 +174,15 @@ impl Loaded {
     }
 
     fn used(&self) -> u64 {
-        let filemarks = self.entries.iter().filter(|e| e.kind == KIND_FILEMARK).count() as u64;
-        self.end_offset(self.entries.len() as u64) + filemarks * FILEMARK_COST
+        self.end_offset(self.entries.len() as u64) + self.filemarks.len() as u64 * FILEMARK_COST
     }
 
     /// Drops every entry from `at` on: writing anywhere ends the tape there.
     fn truncate(&mut self, at: u64) -> Result<()> {
         let offset = self.end_offset(at);
         self.entries.truncate(at as usize);
+        let keep = self.filemarks.partition_point(|&f| f < at);
+        self.filemarks.truncate(keep);
         self.index.set_len(at * ENTRY_SIZE)?;
         self.data.set_len(offset)?;
         if self.meta.synced > at {
@@ -196,8 +201,16 @@ impl Loaded {
         raw[8..12].copy_from_slice(&entry.len.to_le_bytes());
         raw[12..16].copy_from_slice(&entry.kind.to_le_bytes());
         self.index.write_all_at(&raw, self.entries.len() as u64 * ENTRY_SIZE)?;
+        if kind == KIND_FILEMARK {
+            self.filemarks.push(self.entries.len() as u64);
+        }
         self.entries.push(entry);
         Ok(())
+    }
+
+    /// Filemarks between BOT and logical block `pos`: the file number there.
+    fn filemarks_before(&self, pos: u64) -> u64 {
+        self.filemarks.partition_point(|&f| f < pos) as u64
     }
 
     fn sync(&mut self) -> Result<()> {
@@ -389,7 +402,7 @@ impl TapeDevice for VirtualDrive {
             eod: position == t.entries.len() as u64,
             early_warning: used >= capacity.saturating_sub(t.meta.early_warning),
             block_size: 0,
-            position: Some(Position { block: position, file: Some(filemarks_before(&t.entries, position)) }),
+            position: Some(Position { block: position, file: Some(t.filemarks_before(position)) }),
             cartridge: Some(t.meta.barcode.clone()),
             capacity_bytes: Some(capacity),
         })
@@ -551,7 +564,7 @@ impl TapeDevice for VirtualDrive {
     fn position(&mut self) -> Result<Position> {
         let pos = self.state.position;
         let t = self.loaded()?;
-        Ok(Position { block: pos, file: Some(filemarks_before(&t.entries, pos)) })
+        Ok(Position { block: pos, file: Some(t.filemarks_before(pos)) })
     }
 
     fn locate(&mut self, block: u64) -> Result<()> {
@@ -595,10 +608,6 @@ impl TapeDevice for VirtualDrive {
         self.state.position = 0;
         self.save()
     }
-}
-
-fn filemarks_before(entries: &[Entry], pos: u64) -> u64 {
-    entries[..(pos as usize).min(entries.len())].iter().filter(|e| e.kind == KIND_FILEMARK).count() as u64
 }
 
 fn load_faults(dir: &Path) -> Result<Faults> {
