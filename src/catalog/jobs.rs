@@ -110,25 +110,13 @@ pub fn insert(conn: &Connection, j: &Job) -> Result<i64> {
     }
     let now = crate::timefmt::now_sql();
     conn.execute(
-        "INSERT INTO backup_jobs (name, source_id, pool_id, backup_type, schedule_cron, retention_days, enabled,
-            compression, encryption_enabled, encryption_key_id, next_run_at, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)",
-        params![
-            j.name,
-            j.source_id,
-            j.pool_id,
-            j.backup_type.as_str(),
-            j.schedule_cron,
-            j.retention_days,
-            j.enabled,
-            j.compression,
-            j.encryption_enabled,
-            j.encryption_key_id,
-            j.next_run_at,
-            now
-        ],
+        "INSERT INTO backup_jobs (name, source_id, pool_id, backup_type, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
+        params![j.name, j.source_id, j.pool_id, j.backup_type.as_str(), now],
     )?;
-    Ok(conn.last_insert_rowid())
+    let id = conn.last_insert_rowid();
+    // `save` writes every other field, so the column list lives in one place.
+    save(conn, &Job { id, ..j.clone() })?;
+    Ok(id)
 }
 
 /// Writes every field of `j` back; `updated_at` becomes now.

@@ -87,19 +87,13 @@ pub fn insert(conn: &Connection, s: &Source) -> Result<i64> {
     }
     let now = crate::timefmt::now_sql();
     conn.execute(
-        "INSERT INTO backup_sources (name, source_type, path, include_patterns, exclude_patterns, enabled, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
-        params![
-            s.name,
-            s.source_type.as_str(),
-            PathRef(&s.path),
-            serde_json::to_string(&s.include_patterns)?,
-            serde_json::to_string(&s.exclude_patterns)?,
-            s.enabled,
-            now
-        ],
+        "INSERT INTO backup_sources (name, source_type, path, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?4)",
+        params![s.name, s.source_type.as_str(), PathRef(&s.path), now],
     )?;
-    Ok(conn.last_insert_rowid())
+    let id = conn.last_insert_rowid();
+    // `save` writes every other field, so the column list lives in one place.
+    save(conn, &Source { id, ..s.clone() })?;
+    Ok(id)
 }
 
 /// Writes every field of `s` back; `updated_at` becomes now.

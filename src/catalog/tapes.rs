@@ -139,25 +139,13 @@ pub fn insert(conn: &Connection, t: &Tape) -> Result<i64> {
     }
     let now = crate::timefmt::now_sql();
     conn.execute(
-        "INSERT INTO tapes (uuid, label, barcode, pool_id, status, lto_type, capacity_bytes, used_bytes, write_count,
-            labeled_at, format_type, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)",
-        params![
-            t.uuid,
-            t.label,
-            t.barcode,
-            t.pool_id,
-            t.status.as_str(),
-            t.lto_type,
-            t.capacity_bytes,
-            t.used_bytes,
-            t.write_count,
-            t.labeled_at,
-            t.format_type,
-            now
-        ],
+        "INSERT INTO tapes (label, status, format_type, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?4)",
+        params![t.label, t.status.as_str(), t.format_type, now],
     )?;
-    Ok(conn.last_insert_rowid())
+    let id = conn.last_insert_rowid();
+    // `save` writes every other field, so the column list lives in one place.
+    save(conn, &Tape { id, ..t.clone() })?;
+    Ok(id)
 }
 
 /// Writes every field back; `updated_at` becomes now.
