@@ -119,6 +119,19 @@ pub fn list(conn: &Connection) -> Result<Vec<Drive>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// Records that drive `drive_id` now holds `tape_id` (or nothing): a tape is in one drive at
+/// most, so any other drive that held it is cleared first.
+pub fn set_current_tape(conn: &Connection, drive_id: i64, tape_id: Option<i64>) -> Result<()> {
+    if let Some(t) = tape_id {
+        forget_tape(conn, t)?;
+    }
+    conn.execute(
+        "UPDATE tape_drives SET current_tape_id = ?2, updated_at = ?3 WHERE id = ?1",
+        params![drive_id, tape_id, crate::timefmt::now_sql()],
+    )?;
+    Ok(())
+}
+
 /// Clears `current_tape_id` wherever it names this tape (it is now in another drive or out).
 pub fn forget_tape(conn: &Connection, tape_id: i64) -> Result<()> {
     conn.execute("UPDATE tape_drives SET current_tape_id = NULL WHERE current_tape_id = ?1", [tape_id])?;

@@ -269,13 +269,7 @@ fn sync_drive(conn: &Connection, library_id: i64, o: &Observed, tape_id: Option<
         (true, None) => return Ok(()),
     };
     if new != current {
-        if let Some(t) = new {
-            conn.execute("UPDATE tape_drives SET current_tape_id = NULL WHERE current_tape_id = ?1", [t])?;
-        }
-        conn.execute(
-            "UPDATE tape_drives SET current_tape_id = ?2, updated_at = ?3 WHERE id = ?1",
-            params![drive_id, new, crate::timefmt::now_sql()],
-        )?;
+        super::drives::set_current_tape(conn, drive_id, new)?;
     }
     Ok(())
 }

@@ -291,10 +291,7 @@ pub fn exec(ctx: &Ctx, cmd: Command) -> Result<Exit> {
                 }
             };
             let tx = catalog.write()?;
-            let mut row = drives::get(&tx, &d.name)?;
-            if row.current_tape_id.take().is_some() {
-                drives::save(&tx, &row)?;
-            }
+            drives::set_current_tape(&tx, d.id, None)?;
             audit::record(
                 &tx,
                 "drive.eject",
@@ -363,12 +360,7 @@ pub fn exec(ctx: &Ctx, cmd: Command) -> Result<Exit> {
             // The catalog learns which tape this is only from its label (tape identify);
             // a cartridge whose barcode is known is taken as that tape until then.
             let known = tapes::by_barcode(&tx, &tape)?;
-            let mut row = drives::get(&tx, &d.name)?;
-            row.current_tape_id = known.as_ref().map(|t| t.id);
-            if let Some(t) = &known {
-                drives::forget_tape(&tx, t.id)?;
-            }
-            drives::save(&tx, &row)?;
+            drives::set_current_tape(&tx, d.id, known.as_ref().map(|t| t.id))?;
             audit::record(
                 &tx,
                 "drive.load",

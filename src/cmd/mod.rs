@@ -137,10 +137,7 @@ impl Secret {
 
 impl Drop for Secret {
     fn drop(&mut self) {
-        for b in self.0.iter_mut() {
-            // Volatile so the wipe is not optimised away as a dead store.
-            unsafe { std::ptr::write_volatile(b, 0) };
-        }
+        crate::pipeline::keywrap::wipe(&mut self.0);
     }
 }
 

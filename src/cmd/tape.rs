@@ -248,7 +248,7 @@ pub fn exec(ctx: &Ctx, cmd: Command) -> Result<Exit> {
                 tapes::save(&tx, &tape)?;
                 tape.id
             };
-            note_tape_in_drive(&tx, &drive, Some(id))?;
+            drives::set_current_tape(&tx, drive.id, Some(id))?;
             let doc = serde_json::to_value(tapes::by_id(&tx, id)?)?;
             audit::record(
                 &tx,
@@ -303,7 +303,7 @@ pub fn exec(ctx: &Ctx, cmd: Command) -> Result<Exit> {
             };
             if drive.current_tape_id != tape_id {
                 let tx = catalog.write()?;
-                note_tape_in_drive(&tx, &drive, tape_id)?;
+                drives::set_current_tape(&tx, drive.id, tape_id)?;
                 audit::record(
                     &tx,
                     "drive.tape_seen",
@@ -629,15 +629,6 @@ fn transition(
     tx.commit()?;
     ctx.out.done(&json!({"tape": doc}), || format!("Tape '{label}': {} → {}", from.as_str(), to.as_str()));
     Ok(())
-}
-
-fn note_tape_in_drive(conn: &rusqlite::Connection, drive: &Drive, tape_id: Option<i64>) -> Result<()> {
-    if let Some(id) = tape_id {
-        drives::forget_tape(conn, id)?;
-    }
-    let mut row = drives::get(conn, &drive.name)?;
-    row.current_tape_id = tape_id;
-    drives::save(conn, &row)
 }
 
 fn blank_tape(label: &str) -> Tape {

@@ -36,10 +36,16 @@ impl DataKey {
 
 impl Drop for DataKey {
     fn drop(&mut self) {
-        // Volatile writes so the compiler cannot drop the wipe as a dead store.
-        for b in self.0.iter_mut() {
-            unsafe { std::ptr::write_volatile(b, 0) };
-        }
+        wipe(&mut self.0);
+    }
+}
+
+/// Zeroes secret bytes with volatile writes, so the compiler cannot drop the wipe as a dead
+/// store.
+pub fn wipe(bytes: &mut [u8]) {
+    for b in bytes.iter_mut() {
+        // SAFETY: `b` is a valid, aligned, exclusive reference to one byte.
+        unsafe { std::ptr::write_volatile(b, 0) };
     }
 }
 
