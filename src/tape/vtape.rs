@@ -526,35 +526,21 @@ impl TapeDevice for VirtualDrive {
                 }
                 (p, result)
             }
-            Space::Filemarks(n) if n >= 0 => {
-                let mut p = pos;
-                let mut result = Ok(());
-                for _ in 0..n {
-                    match (p..end).find(|&i| is_fm(i)) {
-                        Some(i) => p = i + 1,
-                        None => {
-                            p = end;
-                            result = Err(TapeError::EndOfData);
-                            break;
-                        }
-                    }
+            // The n-th filemark ahead (or behind), straight from the filemark list.
+            Space::Filemarks(0) => (pos, Ok(())),
+            Space::Filemarks(n) if n > 0 => {
+                let first = t.filemarks.partition_point(|&f| f < pos);
+                match t.filemarks.get(first + n as usize - 1) {
+                    Some(&f) => (f + 1, Ok(())),
+                    None => (end, Err(TapeError::EndOfData)),
                 }
-                (p, result)
             }
             Space::Filemarks(n) => {
-                let mut p = pos;
-                let mut result = Ok(());
-                for _ in 0..n.unsigned_abs() {
-                    match (0..p).rev().find(|&i| is_fm(i)) {
-                        Some(i) => p = i,
-                        None => {
-                            p = 0;
-                            result = Err(TapeError::BeginningOfTape);
-                            break;
-                        }
-                    }
+                let behind = t.filemarks.partition_point(|&f| f < pos);
+                match behind.checked_sub(n.unsigned_abs() as usize) {
+                    Some(i) => (t.filemarks[i], Ok(())),
+                    None => (0, Err(TapeError::BeginningOfTape)),
                 }
-                (p, result)
             }
         };
         self.state.position = new_pos;
