@@ -54,7 +54,7 @@ fn main() {
                     kind: "file",
                     link_target: None,
                     checksum: None,
-                    block: i / 64,
+                    block: Some(i / 64),
                     frame_seq: i / 64,
                     frame_offset: i % 64 * 1024,
                 })

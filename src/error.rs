@@ -91,11 +91,19 @@ impl Kind {
 pub struct Failure {
     pub kind: Kind,
     pub message: String,
+    /// Machine-readable particulars for `--json` (`"details"` in the error object), such as
+    /// the tapes an operator is asked for.
+    pub details: Option<serde_json::Value>,
 }
 
 impl Failure {
     pub fn new(kind: Kind, message: impl Into<String>) -> Self {
-        Failure { kind, message: message.into() }
+        Failure { kind, message: message.into(), details: None }
+    }
+
+    pub fn with_details(mut self, details: serde_json::Value) -> Self {
+        self.details = Some(details);
+        self
     }
 
     pub fn usage(message: impl Into<String>) -> Self {

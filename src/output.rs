@@ -7,7 +7,7 @@ use std::io::{self, IsTerminal, Write};
 use comfy_table::{ContentArrangement, Table, presets};
 use serde_json::{Value, json};
 
-use crate::error::classify;
+use crate::error::{Failure, classify};
 
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Output {
@@ -54,7 +54,12 @@ impl Output {
         let (code, exit) = classify(err);
         if self.json {
             let message = err.chain().map(|e| e.to_string()).collect::<Vec<_>>().join(": ");
-            eprintln!("{}", json!({"type": "error", "code": code, "exit_code": exit as i32, "message": message}));
+            let mut doc = json!({"type": "error", "code": code, "exit_code": exit as i32, "message": message});
+            if let Some(details) = err.chain().find_map(|e| e.downcast_ref::<Failure>()).and_then(|f| f.details.clone())
+            {
+                doc["details"] = details;
+            }
+            eprintln!("{doc}");
         } else {
             eprintln!("error: {err:#}");
         }

@@ -24,8 +24,8 @@ pub struct NewEntry {
     pub link_target: Option<Vec<u8>>,
     /// Hex BLAKE3 of the content as written.
     pub checksum: Option<String>,
-    /// Logical block where the frame holding the entry's header starts.
-    pub block: u64,
+    /// Logical block where the frame holding the entry's header starts (none for a deletion).
+    pub block: Option<u64>,
     pub frame_seq: u64,
     pub frame_offset: u64,
 }
@@ -55,7 +55,7 @@ impl<'c> EntryWriter<'c> {
             e.mode,
             e.mtime_ns,
             e.checksum,
-            e.block as i64,
+            e.block.map(|b| b as i64),
             e.frame_seq as i64,
             e.frame_offset as i64,
             e.kind,
@@ -188,7 +188,7 @@ mod tests {
             kind: "file",
             link_target: None,
             checksum: None,
-            block: 2,
+            block: Some(2),
             frame_seq: 0,
             frame_offset: 512,
         }

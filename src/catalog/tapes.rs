@@ -219,6 +219,38 @@ pub fn set_count(conn: &Connection, id: i64) -> Result<i64> {
 }
 
 /// Native capacity of an LTO generation, in bytes (uncompressed), for `--lto-type`.
+/// Where a tape is, as far as the catalog knows: in a drive, in a library slot, offsite, or
+/// on the shelf. For prompts that ask an operator to fetch it.
+pub fn location(conn: &Connection, t: &Tape) -> Result<String> {
+    let in_drive: Option<String> = conn
+        .query_row(
+            "SELECT coalesce(display_name, device_path) FROM tape_drives WHERE current_tape_id = ?1 LIMIT 1",
+            [t.id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if let Some(d) = in_drive {
+        return Ok(format!("in drive {d}"));
+    }
+    let slot: Option<(String, i64, String)> = conn
+        .query_row(
+            "SELECT l.name, s.slot_number, s.slot_type FROM tape_library_slots s
+             JOIN tape_libraries l ON l.id = s.library_id WHERE s.tape_id = ?1 LIMIT 1",
+            [t.id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()?;
+    if let Some((library, slot, kind)) = slot {
+        let what = if kind == "import_export" { "mail slot" } else { "slot" };
+        return Ok(format!("library {library}, {what} {slot}"));
+    }
+    Ok(match (&t.status, &t.offsite_location) {
+        (TapeStatus::Exported, Some(place)) if !place.is_empty() => format!("offsite: {place}"),
+        (TapeStatus::Exported, _) => "offsite".into(),
+        _ => "on the shelf".into(),
+    })
+}
+
 pub fn lto_capacity(lto_type: &str) -> Option<i64> {
     const TB: i64 = 1_000_000_000_000;
     const GB: i64 = 1_000_000_000;

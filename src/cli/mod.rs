@@ -121,6 +121,9 @@ pub enum Command {
     /// Tape libraries: register changers, take inventory, load and unload drives
     #[command(subcommand)]
     Library(cmd::library::Command),
+    /// Back up a job's source to tape; list and show backup sets
+    #[command(subcommand)]
+    Backup(cmd::backup::Command),
     /// Encryption keys: create, list, export, import, change passphrase, delete
     #[command(subcommand)]
     Key(cmd::key::Command),

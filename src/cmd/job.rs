@@ -138,7 +138,7 @@ fn parse_compression(s: &str) -> Result<Compression, String> {
 }
 
 /// The next run of an enabled, scheduled job; none otherwise.
-fn next_run(job: &Job) -> Result<Option<String>> {
+pub(crate) fn next_run(job: &Job) -> Result<Option<String>> {
     match (&job.schedule_cron, job.enabled) {
         (Some(expr), true) => {
             let schedule: Schedule = expr.parse().map_err(anyhow::Error::msg)?;

@@ -2,6 +2,7 @@
 //! the `exec` that carries them out, opens the catalog itself, and reports through `Output`.
 
 pub mod audit;
+pub mod backup;
 pub mod completions;
 pub mod drive;
 pub mod init;
@@ -249,6 +250,7 @@ pub fn run(cli: Cli, out: Output) -> Result<Exit> {
         Command::Vlib(c) => vlib::exec(&ctx, c),
         Command::Library(c) => library::exec(&ctx, c),
         Command::Key(c) => key::exec(&ctx, c),
+        Command::Backup(c) => backup::exec(&ctx, c),
         Command::Audit(c) => audit::exec(&ctx, c),
         Command::Completions(args) => completions::exec(args),
     }

@@ -92,6 +92,9 @@ pub enum FileKind {
     Char,
     Block,
     Fifo,
+    /// Not in the stream: a path an incremental found gone since its parent set (`size` 0,
+    /// `frame` and `offset` those of the stream position where it would have been).
+    Deleted,
 }
 
 /// One archive entry. `path` is bytes (written `{"text":…}` when UTF-8, else

@@ -2,6 +2,7 @@
 //! It knows devices only through the `TapeDevice` trait, and nothing of SQL or the CLI.
 //! The byte layouts are specified in docs/FORMAT.md.
 
+pub mod append;
 pub mod frame;
 pub mod index;
 pub mod label;

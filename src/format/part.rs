@@ -33,6 +33,15 @@ pub enum BackupType {
     Incremental,
 }
 
+impl BackupType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BackupType::Full => "full",
+            BackupType::Incremental => "incremental",
+        }
+    }
+}
+
 /// The header's `framing` field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -166,6 +175,11 @@ impl PartHeader {
         if block.len() > MAX_HEADER_BLOCK {
             return Err(PartError::TooLarge(block.len()));
         }
+        // Padded to a whole data block, so the data starts one block in whether the file is
+        // read off the tape (one read, one block) or from a copy (`tape dump`, `dd` to disk).
+        if block.len() < self.block_size as usize {
+            block.resize(self.block_size as usize, 0);
+        }
         Ok(block)
     }
 
@@ -178,8 +192,10 @@ impl PartHeader {
             }
             return Err(PartError::NotAPart);
         };
-        if block.len() > MAX_HEADER_BLOCK {
-            return Err(PartError::Damaged(format!("a header block of {} bytes", block.len())));
+        // The text ends at the zero padding.
+        let text_len = block.iter().position(|b| *b == 0).unwrap_or(block.len());
+        if text_len > MAX_HEADER_BLOCK {
+            return Err(PartError::Damaged(format!("a header text of {text_len} bytes")));
         }
         let Some(end) = rest.iter().position(|b| *b == b'\n') else {
             return Err(PartError::Damaged("the JSON line is cut off".into()));
@@ -362,7 +378,8 @@ mod tests {
             let block = h.encode(Some(3)).unwrap();
             let text = String::from_utf8(block.clone()).unwrap();
             assert!(text.starts_with("TAPEBACKARR-PART v1\n{\"format\":\"tapebackarr\",\"version\":1,\"set_uuid\":\"0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0\""));
-            assert!(block.len() <= MAX_HEADER_BLOCK);
+            assert_eq!(block.len(), h.block_size as usize, "padded to one data block");
+            assert!(block.iter().position(|b| *b == 0).unwrap() <= MAX_HEADER_BLOCK);
             assert_eq!(PartHeader::decode(&block).unwrap(), h);
             assert_eq!(h.framing().unwrap(), framing);
         }
@@ -410,7 +427,10 @@ mod tests {
 
     #[test]
     fn restore_text_spells_out_the_commands() {
-        let text = |f| String::from_utf8(sample(f).encode(Some(5)).unwrap()).unwrap();
+        let text = |f| {
+            let block = sample(f).encode(Some(5)).unwrap();
+            String::from_utf8(block).unwrap().trim_end_matches('\0').to_string()
+        };
         let raw = text(Framing::Raw);
         assert!(raw.contains(
             "  mt -f /dev/nst0 rewind\n  mt -f /dev/nst0 fsf 5\n  dd if=/dev/nst0 bs=256k skip=1 | tar xvf -\n"

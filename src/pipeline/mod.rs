@@ -1,9 +1,11 @@
 //! The data pipeline: which files a source selects and how the stream is encoded.
 //! It knows nothing of the CLI or the catalog.
 
+pub mod archive;
 pub mod compression;
 pub mod keywrap;
 pub mod part_writer;
 pub mod select;
+pub mod snapshot;
 pub mod tar;
 pub mod walk;

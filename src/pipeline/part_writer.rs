@@ -12,6 +12,7 @@
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
@@ -109,6 +110,8 @@ pub struct PartWriter {
     workers: Vec<JoinHandle<()>>,
     writer: Option<JoinHandle<Result<PartResult, PipelineError>>>,
     pool: Pool,
+    /// Bytes on tape so far, for progress reports from another thread.
+    written: Arc<AtomicU64>,
 }
 
 impl PartWriter {
@@ -150,7 +153,9 @@ impl PartWriter {
         }
         drop(done_tx);
         let (first_seq, block_size, pool_w) = (cfg.first_seq, cfg.block_size, pool.clone());
-        let writer = std::thread::spawn(move || write_frames(dev, done_rx, first_seq, block_size, pool_w));
+        let written = Arc::new(AtomicU64::new(0));
+        let written_w = written.clone();
+        let writer = std::thread::spawn(move || write_frames(dev, done_rx, first_seq, block_size, pool_w, written_w));
         Ok(PartWriter {
             buf: pool.take(cfg.frame_size),
             next_seq: cfg.first_seq,
@@ -160,7 +165,14 @@ impl PartWriter {
             workers: handles,
             writer: Some(writer),
             pool,
+            written,
         })
+    }
+
+    /// A counter of the bytes written to tape so far (frames with their padding), to read
+    /// from a progress thread: sampling it costs the pipeline nothing.
+    pub fn tape_bytes(&self) -> Arc<AtomicU64> {
+        self.written.clone()
     }
 
     /// Where the next byte goes: (frame sequence number, offset in that frame's decoded bytes,
@@ -235,6 +247,7 @@ fn write_frames(
     first_seq: u64,
     block_size: usize,
     pool: Pool,
+    written: Arc<AtomicU64>,
 ) -> Result<PartResult, PipelineError> {
     let mut pending: BTreeMap<u64, Encoded> = BTreeMap::new();
     let mut next = first_seq;
@@ -260,6 +273,7 @@ fn write_frames(
             });
             stream_bytes += e.decoded_len as u64;
             tape_bytes += e.encoded.len() as u64;
+            written.store(tape_bytes, Ordering::Relaxed);
             pool.give(e.encoded);
             next += 1;
         }

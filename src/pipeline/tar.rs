@@ -173,6 +173,11 @@ impl<W: Write> TarWriter<W> {
         &self.sink
     }
 
+    /// The sink, without ending the archive (after an error, say).
+    pub fn into_inner(self) -> W {
+        self.sink
+    }
+
     pub fn get_mut(&mut self) -> &mut W {
         &mut self.sink
     }

@@ -1,0 +1,319 @@
+//! Backup sets, their parts on tape, the job executions that wrote them and the source
+//! snapshots incrementals compare against.
+//!
+//! A set row exists from the moment a backup starts writing (status `running`), so a crash
+//! leaves a trace; it becomes `completed` in the same transaction that records its parts and
+//! entries, and that transaction is only opened once the data and index are on tape.
+
+use anyhow::Result;
+use rusqlite::{Connection, OptionalExtension, Row, params};
+use serde::Serialize;
+
+use crate::error::{Failure, Kind};
+
+/// A set as listings show it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Set {
+    pub id: i64,
+    pub uuid: Option<String>,
+    #[serde(skip)]
+    pub job_id: i64,
+    pub job: String,
+    #[serde(skip)]
+    pub source_id: Option<i64>,
+    pub source: Option<String>,
+    pub backup_type: String,
+    pub status: String,
+    #[serde(serialize_with = "crate::timefmt::serialize")]
+    pub start_time: Option<String>,
+    #[serde(serialize_with = "crate::timefmt::serialize")]
+    pub end_time: Option<String>,
+    pub file_count: i64,
+    pub total_bytes: i64,
+    pub stream_bytes: Option<i64>,
+    pub start_block: Option<i64>,
+    pub end_block: Option<i64>,
+    pub framing: Option<String>,
+    pub compression: String,
+    pub encrypted: bool,
+    pub encryption_key: Option<String>,
+    pub block_size: Option<i64>,
+    pub frame_size: Option<i64>,
+    pub parent_set: Option<i64>,
+    /// The first tape's label.
+    pub tape: String,
+}
+
+const SELECT: &str = "SELECT b.id, b.uuid, b.job_id, j.name, b.source_id, s.name, b.backup_type, b.status,
+        b.start_time, b.end_time, b.file_count, b.total_bytes, b.stream_bytes, b.start_block, b.end_block,
+        b.framing, b.compression_type, b.encrypted, k.name, b.block_size, b.frame_size, b.parent_set_id, t.label
+    FROM backup_sets b
+    JOIN backup_jobs j ON j.id = b.job_id
+    JOIN tapes t ON t.id = b.tape_id
+    LEFT JOIN backup_sources s ON s.id = b.source_id
+    LEFT JOIN encryption_keys k ON k.id = b.encryption_key_id";
+
+fn from_row(r: &Row) -> rusqlite::Result<Set> {
+    Ok(Set {
+        id: r.get(0)?,
+        uuid: r.get(1)?,
+        job_id: r.get(2)?,
+        job: r.get(3)?,
+        source_id: r.get(4)?,
+        source: r.get(5)?,
+        backup_type: r.get(6)?,
+        status: r.get(7)?,
+        start_time: r.get(8)?,
+        end_time: r.get(9)?,
+        file_count: r.get::<_, Option<i64>>(10)?.unwrap_or(0),
+        total_bytes: r.get::<_, Option<i64>>(11)?.unwrap_or(0),
+        stream_bytes: r.get(12)?,
+        start_block: r.get(13)?,
+        end_block: r.get(14)?,
+        framing: r.get(15)?,
+        compression: r.get::<_, Option<String>>(16)?.unwrap_or_else(|| "none".into()),
+        encrypted: r.get::<_, Option<bool>>(17)?.unwrap_or(false),
+        encryption_key: r.get(18)?,
+        block_size: r.get(19)?,
+        frame_size: r.get(20)?,
+        parent_set: r.get(21)?,
+        tape: r.get(22)?,
+    })
+}
+
+pub fn get(conn: &Connection, id: i64) -> Result<Set> {
+    conn.query_row(&format!("{SELECT} WHERE b.id = ?1"), [id], from_row)
+        .optional()?
+        .ok_or_else(|| Failure::new(Kind::NotFound, format!("no backup set {id}")).into())
+}
+
+/// Sets, newest first, optionally of one job.
+pub fn list(conn: &Connection, job_id: Option<i64>, limit: i64) -> Result<Vec<Set>> {
+    let mut stmt =
+        conn.prepare(&format!("{SELECT} WHERE (?1 IS NULL OR b.job_id = ?1) ORDER BY b.id DESC LIMIT ?2"))?;
+    let rows = stmt.query_map(params![job_id, limit], from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The newest completed set of `job` that has a snapshot: the parent of its next incremental.
+pub fn latest_with_snapshot(conn: &Connection, job_id: i64) -> Result<Option<(Set, i64)>> {
+    let found: Option<(i64, i64)> = conn
+        .query_row(
+            "SELECT b.id, sn.id FROM backup_sets b JOIN snapshots sn ON sn.backup_set_id = b.id
+             WHERE b.job_id = ?1 AND b.status = 'completed' ORDER BY b.id DESC LIMIT 1",
+            [job_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    match found {
+        Some((set, snapshot)) => Ok(Some((get(conn, set)?, snapshot))),
+        None => Ok(None),
+    }
+}
+
+/// What a starting backup knows of its set.
+pub struct NewSet<'a> {
+    pub uuid: &'a str,
+    pub job_id: i64,
+    pub source_id: i64,
+    pub tape_id: i64,
+    pub backup_type: &'a str,
+    pub start_block: u64,
+    pub framing: &'a str,
+    pub compression: &'a str,
+    pub encryption_key_id: Option<i64>,
+    pub block_size: u32,
+    pub frame_size: u32,
+    pub parent_set_id: Option<i64>,
+}
+
+/// Records a set as `running`, with the execution that writes it; returns (set id, execution id).
+pub fn start(conn: &Connection, s: &NewSet) -> Result<(i64, i64)> {
+    conn.execute(
+        "INSERT INTO backup_sets (uuid, job_id, source_id, tape_id, backup_type, start_time, status, start_block,
+            framing, compressed, compression_type, encrypted, encryption_key_id, block_size, frame_size, parent_set_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, datetime('now'), 'running', ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+        params![
+            s.uuid,
+            s.job_id,
+            s.source_id,
+            s.tape_id,
+            s.backup_type,
+            s.start_block as i64,
+            s.framing,
+            s.compression != "none",
+            s.compression,
+            s.encryption_key_id.is_some(),
+            s.encryption_key_id,
+            s.block_size,
+            s.frame_size,
+            s.parent_set_id
+        ],
+    )?;
+    let set_id = conn.last_insert_rowid();
+    conn.execute(
+        "INSERT INTO job_executions (job_id, backup_set_id, status, start_time) VALUES (?1, ?2, 'running', datetime('now'))",
+        params![s.job_id, set_id],
+    )?;
+    Ok((set_id, conn.last_insert_rowid()))
+}
+
+/// Marks a set and its execution failed, keeping what went wrong.
+pub fn fail(conn: &Connection, set_id: i64, execution_id: i64, message: &str) -> Result<()> {
+    conn.execute(
+        "UPDATE backup_sets SET status = 'failed', end_time = datetime('now'), updated_at = datetime('now')
+         WHERE id = ?1",
+        [set_id],
+    )?;
+    conn.execute(
+        "UPDATE job_executions SET status = 'failed', end_time = datetime('now'), error_message = ?2,
+            updated_at = datetime('now') WHERE id = ?1",
+        params![execution_id, message],
+    )?;
+    Ok(())
+}
+
+/// A part as it was written.
+pub struct NewPart {
+    pub part: u32,
+    pub tape_id: i64,
+    pub data_file: u64,
+    pub header_block: u64,
+    pub index_block: u64,
+    pub end_block: u64,
+    pub first_frame: u64,
+    pub frame_count: u64,
+    pub stream_offset: u64,
+    pub stream_bytes: u64,
+    /// `complete` (the set ends here) or `continued`.
+    pub status: &'static str,
+}
+
+pub fn add_part(conn: &Connection, set_id: i64, p: &NewPart) -> Result<()> {
+    conn.execute(
+        "INSERT INTO backup_set_parts (backup_set_id, part, tape_id, data_file, header_block, index_block, end_block,
+            first_frame, frame_count, stream_offset, stream_bytes, status)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+        params![
+            set_id,
+            p.part,
+            p.tape_id,
+            p.data_file as i64,
+            p.header_block as i64,
+            p.index_block as i64,
+            p.end_block as i64,
+            p.first_frame as i64,
+            p.frame_count as i64,
+            p.stream_offset as i64,
+            p.stream_bytes as i64,
+            p.status
+        ],
+    )?;
+    Ok(())
+}
+
+/// A part row, for `backup show` and restores.
+#[derive(Debug, Clone, Serialize)]
+pub struct Part {
+    pub part: i64,
+    pub tape: String,
+    pub data_file: i64,
+    pub header_block: i64,
+    pub index_block: Option<i64>,
+    pub end_block: Option<i64>,
+    pub first_frame: i64,
+    pub frame_count: i64,
+    pub stream_offset: i64,
+    pub stream_bytes: i64,
+    pub status: String,
+}
+
+pub fn parts(conn: &Connection, set_id: i64) -> Result<Vec<Part>> {
+    let mut stmt = conn.prepare(
+        "SELECT p.part, t.label, p.data_file, p.header_block, p.index_block, p.end_block, p.first_frame,
+            p.frame_count, p.stream_offset, p.stream_bytes, p.status
+         FROM backup_set_parts p JOIN tapes t ON t.id = p.tape_id WHERE p.backup_set_id = ?1 ORDER BY p.part",
+    )?;
+    let rows = stmt.query_map([set_id], |r| {
+        Ok(Part {
+            part: r.get(0)?,
+            tape: r.get(1)?,
+            data_file: r.get(2)?,
+            header_block: r.get(3)?,
+            index_block: r.get(4)?,
+            end_block: r.get(5)?,
+            first_frame: r.get(6)?,
+            frame_count: r.get(7)?,
+            stream_offset: r.get(8)?,
+            stream_bytes: r.get(9)?,
+            status: r.get(10)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// How a completed set ends up.
+pub struct Completion {
+    pub end_block: u64,
+    pub file_count: u64,
+    pub total_bytes: u64,
+    pub stream_bytes: u64,
+    /// Hex BLAKE3 of the index: one checksum that covers every frame and file record.
+    pub checksum: String,
+    pub files_processed: u64,
+    pub bytes_processed: u64,
+    /// Why the execution is not a clean success (unreadable files), if it is not.
+    pub warning: Option<String>,
+}
+
+/// Marks the set and its execution completed.
+pub fn complete(conn: &Connection, set_id: i64, execution_id: i64, c: &Completion) -> Result<()> {
+    conn.execute(
+        "UPDATE backup_sets SET status = 'completed', end_time = datetime('now'), end_block = ?2, file_count = ?3,
+            total_bytes = ?4, stream_bytes = ?5, checksum = ?6, updated_at = datetime('now') WHERE id = ?1",
+        params![
+            set_id,
+            c.end_block as i64,
+            c.file_count as i64,
+            c.total_bytes as i64,
+            c.stream_bytes as i64,
+            c.checksum
+        ],
+    )?;
+    conn.execute(
+        "UPDATE job_executions SET status = 'completed', end_time = datetime('now'), files_processed = ?2,
+            bytes_processed = ?3, error_message = ?4, updated_at = datetime('now') WHERE id = ?1",
+        params![execution_id, c.files_processed as i64, c.bytes_processed as i64, c.warning],
+    )?;
+    Ok(())
+}
+
+/// Stores the source's full state after a run (see `pipeline::snapshot`).
+pub fn add_snapshot(
+    conn: &Connection,
+    source_id: i64,
+    set_id: i64,
+    file_count: u64,
+    total_bytes: u64,
+    data: &[u8],
+) -> Result<()> {
+    conn.execute(
+        "INSERT INTO snapshots (source_id, backup_set_id, file_count, total_bytes, snapshot_data)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![source_id, set_id, file_count as i64, total_bytes as i64, data],
+    )?;
+    Ok(())
+}
+
+pub fn snapshot_data(conn: &Connection, snapshot_id: i64) -> Result<Vec<u8>> {
+    Ok(conn.query_row("SELECT snapshot_data FROM snapshots WHERE id = ?1", [snapshot_id], |r| r.get(0))?)
+}
+
+/// Entry counts of a set by kind.
+pub fn entry_kinds(conn: &Connection, set_id: i64) -> Result<Vec<(String, i64)>> {
+    let mut stmt = conn.prepare(
+        "SELECT coalesce(kind, 'file'), count(*) FROM catalog_entries WHERE backup_set_id = ?1 GROUP BY 1 ORDER BY 1",
+    )?;
+    let rows = stmt.query_map([set_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}

@@ -1,0 +1,134 @@
+//! `tapebackarr backup …`: run a backup, list sets, show one.
+
+mod run;
+
+use anyhow::Result;
+use clap::{Args, Subcommand};
+use serde_json::json;
+
+use super::Ctx;
+use crate::catalog::{jobs, sets};
+use crate::error::Exit;
+use crate::output::{fields, or_dash, table, when};
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Back up a job's source to a tape of its pool (appends; never overwrites)
+    #[command(after_help = "Tape choice (pool allocation policy 'continue'): the pool's active tape with room, else a
+blank tape of the pool, else an expired one with no sets left. Policy 'always': a blank or
+expired tape every run. The tape in the drive must be one of those; otherwise the command
+asks for one (on a terminal) or exits 4 naming the tapes it wants (details.wanted in --json).
+
+Examples:
+  tapebackarr backup run nightly
+  tapebackarr backup run nightly --incremental --drive lto1
+  tapebackarr backup run nightly --dry-run
+  tapebackarr backup run --source home --pool weekly --compression zstd
+  tapebackarr backup run nightly --json | jq -c 'select(.type == \"summary\")'
+
+Exit codes: 0 done; 3 done, but some files could not be read (named on stderr / as
+file_error events); 4 a usable tape must be inserted; 1 failed (nothing recorded as completed).")]
+    Run(run::RunArgs),
+    /// List backup sets, newest first
+    #[command(after_help = "Examples:\n  tapebackarr backup list\n  tapebackarr backup list --job nightly --json")]
+    List {
+        /// Only sets of this job
+        #[arg(long)]
+        job: Option<String>,
+        /// At most this many sets
+        #[arg(long, default_value = "50")]
+        limit: u32,
+    },
+    /// Show one set: where it is on tape, what it holds
+    #[command(after_help = "Example:\n  tapebackarr backup show 12")]
+    Show(ShowArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// Set number (from backup list)
+    set: i64,
+}
+
+pub fn exec(ctx: &Ctx, cmd: Command) -> Result<Exit> {
+    match cmd {
+        Command::Run(args) => run::exec(ctx, args),
+        Command::List { job, limit } => {
+            let catalog = ctx.catalog()?;
+            let job_id = job.as_deref().map(|j| jobs::get(catalog.conn(), j).map(|j| j.id)).transpose()?;
+            let list = sets::list(catalog.conn(), job_id, limit.into())?;
+            ctx.out.data(&json!({"sets": list}), || {
+                if list.is_empty() {
+                    return "No backup sets yet: run `tapebackarr backup run JOB`.".into();
+                }
+                table(
+                    &["set", "job", "type", "status", "started", "files", "size", "tape"],
+                    list.iter()
+                        .map(|s| {
+                            vec![
+                                s.id.to_string(),
+                                s.job.clone(),
+                                s.backup_type.clone(),
+                                s.status.clone(),
+                                when(&s.start_time),
+                                s.file_count.to_string(),
+                                super::tape::bytes(s.total_bytes),
+                                s.tape.clone(),
+                            ]
+                        })
+                        .collect(),
+                )
+            });
+            Ok(Exit::Ok)
+        }
+        Command::Show(ShowArgs { set }) => {
+            let catalog = ctx.catalog()?;
+            let s = sets::get(catalog.conn(), set)?;
+            let parts = sets::parts(catalog.conn(), set)?;
+            let kinds = sets::entry_kinds(catalog.conn(), set)?;
+            let mut doc = serde_json::to_value(&s)?;
+            doc["parts"] = serde_json::to_value(&parts)?;
+            doc["entries"] = kinds.iter().map(|(k, n)| (k.clone(), json!(n))).collect::<serde_json::Map<_, _>>().into();
+            ctx.out.data(&json!({"set": doc}), || {
+                let mut text = fields(&[
+                    ("set", s.id.to_string()),
+                    ("uuid", or_dash(s.uuid.as_ref())),
+                    ("job", s.job.clone()),
+                    ("source", or_dash(s.source.as_ref())),
+                    ("type", s.backup_type.clone()),
+                    ("parent set", or_dash(s.parent_set)),
+                    ("status", s.status.clone()),
+                    ("started", when(&s.start_time)),
+                    ("ended", when(&s.end_time)),
+                    ("files", s.file_count.to_string()),
+                    ("size", super::tape::bytes(s.total_bytes)),
+                    ("compression", s.compression.clone()),
+                    (
+                        "encryption",
+                        s.encryption_key.clone().map(|k| format!("aes-256-gcm, key {k}")).unwrap_or("none".into()),
+                    ),
+                    ("entries", kinds.iter().map(|(k, n)| format!("{n} {k}")).collect::<Vec<_>>().join(", ")),
+                ]);
+                text.push_str("\n\n");
+                text.push_str(&table(
+                    &["part", "tape", "file", "blocks", "stream bytes", "status"],
+                    parts
+                        .iter()
+                        .map(|p| {
+                            vec![
+                                p.part.to_string(),
+                                p.tape.clone(),
+                                p.data_file.to_string(),
+                                format!("{}-{}", p.header_block, or_dash(p.end_block)),
+                                p.stream_bytes.to_string(),
+                                p.status.clone(),
+                            ]
+                        })
+                        .collect(),
+                ));
+                text
+            });
+            Ok(Exit::Ok)
+        }
+    }
+}

@@ -1,0 +1,1048 @@
+//! `backup run`: the whole backup, from picking the tape to the catalog commit.
+//!
+//! Order matters for "never lose data":
+//! 1. Everything that can be refused without touching a tape is checked first: job, source
+//!    path, key and passphrase.
+//! 2. The tape in the drive is identified by its label and must be one the pool's allocation
+//!    policy accepts; the tape is spaced to end of data and what precedes it is checked
+//!    (`format::append`). Nothing is ever written anywhere else.
+//! 3. The set is recorded as `running` (so a crash leaves a trace), then header, data and
+//!    index are written, the index followed by a flushing filemark.
+//! 4. Only then are the entries, the part, the snapshot and the `completed` status committed,
+//!    in one transaction.
+
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, BufWriter, IsTerminal, Seek, Write};
+use std::os::unix::ffi::OsStringExt;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+use clap::Args;
+use rusqlite::{Connection, OptionalExtension};
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use crate::catalog::entries::{EntryWriter, NewEntry};
+use crate::catalog::pools::{self, AllocationPolicy, Pool};
+use crate::catalog::sources::{self, Source};
+use crate::catalog::tapes::{self, Tape, TapeStatus};
+use crate::catalog::{audit, drives, jobs, keys, sets};
+use crate::cmd::{Ctx, device_error};
+use crate::error::{Exit, Failure, Kind};
+use crate::format::append::{self, AppendError, LastFile};
+use crate::format::frame::Framing;
+use crate::format::index::{EndStatus, FileKind, FileRecord, IndexWriter, PartRecord};
+use crate::format::label::{self, TapeContents};
+use crate::format::part::{BackupType, PartHeader};
+use crate::pathjson;
+use crate::pipeline::archive::{self, Event};
+use crate::pipeline::compression::Compression;
+use crate::pipeline::keywrap::{self, DataKey};
+use crate::pipeline::part_writer::{PartConfig, PartResult, PartWriter};
+use crate::pipeline::select::Selector;
+use crate::pipeline::snapshot::{Change, Differ, SnapEntry};
+use crate::pipeline::tar::TarWriter;
+use crate::pipeline::walk::{WalkOptions, Walker};
+use crate::tape::{Space, TapeDevice};
+
+/// Decoded bytes per frame (docs/FORMAT.md): big enough that zstd compresses well and the
+/// encoder threads stay busy, small enough that one damaged frame costs little.
+const FRAME_SIZE: usize = 16 << 20;
+/// Index records are zstd-compressed at this level.
+const INDEX_ZSTD_LEVEL: i32 = 3;
+/// Catalog entries are inserted in batches of this many rows per statement cache use.
+const PROGRESS_EVERY: Duration = Duration::from_millis(500);
+const PLAIN_PROGRESS_EVERY: Duration = Duration::from_secs(10);
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// The job to run
+    #[arg(required_unless_present = "source", conflicts_with_all = ["source", "pool"])]
+    job: Option<String>,
+    /// Back up everything, whatever the job's type
+    #[arg(long, conflicts_with = "incremental")]
+    full: bool,
+    /// Back up what changed since the job's last completed set (a full when there is none)
+    #[arg(long)]
+    incremental: bool,
+    /// Ad hoc: back up this source (with --pool), recorded under the job `adhoc-SOURCE-POOL`
+    #[arg(long, requires = "pool")]
+    source: Option<String>,
+    /// Ad hoc: the pool to write to
+    #[arg(long, requires = "source")]
+    pool: Option<String>,
+    /// Ad hoc: none, zstd or zstd:LEVEL [default: none]
+    #[arg(long, requires = "source", value_parser = parse_compression)]
+    compression: Option<Compression>,
+    /// Ad hoc: encrypt with this key
+    #[arg(long, requires = "source")]
+    key: Option<String>,
+    /// Descend into file systems mounted below the source
+    #[arg(long)]
+    cross_fs: bool,
+    /// Say what would be written and which tapes would do, touching neither tape nor catalog
+    #[arg(long)]
+    dry_run: bool,
+}
+
+fn parse_compression(s: &str) -> Result<Compression, String> {
+    s.parse()
+}
+
+/// What this run does, resolved from the job and the flags.
+struct Plan {
+    job: jobs::Job,
+    source: Source,
+    pool: Pool,
+    backup_type: BackupType,
+    /// The set an incremental is relative to, with its snapshot.
+    parent: Option<(sets::Set, Vec<u8>)>,
+    framing: Framing,
+    key: Option<(keys::KeyRecord, DataKey)>,
+    cross_fs: bool,
+    /// Bytes a full run will likely write (the last snapshot's), for the progress bar's ETA.
+    estimate: Option<u64>,
+}
+
+pub fn exec(ctx: &Ctx, args: RunArgs) -> Result<Exit> {
+    let mut catalog = ctx.catalog()?;
+    let plan = plan(ctx, &mut catalog, &args)?;
+    if args.dry_run {
+        return dry_run(ctx, catalog.conn(), &plan);
+    }
+    let drive = ctx.pick_drive(catalog.conn())?;
+    let lock = ctx.lock_drive(&drive, "backup run")?;
+    let spec = crate::tape::DeviceSpec::parse(&drive.device).map_err(Failure::usage)?;
+    let (dev, tape) = loop {
+        let mut dev = crate::tape::open(&spec).map_err(|e| device_error(e, &drive))?;
+        match usable_tape(catalog.conn(), dev.as_mut(), &drive, &plan) {
+            Ok(tape) => break (dev, tape),
+            Err(refusal) => {
+                drop(dev);
+                ask_for_tape(ctx, catalog.conn(), &plan, &drive.name, refusal)?;
+            }
+        }
+    };
+    let result = write_set(ctx, &mut catalog, &plan, &drive, dev, &tape);
+    drop(lock);
+    result
+}
+
+/// Resolves the job (or the ad-hoc source and pool), the backup type, the parent set and the
+/// key, refusing before any tape is touched.
+fn plan(ctx: &Ctx, catalog: &mut crate::catalog::Catalog, args: &RunArgs) -> Result<Plan> {
+    let conn = catalog.conn();
+    let (job, compression, key_name) = match &args.job {
+        Some(name) => {
+            let job = jobs::get(conn, name)?;
+            let compression: Compression = job.compression.parse().map_err(anyhow::Error::msg)?;
+            let key = if job.encryption_enabled {
+                Some(job.encryption_key_name.clone().ok_or_else(|| {
+                    Failure::new(Kind::InvalidState, format!("job '{name}' encrypts but names no key"))
+                })?)
+            } else {
+                None
+            };
+            (job, compression, key)
+        }
+        None => {
+            let (source, pool) = (args.source.as_deref().unwrap_or_default(), args.pool.as_deref().unwrap_or_default());
+            let job = adhoc_job(catalog, source, pool)?;
+            (job, args.compression.unwrap_or(Compression::None), args.key.clone())
+        }
+    };
+    let conn = catalog.conn();
+    let source = sources::get(conn, &job.source_name)?;
+    let pool = pools::get(conn, &job.pool_name)?;
+    match std::fs::metadata(&source.path) {
+        Ok(md) if md.is_dir() => {}
+        Ok(_) => {
+            return Err(Failure::new(
+                Kind::BadPath,
+                format!("source '{}': {} is not a directory", source.name, pathjson::to_human(&source.path)),
+            )
+            .into());
+        }
+        Err(e) => {
+            return Err(Failure::new(
+                Kind::BadPath,
+                format!("source '{}': cannot read {}: {e}", source.name, pathjson::to_human(&source.path)),
+            )
+            .into());
+        }
+    }
+    let incremental = !args.full && (args.incremental || job.backup_type.as_str() == "incremental");
+    let wanted = if incremental { BackupType::Incremental } else { BackupType::Full };
+    let (backup_type, parent) = match wanted {
+        BackupType::Full => (BackupType::Full, None),
+        BackupType::Incremental => match sets::latest_with_snapshot(conn, job.id)? {
+            Some((set, snapshot_id)) => {
+                let data = sets::snapshot_data(conn, snapshot_id)?;
+                (BackupType::Incremental, Some((set, data)))
+            }
+            None => {
+                ctx.out.note(|| format!("job '{}' has no completed set yet: running a full backup", job.name));
+                (BackupType::Full, None)
+            }
+        },
+    };
+    let key = match key_name {
+        Some(name) => {
+            let record = keys::get(conn, &name)?;
+            let wrapped: keywrap::WrappedKey = serde_json::from_str(&record.key_data)
+                .with_context(|| format!("key '{name}' is damaged in the catalog"))?;
+            let pass = ctx.passphrase(&format!("key '{name}'"), false)?;
+            let key = keywrap::unwrap(&wrapped, pass.bytes()).map_err(|e| match e {
+                keywrap::WrapError::WrongPassphrase => anyhow::Error::new(Failure::new(
+                    Kind::WrongPassphrase,
+                    format!("wrong passphrase for key '{name}': nothing was written"),
+                )),
+                other => anyhow::Error::new(other),
+            })?;
+            Some((record, key))
+        }
+        None => None,
+    };
+    let zstd = match compression {
+        Compression::None => None,
+        Compression::Zstd { level } => Some(level),
+    };
+    let framing = match (&key, zstd) {
+        (Some(_), zstd) => Framing::Aead { zstd },
+        (None, Some(level)) => Framing::Zstd { level },
+        (None, None) => Framing::Raw,
+    };
+    let estimate = match backup_type {
+        BackupType::Full => conn
+            .query_row(
+                "SELECT sn.total_bytes FROM snapshots sn JOIN backup_sets b ON b.id = sn.backup_set_id
+                 WHERE b.job_id = ?1 ORDER BY sn.id DESC LIMIT 1",
+                [job.id],
+                |r| r.get::<_, i64>(0),
+            )
+            .optional()?
+            .map(|b| b.max(0) as u64),
+        BackupType::Incremental => None,
+    };
+    Ok(Plan { job, source, pool, backup_type, parent, framing, key, cross_fs: args.cross_fs, estimate })
+}
+
+/// The job ad-hoc runs of SOURCE to POOL are recorded under, created on first use (disabled,
+/// unscheduled: it only ever runs by hand).
+fn adhoc_job(catalog: &mut crate::catalog::Catalog, source: &str, pool: &str) -> Result<jobs::Job> {
+    let name = format!("adhoc-{source}-{pool}");
+    if let Some(job) = jobs::find(catalog.conn(), &name)? {
+        return Ok(job);
+    }
+    let s = sources::get(catalog.conn(), source)?;
+    let p = pools::get(catalog.conn(), pool)?;
+    let tx = catalog.write()?;
+    let id = jobs::insert(
+        &tx,
+        &jobs::Job {
+            id: 0,
+            name: name.clone(),
+            source_id: s.id,
+            source_name: s.name.clone(),
+            pool_id: p.id,
+            pool_name: p.name.clone(),
+            backup_type: jobs::BackupType::Full,
+            schedule_cron: None,
+            retention_days: p.retention_days,
+            enabled: false,
+            compression: "none".into(),
+            encryption_enabled: false,
+            encryption_key_id: None,
+            encryption_key_name: None,
+            last_run_at: None,
+            next_run_at: None,
+            created_at: None,
+            updated_at: None,
+        },
+    )?;
+    audit::record(&tx, "job.create", "job", Some(id), json!({"name": name, "adhoc": true}))?;
+    tx.commit()?;
+    jobs::get(catalog.conn(), &name)
+}
+
+fn selector(source: &Source) -> Result<Selector> {
+    Selector::new(&source.include_patterns, &source.exclude_patterns)
+        .map_err(|e| Failure::usage(format!("source '{}': {e}", source.name)).into())
+}
+
+/// Walks the source (reading no file) and reports what a run would write and which tapes it
+/// would accept.
+fn dry_run(ctx: &Ctx, conn: &Connection, plan: &Plan) -> Result<Exit> {
+    let walker = Walker::new(&plan.source.path, selector(&plan.source)?, WalkOptions { cross_fs: plan.cross_fs })?;
+    let mut differ = plan.parent.as_ref().map(|(_, data)| Differ::new(data)).transpose()?;
+    let (mut entries, mut bytes, mut unchanged, mut deleted, mut warnings) = (0u64, 0u64, 0u64, 0u64, 0u64);
+    for item in walker {
+        let entry = match item {
+            Ok(e) => e,
+            Err(w) => {
+                warnings += 1;
+                ctx.out.note(|| format!("warning: {w}"));
+                continue;
+            }
+        };
+        let snap = SnapEntry::from_entry(&entry);
+        if let Some(d) = differ.as_mut() {
+            let change = d.classify(&snap, &mut |_| deleted += 1)?;
+            if matches!(change, Change::Unchanged) {
+                unchanged += 1;
+                continue;
+            }
+        }
+        entries += 1;
+        if snap.kind_name() == "file" {
+            bytes += entry.size;
+        }
+    }
+    if let Some(d) = differ {
+        d.finish(&mut |_| deleted += 1)?;
+    }
+    let wanted = wanted_tapes(conn, plan)?;
+    let doc = json!({
+        "dry_run": true,
+        "job": plan.job.name,
+        "source": plan.source.name,
+        "backup_type": plan.backup_type.as_str(),
+        "parent_set": plan.parent.as_ref().map(|(s, _)| s.id),
+        "entries": entries,
+        "bytes": bytes,
+        "unchanged": unchanged,
+        "deleted": deleted,
+        "warnings": warnings,
+        "compression": plan.framing.compression(),
+        "encrypted": plan.framing.is_encrypted(),
+        "wanted": wanted.iter().map(|(t, loc)| json!({"label": t.label, "barcode": t.barcode, "status": t.status.as_str(), "location": loc})).collect::<Vec<_>>(),
+    });
+    ctx.out.data(&doc, || {
+        let mut text = format!(
+            "Would write a {} backup of source '{}' ({}): {entries} entries, {}",
+            plan.backup_type.as_str(),
+            plan.source.name,
+            pathjson::to_human(&plan.source.path),
+            super::super::tape::bytes(bytes as i64)
+        );
+        if plan.parent.is_some() {
+            text.push_str(&format!("; {unchanged} unchanged, {deleted} deleted"));
+        }
+        text.push_str(&format!("\n{}", describe_wanted(&plan.pool, &wanted)));
+        text
+    });
+    Ok(Exit::Ok)
+}
+
+/// The tapes of the pool a run may write to, in the order the allocation policy prefers, with
+/// where each is.
+fn wanted_tapes(conn: &Connection, plan: &Plan) -> Result<Vec<(Tape, String)>> {
+    let mut out = Vec::new();
+    let all = tapes::list(conn, Some(plan.pool.id), None)?;
+    let order = [TapeStatus::Active, TapeStatus::Blank, TapeStatus::Expired];
+    for status in order {
+        for t in all.iter().filter(|t| t.status == status) {
+            if acceptable(conn, t, plan).is_ok() {
+                out.push((t.clone(), tapes::location(conn, t)?));
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn describe_wanted(pool: &Pool, wanted: &[(Tape, String)]) -> String {
+    if wanted.is_empty() {
+        return format!(
+            "Pool '{}' has no usable tape: label one into it (tapebackarr tape label NAME --pool {})",
+            pool.name, pool.name
+        );
+    }
+    let list: Vec<String> =
+        wanted.iter().map(|(t, loc)| format!("{} ({}, {loc})", t.label, t.status.as_str())).collect();
+    format!("Usable tapes of pool '{}', preferred first: {}", pool.name, list.join(", "))
+}
+
+/// Why the pool's policy does not take tape `t`, if it does not.
+fn acceptable(conn: &Connection, t: &Tape, plan: &Plan) -> Result<(), String> {
+    if t.pool_id != Some(plan.pool.id) {
+        return Err(format!(
+            "tape '{}' belongs to pool '{}', job '{}' writes to pool '{}'",
+            t.label,
+            t.pool_name.as_deref().unwrap_or("(none)"),
+            plan.job.name,
+            plan.pool.name
+        ));
+    }
+    match t.status {
+        TapeStatus::Blank => Ok(()),
+        TapeStatus::Active if plan.pool.allocation_policy == AllocationPolicy::Always => Err(format!(
+            "tape '{}' already holds sets and pool '{}' starts a fresh tape every run (policy always)",
+            t.label, plan.pool.name
+        )),
+        TapeStatus::Active if t.capacity_bytes > 0 && t.used_bytes >= t.capacity_bytes => {
+            Err(format!("tape '{}' has no room left", t.label))
+        }
+        TapeStatus::Active => Ok(()),
+        TapeStatus::Expired if !plan.pool.allow_reuse => {
+            Err(format!("tape '{}' is expired but pool '{}' never reuses tapes", t.label, plan.pool.name))
+        }
+        TapeStatus::Expired => match tapes::set_count(conn, t.id) {
+            Ok(0) => Ok(()),
+            Ok(n) => Err(format!("tape '{}' is expired but the catalog still lists {n} set(s) on it", t.label)),
+            Err(e) => Err(e.to_string()),
+        },
+        other => Err(format!("tape '{}' is {}", t.label, other.as_str())),
+    }
+}
+
+/// Why the tape in the drive will not do.
+struct Refusal {
+    message: String,
+    /// A device error is not something inserting another tape fixes.
+    fatal: Option<anyhow::Error>,
+}
+
+impl Refusal {
+    fn wrong(message: String) -> Refusal {
+        Refusal { message, fatal: None }
+    }
+}
+
+/// Identifies the tape in the drive and checks it against the catalog and the policy.
+fn usable_tape(
+    conn: &Connection,
+    dev: &mut dyn TapeDevice,
+    drive: &drives::Drive,
+    plan: &Plan,
+) -> Result<Tape, Refusal> {
+    let fatal = |e| Refusal { message: String::new(), fatal: Some(device_error(e, drive)) };
+    let status = dev.status().map_err(fatal)?;
+    if !status.loaded {
+        return Err(Refusal::wrong(format!("no tape in drive '{}'", drive.name)));
+    }
+    let contents = label::read_label(dev).map_err(fatal)?;
+    let l = match contents {
+        TapeContents::Labeled(l) => l,
+        TapeContents::Blank => {
+            return Err(Refusal::wrong(format!(
+                "the tape in drive '{}' has no label (tapebackarr tape label NAME --pool {})",
+                drive.name, plan.pool.name
+            )));
+        }
+        TapeContents::Foreign { reason, .. } => {
+            return Err(Refusal::wrong(format!(
+                "the tape in drive '{}' is not a TapeBackarr tape ({reason}); it is left untouched",
+                drive.name
+            )));
+        }
+    };
+    let t = match tapes::by_uuid(conn, &l.uuid) {
+        Ok(Some(t)) => t,
+        Ok(None) => {
+            return Err(Refusal::wrong(format!(
+                "the tape in drive '{}' is labelled '{}' by another catalog (uuid {}); it is left untouched",
+                drive.name, l.label, l.uuid
+            )));
+        }
+        Err(e) => return Err(Refusal { message: String::new(), fatal: Some(e) }),
+    };
+    if status.write_protected {
+        return Err(Refusal::wrong(format!("tape '{}' is write-protected", t.label)));
+    }
+    acceptable(conn, &t, plan).map_err(Refusal::wrong)?;
+    Ok(t)
+}
+
+/// Asks the operator for a usable tape and waits for Enter; without a terminal, fails with
+/// exit 4 and the wanted tapes in the error's details.
+fn ask_for_tape(ctx: &Ctx, conn: &Connection, plan: &Plan, drive: &str, refusal: Refusal) -> Result<()> {
+    if let Some(e) = refusal.fatal {
+        return Err(e);
+    }
+    let wanted = wanted_tapes(conn, plan)?;
+    let details = json!({
+        "request": "tape",
+        "drive": drive,
+        "pool": plan.pool.name,
+        "reason": refusal.message,
+        "wanted": wanted.iter().map(|(t, loc)| json!({"label": t.label, "barcode": t.barcode, "status": t.status.as_str(), "location": loc})).collect::<Vec<_>>(),
+    });
+    let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal() && !ctx.out.json;
+    if !interactive {
+        return Err(Failure::new(
+            Kind::NoTape,
+            format!(
+                "{}. {}; insert one in drive '{drive}' and run again",
+                refusal.message,
+                describe_wanted(&plan.pool, &wanted)
+            ),
+        )
+        .with_details(details)
+        .into());
+    }
+    eprintln!("{}.", refusal.message);
+    eprintln!("{}", describe_wanted(&plan.pool, &wanted));
+    eprint!("Insert one in drive '{drive}' and press Enter (Ctrl-C to stop) ");
+    let mut line = String::new();
+    if std::io::stdin().lock().read_line(&mut line)? == 0 {
+        return Err(Failure::new(Kind::NoTape, "no tape inserted").with_details(details).into());
+    }
+    Ok(())
+}
+
+/// Where the drive wrote and what it said, for the catalog.
+struct Written {
+    set_id: i64,
+    execution_id: i64,
+    summary: archive::Summary,
+}
+
+/// Writes the set to the tape in `dev` and records it.
+fn write_set(
+    ctx: &Ctx,
+    catalog: &mut crate::catalog::Catalog,
+    plan: &Plan,
+    drive: &drives::Drive,
+    mut dev: Box<dyn TapeDevice>,
+    tape: &Tape,
+) -> Result<Exit> {
+    let started = Instant::now();
+    let label = match label::read_label(dev.as_mut()).map_err(|e| device_error(e, drive))? {
+        TapeContents::Labeled(l) => l,
+        _ => return Err(Failure::new(Kind::WrongTape, "the tape's label went away").into()),
+    };
+    if tape.status == TapeStatus::Expired {
+        // Its sets are gone from the catalog: start again right after the label.
+        dev.rewind()
+            .and_then(|_| dev.space(Space::Filemarks(1)))
+            .and_then(|_| dev.erase(true))
+            .map_err(|e| device_error(e, drive))?;
+    }
+    dev.set_block_size(0).map_err(|e| device_error(e, drive))?;
+    let _ = dev.set_compression(false);
+    let at = match append::find_append_point(dev.as_mut()) {
+        Ok(at) => at,
+        Err(AppendError::Unterminated { file, block }) => {
+            // A backup was cut off while writing file `file`: close that file with a filemark
+            // so it stays what it is (a cut part) and append after it.
+            ctx.out.note(|| {
+                format!(
+                    "tape '{}': tape file {file} was cut off at block {block}; closing it and appending after it",
+                    tape.label
+                )
+            });
+            dev.write_filemarks(1, true).map_err(|e| device_error(e, drive))?;
+            append::find_append_point(dev.as_mut()).map_err(|e| append_refused(e, tape))?
+        }
+        Err(e) => return Err(append_refused(e, tape)),
+    };
+    if let LastFile::CutData { set_uuid } = &at.last {
+        ctx.out.note(|| {
+            format!(
+                "tape '{}': the last part on it (set {}) has no index: it was cut off; appending after it",
+                tape.label,
+                set_uuid.map(|u| u.to_string()).unwrap_or_else(|| "?".into())
+            )
+        });
+    }
+    let recorded_end: Option<i64> =
+        catalog
+            .conn()
+            .query_row("SELECT max(end_block) FROM backup_set_parts WHERE tape_id = ?1", [tape.id], |r| r.get(0))?;
+    if let Some(end) = recorded_end
+        && end as u64 > at.block
+    {
+        return Err(Failure::new(
+            Kind::WrongTape,
+            format!(
+                "tape '{}' ends at block {} but the catalog has data on it up to block {end}: refusing to write \
+                 (was it erased or overwritten elsewhere?)",
+                tape.label, at.block
+            ),
+        )
+        .into());
+    }
+
+    let set_uuid = Uuid::new_v4();
+    let block_size = label.block_size as usize;
+    let mut header = PartHeader::new(
+        set_uuid,
+        plan.framing,
+        plan.key.as_ref().map(|(k, _)| k.fingerprint.clone()),
+        label.block_size,
+        FRAME_SIZE as u32,
+        chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+    );
+    header.job = plan.job.name.clone();
+    header.source = plan.source.name.clone();
+    header.backup_type = plan.backup_type;
+    header.parent_set_uuid = plan.parent.as_ref().and_then(|(s, _)| s.uuid.as_deref()).and_then(|u| u.parse().ok());
+
+    let (set_id, execution_id) = {
+        let tx = catalog.write()?;
+        let ids = sets::start(
+            &tx,
+            &sets::NewSet {
+                uuid: &set_uuid.to_string(),
+                job_id: plan.job.id,
+                source_id: plan.source.id,
+                tape_id: tape.id,
+                backup_type: plan.backup_type.as_str(),
+                start_block: at.block,
+                framing: plan.framing.name(),
+                compression: &plan.framing.compression(),
+                encryption_key_id: plan.key.as_ref().map(|(k, _)| k.id),
+                block_size: label.block_size,
+                frame_size: FRAME_SIZE as u32,
+                parent_set_id: plan.parent.as_ref().map(|(s, _)| s.id),
+            },
+        )?;
+        drives::set_current_tape(&tx, drive.id, Some(tape.id))?;
+        tx.commit()?;
+        ids
+    };
+    let events = Events::new(ctx);
+    events.emit(|| {
+        json!({"type": "start", "set": set_id, "set_uuid": set_uuid.to_string(), "job": plan.job.name,
+            "backup_type": plan.backup_type.as_str(), "tape": tape.label, "drive": drive.name,
+            "file": at.file, "block": at.block})
+    });
+    ctx.out.note(|| {
+        format!(
+            "Writing set {set_id} ({} backup of '{}') to tape '{}', file {}",
+            plan.backup_type.as_str(),
+            plan.source.name,
+            tape.label,
+            at.file
+        )
+    });
+
+    let outcome = stream(ctx, &events, plan, dev, &header, at.file, block_size, set_uuid);
+    let (result, spool, summary) = match outcome {
+        Ok(v) => v,
+        Err(e) => {
+            let message = format!("{e:#}");
+            let tx = catalog.write()?;
+            sets::fail(&tx, set_id, execution_id, &message)?;
+            audit::record(
+                &tx,
+                "backup.fail",
+                "backup_set",
+                Some(set_id),
+                json!({"job": plan.job.name, "error": message}),
+            )?;
+            tx.commit()?;
+            return Err(e);
+        }
+    };
+    let written = Written { set_id, execution_id, summary };
+    match finish_part(ctx, catalog, plan, drive, tape, &header, &at, spool, result, &written, started) {
+        Ok(exit) => Ok(exit),
+        Err(e) => {
+            let message = format!("{e:#}");
+            let tx = catalog.write()?;
+            sets::fail(&tx, set_id, execution_id, &message)?;
+            audit::record(
+                &tx,
+                "backup.fail",
+                "backup_set",
+                Some(set_id),
+                json!({"job": plan.job.name, "error": message}),
+            )?;
+            tx.commit()?;
+            Err(e)
+        }
+    }
+}
+
+fn append_refused(e: AppendError, tape: &Tape) -> anyhow::Error {
+    match e {
+        AppendError::Tape(e) => anyhow::Error::new(e).context(format!("tape '{}'", tape.label)),
+        other => Failure::new(Kind::WrongTape, format!("tape '{}': {other}; nothing was written", tape.label)).into(),
+    }
+}
+
+type Streamed = (PartResult, File, archive::Summary);
+
+/// Header block, then the archive through the frame pipeline. Index records of the entries go
+/// to `spool` (a temporary file) until the data is on tape.
+#[allow(clippy::too_many_arguments)]
+fn stream(
+    ctx: &Ctx,
+    events: &Events,
+    plan: &Plan,
+    mut dev: Box<dyn TapeDevice>,
+    header: &PartHeader,
+    data_file: u64,
+    block_size: usize,
+    set_uuid: Uuid,
+) -> Result<Streamed> {
+    let header_block = header.encode(Some(data_file))?;
+    dev.write_block(&header_block)?;
+    let workers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2).clamp(1, 8);
+    let cfg = PartConfig {
+        framing: plan.framing,
+        key: plan.key.as_ref().map(|(_, k)| *k.bytes()),
+        set_uuid,
+        block_size,
+        frame_size: FRAME_SIZE,
+        workers: if plan.framing == Framing::Raw { 1 } else { workers },
+        first_seq: 0,
+        stream_offset: 0,
+    };
+    let writer = PartWriter::start(dev, cfg)?;
+    let progress = Progress::start(ctx, events, writer.tape_bytes(), plan);
+    let mut tar = TarWriter::new(writer);
+    let walker = Walker::new(&plan.source.path, selector(&plan.source)?, WalkOptions { cross_fs: plan.cross_fs })
+        .with_context(|| format!("cannot read source '{}'", plan.source.name))?;
+    let spool_file = tempfile::tempfile_in(&ctx.home).context("cannot create a spool file in the home directory")?;
+    let mut spool = BufWriter::with_capacity(1 << 20, spool_file);
+    let files = progress.files.clone();
+    let summary = archive::archive(walker, &mut tar, plan.parent.as_ref().map(|(_, d)| d.as_slice()), &mut |event| {
+        match event {
+            Event::Entry(record) => {
+                serde_json::to_writer(&mut spool, record).map_err(io::Error::other)?;
+                spool.write_all(b"\n")?;
+                files.fetch_add(1, Ordering::Relaxed);
+            }
+            Event::Warning { path, message, unreadable } => {
+                events.emit(|| json!({"type": "file_error", "path": pathjson::to_json(path), "message": message, "unreadable": unreadable}));
+                if !ctx.out.json && !ctx.out.quiet {
+                    progress.suspend(|| eprintln!("warning: {}: {message}", pathjson::to_human(path)));
+                }
+            }
+        }
+        Ok(())
+    });
+    let summary = match summary {
+        Ok(s) => s,
+        Err(e) => {
+            progress.stop();
+            // When the tape failed, the pipeline's own error says more than the closed channel.
+            return Err(match tar.into_inner().finish() {
+                Err(pe) => anyhow::Error::new(pe).context("writing to tape"),
+                Ok(_) => anyhow::Error::new(e).context("backup stopped"),
+            });
+        }
+    };
+    let (writer, _end) = tar.finish()?;
+    let result = writer.finish().context("writing to tape");
+    progress.stop();
+    let result = result?;
+    let mut spool = spool.into_inner().map_err(|e| e.into_error())?;
+    spool.rewind()?;
+    Ok((result, spool, summary))
+}
+
+/// Index file after the data, then the catalog commit once the index's filemark is flushed.
+#[allow(clippy::too_many_arguments)]
+fn finish_part(
+    ctx: &Ctx,
+    catalog: &mut crate::catalog::Catalog,
+    plan: &Plan,
+    drive: &drives::Drive,
+    tape: &Tape,
+    header: &PartHeader,
+    at: &append::AppendPoint,
+    spool: File,
+    result: PartResult,
+    written: &Written,
+    started: Instant,
+) -> Result<Exit> {
+    let PartResult { mut dev, frames, early_warning, stream_bytes, tape_bytes } = result;
+    let dev_err = |e| device_error(e, drive);
+    dev.write_filemarks(1, false).map_err(dev_err)?;
+    let index_block = dev.position().map_err(dev_err)?.block;
+    let mut index = IndexWriter::new(header.block_size as usize, INDEX_ZSTD_LEVEL)?;
+    index.write_part(&PartRecord { header: header.clone(), data_file: at.file, first_block: at.block })?;
+    let mut index_out = IndexOut { hasher: blake3::Hasher::new(), bytes: 0 };
+    for f in &frames {
+        index.write_frame(f)?;
+        index_out.drain(&mut index, dev.as_mut()).map_err(dev_err)?;
+    }
+    let first_seq = frames.first().map_or(0, |f| f.seq);
+    let block_of = |seq: u64| seq.checked_sub(first_seq).and_then(|i| frames.get(i as usize)).map(|f| f.block);
+
+    // The entries go into the catalog in the transaction that completes the set; it commits
+    // only after the index is flushed to tape.
+    let tx = catalog.write()?;
+    let mut entry_rows = 0u64;
+    {
+        let mut entries = EntryWriter::new(&tx, written.set_id)?;
+        for line in BufReader::with_capacity(1 << 20, spool).split(b'\n') {
+            let line = line?;
+            let record: FileRecord = serde_json::from_slice(&line).context("the spool file is damaged")?;
+            index.write_file(&record)?;
+            index_out.drain(&mut index, dev.as_mut()).map_err(dev_err)?;
+            entries.add(&NewEntry {
+                path: std::ffi::OsString::from_vec(record.path.clone()).into(),
+                size: record.size,
+                mode: record.mode,
+                mtime_ns: record.mtime.saturating_mul(1_000_000_000).saturating_add(record.mtime_nsec.into()),
+                uid: record.uid,
+                gid: record.gid,
+                kind: kind_name(record.kind),
+                link_target: record.link.clone(),
+                checksum: record.blake3.map(|h| blake3::Hash::from_bytes(h).to_hex().to_string()),
+                block: if record.kind == FileKind::Deleted { None } else { block_of(record.frame) },
+                frame_seq: record.frame,
+                frame_offset: record.offset,
+            })?;
+            entry_rows += 1;
+        }
+    }
+    for block in index.finish(EndStatus::Complete, stream_bytes)? {
+        index_out.put(dev.as_mut(), &block).map_err(dev_err)?;
+    }
+    // The point of no return: once this returns, data and index are on the medium.
+    dev.write_filemarks(1, true).map_err(dev_err)?;
+    let end_block = dev.position().map_err(dev_err)?.block;
+
+    let s = &written.summary;
+    let warning = (s.unreadable > 0).then(|| format!("{} file(s) could not be read", s.unreadable));
+    sets::add_part(
+        &tx,
+        written.set_id,
+        &sets::NewPart {
+            part: header.part,
+            tape_id: tape.id,
+            data_file: at.file,
+            header_block: at.block,
+            index_block,
+            end_block,
+            first_frame: first_seq,
+            frame_count: frames.len() as u64,
+            stream_offset: header.stream_offset,
+            stream_bytes,
+            status: "complete",
+        },
+    )?;
+    sets::complete(
+        &tx,
+        written.set_id,
+        written.execution_id,
+        &sets::Completion {
+            end_block,
+            file_count: s.entries,
+            total_bytes: s.file_bytes,
+            stream_bytes,
+            checksum: index_out.hasher.finalize().to_hex().to_string(),
+            files_processed: s.entries,
+            bytes_processed: s.file_bytes,
+            warning: warning.clone(),
+        },
+    )?;
+    sets::add_snapshot(&tx, plan.source.id, written.set_id, s.snapshot_entries, s.snapshot_bytes, &s.snapshot)?;
+    let mut t = tapes::by_id(&tx, tape.id)?;
+    if t.status == TapeStatus::Expired {
+        t.used_bytes = 0;
+    }
+    let on_tape = header.block_size as u64 + tape_bytes + index_out.bytes;
+    t.used_bytes += on_tape as i64;
+    t.write_count += 1;
+    t.last_written_at = Some(crate::timefmt::now_sql());
+    t.status = if early_warning { TapeStatus::Full } else { TapeStatus::Active };
+    tapes::save(&tx, &t)?;
+    let mut job = jobs::get(&tx, &plan.job.name)?;
+    job.last_run_at = Some(crate::timefmt::now_sql());
+    job.next_run_at = crate::cmd::job::next_run(&job)?;
+    jobs::save(&tx, &job)?;
+    let elapsed = started.elapsed().as_secs_f64();
+    let doc = json!({
+        "type": "summary",
+        "set": written.set_id,
+        "set_uuid": header.set_uuid.to_string(),
+        "job": plan.job.name,
+        "source": plan.source.name,
+        "backup_type": plan.backup_type.as_str(),
+        "parent_set": plan.parent.as_ref().map(|(p, _)| p.id),
+        "status": if s.unreadable > 0 { "partial" } else { "completed" },
+        "tape": tape.label,
+        "tape_full": early_warning,
+        "drive": drive.name,
+        "file": at.file,
+        "start_block": at.block,
+        "end_block": end_block,
+        "blocks": end_block - at.block,
+        "entries": s.entries,
+        "files": s.files,
+        "bytes": s.file_bytes,
+        "stream_bytes": stream_bytes,
+        "tape_bytes": on_tape,
+        "unchanged": s.unchanged,
+        "deleted": s.deleted,
+        "warnings": s.warnings,
+        "unreadable": s.unreadable,
+        "compression": plan.framing.compression(),
+        "encrypted": plan.framing.is_encrypted(),
+        "duration_secs": (elapsed * 1000.0).round() / 1000.0,
+    });
+    audit::record(&tx, "backup.run", "backup_set", Some(written.set_id), doc.clone())?;
+    tx.commit()?;
+    debug_assert_eq!(entry_rows, s.entries + s.deleted);
+
+    if ctx.out.json {
+        crate::output::write_stdout(format!("{doc}\n").as_bytes());
+    } else if !ctx.out.quiet {
+        let rate = if elapsed > 0.0 { stream_bytes as f64 / elapsed / 1e6 } else { 0.0 };
+        let mut text = format!(
+            "Set {} completed: {} entries ({} files, {}) on tape '{}', file {}, blocks {}-{}, in {:.1} s ({rate:.0} MB/s)",
+            written.set_id,
+            s.entries,
+            s.files,
+            super::super::tape::bytes(s.file_bytes as i64),
+            tape.label,
+            at.file,
+            at.block,
+            end_block,
+            elapsed
+        );
+        if plan.parent.is_some() {
+            text.push_str(&format!("; {} unchanged, {} deleted", s.unchanged, s.deleted));
+        }
+        if early_warning {
+            text.push_str(&format!("\nTape '{}' reached its early-warning mark and is now full", tape.label));
+        }
+        if let Some(w) = &warning {
+            text.push_str(&format!("\nwarning: {w} (named above): exit 3"));
+        }
+        crate::output::write_stdout(format!("{text}\n").as_bytes());
+    }
+    Ok(if s.unreadable > 0 { Exit::Partial } else { Exit::Ok })
+}
+
+fn kind_name(kind: FileKind) -> &'static str {
+    match kind {
+        FileKind::File => "file",
+        FileKind::Dir => "dir",
+        FileKind::Symlink => "symlink",
+        FileKind::Hardlink => "hardlink",
+        FileKind::Char => "char",
+        FileKind::Block => "block",
+        FileKind::Fifo => "fifo",
+        FileKind::Deleted => "deleted",
+    }
+}
+
+/// Index blocks on their way to tape, hashed for the set's checksum.
+struct IndexOut {
+    hasher: blake3::Hasher,
+    bytes: u64,
+}
+
+impl IndexOut {
+    fn put(&mut self, dev: &mut dyn TapeDevice, block: &[u8]) -> crate::tape::Result<()> {
+        self.hasher.update(block);
+        self.bytes += block.len() as u64;
+        dev.write_block(block).map(|_| ())
+    }
+
+    fn drain(&mut self, index: &mut IndexWriter, dev: &mut dyn TapeDevice) -> crate::tape::Result<()> {
+        while let Some(block) = index.pop_block() {
+            self.put(dev, &block)?;
+        }
+        Ok(())
+    }
+}
+
+/// NDJSON events on stdout with `--json`; nothing otherwise.
+#[derive(Clone, Copy)]
+struct Events {
+    json: bool,
+}
+
+impl Events {
+    fn new(ctx: &Ctx) -> Events {
+        Events { json: ctx.out.json }
+    }
+
+    fn emit(&self, event: impl FnOnce() -> Value) {
+        if self.json {
+            crate::output::write_stdout(format!("{}\n", event()).as_bytes());
+        }
+    }
+}
+
+/// Progress from a thread of its own, sampling counters the pipeline keeps anyway: a bar on
+/// a terminal, a line every 10 s on a plain stderr, `progress` events with `--json`.
+struct Progress {
+    files: Arc<AtomicU64>,
+    stop: Arc<AtomicBool>,
+    bar: indicatif::ProgressBar,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Progress {
+    fn start(ctx: &Ctx, events: &Events, tape_bytes: Arc<AtomicU64>, plan: &Plan) -> Progress {
+        let files = Arc::new(AtomicU64::new(0));
+        let stop = Arc::new(AtomicBool::new(false));
+        let terminal = io::stderr().is_terminal() && !ctx.out.json && !ctx.out.quiet && !ctx.global.no_progress;
+        let plain = !terminal && !ctx.out.json && !ctx.out.quiet && !ctx.global.no_progress;
+        let bar = if terminal {
+            let bar = match plan.estimate {
+                Some(total) if total > 0 => indicatif::ProgressBar::new(total),
+                _ => indicatif::ProgressBar::new_spinner(),
+            };
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "{spinner} {msg} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} ETA {eta}",
+                )
+                .expect("template is valid")
+                .progress_chars("=> "),
+            );
+            bar
+        } else {
+            indicatif::ProgressBar::hidden()
+        };
+        let (events, files_t, stop_t, bar_t) = (*events, files.clone(), stop.clone(), bar.clone());
+        let tape = plan.pool.name.clone();
+        let thread = std::thread::spawn(move || {
+            let start = Instant::now();
+            let (mut last_event, mut last_line) = (Instant::now(), Instant::now());
+            while !stop_t.load(Ordering::Relaxed) {
+                std::thread::sleep(Duration::from_millis(100));
+                let (bytes, files) = (tape_bytes.load(Ordering::Relaxed), files_t.load(Ordering::Relaxed));
+                let secs = start.elapsed().as_secs_f64().max(0.001);
+                if last_event.elapsed() >= PROGRESS_EVERY {
+                    last_event = Instant::now();
+                    events.emit(|| {
+                        json!({"type": "progress", "tape_bytes": bytes, "entries": files,
+                            "bytes_per_sec": (bytes as f64 / secs) as u64, "elapsed_secs": secs.round()})
+                    });
+                    bar_t.set_position(bytes);
+                    bar_t.set_message(format!("{files} entries, pool {tape}"));
+                }
+                if plain && last_line.elapsed() >= PLAIN_PROGRESS_EVERY {
+                    last_line = Instant::now();
+                    eprintln!(
+                        "progress: {files} entries, {} on tape, {:.0} MB/s, {:.0} s",
+                        super::super::tape::bytes(bytes as i64),
+                        bytes as f64 / secs / 1e6,
+                        secs
+                    );
+                }
+            }
+        });
+        Progress { files, stop, bar, thread: Some(thread) }
+    }
+
+    fn suspend(&self, f: impl FnOnce()) {
+        self.bar.suspend(f)
+    }
+
+    fn stop(&self) {
+        self.stop.store(true, Ordering::Relaxed);
+        self.bar.finish_and_clear();
+    }
+}
+
+impl Drop for Progress {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
