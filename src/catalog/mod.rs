@@ -119,6 +119,12 @@ impl Catalog {
         // FULL: a committed row survives a power loss, which the tape it points to will.
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
+        // Statement journals and sorts in memory: a backup's entry inserts (each firing the
+        // FTS trigger) otherwise write a temporary file in /var/tmp a dozen times per row, and
+        // secrets-adjacent data has no business in a world-writable directory anyway.
+        conn.pragma_update(None, "temp_store", "MEMORY")?;
+        // 32 MiB of page cache, so a million-row insert does not spill pages mid-transaction.
+        conn.pragma_update(None, "cache_size", -32768)?;
         let mut catalog = Catalog { conn, path: path.to_path_buf() };
         catalog.migrate(version)?;
         Ok((catalog, version))
