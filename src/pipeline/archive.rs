@@ -13,7 +13,6 @@
 //! incremental takes it again.
 
 use std::collections::HashMap;
-use std::fs::File;
 use std::io::{self, Write};
 use std::path::Path;
 
@@ -173,7 +172,7 @@ fn write_entry<W: Write + Cursor>(
         return Ok(true);
     }
 
-    let file = match File::open(entry.full_path()) {
+    let file = match entry.open() {
         Ok(f) => f,
         Err(e) => {
             summary.warnings += 1;

@@ -21,23 +21,38 @@
 //!   read, a socket, which cannot be archived) is a [`WalkWarning`], and the walk goes on. An
 //!   unreadable directory is still written, empty, before its warning.
 //! - **Memory** stays bounded: entries are streamed, one at a time, through an iterator.
-//!   What is held is the sorted names of each directory on the current path (sorting needs
-//!   a directory's whole listing) and the inodes with more links still to come.
+//!   What is held is, for each directory on the current path, its sorted names (sorting
+//!   needs a directory's whole listing) and an open descriptor, and the inodes with more
+//!   links still to come.
 //!
-//! Entries are looked up by their full path (`root/rel`), so a path longer than the
-//! system's `PATH_MAX` (4096 bytes on Linux) cannot be reached and is reported as a warning.
-//! Files are not opened here: the reader opens [`Entry::full_path`] when it archives it.
+//! The walk goes by directory descriptors, never by full path: only the root is opened by
+//! its path; every directory below it is opened relative to its parent's descriptor
+//! (`openat` with `O_NOFOLLOW`), and its entries are looked up relative to its own
+//! (`fstatat`, `readlinkat`). So a path may be of any length, far beyond the system's
+//! `PATH_MAX` (4096 bytes on Linux), and a directory swapped for a symlink while the walk
+//! runs is not followed. Files are not opened here: the archiver calls [`Entry::open`], which
+//! opens the entry relative to the descriptor of the directory it was found in (the entry
+//! keeps it open) and does not follow a symlink. [`Entry::full_path`] is for messages only.
+//!
+//! Each directory level holds one descriptor while the walk is below it. A tree deeper than
+//! the process's descriptor limit (`RLIMIT_NOFILE`) cannot be held open to its bottom: a
+//! directory whose open fails (`EMFILE` as any other error) is written empty and warned
+//! about, like an unreadable one, and the walk goes on beside it.
 
 use std::collections::{HashMap, VecDeque};
 use std::ffi::{OsStr, OsString};
 use std::fmt;
-use std::fs::{self, Metadata};
+use std::fs::File;
 use std::io;
+use std::os::fd::OwnedFd;
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
-use std::os::unix::fs::{FileTypeExt, MetadataExt};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use nix::dir::Dir;
+use nix::errno::Errno;
+use nix::fcntl::{AtFlags, OFlag};
+use nix::sys::stat::{FileStat, Mode, SFlag};
 use nix::unistd::{Gid, Group, Uid, User};
 
 use super::select::Selector;
@@ -102,6 +117,9 @@ pub struct Entry {
     full: PathBuf,
     /// Where the relative path starts in `full`; `full.len()` for the root.
     rel_start: usize,
+    /// The directory the entry was found in (the root's own descriptor for the root), held
+    /// open so [`Entry::open`] needs no path that could be too long or changed since.
+    dir: Arc<OwnedFd>,
     pub kind: EntryKind,
     /// `st_size` for files and hard links; 0 for everything else.
     pub size: u64,
@@ -126,13 +144,30 @@ impl Entry {
         if self.rel_start >= bytes.len() { b"." } else { &bytes[self.rel_start..] }
     }
 
-    /// The path to open: the root joined with [`Entry::rel`].
+    /// The root joined with [`Entry::rel`], for messages: the entry is opened with
+    /// [`Entry::open`], as this path may be longer than the kernel takes.
     pub fn full_path(&self) -> &Path {
         &self.full
     }
 
     pub fn is_root(&self) -> bool {
         self.rel_start >= self.full.as_os_str().len()
+    }
+
+    /// Opens the entry for reading, by its name in the directory it was found in, so it
+    /// works at any depth and even when a directory above was renamed since the walk.
+    /// A symlink is not followed (it fails with `ELOOP`): a file replaced by a symlink after
+    /// the walk must not make the backup read whatever the link points to.
+    pub fn open(&self) -> io::Result<File> {
+        let rel = self.rel();
+        let name = match rel.iter().rposition(|&b| b == b'/') {
+            Some(slash) => &rel[slash + 1..],
+            None => rel, // a top-level name, or `.` for the root, which `dir` is
+        };
+        // O_NONBLOCK: a file swapped for a fifo after the walk must not hang the backup (it
+        // reads as empty, reported as changed); regular files ignore the flag.
+        let flags = OFlag::O_RDONLY | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC | OFlag::O_NONBLOCK;
+        Ok(File::from(nix::fcntl::openat(&*self.dir, name, flags, Mode::empty())?))
     }
 }
 
@@ -181,6 +216,8 @@ pub struct Walker {
 
 /// A directory being walked.
 struct Level {
+    /// The directory, open: its entries are looked up relative to it.
+    dir: Arc<OwnedFd>,
     names: std::vec::IntoIter<OsString>,
     /// Length of the directory's full path in `Walker::buf`.
     len: usize,
@@ -196,21 +233,65 @@ struct Link {
     left: u64,
 }
 
+/// What `lstat` tells of an entry, in the walk's own widths.
+struct Stat {
+    /// The file type bits (`st_mode & S_IFMT`).
+    fmt: SFlag,
+    mode: u32,
+    dev: u64,
+    ino: u64,
+    nlink: u64,
+    uid: u32,
+    gid: u32,
+    rdev: u64,
+    size: u64,
+    mtime: Timestamp,
+    ctime: Timestamp,
+}
+
+impl Stat {
+    // The fields of `struct stat` differ in type between targets (`st_nlink` is 32 bits on
+    // some), so casts that do nothing on one are needed on another.
+    #[allow(clippy::unnecessary_cast)]
+    fn new(st: &FileStat) -> Stat {
+        Stat {
+            fmt: SFlag::from_bits_truncate(st.st_mode & SFlag::S_IFMT.bits()),
+            mode: st.st_mode as u32,
+            dev: st.st_dev as u64,
+            ino: st.st_ino as u64,
+            nlink: st.st_nlink as u64,
+            uid: st.st_uid as u32,
+            gid: st.st_gid as u32,
+            rdev: st.st_rdev as u64,
+            size: st.st_size as u64,
+            mtime: Timestamp { secs: st.st_mtime as i64, nanos: st.st_mtime_nsec as u32 },
+            ctime: Timestamp { secs: st.st_ctime as i64, nanos: st.st_ctime_nsec as u32 },
+        }
+    }
+}
+
 impl Walker {
     /// Starts a walk at `root`, which must be a directory (a symlink to one is followed).
     /// Fails when the root cannot be read; everything below it only gives warnings.
     pub fn new(root: impl AsRef<Path>, selector: Selector, options: WalkOptions) -> io::Result<Walker> {
         let root = root.as_ref();
-        let md = fs::metadata(root)?;
-        if !md.is_dir() {
-            return Err(io::Error::new(io::ErrorKind::NotADirectory, "a source root must be a directory"));
+        // O_DIRECTORY also keeps a root that is a FIFO from blocking the open.
+        let flags = OFlag::O_RDONLY | OFlag::O_DIRECTORY | OFlag::O_CLOEXEC;
+        let dir = nix::fcntl::open(root, flags, Mode::empty()).map_err(|e| match e {
+            Errno::ENOTDIR => io::Error::new(io::ErrorKind::NotADirectory, "a source root must be a directory"),
+            e => io::Error::from(e),
+        })?;
+        let st = Stat::new(&nix::sys::stat::fstat(&dir)?);
+        let (names, error) = read_sorted(&dir);
+        if let Some(error) = error {
+            return Err(error);
         }
         let buf = root.as_os_str().as_bytes().to_vec();
         let rel_start = if buf.ends_with(b"/") { buf.len() } else { buf.len() + 1 };
         let mut walker = Walker {
             selector,
             cross_fs: options.cross_fs,
-            root_dev: md.dev(),
+            root_dev: st.dev,
             rel_start,
             buf,
             stack: Vec::new(),
@@ -219,15 +300,12 @@ impl Walker {
             users: HashMap::new(),
             groups: HashMap::new(),
         };
-        let (names, error) = read_sorted(root);
-        if let Some(error) = error {
-            return Err(error);
-        }
-        let mut entry = walker.entry(&md, EntryKind::Dir);
+        let dir = Arc::new(dir);
+        let mut entry = walker.entry(&st, EntryKind::Dir, Arc::clone(&dir));
         entry.rel_start = entry.full.as_os_str().len();
         walker.out.push_back(Ok(entry));
         let included = !walker.selector.has_includes();
-        walker.stack.push(Level { names: names.into_iter(), len: walker.buf.len(), included, pending: None });
+        walker.stack.push(Level { dir, names: names.into_iter(), len: walker.buf.len(), included, pending: None });
         Ok(walker)
     }
 
@@ -239,14 +317,14 @@ impl Walker {
         self.out.push_back(Err(WalkWarning { path: self.path().to_path_buf(), error }));
     }
 
-    /// Looks at the entry whose full path is in `buf`, queueing what comes of it.
-    fn visit(&mut self) {
-        let md = match fs::symlink_metadata(self.path()) {
-            Ok(md) => md,
-            Err(e) => return self.warn(e),
+    /// Looks at the entry `name` of the directory `dir`, whose full path is in `buf`,
+    /// queueing what comes of it.
+    fn visit(&mut self, dir: &Arc<OwnedFd>, name: &OsStr) {
+        let st = match nix::sys::stat::fstatat(&**dir, name, AtFlags::AT_SYMLINK_NOFOLLOW) {
+            Ok(st) => Stat::new(&st),
+            Err(e) => return self.warn(e.into()),
         };
-        let ft = md.file_type();
-        let is_dir = ft.is_dir();
+        let is_dir = st.fmt == SFlag::S_IFDIR;
         let rel = &self.buf[self.rel_start..];
         if self.selector.is_excluded(rel, is_dir) {
             return;
@@ -255,12 +333,12 @@ impl Walker {
         let included = parent_included || self.selector.is_included(rel, is_dir);
 
         if is_dir {
-            let same_fs = self.cross_fs || md.dev() == self.root_dev;
+            let same_fs = self.cross_fs || st.dev == self.root_dev;
             let descend = same_fs && (included || self.selector.may_match_below(rel));
             if !included && !descend {
                 return;
             }
-            let entry = self.entry(&md, EntryKind::Dir);
+            let entry = self.entry(&st, EntryKind::Dir, Arc::clone(dir));
             let pending = if included {
                 self.flush_pending();
                 self.out.push_back(Ok(entry));
@@ -269,13 +347,23 @@ impl Walker {
                 Some(entry)
             };
             if descend {
-                let (names, error) = read_sorted(self.path());
+                // O_NOFOLLOW: should the directory have been swapped for a symlink since the
+                // `fstatat`, the open fails (ELOOP) rather than walk where the link points.
+                let flags = OFlag::O_RDONLY | OFlag::O_DIRECTORY | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC;
+                let sub = match nix::fcntl::openat(&**dir, name, flags, Mode::empty()) {
+                    Ok(sub) => sub,
+                    // Written empty, as any directory that cannot be read; EMFILE (a tree
+                    // deeper than the descriptor limit) lands here too.
+                    Err(e) => return self.warn(e.into()),
+                };
+                let (names, error) = read_sorted(&sub);
                 if let Some(e) = error {
                     self.warn(e);
                 }
+                // An empty directory is not pushed, so its descriptor is closed right away.
                 if !names.is_empty() {
                     let len = self.buf.len();
-                    self.stack.push(Level { names: names.into_iter(), len, included, pending });
+                    self.stack.push(Level { dir: Arc::new(sub), names: names.into_iter(), len, included, pending });
                 }
             }
             return;
@@ -284,37 +372,36 @@ impl Walker {
         if !included {
             return;
         }
-        let kind = if ft.is_file() {
-            EntryKind::File
-        } else if ft.is_symlink() {
-            match fs::read_link(self.path()) {
-                Ok(target) => EntryKind::Symlink { target: target.into_os_string().into_vec() },
-                Err(e) => return self.warn(e),
+        let kind = match st.fmt {
+            SFlag::S_IFREG => EntryKind::File,
+            SFlag::S_IFLNK => match nix::fcntl::readlinkat(&**dir, name) {
+                Ok(target) => EntryKind::Symlink { target: target.into_vec() },
+                Err(e) => return self.warn(e.into()),
+            },
+            SFlag::S_IFIFO => EntryKind::Fifo,
+            SFlag::S_IFCHR | SFlag::S_IFBLK => {
+                let (major, minor) = (nix::sys::stat::major(st.rdev) as u32, nix::sys::stat::minor(st.rdev) as u32);
+                if st.fmt == SFlag::S_IFCHR {
+                    EntryKind::CharDevice { major, minor }
+                } else {
+                    EntryKind::BlockDevice { major, minor }
+                }
             }
-        } else if ft.is_fifo() {
-            EntryKind::Fifo
-        } else if ft.is_char_device() || ft.is_block_device() {
-            let rdev = md.rdev();
-            let (major, minor) = (nix::sys::stat::major(rdev) as u32, nix::sys::stat::minor(rdev) as u32);
-            if ft.is_char_device() {
-                EntryKind::CharDevice { major, minor }
-            } else {
-                EntryKind::BlockDevice { major, minor }
+            SFlag::S_IFSOCK => {
+                let message = "a socket cannot be archived: skipped";
+                return self.warn(io::Error::new(io::ErrorKind::Unsupported, message));
             }
-        } else if ft.is_socket() {
-            return self.warn(io::Error::new(io::ErrorKind::Unsupported, "a socket cannot be archived: skipped"));
-        } else {
-            return self.warn(io::Error::new(io::ErrorKind::Unsupported, "unknown file type: skipped"));
+            _ => return self.warn(io::Error::new(io::ErrorKind::Unsupported, "unknown file type: skipped")),
         };
-        let kind = if md.nlink() > 1 { self.hardlink(&md, kind) } else { kind };
-        let entry = self.entry(&md, kind);
+        let kind = if st.nlink > 1 { self.hardlink(&st, kind) } else { kind };
+        let entry = self.entry(&st, kind, Arc::clone(dir));
         self.flush_pending();
         self.out.push_back(Ok(entry));
     }
 
     /// `kind`, or a hard link to where this inode was first taken.
-    fn hardlink(&mut self, md: &Metadata, kind: EntryKind) -> EntryKind {
-        let key = (md.dev(), md.ino());
+    fn hardlink(&mut self, st: &Stat, kind: EntryKind) -> EntryKind {
+        let key = (st.dev, st.ino);
         match self.links.get_mut(&key) {
             Some(link) => {
                 let target = link.path.clone();
@@ -326,7 +413,7 @@ impl Walker {
             }
             None => {
                 let path = self.buf[self.rel_start..].to_vec();
-                self.links.insert(key, Link { path, left: md.nlink() - 1 });
+                self.links.insert(key, Link { path, left: st.nlink - 1 });
                 kind
             }
         }
@@ -341,12 +428,12 @@ impl Walker {
         }
     }
 
-    fn entry(&mut self, md: &Metadata, kind: EntryKind) -> Entry {
+    fn entry(&mut self, st: &Stat, kind: EntryKind, dir: Arc<OwnedFd>) -> Entry {
         let size = match kind {
-            EntryKind::File | EntryKind::Hardlink { .. } => md.size(),
+            EntryKind::File | EntryKind::Hardlink { .. } => st.size,
             _ => 0,
         };
-        let (uid, gid) = (md.uid(), md.gid());
+        let (uid, gid) = (st.uid, st.gid);
         let user = self
             .users
             .entry(uid)
@@ -360,18 +447,19 @@ impl Walker {
         Entry {
             full: PathBuf::from(OsStr::from_bytes(&self.buf)),
             rel_start: self.rel_start,
+            dir,
             kind,
             size,
-            mode: md.mode() & 0o7777,
+            mode: st.mode & 0o7777,
             uid,
             gid,
             user,
             group,
-            mtime: Timestamp { secs: md.mtime(), nanos: md.mtime_nsec() as u32 },
-            ctime: Timestamp { secs: md.ctime(), nanos: md.ctime_nsec() as u32 },
-            dev: md.dev(),
-            ino: md.ino(),
-            nlink: md.nlink(),
+            mtime: st.mtime,
+            ctime: st.ctime,
+            dev: st.dev,
+            ino: st.ino,
+            nlink: st.nlink,
         }
     }
 }
@@ -389,28 +477,37 @@ impl Iterator for Walker {
                 self.stack.pop();
                 continue;
             };
+            let dir = Arc::clone(&level.dir);
             self.buf.truncate(level.len);
             if !self.buf.ends_with(b"/") {
                 self.buf.push(b'/');
             }
             self.buf.extend_from_slice(name.as_bytes());
-            self.visit();
+            self.visit(&dir, &name);
         }
     }
 }
 
-/// The names in a directory sorted by their bytes, and the error that cut the listing
-/// short, if any (the names read until then are kept).
-fn read_sorted(dir: &Path) -> (Vec<OsString>, Option<io::Error>) {
+/// The names in the directory `dir` sorted by their bytes, and the error that cut the
+/// listing short, if any (the names read until then are kept).
+fn read_sorted(dir: &OwnedFd) -> (Vec<OsString>, Option<io::Error>) {
     let mut names = Vec::new();
     let mut error = None;
-    match fs::read_dir(dir) {
-        Ok(entries) => {
-            for entry in entries {
+    // `Dir` closes the descriptor it reads, and the walk keeps `dir` open for the `*at`
+    // calls: it reads a duplicate. The shared file offset does not matter, as nothing else
+    // reads `dir` itself.
+    match dir.try_clone().and_then(|fd| Dir::from_fd(fd).map_err(io::Error::from)) {
+        Ok(mut listing) => {
+            for entry in listing.iter() {
                 match entry {
-                    Ok(entry) => names.push(entry.file_name()),
+                    Ok(entry) => {
+                        let name = entry.file_name().to_bytes();
+                        if name != b"." && name != b".." {
+                            names.push(OsStr::from_bytes(name).to_os_string());
+                        }
+                    }
                     Err(e) => {
-                        error = Some(e);
+                        error = Some(e.into());
                         break;
                     }
                 }
@@ -425,7 +522,9 @@ fn read_sorted(dir: &Path) -> (Vec<OsString>, Option<io::Error>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::os::unix::fs::{PermissionsExt, symlink};
+    use std::fs;
+    use std::io::Read;
+    use std::os::unix::fs::{MetadataExt, PermissionsExt, symlink};
 
     fn p(root: &Path, rel: &[u8]) -> PathBuf {
         root.join(OsStr::from_bytes(rel))
@@ -682,6 +781,90 @@ mod tests {
                 "opt/app/bin",
             ]
         );
+    }
+
+    /// Creates the directories `dirs`, each in the one before, below `root`, and in the last a
+    /// file `name` holding `content`, all relative to a descriptor: no single call may take a
+    /// path beyond `PATH_MAX`, and the process's working directory is shared by the tests.
+    fn make_deep(root: &Path, dirs: &[Vec<u8>], name: &[u8], content: &[u8]) {
+        let flags = OFlag::O_RDONLY | OFlag::O_DIRECTORY | OFlag::O_CLOEXEC;
+        let mut dir = nix::fcntl::open(root, flags, Mode::empty()).unwrap();
+        for d in dirs {
+            nix::sys::stat::mkdirat(&dir, d.as_slice(), Mode::from_bits_truncate(0o755)).unwrap();
+            dir = nix::fcntl::openat(&dir, d.as_slice(), flags, Mode::empty()).unwrap();
+        }
+        let flags = OFlag::O_WRONLY | OFlag::O_CREAT | OFlag::O_EXCL | OFlag::O_CLOEXEC;
+        let file = nix::fcntl::openat(&dir, name, flags, Mode::from_bits_truncate(0o644)).unwrap();
+        io::Write::write_all(&mut File::from(file), content).unwrap();
+    }
+
+    #[test]
+    fn paths_beyond_path_max_are_walked_and_opened() {
+        let tmp = tempfile::tempdir().unwrap();
+        // The root's own path is long too, though not too long to be opened by it.
+        let root = tmp.path().join("r".repeat(250)).join("s".repeat(250));
+        fs::create_dir_all(&root).unwrap();
+        let dirs: Vec<Vec<u8>> = (0..18).map(|i| vec![b'a' + i; 250]).collect();
+        make_deep(&root, &dirs, b"file", b"deep content");
+        let (entries, warnings) = walk(&root, Selector::all());
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!(entries.len(), 1 + dirs.len() + 1);
+        let mut want = Vec::new();
+        for (i, d) in dirs.iter().enumerate() {
+            if i > 0 {
+                want.push(b'/');
+            }
+            want.extend_from_slice(d);
+            assert_eq!((entries[i + 1].rel(), &entries[i + 1].kind), (&want[..], &EntryKind::Dir));
+        }
+        want.extend_from_slice(b"/file");
+        assert!(want.len() >= 4300, "{}", want.len());
+        let file = entries.last().unwrap();
+        assert_eq!((file.rel(), &file.kind, file.size), (&want[..], &EntryKind::File, 12));
+        assert_eq!(file.full_path(), root.join(OsStr::from_bytes(&want)));
+        // The kernel refuses the full path itself: the walk did go by descriptors.
+        let err = fs::symlink_metadata(file.full_path()).unwrap_err();
+        assert_eq!(err.raw_os_error(), Some(Errno::ENAMETOOLONG as i32));
+        let mut content = String::new();
+        file.open().unwrap().read_to_string(&mut content).unwrap();
+        assert_eq!(content, "deep content");
+    }
+
+    #[test]
+    fn open_goes_by_the_directory_even_once_it_was_renamed() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        make(root, &[b"d/sub/f"], &[]);
+        // The walker is gone once `walk` returns: the entries alone keep their directories open.
+        let (entries, warnings) = walk(root, Selector::all());
+        assert!(warnings.is_empty(), "{warnings:?}");
+        let f = entries.iter().find(|e| e.rel() == b"d/sub/f").unwrap();
+        fs::rename(root.join("d"), root.join("moved")).unwrap();
+        assert!(!f.full_path().exists());
+        let mut content = Vec::new();
+        f.open().unwrap().read_to_end(&mut content).unwrap();
+        assert_eq!(content, b"d/sub/f");
+        // The root opens as itself.
+        assert!(entries[0].is_root() && entries[0].open().unwrap().metadata().unwrap().is_dir());
+    }
+
+    #[test]
+    fn open_does_not_follow_symlinks() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        make(root, &[b"f", b"secret"], &[]);
+        symlink("secret", root.join("link")).unwrap();
+        let (entries, warnings) = walk(root, Selector::all());
+        assert!(warnings.is_empty(), "{warnings:?}");
+        let by = |rel: &str| entries.iter().find(|e| e.rel() == rel.as_bytes()).unwrap();
+        let err = by("link").open().unwrap_err();
+        assert_eq!(err.raw_os_error(), Some(Errno::ELOOP as i32), "{err}");
+        // A file swapped for a symlink after the walk is not read through it either.
+        assert_eq!(by("f").kind, EntryKind::File);
+        fs::remove_file(root.join("f")).unwrap();
+        symlink("secret", root.join("f")).unwrap();
+        let err = by("f").open().unwrap_err();
+        assert_eq!(err.raw_os_error(), Some(Errno::ELOOP as i32), "{err}");
     }
 
     /// Runs the rest of a test with the file system uid of `nobody` in this thread only, so
