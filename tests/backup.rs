@@ -148,8 +148,8 @@ fn odd_names_round_trip_through_gnu_tar_and_the_catalog_points_at_them() {
     for (path, kind, block, seq, offset, checksum, size) in &rows {
         assert!(described.contains_key(path), "catalog has {}", String::from_utf8_lossy(path));
         // Raw frames are consecutive blocks right after the header block.
-        assert_eq!(*block, part.0 + 1 + seq * 64, "{}: frames of 16 MiB are 64 blocks", String::from_utf8_lossy(path));
-        let at = (*seq as usize) * (16 << 20) + *offset as usize;
+        assert_eq!(*block, part.0 + 1 + seq * 32, "{}: frames of 8 MiB are 32 blocks", String::from_utf8_lossy(path));
+        let at = (*seq as usize) * (8 << 20) + *offset as usize;
         let header = &stream[at..at + 512];
         assert!(&header[257..263] == b"ustar\0", "{}: no tar header at its offset", String::from_utf8_lossy(path));
         if kind == "file" {
@@ -231,7 +231,8 @@ fn a_compressed_set_with_a_sparse_file_decodes_with_the_zstd_cli() {
     tree::Builder::new(&h.data()).file(b"a.txt", &b"compress me ".repeat(10_000)).sparse(b"sparse.img", b"head", size);
     let s = summary(&backup(&h, &["nightly"], 0)).clone();
     assert_eq!(s["compression"], "zstd:3");
-    assert!(s["tape_bytes"].as_u64().unwrap() < 64 << 20, "holes compress: {s}");
+    // Holes compress to almost nothing, but every 8 MiB frame takes at least a 256 KiB block.
+    assert!(s["tape_bytes"].as_u64().unwrap() <= size / 32 + (4 << 20), "holes compress: {s}");
     assert_eq!(s["bytes"].as_u64().unwrap(), size + 120_000);
 
     let data = dump(&h, 1);

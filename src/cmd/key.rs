@@ -138,6 +138,22 @@ fn add_key(
     Ok(added)
 }
 
+/// Opens a key for use: asks for its passphrase (file, environment or terminal) and
+/// unwraps it. A wrong passphrase is `wrong_passphrase` (exit 1); `consequence` tells the
+/// user what that meant ("nothing was written").
+pub fn unlock(ctx: &Ctx, k: &KeyRecord, consequence: &str) -> Result<keywrap::DataKey> {
+    let wrapped = parse_wrapped(k)?;
+    let pass = ctx.passphrase(&format!("key '{}'", k.name), false)?;
+    keywrap::unwrap(&wrapped, pass.bytes()).map_err(|e| match e {
+        WrapError::WrongPassphrase => Failure::new(
+            Kind::WrongPassphrase,
+            format!("wrong passphrase for key '{}' (or a damaged key): {consequence}", k.name),
+        )
+        .into(),
+        other => anyhow::Error::new(other),
+    })
+}
+
 fn parse_wrapped(k: &KeyRecord) -> Result<WrappedKey> {
     serde_json::from_str(&k.key_data).with_context(|| format!("key '{}' is damaged in the catalog", k.name))
 }

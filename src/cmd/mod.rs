@@ -127,6 +127,28 @@ impl Ctx {
     }
 }
 
+impl Ctx {
+    /// Asks the operator to do something with a tape (`action`, e.g. "insert WEEK02 in drive
+    /// 'lto1'") after saying why (`situation`), and waits for Enter. Without a terminal, or
+    /// with `--json`, nobody can answer: fails with `no_tape` (exit 4) and `details` in the
+    /// JSON error, so a script learns what is wanted.
+    pub fn ask_operator(&self, situation: &str, action: &str, details: Value) -> Result<()> {
+        let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal() && !self.out.json;
+        if !interactive {
+            return Err(Failure::new(Kind::NoTape, format!("{situation}; {action} and run again"))
+                .with_details(details)
+                .into());
+        }
+        eprintln!("{situation}.");
+        eprint!("{}{} and press Enter (Ctrl-C to stop) ", action[..1].to_uppercase(), &action[1..]);
+        let mut line = String::new();
+        if std::io::BufRead::read_line(&mut std::io::stdin().lock(), &mut line)? == 0 {
+            return Err(Failure::new(Kind::NoTape, "no answer on the terminal").with_details(details).into());
+        }
+        Ok(())
+    }
+}
+
 /// A passphrase, wiped from memory when dropped.
 pub struct Secret(Vec<u8>);
 

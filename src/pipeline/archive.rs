@@ -13,11 +13,11 @@
 //! incremental takes it again.
 
 use std::collections::HashMap;
-use std::io::{self, Write};
+use std::io;
 use std::path::Path;
 
 use super::snapshot::{Change, Differ, SnapEntry, SnapshotWriter};
-use super::tar::{Header, Kind, TarWriter};
+use super::tar::{Header, Kind, Sink, TarWriter};
 use super::walk::{Entry, EntryKind, Walker};
 use crate::format::index::{FileKind, FileRecord};
 
@@ -66,7 +66,7 @@ pub struct Summary {
 
 /// Writes the entries of `walker` into `tar`. With `previous` (the parent's snapshot), only
 /// new and changed entries are written and vanished ones are reported as `Deleted`.
-pub fn archive<W: Write + Cursor>(
+pub fn archive<W: Sink + Cursor>(
     walker: Walker,
     tar: &mut TarWriter<W>,
     previous: Option<&[u8]>,
@@ -123,7 +123,7 @@ pub fn archive<W: Write + Cursor>(
 }
 
 /// Writes one entry; returns whether it went in whole and unchanged.
-fn write_entry<W: Write + Cursor>(
+fn write_entry<W: Sink + Cursor>(
     tar: &mut TarWriter<W>,
     entry: &Entry,
     linked: &mut HashMap<Vec<u8>, Vec<u8>>,
@@ -216,7 +216,7 @@ fn write_entry<W: Write + Cursor>(
     Ok(true)
 }
 
-fn record_deleted<W: Write + Cursor>(
+fn record_deleted<W: Sink + Cursor>(
     tar: &TarWriter<W>,
     gone: &SnapEntry,
     summary: &mut Summary,

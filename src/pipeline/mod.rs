@@ -4,6 +4,7 @@
 pub mod archive;
 pub mod compression;
 pub mod keywrap;
+pub mod part_reader;
 pub mod part_writer;
 pub mod select;
 pub mod snapshot;

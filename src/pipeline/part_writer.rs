@@ -92,6 +92,14 @@ impl Pool {
         v
     }
 
+    /// A buffer of exactly `len` initialized bytes, for filling in place. Recycled frame
+    /// buffers come back at that length already, so nothing is zeroed on the hot path.
+    fn take_full(&self, len: usize) -> Vec<u8> {
+        let mut v = self.0.lock().expect("pool lock").pop().unwrap_or_default();
+        v.resize(len, 0);
+        v
+    }
+
     fn give(&self, v: Vec<u8>) {
         let mut pool = self.0.lock().expect("pool lock");
         if pool.len() < 16 {
@@ -100,16 +108,28 @@ impl Pool {
     }
 }
 
+/// A raw frame must be whole blocks unless it is the set's last (the frame encoder's rule).
+fn check_raw(job: &Job, block_size: usize) -> Result<(), FrameError> {
+    if !job.last && !job.decoded.len().is_multiple_of(block_size) {
+        return Err(FrameError::RawNotBlockAligned { seq: job.seq, len: job.decoded.len(), block_size });
+    }
+    Ok(())
+}
+
 pub struct PartWriter {
     cfg: PartConfig,
+    /// The frame being filled: always `frame_size` initialized bytes, of which `filled` are
+    /// stream data.
     buf: Vec<u8>,
+    filled: usize,
     next_seq: u64,
     /// Stream offset of `buf[0]`.
     frame_offset: u64,
     jobs: Option<SyncSender<Job>>,
     workers: Vec<JoinHandle<()>>,
     writer: Option<JoinHandle<Result<PartResult, PipelineError>>>,
-    pool: Pool,
+    /// Decoded frame buffers, apart from encoded ones so their lengths stay `frame_size`.
+    frames: Pool,
     /// Bytes on tape so far, for progress reports from another thread.
     written: Arc<AtomicU64>,
 }
@@ -121,14 +141,18 @@ impl PartWriter {
         }
         let workers = cfg.workers.max(1);
         let pool = Pool::default();
+        let frames = Pool::default();
+        // Frames in flight: one filling, one queued per worker, one in each worker, `workers`
+        // done and waiting for the writer, one being written. Enough to keep every thread
+        // busy; more would only cost memory (frames are megabytes).
         let (job_tx, job_rx) = sync_channel::<Job>(workers);
-        let (done_tx, done_rx) = sync_channel::<Result<Encoded, PipelineError>>(workers * 2);
+        let (done_tx, done_rx) = sync_channel::<Result<Encoded, PipelineError>>(workers);
         let job_rx = Arc::new(Mutex::new(job_rx));
         let mut handles = Vec::new();
         for _ in 0..workers {
             let mut encoder = FrameEncoder::new(cfg.framing, cfg.key.as_ref(), &cfg.set_uuid, cfg.block_size)?;
-            let (jobs, done, pool) = (job_rx.clone(), done_tx.clone(), pool.clone());
-            let max = cfg.frame_size;
+            let (jobs, done, pool, frames) = (job_rx.clone(), done_tx.clone(), pool.clone(), frames.clone());
+            let (max, block_size, raw) = (cfg.frame_size, cfg.block_size, cfg.framing == Framing::Raw);
             handles.push(std::thread::spawn(move || {
                 loop {
                     // Holding the lock only to receive: frames are big, contention is nil.
@@ -136,15 +160,27 @@ impl PartWriter {
                         Ok(job) => job,
                         Err(_) => return,
                     };
-                    let mut encoded = pool.take(max + max / 64 + 4096);
-                    let result = encoder.encode(job.seq, &job.decoded, job.last, &mut encoded).map(|e| Encoded {
-                        seq: job.seq,
-                        stream_offset: job.stream_offset,
-                        decoded_len: job.decoded.len(),
-                        encoded,
-                        blake3: e.blake3,
-                    });
-                    pool.give(job.decoded);
+                    let result = if raw {
+                        // A raw frame is its decoded bytes: hand the buffer on, no copy.
+                        check_raw(&job, block_size).map(|()| Encoded {
+                            seq: job.seq,
+                            stream_offset: job.stream_offset,
+                            decoded_len: job.decoded.len(),
+                            blake3: *blake3::hash(&job.decoded).as_bytes(),
+                            encoded: job.decoded,
+                        })
+                    } else {
+                        let mut encoded = pool.take(max + max / 64 + 4096);
+                        let result = encoder.encode(job.seq, &job.decoded, job.last, &mut encoded).map(|e| Encoded {
+                            seq: job.seq,
+                            stream_offset: job.stream_offset,
+                            decoded_len: job.decoded.len(),
+                            encoded,
+                            blake3: e.blake3,
+                        });
+                        frames.give(job.decoded);
+                        result
+                    };
                     if done.send(result.map_err(PipelineError::from)).is_err() {
                         return;
                     }
@@ -152,19 +188,23 @@ impl PartWriter {
             }));
         }
         drop(done_tx);
-        let (first_seq, block_size, pool_w) = (cfg.first_seq, cfg.block_size, pool.clone());
+        let raw = cfg.framing == Framing::Raw;
+        // The writer hands each buffer back where it came from: raw frames are decoded buffers.
+        let (first_seq, block_size, pool_w) =
+            (cfg.first_seq, cfg.block_size, if raw { frames.clone() } else { pool.clone() });
         let written = Arc::new(AtomicU64::new(0));
         let written_w = written.clone();
         let writer = std::thread::spawn(move || write_frames(dev, done_rx, first_seq, block_size, pool_w, written_w));
         Ok(PartWriter {
-            buf: pool.take(cfg.frame_size),
+            buf: frames.take_full(cfg.frame_size),
+            filled: 0,
             next_seq: cfg.first_seq,
             frame_offset: cfg.stream_offset,
             cfg,
             jobs: Some(job_tx),
             workers: handles,
             writer: Some(writer),
-            pool,
+            frames,
             written,
         })
     }
@@ -178,11 +218,13 @@ impl PartWriter {
     /// Where the next byte goes: (frame sequence number, offset in that frame's decoded bytes,
     /// stream offset).
     pub fn cursor(&self) -> (u64, usize, u64) {
-        (self.next_seq, self.buf.len(), self.frame_offset + self.buf.len() as u64)
+        (self.next_seq, self.filled, self.frame_offset + self.filled as u64)
     }
 
     fn dispatch(&mut self, last: bool) -> io::Result<()> {
-        let decoded = std::mem::replace(&mut self.buf, self.pool.take(self.cfg.frame_size));
+        let mut decoded = std::mem::replace(&mut self.buf, self.frames.take_full(self.cfg.frame_size));
+        decoded.truncate(self.filled);
+        self.filled = 0;
         let job = Job { seq: self.next_seq, stream_offset: self.frame_offset, decoded, last };
         self.frame_offset += job.decoded.len() as u64;
         self.next_seq += 1;
@@ -198,7 +240,7 @@ impl PartWriter {
 
     /// Flushes the last frame and waits for everything to be on tape.
     pub fn finish(mut self) -> Result<PartResult, PipelineError> {
-        if !self.buf.is_empty() {
+        if self.filled > 0 {
             self.dispatch(true).map_err(|e| PipelineError::Tape(TapeError::Other(e.to_string())))?;
         }
         self.stop()
@@ -218,10 +260,11 @@ impl PartWriter {
 
 impl Write for PartWriter {
     fn write(&mut self, data: &[u8]) -> io::Result<usize> {
-        let room = self.cfg.frame_size - self.buf.len();
+        let room = self.cfg.frame_size - self.filled;
         let n = room.min(data.len());
-        self.buf.extend_from_slice(&data[..n]);
-        if self.buf.len() == self.cfg.frame_size {
+        self.buf[self.filled..self.filled + n].copy_from_slice(&data[..n]);
+        self.filled += n;
+        if self.filled == self.cfg.frame_size {
             self.dispatch(false)?;
         }
         Ok(n)
@@ -229,6 +272,24 @@ impl Write for PartWriter {
 
     fn flush(&mut self) -> io::Result<()> {
         Ok(())
+    }
+}
+
+impl crate::pipeline::tar::Sink for PartWriter {
+    /// File content is read straight into the frame being filled.
+    fn fill(
+        &mut self,
+        _scratch: &mut [u8],
+        max: usize,
+        read: &mut dyn FnMut(&mut [u8]) -> io::Result<usize>,
+    ) -> io::Result<usize> {
+        let end = self.cfg.frame_size.min(self.filled + max);
+        let n = read(&mut self.buf[self.filled..end])?;
+        self.filled += n.min(end - self.filled);
+        if self.filled == self.cfg.frame_size {
+            self.dispatch(false)?;
+        }
+        Ok(n)
     }
 }
 

@@ -133,8 +133,30 @@ pub struct FileWritten {
     pub read_error: Option<io::Error>,
 }
 
+/// Where the archive goes. File content is read straight into the sink's own buffer when it
+/// lends one ([`Sink::fill`]), saving a copy of every byte on the backup's hot path; the
+/// default goes through `scratch` and `write_all`.
+pub trait Sink: Write {
+    /// Lets `read` put up to `max` next bytes of the stream into a buffer and keeps the
+    /// `n` it reports (`n <= max`; 0 adds nothing). `scratch` holds at least `max` bytes.
+    fn fill(
+        &mut self,
+        scratch: &mut [u8],
+        max: usize,
+        read: &mut dyn FnMut(&mut [u8]) -> io::Result<usize>,
+    ) -> io::Result<usize> {
+        let n = read(&mut scratch[..max])?;
+        self.write_all(&scratch[..n])?;
+        Ok(n)
+    }
+}
+
+impl Sink for Vec<u8> {}
+impl Sink for io::Sink {}
+impl Sink for std::fs::File {}
+
 /// Writes a pax archive into `W`, counting the stream offset.
-pub struct TarWriter<W: Write> {
+pub struct TarWriter<W: Sink> {
     sink: W,
     offset: u64,
     /// The headers of one entry (pax header, its records, ustar header), written at once.
@@ -146,7 +168,7 @@ pub struct TarWriter<W: Write> {
     buf: Box<[u8]>,
 }
 
-impl<W: Write> TarWriter<W> {
+impl<W: Sink> TarWriter<W> {
     /// A writer whose stream starts at offset 0.
     pub fn new(sink: W) -> TarWriter<W> {
         TarWriter::with_offset(sink, 0)
@@ -211,35 +233,46 @@ impl<W: Write> TarWriter<W> {
         let mut read_error = None;
         // Whether we know the source has nothing beyond `size`: a short read at its end.
         let mut at_end = false;
-        let buf = &mut self.buf[..];
         while remaining > 0 {
             // Near the end, ask for one byte more than announced: getting it means the file
             // grew, getting less means we met its end, without a read just to learn that.
-            let want = if remaining < buf.len() as u64 { remaining as usize + 1 } else { buf.len() };
-            let n = match src.read(&mut buf[..want]) {
-                Ok(0) => break,
-                Ok(n) => n,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => {
-                    read_error = Some(e);
-                    break;
-                }
-            };
-            let take = if n as u64 > remaining {
+            let want = if remaining < CHUNK as u64 { remaining as usize + 1 } else { CHUNK };
+            let (mut got, mut offered) = (0usize, 0usize);
+            let mut failed = None;
+            let kept = self.sink.fill(&mut self.buf, want, &mut |room: &mut [u8]| {
+                offered = room.len();
+                got = loop {
+                    match src.read(room) {
+                        Ok(n) => break n,
+                        Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                        Err(e) => {
+                            failed = Some(e);
+                            return Ok(0);
+                        }
+                    }
+                };
+                let take = got.min(remaining as usize);
+                hasher.update(&room[..take]);
+                Ok(take)
+            })?;
+            if let Some(e) = failed {
+                read_error = Some(e);
+                break;
+            }
+            if got == 0 {
+                break;
+            }
+            if got as u64 > remaining {
                 changed = true;
-                remaining as usize
-            } else {
-                n
-            };
-            hasher.update(&buf[..take]);
-            self.sink.write_all(&buf[..take])?;
-            remaining -= take as u64;
-            at_end = n < want;
+            }
+            remaining -= kept as u64;
+            // A short read means the end only when it did not fill the room it was given.
+            at_end = got < offered;
         }
         let read = size - remaining;
         if remaining > 0 {
             changed = true;
-            let zeros = &mut buf[..remaining.min(CHUNK as u64) as usize];
+            let zeros = &mut self.buf[..remaining.min(CHUNK as u64) as usize];
             zeros.fill(0);
             while remaining > 0 {
                 let n = remaining.min(zeros.len() as u64) as usize;
@@ -1320,7 +1353,7 @@ mod tests {
     type Written = Vec<(Vec<u8>, u64, Option<FileWritten>)>;
 
     /// Walks `root` and archives it into `sink` the way a backup does.
-    fn archive_tree<W: Write>(root: &Path, sink: W) -> (W, Written, Vec<String>) {
+    fn archive_tree<W: Sink>(root: &Path, sink: W) -> (W, Written, Vec<String>) {
         let mut w = TarWriter::new(sink);
         let mut written = Vec::new();
         let mut warnings = Vec::new();
@@ -1440,6 +1473,8 @@ mod tests {
         file: File,
         pos: u64,
     }
+
+    impl Sink for SparseSink {}
 
     impl Write for SparseSink {
         fn write(&mut self, buf: &[u8]) -> io::Result<usize> {

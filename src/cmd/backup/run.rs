@@ -39,7 +39,7 @@ use crate::format::part::{BackupType, PartHeader};
 use crate::pathjson;
 use crate::pipeline::archive::{self, Event};
 use crate::pipeline::compression::Compression;
-use crate::pipeline::keywrap::{self, DataKey};
+use crate::pipeline::keywrap::DataKey;
 use crate::pipeline::part_writer::{PartConfig, PartResult, PartWriter};
 use crate::pipeline::select::Selector;
 use crate::pipeline::snapshot::{Change, Differ, SnapEntry};
@@ -47,9 +47,11 @@ use crate::pipeline::tar::TarWriter;
 use crate::pipeline::walk::{WalkOptions, Walker};
 use crate::tape::{Space, TapeDevice};
 
-/// Decoded bytes per frame (docs/FORMAT.md): big enough that zstd compresses well and the
-/// encoder threads stay busy, small enough that one damaged frame costs little.
-const FRAME_SIZE: usize = 16 << 20;
+/// Decoded bytes per frame (docs/FORMAT.md). Every frame takes at least one block on tape,
+/// so this caps compression at frame/block (32:1 with 256 KiB blocks); smaller frames would
+/// read less for one file from a compressed set and hold less memory (a few frames are in
+/// flight per thread), larger ones would compress zeros and logs better.
+const FRAME_SIZE: usize = 8 << 20;
 /// Index records are zstd-compressed at this level.
 const INDEX_ZSTD_LEVEL: i32 = 3;
 /// Catalog entries are inserted in batches of this many rows per statement cache use.
@@ -191,16 +193,7 @@ fn plan(ctx: &Ctx, catalog: &mut crate::catalog::Catalog, args: &RunArgs) -> Res
     let key = match key_name {
         Some(name) => {
             let record = keys::get(conn, &name)?;
-            let wrapped: keywrap::WrappedKey = serde_json::from_str(&record.key_data)
-                .with_context(|| format!("key '{name}' is damaged in the catalog"))?;
-            let pass = ctx.passphrase(&format!("key '{name}'"), false)?;
-            let key = keywrap::unwrap(&wrapped, pass.bytes()).map_err(|e| match e {
-                keywrap::WrapError::WrongPassphrase => anyhow::Error::new(Failure::new(
-                    Kind::WrongPassphrase,
-                    format!("wrong passphrase for key '{name}': nothing was written"),
-                )),
-                other => anyhow::Error::new(other),
-            })?;
+            let key = super::super::key::unlock(ctx, &record, "nothing was written")?;
             Some((record, key))
         }
         None => None,
@@ -469,27 +462,11 @@ fn ask_for_tape(ctx: &Ctx, conn: &Connection, plan: &Plan, drive: &str, refusal:
         "reason": refusal.message,
         "wanted": wanted.iter().map(|(t, loc)| json!({"label": t.label, "barcode": t.barcode, "status": t.status.as_str(), "location": loc})).collect::<Vec<_>>(),
     });
-    let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal() && !ctx.out.json;
-    if !interactive {
-        return Err(Failure::new(
-            Kind::NoTape,
-            format!(
-                "{}. {}; insert one in drive '{drive}' and run again",
-                refusal.message,
-                describe_wanted(&plan.pool, &wanted)
-            ),
-        )
-        .with_details(details)
-        .into());
-    }
-    eprintln!("{}.", refusal.message);
-    eprintln!("{}", describe_wanted(&plan.pool, &wanted));
-    eprint!("Insert one in drive '{drive}' and press Enter (Ctrl-C to stop) ");
-    let mut line = String::new();
-    if std::io::stdin().lock().read_line(&mut line)? == 0 {
-        return Err(Failure::new(Kind::NoTape, "no tape inserted").with_details(details).into());
-    }
-    Ok(())
+    ctx.ask_operator(
+        &format!("{}. {}", refusal.message, describe_wanted(&plan.pool, &wanted)),
+        &format!("insert one in drive '{drive}'"),
+        details,
+    )
 }
 
 /// Where the drive wrote and what it said, for the catalog.

@@ -1,0 +1,311 @@
+//! The read side of a set part: tape blocks in, stream bytes out, starting at any frame.
+//!
+//! A restore of one file does not read the set: the catalog says which frame holds the
+//! file's tar header (and at which logical block that frame starts) and where in the frame's
+//! decoded bytes the header is. [`PartReader::open`] LOCATEs there and hands out the stream
+//! from that byte on:
+//!
+//! - **raw** frames are plain consecutive blocks, so the reader goes straight to the block
+//!   holding the offset and skips less than one block;
+//! - **zstd** and **aead** frames must be decoded whole: the reader reads the frame's blocks
+//!   (`frame_extent` tells when it has them all), decodes them, and skips to the offset.
+//!
+//! Every frame but a set's last holds exactly `frame_size` decoded bytes, so frame `seq`
+//! starts at stream offset `seq * frame_size`. Damage (a zstd checksum or an AEAD tag that
+//! does not match, a short frame) is an error naming the frame; the caller fails the files
+//! in it and opens a new reader at the next file it wants.
+
+use std::io::{self, Read};
+
+use uuid::Uuid;
+
+use crate::format::frame::{FrameDecoder, FrameError, Framing, frame_extent, max_encoded_len};
+use crate::tape::{ReadOutcome, TapeDevice, TapeError};
+
+/// What the reader needs to know of the set (from the catalog or a part header).
+#[derive(Debug, Clone)]
+pub struct SetLayout {
+    pub framing: Framing,
+    pub key: Option<[u8; 32]>,
+    pub set_uuid: Uuid,
+    pub block_size: usize,
+    pub frame_size: usize,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    #[error("tape: {0}")]
+    Tape(#[from] TapeError),
+    #[error("{0}")]
+    Frame(#[from] FrameError),
+    #[error("frame {seq}: {reason}")]
+    Damaged { seq: u64, reason: String },
+}
+
+/// Tape traffic, for restore summaries and the "read only what is needed" benchmark.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ReadStats {
+    pub blocks: u64,
+    pub bytes: u64,
+    pub locates: u64,
+}
+
+pub struct PartReader<'d> {
+    dev: &'d mut dyn TapeDevice,
+    layout: SetLayout,
+    decoder: FrameDecoder,
+    /// Decoded bytes not yet handed out are `data[pos..]`.
+    data: Vec<u8>,
+    pos: usize,
+    /// Stream offset of `data[0]`.
+    data_offset: u64,
+    /// The next frame to read (zstd/aead), or the stream offset of the next raw block.
+    next_seq: u64,
+    /// A filemark (or end of data) was read: the part's data ends here.
+    ended: bool,
+    block: Vec<u8>,
+    encoded: Vec<u8>,
+    stats: ReadStats,
+}
+
+impl<'d> PartReader<'d> {
+    /// Positions the tape so that the next byte read is byte `offset` of frame `seq`, which
+    /// starts at logical block `frame_block`.
+    pub fn open(
+        dev: &'d mut dyn TapeDevice,
+        layout: &SetLayout,
+        seq: u64,
+        frame_block: u64,
+        offset: u64,
+    ) -> Result<PartReader<'d>, ReadError> {
+        let decoder = FrameDecoder::new(layout.framing, layout.key.as_ref(), &layout.set_uuid)?;
+        let frame_start = seq * layout.frame_size as u64;
+        let mut reader = PartReader {
+            dev,
+            layout: layout.clone(),
+            decoder,
+            data: Vec::new(),
+            pos: 0,
+            data_offset: frame_start,
+            next_seq: seq,
+            ended: false,
+            // Twice the block size: a larger block on tape is an error, not a silent cut.
+            block: vec![0u8; layout.block_size * 2],
+            encoded: Vec::new(),
+            stats: ReadStats::default(),
+        };
+        if layout.framing == Framing::Raw {
+            let bs = layout.block_size as u64;
+            let skip_blocks = offset / bs;
+            reader.dev.locate(frame_block + skip_blocks)?;
+            reader.stats.locates += 1;
+            reader.data_offset = frame_start + skip_blocks * bs;
+            reader.skip((offset % bs) as usize as u64)?;
+        } else {
+            reader.dev.locate(frame_block)?;
+            reader.stats.locates += 1;
+            reader.skip(offset)?;
+        }
+        Ok(reader)
+    }
+
+    /// The stream offset of the next byte [`Read::read`] returns.
+    pub fn stream_offset(&self) -> u64 {
+        self.data_offset + self.pos as u64
+    }
+
+    pub fn stats(&self) -> ReadStats {
+        self.stats
+    }
+
+    /// Reads and drops `n` bytes (fewer only at the end of the part's data).
+    pub fn skip(&mut self, mut n: u64) -> Result<(), ReadError> {
+        while n > 0 {
+            if self.pos == self.data.len() && !self.fill()? {
+                return Ok(());
+            }
+            let take = n.min((self.data.len() - self.pos) as u64) as usize;
+            self.pos += take;
+            n -= take as u64;
+        }
+        Ok(())
+    }
+
+    /// Refills `data` with the next block (raw) or frame; false at the end of the data file.
+    fn fill(&mut self) -> Result<bool, ReadError> {
+        if self.ended {
+            return Ok(false);
+        }
+        self.data_offset += self.data.len() as u64;
+        self.data.clear();
+        self.pos = 0;
+        if self.layout.framing == Framing::Raw {
+            match self.read_block()? {
+                Some(n) => {
+                    self.data.extend_from_slice(&self.block[..n]);
+                    Ok(true)
+                }
+                None => Ok(false),
+            }
+        } else {
+            self.read_frame()
+        }
+    }
+
+    /// One block into `self.block`; `None` at a filemark or end of data.
+    fn read_block(&mut self) -> Result<Option<usize>, ReadError> {
+        match self.dev.read_block(&mut self.block)? {
+            ReadOutcome::Block(n) => {
+                self.stats.blocks += 1;
+                self.stats.bytes += n as u64;
+                Ok(Some(n))
+            }
+            ReadOutcome::Filemark | ReadOutcome::EndOfData => {
+                self.ended = true;
+                Ok(None)
+            }
+        }
+    }
+
+    fn read_frame(&mut self) -> Result<bool, ReadError> {
+        let seq = self.next_seq;
+        let limit = max_encoded_len(self.layout.framing, self.layout.frame_size, self.layout.block_size);
+        self.encoded.clear();
+        loop {
+            let Some(n) = self.read_block()? else {
+                if self.encoded.is_empty() {
+                    return Ok(false);
+                }
+                return Err(ReadError::Damaged { seq, reason: "the data file ends inside the frame".into() });
+            };
+            self.encoded.extend_from_slice(&self.block[..n]);
+            if let Some(len) = frame_extent(self.layout.framing, self.layout.block_size, seq, &self.encoded)? {
+                if len == self.encoded.len() {
+                    break;
+                }
+                if len < self.encoded.len() {
+                    return Err(ReadError::Damaged {
+                        seq,
+                        reason: format!("the frame is {len} bytes but its blocks hold {}", self.encoded.len()),
+                    });
+                }
+            }
+            if self.encoded.len() > limit {
+                return Err(ReadError::Damaged { seq, reason: format!("no frame end within {limit} bytes") });
+            }
+        }
+        self.decoder.decode(seq, &self.encoded, &mut self.data)?;
+        self.next_seq += 1;
+        Ok(true)
+    }
+}
+
+impl Read for PartReader<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.pos == self.data.len() && !self.fill().map_err(io::Error::other)? {
+            return Ok(0);
+        }
+        let n = buf.len().min(self.data.len() - self.pos);
+        buf[..n].copy_from_slice(&self.data[self.pos..self.pos + n]);
+        self.pos += n;
+        Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pipeline::part_writer::{PartConfig, PartWriter};
+    use crate::tape::vtape::VirtualDrive;
+    use std::io::Write;
+
+    const BS: usize = 4096;
+    const FRAME: usize = 4 * BS;
+
+    fn stream(len: usize) -> Vec<u8> {
+        (0..len).map(|i| ((i * 31) ^ (i >> 9)) as u8).collect()
+    }
+
+    /// Writes `data` as one part at block 0 of a fresh virtual tape; returns the drive and
+    /// the frame records.
+    fn write(framing: Framing, data: &[u8]) -> (tempfile::TempDir, Vec<crate::format::index::FrameRecord>) {
+        let dir = tempfile::tempdir().unwrap();
+        VirtualDrive::create(dir.path(), 64 << 20).unwrap();
+        let mut drive = VirtualDrive::open(dir.path()).unwrap();
+        drive.insert_named("T00001").unwrap();
+        let cfg = PartConfig {
+            framing,
+            key: Some([9; 32]),
+            set_uuid: Uuid::from_bytes([3; 16]),
+            block_size: BS,
+            frame_size: FRAME,
+            workers: 2,
+            first_seq: 0,
+            stream_offset: 0,
+        };
+        let mut w = PartWriter::start(Box::new(drive), cfg).unwrap();
+        w.write_all(data).unwrap();
+        let mut result = w.finish().unwrap();
+        result.dev.write_filemarks(1, true).unwrap();
+        (dir, result.frames)
+    }
+
+    fn layout(framing: Framing) -> SetLayout {
+        SetLayout {
+            framing,
+            key: Some([9; 32]),
+            set_uuid: Uuid::from_bytes([3; 16]),
+            block_size: BS,
+            frame_size: FRAME,
+        }
+    }
+
+    #[test]
+    fn reads_from_any_offset_in_every_framing() {
+        let data = stream(5 * FRAME + 1234);
+        for framing in
+            [Framing::Raw, Framing::Zstd { level: 1 }, Framing::Aead { zstd: None }, Framing::Aead { zstd: Some(1) }]
+        {
+            let (dir, frames) = write(framing, &data);
+            let mut dev = VirtualDrive::open(dir.path()).unwrap();
+            for at in [0usize, 1, BS - 1, BS, FRAME - 1, FRAME, 3 * FRAME + 777, data.len() - 1] {
+                let seq = (at / FRAME) as u64;
+                let f = &frames[seq as usize];
+                let mut r = PartReader::open(&mut dev, &layout(framing), seq, f.block, (at % FRAME) as u64).unwrap();
+                assert_eq!(r.stream_offset(), at as u64);
+                let mut got = Vec::new();
+                r.read_to_end(&mut got).unwrap();
+                assert_eq!(got, &data[at..], "{framing:?} from {at}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_raw_read_of_a_small_range_reads_only_its_blocks() {
+        let data = stream(8 * FRAME);
+        let (dir, frames) = write(Framing::Raw, &data);
+        let mut dev = VirtualDrive::open(dir.path()).unwrap();
+        let at = 5 * FRAME + 2 * BS + 100;
+        let f = &frames[5];
+        let mut r = PartReader::open(&mut dev, &layout(Framing::Raw), 5, f.block, (at % FRAME) as u64).unwrap();
+        let mut got = vec![0u8; 600];
+        r.read_exact(&mut got).unwrap();
+        assert_eq!(got, &data[at..at + 600]);
+        assert_eq!(r.stats().blocks, 1, "600 bytes inside one block");
+    }
+
+    #[test]
+    fn a_damaged_frame_is_named() {
+        let data = stream(3 * FRAME);
+        let (dir, frames) = write(Framing::Zstd { level: 1 }, &data);
+        // The drive hands back frame 1's first block with a byte flipped.
+        std::fs::write(dir.path().join("faults.json"), format!("{{\"corrupt_blocks\":[{}]}}", frames[1].block))
+            .unwrap();
+        let mut dev = VirtualDrive::open(dir.path()).unwrap();
+        let mut r = PartReader::open(&mut dev, &layout(Framing::Zstd { level: 1 }), 0, frames[0].block, 0).unwrap();
+        let mut got = Vec::new();
+        let err = r.read_to_end(&mut got).unwrap_err();
+        assert!(err.to_string().contains("frame 1"), "{err}");
+        assert_eq!(got, &data[..FRAME], "frame 0 came through whole");
+    }
+}
