@@ -46,11 +46,17 @@ _tapebackarr() {
             tapebackarr,pool)
                 cmd="tapebackarr__subcmd__pool"
                 ;;
+            tapebackarr,restore)
+                cmd="tapebackarr__subcmd__restore"
+                ;;
             tapebackarr,source)
                 cmd="tapebackarr__subcmd__source"
                 ;;
             tapebackarr,tape)
                 cmd="tapebackarr__subcmd__tape"
+                ;;
+            tapebackarr,verify)
+                cmd="tapebackarr__subcmd__verify"
                 ;;
             tapebackarr,vlib)
                 cmd="tapebackarr__subcmd__vlib"
@@ -187,11 +193,17 @@ _tapebackarr() {
             tapebackarr__subcmd__help,pool)
                 cmd="tapebackarr__subcmd__help__subcmd__pool"
                 ;;
+            tapebackarr__subcmd__help,restore)
+                cmd="tapebackarr__subcmd__help__subcmd__restore"
+                ;;
             tapebackarr__subcmd__help,source)
                 cmd="tapebackarr__subcmd__help__subcmd__source"
                 ;;
             tapebackarr__subcmd__help,tape)
                 cmd="tapebackarr__subcmd__help__subcmd__tape"
+                ;;
+            tapebackarr__subcmd__help,verify)
+                cmd="tapebackarr__subcmd__help__subcmd__verify"
                 ;;
             tapebackarr__subcmd__help,vlib)
                 cmd="tapebackarr__subcmd__help__subcmd__vlib"
@@ -710,7 +722,7 @@ _tapebackarr() {
 
     case "${cmd}" in
         tapebackarr)
-            opts="-q -v -y -h -V --home --json --quiet --verbose --no-progress --yes --drive --wait --password-file --help --version init pool source job tape drive vlib library backup key audit completions help"
+            opts="-q -v -y -h -V --home --json --quiet --verbose --no-progress --yes --drive --wait --password-file --help --version init pool source job tape drive vlib library backup restore verify key audit completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1798,7 +1810,7 @@ _tapebackarr() {
             return 0
             ;;
         tapebackarr__subcmd__help)
-            opts="init pool source job tape drive vlib library backup key audit completions help"
+            opts="init pool source job tape drive vlib library backup restore verify key audit completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2553,6 +2565,20 @@ _tapebackarr() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        tapebackarr__subcmd__help__subcmd__restore)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         tapebackarr__subcmd__help__subcmd__source)
             opts="add list show update remove"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -2780,6 +2806,20 @@ _tapebackarr() {
         tapebackarr__subcmd__help__subcmd__tape__subcmd__show)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__help__subcmd__verify)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -4845,6 +4885,62 @@ _tapebackarr() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        tapebackarr__subcmd__restore)
+            opts="-q -v -y -h -V --set --job --as-of --to --overwrite --skip-existing --verify --dry-run --home --json --quiet --verbose --no-progress --yes --drive --wait --password-file --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --set)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --job)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --as-of)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --home)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --drive)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password-file)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         tapebackarr__subcmd__source)
             opts="-q -v -y -h -V --home --json --quiet --verbose --no-progress --yes --drive --wait --password-file --help --version add list show update remove help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -5829,6 +5925,46 @@ _tapebackarr() {
         tapebackarr__subcmd__tape__subcmd__show)
             opts="-q -v -y -h -V --home --json --quiet --verbose --no-progress --yes --drive --wait --password-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --home)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --drive)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password-file)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__verify)
+            opts="-q -v -y -h -V --quick --home --json --quiet --verbose --no-progress --yes --drive --wait --password-file --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

@@ -35,6 +35,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("002_unique_names", include_str!("../../migrations/002_unique_names.sql")),
     ("003_tapes_and_drives", include_str!("../../migrations/003_tapes_and_drives.sql")),
     ("004_sets_parts_entries", include_str!("../../migrations/004_sets_parts_entries.sql")),
+    ("005_verifications", include_str!("../../migrations/005_verifications.sql")),
 ];
 
 /// The schema version this binary writes.

@@ -124,6 +124,10 @@ pub enum Command {
     /// Back up a job's source to tape; list and show backup sets
     #[command(subcommand)]
     Backup(cmd::backup::Command),
+    /// Restore files from tape: a set, or a job's state at a point in time
+    Restore(cmd::restore::RestoreArgs),
+    /// Read a backup set back and check it against the catalog
+    Verify(cmd::verify::VerifyArgs),
     /// Encryption keys: create, list, export, import, change passphrase, delete
     #[command(subcommand)]
     Key(cmd::key::Command),

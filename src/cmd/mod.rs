@@ -10,8 +10,10 @@ pub mod job;
 pub mod key;
 pub mod library;
 pub mod pool;
+pub mod restore;
 pub mod source;
 pub mod tape;
+pub mod verify;
 pub mod vlib;
 
 use std::io::IsTerminal;
@@ -273,6 +275,8 @@ pub fn run(cli: Cli, out: Output) -> Result<Exit> {
         Command::Library(c) => library::exec(&ctx, c),
         Command::Key(c) => key::exec(&ctx, c),
         Command::Backup(c) => backup::exec(&ctx, c),
+        Command::Restore(args) => restore::exec(&ctx, args),
+        Command::Verify(args) => verify::exec(&ctx, args),
         Command::Audit(c) => audit::exec(&ctx, c),
         Command::Completions(args) => completions::exec(args),
     }

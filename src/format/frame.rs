@@ -563,6 +563,11 @@ impl FrameDecoder {
                 if need < pad.len() {
                     return Err(damaged(seq, format!("{} bytes after the frame's padding", pad.len() - need)));
                 }
+                // We pad with zeros: anything else is damage (harmless to the data, but a sign
+                // of a failing tape that verify must report).
+                if !is_zero(&pad[SKIPPABLE_HEADER_LEN..]) {
+                    return Err(damaged(seq, "non-zero bytes in the frame's padding"));
+                }
                 Ok(())
             }
             Framing::Aead { .. } => self.decode_aead(seq, encoded, out),

@@ -3,10 +3,12 @@
 
 pub mod archive;
 pub mod compression;
+pub mod extract;
 pub mod keywrap;
 pub mod part_reader;
 pub mod part_writer;
 pub mod select;
 pub mod snapshot;
 pub mod tar;
+pub mod untar;
 pub mod walk;

@@ -66,6 +66,12 @@ pub struct PartReader<'d> {
     block: Vec<u8>,
     encoded: Vec<u8>,
     stats: ReadStats,
+    /// BLAKE3 of the encoded bytes of each frame read whole since the last
+    /// [`PartReader::take_frame_hashes`]: `(seq, hash, encoded length)`, for comparing with
+    /// the part index.
+    frame_hashes: Vec<(u64, [u8; 32], u64)>,
+    /// A raw frame being hashed block by block: its seq, hasher and length so far.
+    raw_frame: Option<(u64, blake3::Hasher, u64)>,
 }
 
 impl<'d> PartReader<'d> {
@@ -78,35 +84,53 @@ impl<'d> PartReader<'d> {
         frame_block: u64,
         offset: u64,
     ) -> Result<PartReader<'d>, ReadError> {
+        let mut reader = PartReader::new(dev, layout)?;
+        reader.relocate(seq, frame_block, offset)?;
+        Ok(reader)
+    }
+
+    /// A reader that has not moved the tape yet: [`PartReader::relocate`] before reading.
+    pub fn new(dev: &'d mut dyn TapeDevice, layout: &SetLayout) -> Result<PartReader<'d>, ReadError> {
         let decoder = FrameDecoder::new(layout.framing, layout.key.as_ref(), &layout.set_uuid)?;
-        let frame_start = seq * layout.frame_size as u64;
-        let mut reader = PartReader {
+        Ok(PartReader {
             dev,
             layout: layout.clone(),
             decoder,
             data: Vec::new(),
             pos: 0,
-            data_offset: frame_start,
-            next_seq: seq,
+            data_offset: 0,
+            next_seq: 0,
             ended: false,
             // Twice the block size: a larger block on tape is an error, not a silent cut.
             block: vec![0u8; layout.block_size * 2],
             encoded: Vec::new(),
             stats: ReadStats::default(),
-        };
-        if layout.framing == Framing::Raw {
-            let bs = layout.block_size as u64;
+            frame_hashes: Vec::new(),
+            raw_frame: None,
+        })
+    }
+
+    /// Goes to byte `offset` of frame `seq` (at logical block `frame_block`): a LOCATE, then
+    /// reading from there. Also the way out after a damaged frame.
+    pub fn relocate(&mut self, seq: u64, frame_block: u64, offset: u64) -> Result<(), ReadError> {
+        let frame_start = seq * self.layout.frame_size as u64;
+        self.data.clear();
+        self.pos = 0;
+        self.ended = false;
+        self.next_seq = seq;
+        self.data_offset = frame_start;
+        self.stats.locates += 1;
+        self.raw_frame = None;
+        if self.layout.framing == Framing::Raw {
+            let bs = self.layout.block_size as u64;
             let skip_blocks = offset / bs;
-            reader.dev.locate(frame_block + skip_blocks)?;
-            reader.stats.locates += 1;
-            reader.data_offset = frame_start + skip_blocks * bs;
-            reader.skip((offset % bs) as usize as u64)?;
+            self.dev.locate(frame_block + skip_blocks)?;
+            self.data_offset = frame_start + skip_blocks * bs;
+            self.skip(offset % bs)
         } else {
-            reader.dev.locate(frame_block)?;
-            reader.stats.locates += 1;
-            reader.skip(offset)?;
+            self.dev.locate(frame_block)?;
+            self.skip(offset)
         }
-        Ok(reader)
     }
 
     /// The stream offset of the next byte [`Read::read`] returns.
@@ -116,6 +140,19 @@ impl<'d> PartReader<'d> {
 
     pub fn stats(&self) -> ReadStats {
         self.stats
+    }
+
+    /// The frames read whole since the last call, with the BLAKE3 of their bytes on tape.
+    pub fn take_frame_hashes(&mut self) -> Vec<(u64, [u8; 32], u64)> {
+        std::mem::take(&mut self.frame_hashes)
+    }
+
+    fn finish_raw_frame(&mut self) {
+        if let Some((seq, hasher, len)) = self.raw_frame.take()
+            && len > 0
+        {
+            self.frame_hashes.push((seq, *hasher.finalize().as_bytes(), len));
+        }
     }
 
     /// Reads and drops `n` bytes (fewer only at the end of the part's data).
@@ -140,12 +177,26 @@ impl<'d> PartReader<'d> {
         self.data.clear();
         self.pos = 0;
         if self.layout.framing == Framing::Raw {
+            let frame = self.layout.frame_size as u64;
+            if self.data_offset.is_multiple_of(frame) {
+                self.raw_frame = Some((self.data_offset / frame, blake3::Hasher::new(), 0));
+            }
             match self.read_block()? {
                 Some(n) => {
                     self.data.extend_from_slice(&self.block[..n]);
+                    if let Some((_, hasher, len)) = self.raw_frame.as_mut() {
+                        hasher.update(&self.block[..n]);
+                        *len += n as u64;
+                    }
+                    if (self.data_offset + n as u64).is_multiple_of(frame) {
+                        self.finish_raw_frame();
+                    }
                     Ok(true)
                 }
-                None => Ok(false),
+                None => {
+                    self.finish_raw_frame();
+                    Ok(false)
+                }
             }
         } else {
             self.read_frame()
@@ -194,6 +245,7 @@ impl<'d> PartReader<'d> {
                 return Err(ReadError::Damaged { seq, reason: format!("no frame end within {limit} bytes") });
             }
         }
+        self.frame_hashes.push((seq, *blake3::hash(&self.encoded).as_bytes(), self.encoded.len() as u64));
         self.decoder.decode(seq, &self.encoded, &mut self.data)?;
         self.next_seq += 1;
         Ok(true)
@@ -277,6 +329,27 @@ mod tests {
                 r.read_to_end(&mut got).unwrap();
                 assert_eq!(got, &data[at..], "{framing:?} from {at}");
             }
+        }
+    }
+
+    #[test]
+    fn frames_read_whole_are_hashed_as_the_index_records_them() {
+        let data = stream(3 * FRAME + 999);
+        for framing in [Framing::Raw, Framing::Zstd { level: 1 }, Framing::Aead { zstd: None }] {
+            let (dir, frames) = write(framing, &data);
+            let mut dev = VirtualDrive::open(dir.path()).unwrap();
+            let mut r = PartReader::open(&mut dev, &layout(framing), 0, frames[0].block, 0).unwrap();
+            std::io::copy(&mut r, &mut std::io::sink()).unwrap();
+            let got = r.take_frame_hashes();
+            let want: Vec<(u64, [u8; 32], u64)> = frames.iter().map(|f| (f.seq, f.blake3, f.encoded_len)).collect();
+            assert_eq!(got, want, "{framing:?}");
+            // From the second block of frame 1 on: a raw read starts there, so frame 1 is not
+            // read whole; a compressed frame always is.
+            let mut r = PartReader::open(&mut dev, &layout(framing), 1, frames[1].block, BS as u64 + 10).unwrap();
+            std::io::copy(&mut r, &mut std::io::sink()).unwrap();
+            let seqs: Vec<u64> = r.take_frame_hashes().iter().map(|f| f.0).collect();
+            let expect = if framing == Framing::Raw { vec![2, 3] } else { vec![1, 2, 3] };
+            assert_eq!(seqs, expect, "{framing:?}");
         }
     }
 

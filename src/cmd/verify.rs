@@ -1,0 +1,290 @@
+//! `tapebackarr verify SET`: reads a set back and checks it against the catalog.
+//!
+//! Full: every entry's tar header is found where the catalog says and names the same path,
+//! every frame on the way decodes (zstd checksum, AES-GCM tag), every file's content hashes
+//! to the BLAKE3 recorded at backup time, and the part's index ends with a `complete` record
+//! whose counts match. Quick: the label, the part's header block and its index only. The
+//! outcome is recorded in `set_verifications`; a mismatch exits 5.
+
+use std::collections::HashMap;
+use std::io::Read;
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use clap::Args;
+use serde_json::json;
+
+use super::Ctx;
+use super::restore::{check_header, human, insert_tape, layout};
+use crate::catalog::restore as plan;
+use crate::catalog::{audit, keys, sets, tapes};
+use crate::error::{Exit, Failure, Kind};
+use crate::format::index::{EndStatus, IndexReader, IndexRecord};
+use crate::format::part::PartHeader;
+use crate::pipeline::part_reader::{PartReader, ReadStats};
+use crate::pipeline::untar::{EntryKind, TarReader};
+use crate::tape::{ReadOutcome, TapeDevice};
+
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  tapebackarr verify 12
+  tapebackarr verify 12 --quick --json
+
+Exit codes: 0 the set reads back as recorded; 5 something differs (named); 4 its tape must be
+inserted; 1 the verify could not run.")]
+pub struct VerifyArgs {
+    /// Set number (from backup list)
+    set: i64,
+    /// Check the label, the header block and the index only (seconds, not hours)
+    #[arg(long)]
+    quick: bool,
+}
+
+pub fn exec(ctx: &Ctx, args: VerifyArgs) -> Result<Exit> {
+    let mut catalog = ctx.catalog()?;
+    let set = sets::get(catalog.conn(), args.set)?;
+    if set.status != "completed" {
+        return Err(Failure::new(
+            Kind::InvalidState,
+            format!("set {} is {}: only completed sets are verified", set.id, set.status),
+        )
+        .into());
+    }
+    let parts = sets::parts(catalog.conn(), set.id)?;
+    let part = parts.first().context("the set has no part on tape")?;
+    let tape = tapes::get(catalog.conn(), &part.tape)?;
+    let key = match (&set.encryption_key, set.encrypted, args.quick) {
+        (Some(name), true, false) => {
+            Some(*super::key::unlock(ctx, &keys::get(catalog.conn(), name)?, "nothing was verified")?.bytes())
+        }
+        (None, true, false) => {
+            return Err(Failure::new(
+                Kind::InvalidState,
+                format!("set {} is encrypted with a key the catalog does not have (key import it)", set.id),
+            )
+            .into());
+        }
+        _ => None,
+    };
+    let drive = ctx.pick_drive(catalog.conn())?;
+    let lock = ctx.lock_drive(&drive, "verify")?;
+    let spec = crate::tape::DeviceSpec::parse(&drive.device).map_err(Failure::usage)?;
+    let needed = json!([{"label": tape.label, "barcode": tape.barcode, "sets": [set.id]}]);
+    let mut dev = insert_tape(ctx, &catalog, &spec, &drive, &tape, &needed)?;
+    let started = Instant::now();
+    let mut errors: Vec<String> = Vec::new();
+    let mut stats = ReadStats::default();
+    let (mut frames, mut files) = (0u64, 0u64);
+
+    // The header block: the set it names must be this one.
+    dev.locate(part.header_block as u64).map_err(|e| super::device_error(e, &drive))?;
+    let mut block = vec![0u8; 4 << 20];
+    match dev.read_block(&mut block).map_err(|e| super::device_error(e, &drive))? {
+        ReadOutcome::Block(n) => {
+            stats.blocks += 1;
+            stats.bytes += n as u64;
+            match PartHeader::decode(&block[..n]) {
+                Ok(h) if Some(h.set_uuid.to_string()) == set.uuid => {}
+                Ok(h) => errors.push(format!(
+                    "the header block names set {}, not {}",
+                    h.set_uuid,
+                    set.uuid.as_deref().unwrap_or("?")
+                )),
+                Err(e) => errors.push(format!("the header block: {e}")),
+            }
+        }
+        other => errors.push(format!("no header block at block {}: {other:?}", part.header_block)),
+    }
+
+    // The index: complete, with the counts the catalog has; its frame records are what the
+    // frames read below are checked against.
+    let mut index_frames = std::collections::HashMap::new();
+    if let Some(index_block) = part.index_block {
+        match read_index(dev.as_mut(), index_block as u64, &mut stats, &mut index_frames) {
+            Ok((status, frame_count, index_files)) => {
+                frames = frame_count;
+                if status != EndStatus::Complete && parts.len() == 1 {
+                    errors.push("the index says the set continues on another tape".into());
+                }
+                let catalog_entries: i64 = catalog.conn().query_row(
+                    "SELECT count(*) FROM catalog_entries WHERE backup_set_id = ?1",
+                    [set.id],
+                    |r| r.get(0),
+                )?;
+                if index_files != catalog_entries as u64 {
+                    errors.push(format!("the index lists {index_files} entries, the catalog {catalog_entries}"));
+                }
+                if frame_count != part.frame_count as u64 {
+                    errors.push(format!("the index lists {frame_count} frames, the catalog {}", part.frame_count));
+                }
+            }
+            Err(e) => errors.push(format!("the index: {e}")),
+        }
+    }
+    let mut frames_checked = 0u64;
+
+    if !args.quick && errors.is_empty() {
+        let layout = layout(&set, key)?;
+        let bar = ctx.progress_bytes(&format!("verifying set {}", set.id));
+        let mut reader = PartReader::new(dev.as_mut(), &layout)?;
+        let mut lost = true;
+        plan::for_each_current(catalog.conn(), &[set.id], set.id, &mut |entry| {
+            if entry.kind == "deleted" {
+                return Ok(());
+            }
+            let Some(block) = entry.block else {
+                errors.push(format!("'{}': no tape position in the catalog", human(&entry.path)));
+                return Ok(());
+            };
+            let target = entry.frame_seq * layout.frame_size as u64 + entry.frame_offset;
+            let here = reader.stream_offset();
+            let moved = if !lost && here <= target && target - here <= 64 << 20 {
+                reader.skip(target - here)
+            } else {
+                reader.relocate(entry.frame_seq, block, entry.frame_offset)
+            };
+            if let Err(e) = moved {
+                errors.push(format!("'{}': {e}", human(&entry.path)));
+                lost = true;
+                return Ok(());
+            }
+            lost = false;
+            let mut tar = TarReader::with_offset(&mut reader, target);
+            let checked = (|| -> Result<(), String> {
+                let h = tar.next_entry().map_err(|e| e.to_string())?.ok_or("the archive ends early")?;
+                check_header(&h, &entry)?;
+                if h.kind == EntryKind::File {
+                    let mut hasher = blake3::Hasher::new();
+                    let mut content = tar.content();
+                    let mut buf = vec![0u8; 1 << 20];
+                    loop {
+                        let n = content.read(&mut buf).map_err(|e| e.to_string())?;
+                        if n == 0 {
+                            break;
+                        }
+                        hasher.update(&buf[..n]);
+                        bar.inc(n as u64);
+                    }
+                    let got = hasher.finalize().to_hex().to_string();
+                    if entry.checksum.as_deref().is_some_and(|want| want != got) {
+                        return Err("checksum mismatch".into());
+                    }
+                    files += 1;
+                }
+                Ok(())
+            })();
+            if let Err(message) = checked {
+                errors.push(format!("'{}': {message}", human(&entry.path)));
+                lost = true;
+            }
+            check_frames(&mut reader, &index_frames, &mut errors, &mut frames_checked);
+            Ok(())
+        })?;
+        // The rest of the stream after the last entry (the archive's end blocks).
+        if !lost && std::io::copy(&mut reader, &mut std::io::sink()).is_ok() {
+            check_frames(&mut reader, &index_frames, &mut errors, &mut frames_checked);
+        }
+        stats = add(stats, reader.stats());
+        bar.finish_and_clear();
+    }
+
+    drop(dev);
+    drop(lock);
+
+    let passed = errors.is_empty();
+    let elapsed = started.elapsed().as_secs_f64();
+    let mode = if args.quick { "quick" } else { "full" };
+    let tx = catalog.write()?;
+    tx.execute(
+        "INSERT INTO set_verifications (backup_set_id, mode, status, frames_checked, files_checked, tape_bytes_read,
+            errors, started_at, completed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, datetime('now', ?8), datetime('now'))",
+        rusqlite::params![
+            set.id,
+            mode,
+            if passed { "passed" } else { "failed" },
+            frames_checked as i64,
+            files as i64,
+            stats.bytes as i64,
+            (!passed).then(|| serde_json::to_string(&errors).unwrap_or_default()),
+            format!("-{} seconds", elapsed.round() as i64)
+        ],
+    )?;
+    let doc = json!({
+        "set": set.id, "mode": mode, "passed": passed, "tape": tape.label, "frames": frames,
+        "frames_checked": frames_checked, "files": files,
+        "tape_blocks_read": stats.blocks, "tape_bytes_read": stats.bytes, "errors": errors,
+        "duration_secs": (elapsed * 1000.0).round() / 1000.0,
+    });
+    audit::record(&tx, "verify.run", "backup_set", Some(set.id), doc.clone())?;
+    tx.commit()?;
+    ctx.out.data(&doc, || {
+        let mut text = if passed {
+            format!(
+                "Set {} verified ({mode}): {files} files, {frames} frames, {} read from tape '{}' in {elapsed:.1} s",
+                set.id,
+                super::tape::bytes(stats.bytes as i64),
+                tape.label
+            )
+        } else {
+            format!("Set {} FAILED verification ({mode}) on tape '{}':", set.id, tape.label)
+        };
+        for e in &errors {
+            text.push_str(&format!("\n  {e}"));
+        }
+        text
+    });
+    Ok(if passed { Exit::Ok } else { Exit::VerifyMismatch })
+}
+
+fn add(a: ReadStats, b: ReadStats) -> ReadStats {
+    ReadStats { blocks: a.blocks + b.blocks, bytes: a.bytes + b.bytes, locates: a.locates + b.locates }
+}
+
+/// Compares the frames `reader` read whole with the index's records of them.
+fn check_frames(
+    reader: &mut PartReader,
+    index: &HashMap<u64, ([u8; 32], u64)>,
+    errors: &mut Vec<String>,
+    checked: &mut u64,
+) {
+    for (seq, hash, len) in reader.take_frame_hashes() {
+        *checked += 1;
+        match index.get(&seq) {
+            Some((want, want_len)) if *want == hash && *want_len == len => {}
+            Some(_) => errors.push(format!("frame {seq}: its bytes on tape differ from the index's BLAKE3")),
+            None => errors.push(format!("frame {seq}: not in the index")),
+        }
+    }
+}
+
+/// Reads the index file at `block` to its end record: (status, frames, entries), and the
+/// frames' hashes and lengths into `frames`.
+fn read_index(
+    dev: &mut dyn TapeDevice,
+    block: u64,
+    stats: &mut ReadStats,
+    hashes: &mut HashMap<u64, ([u8; 32], u64)>,
+) -> Result<(EndStatus, u64, u64)> {
+    dev.locate(block)?;
+    let mut bytes = Vec::new();
+    let mut buf = vec![0u8; 4 << 20];
+    while let ReadOutcome::Block(n) = dev.read_block(&mut buf)? {
+        stats.blocks += 1;
+        stats.bytes += n as u64;
+        bytes.extend_from_slice(&buf[..n]);
+    }
+    let mut reader = IndexReader::from_bytes(&bytes)?;
+    let (mut frames, mut files) = (0u64, 0u64);
+    for record in reader.by_ref() {
+        match record? {
+            IndexRecord::Frame(f) => {
+                frames += 1;
+                hashes.insert(f.seq, (f.blake3, f.encoded_len));
+            }
+            IndexRecord::File(_) => files += 1,
+            IndexRecord::End(end) => return Ok((end.status, frames, files)),
+            IndexRecord::Part(_) => {}
+        }
+    }
+    anyhow::bail!("no end record")
+}

@@ -1,0 +1,320 @@
+//! `restore` end to end on the virtual library: whole sets, single files read by seeking,
+//! globs, point-in-time restores across incrementals, encrypted sets, damaged blocks and
+//! refusals.
+
+mod common;
+#[path = "common/tree.rs"]
+mod tree;
+
+use std::path::{Path, PathBuf};
+
+use common::{Home, stderr, stdout};
+use serde_json::Value;
+
+fn tape_home() -> Home {
+    let h = Home::with_basics();
+    let vl = h.dir.path().join("vl");
+    h.ok(["vlib", "create", vl.to_str().unwrap(), "--slots", "4", "--drives", "1", "--tapes", "3", "--capacity", "8G"]);
+    h.ok(["drive", "add", "d0", "--device", &format!("vtape:{}", vl.join("drives/0").display())]);
+    h.ok(["drive", "load", "--tape", "VT0001L8"]);
+    h.ok(["tape", "label", "W1", "--pool", "weekly"]);
+    h
+}
+
+fn write_secret(path: &Path, text: &str) {
+    std::fs::write(path, text).unwrap();
+    std::fs::set_permissions(path, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
+}
+
+/// Runs a command with `--json`, asserts exit `code`, and returns its last stdout line.
+fn run(h: &Home, args: &[&str], code: i32) -> Value {
+    let mut all = vec!["--json"];
+    all.extend_from_slice(args);
+    let out = h.run(&all);
+    assert_eq!(out.status.code(), Some(code), "{args:?}: {}\n{}", stderr(&out), stdout(&out));
+    // One JSON document, or NDJSON events of which the last is the summary.
+    let text = stdout(&out);
+    if let Ok(doc) = serde_json::from_str(&text) {
+        return doc;
+    }
+    let last = text.lines().last().unwrap_or_else(|| panic!("no output: {}", stderr(&out)));
+    serde_json::from_str(last).unwrap()
+}
+
+fn backup(h: &Home, args: &[&str]) -> Value {
+    let mut all = vec!["backup", "run"];
+    all.extend_from_slice(args);
+    run(h, &all, 0)
+}
+
+fn restore(h: &Home, args: &[&str], code: i32) -> (Value, PathBuf) {
+    let dest = h.dir.path().join(format!("r{}", rand_suffix()));
+    let mut all = vec!["restore", "--to", dest.to_str().unwrap()];
+    all.extend_from_slice(args);
+    (run(h, &all, code), dest)
+}
+
+fn rand_suffix() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static N: AtomicU64 = AtomicU64::new(0);
+    N.fetch_add(1, Ordering::Relaxed).to_string()
+}
+
+fn assert_same_tree(expected: &Path, got: &Path) {
+    let (a, b) = (tree::describe(expected), tree::describe(got));
+    let names = |m: &std::collections::BTreeMap<Vec<u8>, tree::Node>| -> Vec<String> {
+        m.keys().map(|k| String::from_utf8_lossy(k).into_owned()).collect()
+    };
+    assert_eq!(names(&a), names(&b), "different entries");
+    for (path, node) in &a {
+        assert_eq!(Some(node), b.get(path), "{}", String::from_utf8_lossy(path));
+    }
+}
+
+#[test]
+fn whole_sets_come_back_byte_for_byte_in_every_framing() {
+    let h = tape_home();
+    tree::odd_tree(&h.data());
+    tree::deep_tree(&h.data().join("deep"));
+    let pw = h.dir.path().join("pw");
+    write_secret(&pw, "correct horse battery\n");
+    h.ok(["key", "create", "k", "--password-file", pw.to_str().unwrap()]);
+    h.ok(["job", "create", "z", "--source", "home", "--pool", "weekly", "--compression", "zstd"]);
+    h.ok([
+        "job",
+        "create",
+        "za",
+        "--source",
+        "home",
+        "--pool",
+        "weekly",
+        "--compression",
+        "zstd",
+        "--encryption-key",
+        "k",
+    ]);
+    h.ok(["job", "create", "a", "--source", "home", "--pool", "weekly", "--encryption-key", "k"]);
+    for job in ["nightly", "z", "za", "a"] {
+        let s = backup(&h, &[job, "--password-file", pw.to_str().unwrap()]);
+        let set = s["set"].to_string();
+        let (r, dest) = restore(&h, &["--set", &set, "--password-file", pw.to_str().unwrap()], 0);
+        assert_eq!(r["type"], "summary");
+        assert_eq!(r["failed"], 0, "{job}: {r}");
+        assert_eq!(r["restored"], s["entries"], "{job}");
+        assert_same_tree(&h.data(), &dest);
+    }
+}
+
+#[test]
+fn one_file_from_a_big_set_reads_only_its_blocks() {
+    let h = tape_home();
+    let b = tree::Builder::new(&h.data());
+    // 40 MiB of other data around a small file.
+    b.file(b"a-big.bin", &vec![7u8; 20 << 20])
+        .file(b"m-small.txt", b"find me\n")
+        .file(b"z-big.bin", &vec![9u8; 20 << 20]);
+    let s = backup(&h, &["nightly"]);
+    let (r, dest) = restore(&h, &["--set", &s["set"].to_string(), "m-small.txt"], 0);
+    assert_eq!(r["restored"], 1);
+    assert_eq!(std::fs::read(dest.join("m-small.txt")).unwrap(), b"find me\n");
+    assert!(!dest.join("a-big.bin").exists());
+    // Its header and content sit in one 256 KiB block (or straddle two).
+    assert!(r["tape_blocks_read"].as_u64().unwrap() <= 2, "{r}");
+    assert!(r["tape_bytes_read"].as_u64().unwrap() <= 2 * (256 << 10), "{r}");
+}
+
+#[test]
+fn globs_and_paths_select_entries_and_their_subtrees() {
+    let h = tape_home();
+    tree::Builder::new(&h.data())
+        .mkdir(b"docs")
+        .file(b"docs/a.pdf", b"pdf")
+        .file(b"docs/b.txt", b"txt")
+        .mkdir(b"docs/sub")
+        .file(b"docs/sub/c.pdf", b"pdf2")
+        .mkdir(b"other")
+        .file(b"other/d.txt", b"d");
+    let set = backup(&h, &["nightly"])["set"].to_string();
+    let (_, dest) = restore(&h, &["--set", &set, "**/*.pdf"], 0);
+    assert!(dest.join("docs/a.pdf").exists() && dest.join("docs/sub/c.pdf").exists());
+    assert!(!dest.join("docs/b.txt").exists() && !dest.join("other").exists());
+    let (r, dest) = restore(&h, &["--set", &set, "docs/sub", "other"], 0);
+    assert_eq!(r["restored"], 4, "{r}");
+    assert!(dest.join("docs/sub/c.pdf").exists() && dest.join("other/d.txt").exists());
+    assert!(!dest.join("docs/a.pdf").exists());
+    // Nothing matching: exit 1 (not_found), nothing written.
+    let dest = h.dir.path().join("none");
+    let out = h.run(["--json", "restore", "--set", &set, "nope", "--to", dest.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(serde_json::from_slice::<Value>(&out.stderr).unwrap()["code"], "not_found");
+    assert!(!dest.exists());
+}
+
+#[test]
+fn as_of_rebuilds_the_tree_from_the_full_and_its_incrementals() {
+    let h = tape_home();
+    let data = h.data();
+    tree::Builder::new(&data).file(b"keep", b"v1\n").file(b"changes", b"v1\n").file(b"goes", b"bye\n");
+    backup(&h, &["nightly", "--full"]);
+    let state1 = h.dir.path().join("state1");
+    std::process::Command::new("cp").args(["-a", data.to_str().unwrap(), state1.to_str().unwrap()]).status().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1100)); // sets start in different seconds
+    std::fs::write(data.join("changes"), b"v2, longer\n").unwrap();
+    std::fs::remove_file(data.join("goes")).unwrap();
+    std::fs::write(data.join("new"), b"new\n").unwrap();
+    let inc = backup(&h, &["nightly", "--incremental"]);
+    assert_eq!(inc["deleted"], 1);
+
+    // Now: the incremental on top of the full, "goes" gone.
+    let (r, dest) = restore(&h, &["--job", "nightly"], 0);
+    assert_eq!(r["sets"].as_array().unwrap().len(), 2, "{r}");
+    assert_same_tree(&data, &dest);
+
+    // As of the full's time: the first state.
+    let first_time: String =
+        h.sql().query_row("SELECT start_time FROM backup_sets ORDER BY id LIMIT 1", [], |r| r.get(0)).unwrap();
+    let (r, dest) = restore(&h, &["--job", "nightly", "--as-of", &first_time], 0);
+    assert_eq!(r["sets"].as_array().unwrap().len(), 1, "{r}");
+    assert_same_tree(&state1, &dest);
+}
+
+#[test]
+fn existing_files_are_kept_unless_asked_and_a_wrong_passphrase_restores_nothing() {
+    let h = tape_home();
+    std::fs::write(h.data().join("f"), b"from tape\n").unwrap();
+    let set = backup(&h, &["nightly"])["set"].to_string();
+    let dest = h.dir.path().join("dest");
+    std::fs::create_dir(&dest).unwrap();
+    std::fs::write(dest.join("f"), b"local\n").unwrap();
+    let d = dest.to_str().unwrap();
+    let r = run(&h, &["restore", "--set", &set, "--to", d], 1);
+    assert_eq!(r["failed"], 1, "{r}");
+    assert_eq!(std::fs::read(dest.join("f")).unwrap(), b"local\n");
+    let r = run(&h, &["restore", "--set", &set, "--to", d, "--skip-existing"], 0);
+    assert_eq!(r["skipped"], 1, "the file, not the directory it merges into: {r}");
+    assert_eq!(std::fs::read(dest.join("f")).unwrap(), b"local\n");
+    let r = run(&h, &["restore", "--set", &set, "--to", d, "--overwrite", "--verify"], 0);
+    assert_eq!(r["verified"], 1, "{r}");
+    assert_eq!(std::fs::read(dest.join("f")).unwrap(), b"from tape\n");
+
+    let pw = h.dir.path().join("pw");
+    write_secret(&pw, "correct horse battery\n");
+    h.ok(["key", "create", "k", "--password-file", pw.to_str().unwrap()]);
+    h.ok(["job", "create", "s", "--source", "home", "--pool", "weekly", "--encryption-key", "k"]);
+    let set = backup(&h, &["s", "--password-file", pw.to_str().unwrap()])["set"].to_string();
+    let bad = h.dir.path().join("bad");
+    write_secret(&bad, "not the passphrase\n");
+    let out = h.run([
+        "--json",
+        "restore",
+        "--set",
+        &set,
+        "--to",
+        h.dir.path().join("x").to_str().unwrap(),
+        "--password-file",
+        bad.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let err: Value = serde_json::from_slice(&out.stderr).unwrap();
+    assert_eq!(err["code"], "wrong_passphrase");
+    assert!(!h.dir.path().join("x").exists());
+}
+
+#[test]
+fn a_damaged_block_fails_only_the_files_in_it_with_exit_5() {
+    let h = tape_home();
+    h.ok(["job", "update", "nightly", "--compression", "zstd"]);
+    // Three files of 12 MiB of incompressible-ish bytes: each spans more than one 8 MiB frame.
+    let mut x = 0x12345678u64;
+    let mut noise = |n: usize| -> Vec<u8> {
+        (0..n)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                x as u8
+            })
+            .collect()
+    };
+    // a: frame 0 only; b: frames 0-1; c: header in frame 1; d: frames 1-3; e: frame 3.
+    tree::Builder::new(&h.data())
+        .file(b"a", &noise(1 << 20))
+        .file(b"b", &noise(12 << 20))
+        .file(b"c", b"in the damaged frame\n")
+        .file(b"d", &noise(12 << 20))
+        .file(b"e", b"after the damage\n");
+    let s = backup(&h, &["nightly"]);
+    let frame_of = |name: &str| -> (i64, i64) {
+        h.sql()
+            .query_row("SELECT frame_seq, block_offset FROM catalog_entries WHERE file_path = ?1", [name], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .unwrap()
+    };
+    assert_eq!(frame_of("a").0, 0);
+    assert_eq!(frame_of("c").0, 1);
+    assert_eq!(frame_of("e").0, 3);
+    // The drive hands back a block inside frame 1 with a byte flipped.
+    let damaged = frame_of("c").1 + 1;
+    std::fs::write(h.dir.path().join("vl/drives/0/faults.json"), format!("{{\"corrupt_blocks\":[{damaged}]}}"))
+        .unwrap();
+    let (r, dest) = restore(&h, &["--set", &s["set"].to_string()], 5);
+    assert_eq!(r["damaged"], 3, "b, c and d have bytes in frame 1: {r}");
+    assert_eq!(r["restored"], 3, ". a e: {r}");
+    assert_eq!(std::fs::read(dest.join("e")).unwrap(), b"after the damage\n", "files after the damage restore");
+    assert!(dest.join("a").exists(), "files before the damage restore");
+    for lost in ["b", "c", "d"] {
+        assert!(!dest.join(lost).exists(), "a damaged file is not left under its name: {lost}");
+    }
+}
+
+#[test]
+fn verify_reads_a_set_back_and_names_what_differs() {
+    let h = tape_home();
+    h.ok(["job", "update", "nightly", "--compression", "zstd"]);
+    tree::odd_tree(&h.data());
+    let set = backup(&h, &["nightly"])["set"].to_string();
+    let full = run(&h, &["verify", &set], 0);
+    assert_eq!(full["passed"], true, "{full}");
+    assert!(full["files"].as_u64().unwrap() >= 5, "{full}");
+    let quick = run(&h, &["verify", &set, "--quick"], 0);
+    assert_eq!(quick["passed"], true);
+    assert!(quick["tape_bytes_read"].as_u64().unwrap() < full["tape_bytes_read"].as_u64().unwrap());
+
+    // A damaged block inside the data: the full verify fails with exit 5 and says where.
+    let block: i64 = h
+        .sql()
+        .query_row("SELECT block_offset FROM catalog_entries WHERE file_path = 'd/inner.bin'", [], |r| r.get(0))
+        .unwrap();
+    std::fs::write(h.dir.path().join("vl/drives/0/faults.json"), format!("{{\"corrupt_blocks\":[{block}]}}")).unwrap();
+    let bad = run(&h, &["verify", &set], 5);
+    assert_eq!(bad["passed"], false);
+    assert!(!bad["errors"].as_array().unwrap().is_empty(), "{bad}");
+    let rows: Vec<(String, String)> = {
+        let conn = h.sql();
+        let mut stmt = conn.prepare("SELECT mode, status FROM set_verifications ORDER BY id").unwrap();
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(Result::unwrap).collect()
+    };
+    let expect: Vec<(String, String)> = [("full", "passed"), ("quick", "passed"), ("full", "failed")]
+        .iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
+    assert_eq!(rows, expect);
+
+    // A raw set: a flipped byte wherever it lands (content, header or tar padding) is
+    // caught, by the file's checksum or by the frame's BLAKE3 from the index.
+    std::fs::remove_file(h.dir.path().join("vl/drives/0/faults.json")).unwrap();
+    h.ok(["job", "update", "nightly", "--compression", "none"]);
+    std::fs::write(h.data().join("pad"), b"x").unwrap();
+    let s = backup(&h, &["nightly"]);
+    let set = s["set"].to_string();
+    assert_eq!(run(&h, &["verify", &set], 0)["frames_checked"], 1);
+    let first_data_block = s["start_block"].as_i64().unwrap() + 1;
+    std::fs::write(
+        h.dir.path().join("vl/drives/0/faults.json"),
+        format!("{{\"corrupt_blocks\":[{first_data_block}]}}"),
+    )
+    .unwrap();
+    let bad = run(&h, &["verify", &set], 5);
+    assert!(bad["errors"].to_string().contains("frame 0") || bad["errors"].to_string().contains("checksum"), "{bad}");
+}
