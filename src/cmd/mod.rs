@@ -191,10 +191,7 @@ pub fn read_secret_file(path: &std::path::Path, purpose: &str) -> Result<Secret>
         .map_err(|e| Failure::new(Kind::BadPath, format!("cannot read passphrase file {}: {e}", path.display())))?;
     let line = bytes.split(|b| *b == b'\n').next().unwrap_or_default();
     let line = line
-        .strip_suffix(
-            b"
-",
-        )
+        .strip_suffix(b"\r")
         .unwrap_or(line)
         .to_vec();
     drop(Secret(bytes));

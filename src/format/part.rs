@@ -267,14 +267,15 @@ impl PartHeader {
                 t.push_str(&format!(
                     "  dd if=/dev/nst0 bs={dd_bs} skip=1 | python3 tbdecrypt.py KEYFILE {set} {bs}{unzstd} | tar xvf -\n\
                      \n\
-                     The data is encrypted with AES-256-GCM under the data key with fingerprint\n\
-                     {fp}.\n\
+                     The data is encrypted with AES-256-GCM under a per-set key, SHA-256 of the bytes\n\
+                     \"tapebackarr set key v1\\0\", the data key and the set UUID's 16 bytes; the data key\n\
+                     has fingerprint {fp}.\n\
                      KEYFILE must hold that key's 32 raw bytes (docs/RECOVERY.md shows how to unwrap an\n\
                      exported key file with its passphrase). tbdecrypt.py, below, needs Python 3 and its\n\
                      `cryptography` package. Each frame is: \"TBEF\", version 1, flags (bit 0: zstd\n\
                      inside), 2 zero bytes, sequence number u64 BE, plaintext length u32 BE, ciphertext\n\
                      length u32 BE (tag included); the ciphertext and its 16-byte tag; zero padding to the\n\
-                     block boundary. Nonce = SHA-256(the set UUID's 16 bytes)[0:4] + sequence number as\n\
+                     block boundary. Nonce = 4 zero bytes + the sequence number as\n\
                      u64 BE; the additional authenticated data is the 24-byte frame header.\n",
                     set = self.set_uuid,
                 ));
