@@ -22,6 +22,9 @@ _tapebackarr() {
             tapebackarr,backup)
                 cmd="tapebackarr__subcmd__backup"
                 ;;
+            tapebackarr,catalog)
+                cmd="tapebackarr__subcmd__catalog"
+                ;;
             tapebackarr,completions)
                 cmd="tapebackarr__subcmd__completions"
                 ;;
@@ -97,6 +100,42 @@ _tapebackarr() {
             tapebackarr__subcmd__backup__subcmd__help,show)
                 cmd="tapebackarr__subcmd__backup__subcmd__help__subcmd__show"
                 ;;
+            tapebackarr__subcmd__catalog,find)
+                cmd="tapebackarr__subcmd__catalog__subcmd__find"
+                ;;
+            tapebackarr__subcmd__catalog,help)
+                cmd="tapebackarr__subcmd__catalog__subcmd__help"
+                ;;
+            tapebackarr__subcmd__catalog,ls)
+                cmd="tapebackarr__subcmd__catalog__subcmd__ls"
+                ;;
+            tapebackarr__subcmd__catalog,rebuild)
+                cmd="tapebackarr__subcmd__catalog__subcmd__rebuild"
+                ;;
+            tapebackarr__subcmd__catalog,stats)
+                cmd="tapebackarr__subcmd__catalog__subcmd__stats"
+                ;;
+            tapebackarr__subcmd__catalog,tapes)
+                cmd="tapebackarr__subcmd__catalog__subcmd__tapes"
+                ;;
+            tapebackarr__subcmd__catalog__subcmd__help,find)
+                cmd="tapebackarr__subcmd__catalog__subcmd__help__subcmd__find"
+                ;;
+            tapebackarr__subcmd__catalog__subcmd__help,help)
+                cmd="tapebackarr__subcmd__catalog__subcmd__help__subcmd__help"
+                ;;
+            tapebackarr__subcmd__catalog__subcmd__help,ls)
+                cmd="tapebackarr__subcmd__catalog__subcmd__help__subcmd__ls"
+                ;;
+            tapebackarr__subcmd__catalog__subcmd__help,rebuild)
+                cmd="tapebackarr__subcmd__catalog__subcmd__help__subcmd__rebuild"
+                ;;
+            tapebackarr__subcmd__catalog__subcmd__help,stats)
+                cmd="tapebackarr__subcmd__catalog__subcmd__help__subcmd__stats"
+                ;;
+            tapebackarr__subcmd__catalog__subcmd__help,tapes)
+                cmd="tapebackarr__subcmd__catalog__subcmd__help__subcmd__tapes"
+                ;;
             tapebackarr__subcmd__drive,add)
                 cmd="tapebackarr__subcmd__drive__subcmd__add"
                 ;;
@@ -169,6 +208,9 @@ _tapebackarr() {
             tapebackarr__subcmd__help,backup)
                 cmd="tapebackarr__subcmd__help__subcmd__backup"
                 ;;
+            tapebackarr__subcmd__help,catalog)
+                cmd="tapebackarr__subcmd__help__subcmd__catalog"
+                ;;
             tapebackarr__subcmd__help,completions)
                 cmd="tapebackarr__subcmd__help__subcmd__completions"
                 ;;
@@ -219,6 +261,21 @@ _tapebackarr() {
                 ;;
             tapebackarr__subcmd__help__subcmd__backup,show)
                 cmd="tapebackarr__subcmd__help__subcmd__backup__subcmd__show"
+                ;;
+            tapebackarr__subcmd__help__subcmd__catalog,find)
+                cmd="tapebackarr__subcmd__help__subcmd__catalog__subcmd__find"
+                ;;
+            tapebackarr__subcmd__help__subcmd__catalog,ls)
+                cmd="tapebackarr__subcmd__help__subcmd__catalog__subcmd__ls"
+                ;;
+            tapebackarr__subcmd__help__subcmd__catalog,rebuild)
+                cmd="tapebackarr__subcmd__help__subcmd__catalog__subcmd__rebuild"
+                ;;
+            tapebackarr__subcmd__help__subcmd__catalog,stats)
+                cmd="tapebackarr__subcmd__help__subcmd__catalog__subcmd__stats"
+                ;;
+            tapebackarr__subcmd__help__subcmd__catalog,tapes)
+                cmd="tapebackarr__subcmd__help__subcmd__catalog__subcmd__tapes"
                 ;;
             tapebackarr__subcmd__help__subcmd__drive,add)
                 cmd="tapebackarr__subcmd__help__subcmd__drive__subcmd__add"
@@ -722,7 +779,7 @@ _tapebackarr() {
 
     case "${cmd}" in
         tapebackarr)
-            opts="-q -v -y -h -V --home --json --quiet --verbose --no-progress --yes --drive --wait --password-file --help --version init pool source job tape drive vlib library backup restore verify key audit completions help"
+            opts="-q -v -y -h -V --home --json --quiet --verbose --no-progress --yes --drive --wait --password-file --help --version init pool source job tape drive vlib library backup catalog restore verify key audit completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1116,6 +1173,372 @@ _tapebackarr() {
                 return 0
             fi
             case "${prev}" in
+                --home)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --drive)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password-file)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__catalog)
+            opts="-q -v -y -h -V --home --json --quiet --verbose --no-progress --yes --drive --wait --password-file --help --version find ls tapes stats rebuild help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --home)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --drive)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password-file)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__catalog__subcmd__find)
+            opts="-q -v -y -h -V --job --source --since --limit --deleted --home --json --quiet --verbose --no-progress --yes --drive --wait --password-file --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --job)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --source)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --home)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --drive)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password-file)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__catalog__subcmd__help)
+            opts="find ls tapes stats rebuild help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__catalog__subcmd__help__subcmd__find)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__catalog__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__catalog__subcmd__help__subcmd__ls)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__catalog__subcmd__help__subcmd__rebuild)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__catalog__subcmd__help__subcmd__stats)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__catalog__subcmd__help__subcmd__tapes)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__catalog__subcmd__ls)
+            opts="-l -q -v -y -h -V --long --home --json --quiet --verbose --no-progress --yes --drive --wait --password-file --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --home)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --drive)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password-file)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__catalog__subcmd__rebuild)
+            opts="-q -v -y -h -V --home --json --quiet --verbose --no-progress --yes --drive --wait --password-file --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --home)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --drive)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password-file)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__catalog__subcmd__stats)
+            opts="-q -v -y -h -V --home --json --quiet --verbose --no-progress --yes --drive --wait --password-file --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --home)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --drive)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password-file)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__catalog__subcmd__tapes)
+            opts="-q -v -y -h -V --set --job --as-of --home --json --quiet --verbose --no-progress --yes --drive --wait --password-file --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --set)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --job)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --as-of)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --home)
                     COMPREPLY=()
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
@@ -1810,7 +2233,7 @@ _tapebackarr() {
             return 0
             ;;
         tapebackarr__subcmd__help)
-            opts="init pool source job tape drive vlib library backup restore verify key audit completions help"
+            opts="init pool source job tape drive vlib library backup catalog restore verify key audit completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1894,6 +2317,90 @@ _tapebackarr() {
             return 0
             ;;
         tapebackarr__subcmd__help__subcmd__backup__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__help__subcmd__catalog)
+            opts="find ls tapes stats rebuild"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__help__subcmd__catalog__subcmd__find)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__help__subcmd__catalog__subcmd__ls)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__help__subcmd__catalog__subcmd__rebuild)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__help__subcmd__catalog__subcmd__stats)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__help__subcmd__catalog__subcmd__tapes)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -12,6 +12,7 @@ pub mod keys;
 pub mod libraries;
 pub mod pathblob;
 pub mod pools;
+pub mod rebuild;
 pub mod restore;
 pub mod sets;
 pub mod sources;

@@ -124,6 +124,9 @@ pub enum Command {
     /// Back up a job's source to tape; list and show backup sets
     #[command(subcommand)]
     Backup(cmd::backup::Command),
+    /// Search the catalog: find files, browse sets, which tapes a restore needs, statistics
+    #[command(subcommand)]
+    Catalog(cmd::catalog::Command),
     /// Restore files from tape: a set, or a job's state at a point in time
     Restore(cmd::restore::RestoreArgs),
     /// Read a backup set back and check it against the catalog

@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod backup;
+pub mod catalog;
 pub mod completions;
 pub mod drive;
 pub mod init;
@@ -10,6 +11,7 @@ pub mod job;
 pub mod key;
 pub mod library;
 pub mod pool;
+pub mod rebuild;
 pub mod restore;
 pub mod source;
 pub mod tape;
@@ -190,10 +192,7 @@ pub fn read_secret_file(path: &std::path::Path, purpose: &str) -> Result<Secret>
     let bytes = std::fs::read(path)
         .map_err(|e| Failure::new(Kind::BadPath, format!("cannot read passphrase file {}: {e}", path.display())))?;
     let line = bytes.split(|b| *b == b'\n').next().unwrap_or_default();
-    let line = line
-        .strip_suffix(b"\r")
-        .unwrap_or(line)
-        .to_vec();
+    let line = line.strip_suffix(b"\r").unwrap_or(line).to_vec();
     drop(Secret(bytes));
     if line.is_empty() {
         return Err(Failure::usage(format!("passphrase file {} is empty ({purpose})", path.display())).into());
@@ -274,6 +273,7 @@ pub fn run(cli: Cli, out: Output) -> Result<Exit> {
         Command::Backup(c) => backup::exec(&ctx, c),
         Command::Restore(args) => restore::exec(&ctx, args),
         Command::Verify(args) => verify::exec(&ctx, args),
+        Command::Catalog(c) => catalog::exec(&ctx, c),
         Command::Audit(c) => audit::exec(&ctx, c),
         Command::Completions(args) => completions::exec(args),
     }

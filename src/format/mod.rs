@@ -7,3 +7,4 @@ pub mod frame;
 pub mod index;
 pub mod label;
 pub mod part;
+pub mod scan;
