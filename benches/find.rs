@@ -20,6 +20,13 @@
 //!
 //! Entries arrive in walk order (a directory's 50 files together), one set per million, with
 //! paths like `home/user12/Pictures/p97/invoice-harbour-4711.pdf`.
+//!
+//! On the 2-core development machine, 10 million entries (a 5.1 GB catalog, 1.45 GB of it
+//! the trigram index): inserts with the trigger ~20 000 rows/s (23 000 for the first million,
+//! 18 000 for the second), without it ~120 000 rows/s, and the bulk rebuild 28 000 rows/s:
+//! 2 + 8 million built in under 9 minutes. Every indexed query, rare or common, substring or
+//! glob, answered in 0.1-17 ms (target 100 ms); a 2-character substring, which cannot use
+//! the index, 2.4 s with the catalog in the page cache.
 
 use std::time::Instant;
 

@@ -136,6 +136,7 @@ fn find_by_substring_and_glob_with_filters() {
     );
     assert_eq!(hits(&h.json(["catalog", "find", "pics/*/inside.jpg"])).len(), 1);
     assert!(hits(&h.json(["catalog", "find", "report*"])).is_empty(), "a glob is anchored at the path's start");
+    assert!(hits(&h.json(["catalog", "find", "DOCS/*"])).is_empty(), "globs are case-sensitive");
     assert_eq!(hits(&h.json(["catalog", "find", "*caf?.jpg"])), [(bytes(b"pics/caf\xe9.jpg"), 1)]);
     let human = h.ok(["catalog", "find", "*.jpg"]);
     assert!(human.contains("pics/holiday\\nbeach.jpg"), "{human}");

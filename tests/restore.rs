@@ -318,3 +318,52 @@ fn verify_reads_a_set_back_and_names_what_differs() {
     let bad = run(&h, &["verify", &set], 5);
     assert!(bad["errors"].to_string().contains("frame 0") || bad["errors"].to_string().contains("checksum"), "{bad}");
 }
+
+#[test]
+fn odd_names_restore_one_by_one_and_by_glob() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+    let h = tape_home();
+    tree::odd_tree(&h.data());
+    let set = backup(&h, &["nightly"])["set"].to_string();
+    let dest = h.dir.path().join("odd");
+    let args: Vec<&OsStr> = vec![
+        OsStr::new("--json"),
+        OsStr::new("restore"),
+        OsStr::new("--set"),
+        OsStr::new(&set),
+        OsStr::new("--to"),
+        dest.as_os_str(),
+        // A name with a leading dash comes after `--`, as with every command-line tool.
+        OsStr::new("--"),
+        OsStr::from_bytes(b"bad\xff\xfe utf8"),
+        OsStr::new("new\nline"),
+        OsStr::new("-rf"),
+    ];
+    let out = h.run_os(&args);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let names: Vec<Vec<u8>> =
+        std::fs::read_dir(&dest).unwrap().map(|e| e.unwrap().file_name().as_bytes().to_vec()).collect();
+    assert_eq!(names.len(), 3, "just the three named files: {names:?}");
+    let d = tree::describe(&dest);
+    let src = tree::describe(&h.data());
+    for name in [&b"bad\xff\xfe utf8"[..], b"new\nline", b"-rf"] {
+        let (
+            tree::Node::File { blake3: a, mode: ma, mtime: ta, .. },
+            tree::Node::File { blake3: b, mode: mb, mtime: tb, .. },
+        ) = (&d[name], &src[name])
+        else {
+            panic!("not a file")
+        };
+        assert_eq!((a, ma, ta), (b, mb, tb), "{}", String::from_utf8_lossy(name));
+    }
+    // A glob over a 255-byte directory name, and hard links restored as links.
+    let (r, dest) = restore(&h, &["--set", &set, "L*", "d", "plain.txt", "hard-2"], 0);
+    assert_eq!(r["failed"], 0, "{r}");
+    let long = String::from_utf8(vec![b'L'; 255]).unwrap();
+    assert!(dest.join(&long).join("f".repeat(255)).exists());
+    use std::os::unix::fs::MetadataExt;
+    let ino = |p: &str| std::fs::metadata(dest.join(p)).unwrap().ino();
+    assert_eq!(ino("plain.txt"), ino("hard-2"), "a hard link stays a hard link");
+    assert_eq!(ino("plain.txt"), ino("d/hard-to-plain"));
+}

@@ -392,8 +392,8 @@ pub struct PoolStats {
     pub capacity_bytes: i64,
 }
 
-/// Catalog-wide counts. Counting distinct paths reads a whole index: about 2 s over ten
-/// million entries.
+/// Catalog-wide counts. Counting distinct paths reads a whole index: over ten million
+/// entries, about 2 s with the catalog in the page cache, 10 s from disk.
 pub fn stats(conn: &Connection) -> Result<Stats> {
     let pairs = |sql: &str| -> Result<Vec<(String, i64)>> {
         let mut stmt = conn.prepare(sql)?;

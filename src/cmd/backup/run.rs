@@ -745,6 +745,7 @@ fn finish_part(
     // The entries go into the catalog in the transaction that completes the set; it commits
     // only after the index is flushed to tape.
     let tx = catalog.write()?;
+    let index_started = Instant::now();
     let mut entry_rows = 0u64;
     {
         let mut entries = EntryWriter::new(&tx, written.set_id)?;
@@ -859,6 +860,13 @@ fn finish_part(
     audit::record(&tx, "backup.run", "backup_set", Some(written.set_id), doc.clone())?;
     tx.commit()?;
     debug_assert_eq!(entry_rows, s.entries + s.deleted);
+    ctx.out.verbose(|| {
+        format!(
+            "index and catalog: {entry_rows} entries in {:.2} s (data took {:.2} s)",
+            index_started.elapsed().as_secs_f64(),
+            (started.elapsed() - index_started.elapsed()).as_secs_f64()
+        )
+    });
 
     if ctx.out.json {
         crate::output::write_stdout(format!("{doc}\n").as_bytes());
