@@ -7,23 +7,11 @@ mod common;
 mod tree;
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
-use common::{Home, stderr, stdout};
+use common::{Home, stderr, stdout, write_secret};
 use serde_json::Value;
-
-/// A home with pool `weekly`, source `home` (dir `data`), job `nightly`, a virtual library
-/// of three cartridges, drive `d0`, and VT0001L8 loaded and labelled `W1` in `weekly`.
-fn tape_home() -> Home {
-    let h = Home::with_basics();
-    let vl = h.dir.path().join("vl");
-    h.ok(["vlib", "create", vl.to_str().unwrap(), "--slots", "4", "--drives", "1", "--tapes", "3", "--capacity", "8G"]);
-    h.ok(["drive", "add", "d0", "--device", &format!("vtape:{}", vl.join("drives/0").display())]);
-    h.ok(["drive", "load", "--tape", "VT0001L8"]);
-    h.ok(["tape", "label", "W1", "--pool", "weekly"]);
-    h
-}
 
 /// Runs `backup run ARGS --json` and returns its NDJSON events; asserts exit `code`.
 fn backup(h: &Home, args: &[&str], code: i32) -> Vec<Value> {
@@ -35,12 +23,6 @@ fn backup(h: &Home, args: &[&str], code: i32) -> Vec<Value> {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not an NDJSON line ({e}): {l:?}")))
         .collect()
-}
-
-/// A passphrase file only its owner reads, as the tool asks.
-fn write_secret(path: &Path, text: &str) {
-    std::fs::write(path, text).unwrap();
-    std::fs::set_permissions(path, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
 }
 
 fn summary(events: &[Value]) -> &Value {
@@ -90,20 +72,9 @@ fn gnu_tar_extract(h: &Home, data_file: &[u8], name: &str) -> PathBuf {
     dest
 }
 
-fn assert_same_tree(expected: &Path, got: &Path) {
-    let (a, b) = (tree::describe(expected), tree::describe(got));
-    let names = |m: &std::collections::BTreeMap<Vec<u8>, tree::Node>| -> Vec<String> {
-        m.keys().map(|k| String::from_utf8_lossy(k).into_owned()).collect()
-    };
-    assert_eq!(names(&a), names(&b), "different entries");
-    for (path, node) in &a {
-        assert_eq!(Some(node), b.get(path), "{}", String::from_utf8_lossy(path));
-    }
-}
-
 #[test]
 fn odd_names_round_trip_through_gnu_tar_and_the_catalog_points_at_them() {
-    let h = tape_home();
+    let h = Home::with_tape();
     tree::odd_tree(&h.data());
     let events = backup(&h, &["nightly"], 0);
     assert_eq!(events[0]["type"], "start");
@@ -117,7 +88,7 @@ fn odd_names_round_trip_through_gnu_tar_and_the_catalog_points_at_them() {
     // GNU tar, not us, reads the set back byte for byte, metadata included.
     let data = dump(&h, 1);
     let got = gnu_tar_extract(&h, &data, "restored");
-    assert_same_tree(&h.data(), &got);
+    tree::assert_same(&h.data(), &got);
 
     // The catalog names every entry by its bytes, with the block of its frame and the offset
     // of its tar header: the 512 bytes there are a ustar header (or the pax header before it).
@@ -176,7 +147,7 @@ fn odd_names_round_trip_through_gnu_tar_and_the_catalog_points_at_them() {
 
 #[test]
 fn a_path_longer_than_path_max_is_archived_whole() {
-    let h = tape_home();
+    let h = Home::with_tape();
     tree::deep_tree(&h.data());
     let s = summary(&backup(&h, &["nightly"], 0)).clone();
     assert_eq!(s["unreadable"], 0);
@@ -197,7 +168,7 @@ fn a_path_longer_than_path_max_is_archived_whole() {
 
 #[test]
 fn a_second_backup_appends_and_the_first_set_stays_intact() {
-    let h = tape_home();
+    let h = Home::with_tape();
     tree::Builder::new(&h.data()).file(b"one.txt", b"first version\n").mkdir(b"sub").file(b"sub/x", b"x\n");
     let first_tree = h.dir.path().join("first-tree");
     pipe(&format!("cp -a '{}' '{}'", h.data().display(), first_tree.display()), b"");
@@ -212,8 +183,8 @@ fn a_second_backup_appends_and_the_first_set_stays_intact() {
 
     // Set 1 is still there, unchanged, and GNU tar restores it as it was.
     assert_eq!(dump(&h, 1), before);
-    assert_same_tree(&first_tree, &gnu_tar_extract(&h, &before, "set1"));
-    assert_same_tree(&h.data(), &gnu_tar_extract(&h, &dump(&h, 3), "set2"));
+    tree::assert_same(&first_tree, &gnu_tar_extract(&h, &before, "set1"));
+    tree::assert_same(&h.data(), &gnu_tar_extract(&h, &dump(&h, 3), "set2"));
     let list = h.json(["backup", "list"]);
     let sets = list["sets"].as_array().unwrap();
     assert_eq!(sets.len(), 2);
@@ -225,7 +196,7 @@ fn a_second_backup_appends_and_the_first_set_stays_intact() {
 
 #[test]
 fn a_compressed_set_with_a_sparse_file_decodes_with_the_zstd_cli() {
-    let h = tape_home();
+    let h = Home::with_tape();
     h.ok(["job", "update", "nightly", "--compression", "zstd:3"]);
     let size: u64 = 3 << 30; // 3 GiB of holes: zstd makes them a few KiB on tape.
     tree::Builder::new(&h.data()).file(b"a.txt", &b"compress me ".repeat(10_000)).sparse(b"sparse.img", b"head", size);
@@ -296,7 +267,7 @@ fn refused(h: &Home, args: &[&str], exit: i32, code: &str) -> Value {
 
 #[test]
 fn wrong_pool_foreign_and_unlabelled_tapes_are_refused_untouched() {
-    let h = tape_home();
+    let h = Home::with_tape();
     std::fs::write(h.data().join("f"), b"data\n").unwrap();
     h.ok(["pool", "create", "other"]);
     h.ok(["drive", "eject"]);
@@ -331,7 +302,7 @@ fn wrong_pool_foreign_and_unlabelled_tapes_are_refused_untouched() {
 
 #[test]
 fn a_missing_source_and_a_wrong_passphrase_are_clear_errors_that_write_nothing() {
-    let h = tape_home();
+    let h = Home::with_tape();
     let pw = h.dir.path().join("pw");
     write_secret(&pw, "correct horse battery\n");
     h.ok(["key", "create", "k", "--password-file", pw.to_str().unwrap()]);
@@ -350,7 +321,7 @@ fn a_missing_source_and_a_wrong_passphrase_are_clear_errors_that_write_nothing()
 
 #[test]
 fn an_encrypted_set_names_its_key_and_hides_the_data() {
-    let h = tape_home();
+    let h = Home::with_tape();
     let pw = h.dir.path().join("pw");
     write_secret(&pw, "correct horse battery\n");
     let key = h.json(["key", "create", "k", "--password-file", pw.to_str().unwrap()]);
@@ -379,7 +350,7 @@ fn an_encrypted_set_names_its_key_and_hides_the_data() {
 
 #[test]
 fn an_incremental_records_exactly_the_changes_additions_and_deletions() {
-    let h = tape_home();
+    let h = Home::with_tape();
     tree::Builder::new(&h.data())
         .mkdir(b"keep")
         .file(b"keep/a", b"a1\n")
@@ -439,7 +410,7 @@ fn an_incremental_records_exactly_the_changes_additions_and_deletions() {
 
 #[test]
 fn an_unreadable_file_is_a_warning_and_exit_3_with_the_rest_on_tape() {
-    let h = tape_home();
+    let h = Home::with_tape();
     std::fs::write(h.data().join("ok.txt"), b"fine\n").unwrap();
     std::fs::write(h.data().join("secret.txt"), b"no\n").unwrap();
     std::fs::set_permissions(h.data().join("secret.txt"), std::os::unix::fs::PermissionsExt::from_mode(0o000)).unwrap();
@@ -477,7 +448,7 @@ fn an_unreadable_file_is_a_warning_and_exit_3_with_the_rest_on_tape() {
 
 #[test]
 fn dry_run_reports_and_touches_nothing() {
-    let h = tape_home();
+    let h = Home::with_tape();
     std::fs::write(h.data().join("f"), b"12345").unwrap();
     let catalog = h.snapshot();
     let tapes = cartridges(&h);
@@ -491,7 +462,7 @@ fn dry_run_reports_and_touches_nothing() {
 
 #[test]
 fn ad_hoc_runs_and_backup_show_describe_the_set() {
-    let h = tape_home();
+    let h = Home::with_tape();
     std::fs::write(h.data().join("f"), b"x").unwrap();
     let s = summary(&backup(&h, &["--source", "home", "--pool", "weekly", "--compression", "zstd"], 0)).clone();
     assert_eq!(s["job"], "adhoc-home-weekly");

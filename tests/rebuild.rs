@@ -9,7 +9,7 @@ mod tree;
 
 use std::path::{Path, PathBuf};
 
-use common::{Home, stderr, stdout};
+use common::{Home, stderr, stdout, write_secret};
 use rusqlite::types::ValueRef;
 use serde_json::Value;
 use tapebackarr::format::frame::Framing;
@@ -17,29 +17,12 @@ use tapebackarr::format::part::PartHeader;
 use tapebackarr::tape::vtape::VirtualDrive;
 use tapebackarr::tape::{Space, TapeDevice};
 
-/// A home with pool `weekly`, source `home` (dir `data`), job `nightly`, a virtual library
-/// of three cartridges, drive `d0`, and VT0001L8 loaded and labelled `W1` in `weekly`.
-fn tape_home() -> Home {
-    let h = Home::with_basics();
-    let vl = h.dir.path().join("vl");
-    h.ok(["vlib", "create", vl.to_str().unwrap(), "--slots", "4", "--drives", "1", "--tapes", "3", "--capacity", "8G"]);
-    h.ok(["drive", "add", "d0", "--device", &drive_device(&h)]);
-    h.ok(["drive", "load", "--tape", "VT0001L8"]);
-    h.ok(["tape", "label", "W1", "--pool", "weekly"]);
-    h
-}
-
 fn drive_dir(h: &Home) -> PathBuf {
     h.dir.path().join("vl/drives/0")
 }
 
 fn drive_device(h: &Home) -> String {
     format!("vtape:{}", drive_dir(h).display())
-}
-
-fn write_secret(path: &Path, text: &str) {
-    std::fs::write(path, text).unwrap();
-    std::fs::set_permissions(path, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
 }
 
 /// Runs with `--json`, asserts exit `code`, and returns the one JSON document or the last
@@ -159,17 +142,6 @@ fn assert_same_rows(got: &[String], want: &[String]) {
     assert_eq!(got.len(), want.len(), "row counts differ");
 }
 
-fn assert_same_tree(expected: &Path, got: &Path) {
-    let (a, b) = (tree::describe(expected), tree::describe(got));
-    let names = |m: &std::collections::BTreeMap<Vec<u8>, tree::Node>| -> Vec<String> {
-        m.keys().map(|k| String::from_utf8_lossy(k).into_owned()).collect()
-    };
-    assert_eq!(names(&a), names(&b), "different entries");
-    for (path, node) in &a {
-        assert_eq!(Some(node), b.get(path), "{}", String::from_utf8_lossy(path));
-    }
-}
-
 fn copy_tree(from: &Path, to: &Path) {
     let ok = std::process::Command::new("cp").arg("-a").arg(from).arg(to).status().unwrap();
     assert!(ok.success());
@@ -197,7 +169,7 @@ fn rebuild(h: &Home) -> Value {
 
 #[test]
 fn a_lost_catalog_is_rebuilt_row_for_row_and_a_second_run_changes_nothing() {
-    let h = tape_home();
+    let h = Home::with_tape();
     tree::odd_tree(&h.data());
     tree::Builder::new(&h.data()).mkdir(b"gone").file(b"gone/x", b"x\n").mkdir(b"gone/sub").file(b"gone/sub/y", b"y\n");
     let pw = h.dir.path().join("pw");
@@ -332,15 +304,15 @@ fn a_lost_catalog_is_rebuilt_row_for_row_and_a_second_run_changes_nothing() {
     let dest = h.dir.path().join("r1");
     let s = run(&h, &["restore", "--set", "1", "--to", dest.to_str().unwrap()], 0);
     assert_eq!(s["failed"], 0, "{s}");
-    assert_same_tree(&state1, &dest);
+    tree::assert_same(&state1, &dest);
     let dest = h.dir.path().join("r2");
     let s = run(&h, &["restore", "--job", "nightly", "--to", dest.to_str().unwrap()], 0);
     assert_eq!(s["sets"].as_array().unwrap().len(), 2, "{s}");
-    assert_same_tree(&h.data(), &dest);
+    tree::assert_same(&h.data(), &dest);
     let dest = h.dir.path().join("r3");
     let s = run(&h, &["restore", "--set", "3", "--to", dest.to_str().unwrap(), "--password-file", pw], 0);
     assert_eq!(s["failed"], 0, "{s}");
-    assert_same_tree(&h.data(), &dest);
+    tree::assert_same(&h.data(), &dest);
 
     // With its path set again, the rebuilt job backs up: a full (no snapshot came back), appended
     // after everything on the tape, the cut-off part included.
@@ -353,7 +325,7 @@ fn a_lost_catalog_is_rebuilt_row_for_row_and_a_second_run_changes_nothing() {
 
 #[test]
 fn human_output_names_the_tape_the_sets_and_what_to_do() {
-    let h = tape_home();
+    let h = Home::with_tape();
     std::fs::write(h.data().join("f"), b"data\n").unwrap();
     run(&h, &["backup", "run", "nightly"], 0);
     for f in ["catalog.db", "catalog.db-wal", "catalog.db-shm"] {
@@ -395,7 +367,7 @@ fn human_output_names_the_tape_the_sets_and_what_to_do() {
 
 #[test]
 fn blank_foreign_conflicting_and_missing_tapes_are_refused_untouched() {
-    let h = tape_home();
+    let h = Home::with_tape();
     std::fs::write(h.data().join("f"), b"data\n").unwrap();
     run(&h, &["backup", "run", "nightly"], 0);
 

@@ -68,18 +68,6 @@ const SPANNED: &str = "cat part1 part2 | zstd -d | tar xvf - -C restore";
 const BLOCK: usize = 256 << 10;
 const PASSPHRASE: &str = "correct horse battery\n";
 
-/// A home with pool `weekly`, source `home` (dir `data`), job `nightly`, a virtual library
-/// of three cartridges, drive `d0`, and VT0001L8 loaded and labelled `W1` in `weekly`.
-fn tape_home() -> Home {
-    let h = Home::with_basics();
-    let vl = h.dir.path().join("vl");
-    h.ok(["vlib", "create", vl.to_str().unwrap(), "--slots", "4", "--drives", "1", "--tapes", "3", "--capacity", "8G"]);
-    h.ok(["drive", "add", "d0", "--device", &format!("vtape:{}", vl.join("drives/0").display())]);
-    h.ok(["drive", "load", "--tape", "VT0001L8"]);
-    h.ok(["tape", "label", "W1", "--pool", "weekly"]);
-    h
-}
-
 /// A few files: one with a space in its name (the document's example member), a 300 KB
 /// binary one, a symlink.
 fn small_tree(root: &Path) {
@@ -164,15 +152,6 @@ fn names(m: &BTreeMap<Vec<u8>, tree::Node>) -> Vec<String> {
     m.keys().map(|k| String::from_utf8_lossy(k).into_owned()).collect()
 }
 
-/// The same entries, contents, modes, mtimes and link targets.
-fn assert_same_tree(expected: &Path, got: &Path) {
-    let (a, b) = (tree::describe(expected), tree::describe(got));
-    assert_eq!(names(&a), names(&b), "different entries");
-    for (path, node) in &a {
-        assert_eq!(Some(node), b.get(path), "{}", String::from_utf8_lossy(path));
-    }
-}
-
 fn file(work: &Path, rel: &str) -> Vec<u8> {
     std::fs::read(work.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
 }
@@ -207,7 +186,7 @@ fn require_python_crypto() {
 /// set that is not encrypted" (`raw`), "One file or a few", and the pipe forms.
 #[test]
 fn gnu_tar_restores_a_raw_set_as_the_document_says() {
-    let h = tape_home();
+    let h = Home::with_tape();
     small_tree(&h.data());
     let s = backup(&h, &["nightly"]);
     assert_eq!(s["compression"], "none");
@@ -254,7 +233,7 @@ fn gnu_tar_restores_a_raw_set_as_the_document_says() {
     let input = "file1.bin";
     let listing = run(&work, Some(input), &[MKDIR_RESTORE, RAW]);
     assert!(listing.contains("docs/notes 2024.txt\n"), "{listing}");
-    assert_same_tree(&h.data(), &work.join("restore"));
+    tree::assert_same(&h.data(), &work.join("restore"));
 
     // One file, and a pattern.
     let listing = run(&work, Some(input), &[LIST]);
@@ -272,7 +251,7 @@ fn gnu_tar_restores_a_raw_set_as_the_document_says() {
     for cmd in [PIPE_DD, PIPE_TAIL] {
         clear_restore(&work);
         run(&work, Some(input), &[MKDIR_RESTORE, cmd]);
-        assert_same_tree(&h.data(), &work.join("restore"));
+        tree::assert_same(&h.data(), &work.join("restore"));
     }
 }
 
@@ -280,7 +259,7 @@ fn gnu_tar_restores_a_raw_set_as_the_document_says() {
 /// tapes".
 #[test]
 fn the_zstd_cli_and_gnu_tar_restore_a_compressed_set() {
-    let h = tape_home();
+    let h = Home::with_tape();
     h.ok(["job", "update", "nightly", "--compression", "zstd:3"]);
     small_tree(&h.data());
     let s = backup(&h, &["nightly"]);
@@ -292,7 +271,7 @@ fn the_zstd_cli_and_gnu_tar_restore_a_compressed_set() {
     assert!(text.contains(&format!("  {}\n", header_form(ZSTD))), "{text}");
 
     run(&work, Some(input), &[MKDIR_RESTORE, ZSTD]);
-    assert_same_tree(&h.data(), &work.join("restore"));
+    tree::assert_same(&h.data(), &work.join("restore"));
 
     clear_restore(&work);
     run(&work, Some(input), &[MKDIR_RESTORE, ZSTD_ONE_FILE]);
@@ -308,7 +287,7 @@ fn the_zstd_cli_and_gnu_tar_restore_a_compressed_set() {
     std::fs::write(work.join("part1"), &stream[..BLOCK]).unwrap();
     std::fs::write(work.join("part2"), &stream[BLOCK..]).unwrap();
     run(&work, None, &[MKDIR_RESTORE, SPANNED]);
-    assert_same_tree(&h.data(), &work.join("restore"));
+    tree::assert_same(&h.data(), &work.join("restore"));
 }
 
 /// "Restoring an encrypted set": the data key from `key export` and its passphrase with
@@ -317,7 +296,7 @@ fn the_zstd_cli_and_gnu_tar_restore_a_compressed_set() {
 #[test]
 fn python_cryptography_decrypts_an_encrypted_set_with_an_exported_key() {
     require_python_crypto();
-    let h = tape_home();
+    let h = Home::with_tape();
     let pw = h.dir.path().join("pw");
     std::fs::write(&pw, PASSPHRASE).unwrap();
     std::fs::set_permissions(&pw, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
@@ -372,7 +351,7 @@ fn python_cryptography_decrypts_an_encrypted_set_with_an_exported_key() {
         let listing = run(&work, Some(input), &[CUT_DECRYPT, SET_UUID, MKDIR_RESTORE, decrypt]);
         assert!(file(&work, "tbdecrypt.py").starts_with(b"# tbdecrypt.py begin\n"));
         assert!(listing.contains("docs/notes 2024.txt\n"), "{listing}");
-        assert_same_tree(&h.data(), &work.join("restore"));
+        tree::assert_same(&h.data(), &work.join("restore"));
     }
 }
 
@@ -380,7 +359,7 @@ fn python_cryptography_decrypts_an_encrypted_set_with_an_exported_key() {
 /// then its data.
 #[test]
 fn an_incremental_chain_restores_with_its_deletions() {
-    let h = tape_home();
+    let h = Home::with_tape();
     tree::Builder::new(&h.data())
         .mkdir(b"keep")
         .file(b"keep/a", b"a1\n")

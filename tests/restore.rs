@@ -6,25 +6,10 @@ mod common;
 #[path = "common/tree.rs"]
 mod tree;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use common::{Home, stderr, stdout};
+use common::{Home, stderr, stdout, write_secret};
 use serde_json::Value;
-
-fn tape_home() -> Home {
-    let h = Home::with_basics();
-    let vl = h.dir.path().join("vl");
-    h.ok(["vlib", "create", vl.to_str().unwrap(), "--slots", "4", "--drives", "1", "--tapes", "3", "--capacity", "8G"]);
-    h.ok(["drive", "add", "d0", "--device", &format!("vtape:{}", vl.join("drives/0").display())]);
-    h.ok(["drive", "load", "--tape", "VT0001L8"]);
-    h.ok(["tape", "label", "W1", "--pool", "weekly"]);
-    h
-}
-
-fn write_secret(path: &Path, text: &str) {
-    std::fs::write(path, text).unwrap();
-    std::fs::set_permissions(path, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
-}
 
 /// Runs a command with `--json`, asserts exit `code`, and returns its last stdout line.
 fn run(h: &Home, args: &[&str], code: i32) -> Value {
@@ -60,20 +45,9 @@ fn rand_suffix() -> String {
     N.fetch_add(1, Ordering::Relaxed).to_string()
 }
 
-fn assert_same_tree(expected: &Path, got: &Path) {
-    let (a, b) = (tree::describe(expected), tree::describe(got));
-    let names = |m: &std::collections::BTreeMap<Vec<u8>, tree::Node>| -> Vec<String> {
-        m.keys().map(|k| String::from_utf8_lossy(k).into_owned()).collect()
-    };
-    assert_eq!(names(&a), names(&b), "different entries");
-    for (path, node) in &a {
-        assert_eq!(Some(node), b.get(path), "{}", String::from_utf8_lossy(path));
-    }
-}
-
 #[test]
 fn whole_sets_come_back_byte_for_byte_in_every_framing() {
-    let h = tape_home();
+    let h = Home::with_tape();
     tree::odd_tree(&h.data());
     tree::deep_tree(&h.data().join("deep"));
     let pw = h.dir.path().join("pw");
@@ -101,13 +75,13 @@ fn whole_sets_come_back_byte_for_byte_in_every_framing() {
         assert_eq!(r["type"], "summary");
         assert_eq!(r["failed"], 0, "{job}: {r}");
         assert_eq!(r["restored"], s["entries"], "{job}");
-        assert_same_tree(&h.data(), &dest);
+        tree::assert_same(&h.data(), &dest);
     }
 }
 
 #[test]
 fn one_file_from_a_big_set_reads_only_its_blocks() {
-    let h = tape_home();
+    let h = Home::with_tape();
     let b = tree::Builder::new(&h.data());
     // 40 MiB of other data around a small file.
     b.file(b"a-big.bin", &vec![7u8; 20 << 20])
@@ -125,7 +99,7 @@ fn one_file_from_a_big_set_reads_only_its_blocks() {
 
 #[test]
 fn globs_and_paths_select_entries_and_their_subtrees() {
-    let h = tape_home();
+    let h = Home::with_tape();
     tree::Builder::new(&h.data())
         .mkdir(b"docs")
         .file(b"docs/a.pdf", b"pdf")
@@ -152,7 +126,7 @@ fn globs_and_paths_select_entries_and_their_subtrees() {
 
 #[test]
 fn as_of_rebuilds_the_tree_from_the_full_and_its_incrementals() {
-    let h = tape_home();
+    let h = Home::with_tape();
     let data = h.data();
     tree::Builder::new(&data).file(b"keep", b"v1\n").file(b"changes", b"v1\n").file(b"goes", b"bye\n");
     backup(&h, &["nightly", "--full"]);
@@ -168,19 +142,19 @@ fn as_of_rebuilds_the_tree_from_the_full_and_its_incrementals() {
     // Now: the incremental on top of the full, "goes" gone.
     let (r, dest) = restore(&h, &["--job", "nightly"], 0);
     assert_eq!(r["sets"].as_array().unwrap().len(), 2, "{r}");
-    assert_same_tree(&data, &dest);
+    tree::assert_same(&data, &dest);
 
     // As of the full's time: the first state.
     let first_time: String =
         h.sql().query_row("SELECT start_time FROM backup_sets ORDER BY id LIMIT 1", [], |r| r.get(0)).unwrap();
     let (r, dest) = restore(&h, &["--job", "nightly", "--as-of", &first_time], 0);
     assert_eq!(r["sets"].as_array().unwrap().len(), 1, "{r}");
-    assert_same_tree(&state1, &dest);
+    tree::assert_same(&state1, &dest);
 }
 
 #[test]
 fn existing_files_are_kept_unless_asked_and_a_wrong_passphrase_restores_nothing() {
-    let h = tape_home();
+    let h = Home::with_tape();
     std::fs::write(h.data().join("f"), b"from tape\n").unwrap();
     let set = backup(&h, &["nightly"])["set"].to_string();
     let dest = h.dir.path().join("dest");
@@ -222,7 +196,7 @@ fn existing_files_are_kept_unless_asked_and_a_wrong_passphrase_restores_nothing(
 
 #[test]
 fn a_damaged_block_fails_only_the_files_in_it_with_exit_5() {
-    let h = tape_home();
+    let h = Home::with_tape();
     h.ok(["job", "update", "nightly", "--compression", "zstd"]);
     // Three files of 12 MiB of incompressible-ish bytes: each spans more than one 8 MiB frame.
     let mut x = 0x12345678u64;
@@ -270,7 +244,7 @@ fn a_damaged_block_fails_only_the_files_in_it_with_exit_5() {
 
 #[test]
 fn verify_reads_a_set_back_and_names_what_differs() {
-    let h = tape_home();
+    let h = Home::with_tape();
     h.ok(["job", "update", "nightly", "--compression", "zstd"]);
     tree::odd_tree(&h.data());
     let set = backup(&h, &["nightly"])["set"].to_string();
@@ -323,7 +297,7 @@ fn verify_reads_a_set_back_and_names_what_differs() {
 fn odd_names_restore_one_by_one_and_by_glob() {
     use std::ffi::OsStr;
     use std::os::unix::ffi::OsStrExt;
-    let h = tape_home();
+    let h = Home::with_tape();
     tree::odd_tree(&h.data());
     let set = backup(&h, &["nightly"])["set"].to_string();
     let dest = h.dir.path().join("odd");

@@ -481,7 +481,7 @@ where
                         mtime_ns: f.mtime.saturating_mul(1_000_000_000).saturating_add(f.mtime_nsec.into()),
                         uid: f.uid,
                         gid: f.gid,
-                        kind: kind_name(f.kind),
+                        kind: f.kind.as_str(),
                         link_target: f.link,
                         checksum: f.blake3.map(|h| blake3::Hash::from_bytes(h).to_hex().to_string()),
                         block,
@@ -653,19 +653,6 @@ fn framing_name(header: &PartHeader) -> &'static str {
         crate::format::part::FramingKind::Raw => "raw",
         crate::format::part::FramingKind::Zstd => "zstd",
         crate::format::part::FramingKind::Aead => "aead",
-    }
-}
-
-fn kind_name(kind: FileKind) -> &'static str {
-    match kind {
-        FileKind::File => "file",
-        FileKind::Dir => "dir",
-        FileKind::Symlink => "symlink",
-        FileKind::Hardlink => "hardlink",
-        FileKind::Char => "char",
-        FileKind::Block => "block",
-        FileKind::Fifo => "fifo",
-        FileKind::Deleted => "deleted",
     }
 }
 

@@ -97,6 +97,22 @@ pub enum FileKind {
     Deleted,
 }
 
+impl FileKind {
+    /// The name the index and the catalog use.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FileKind::File => "file",
+            FileKind::Dir => "dir",
+            FileKind::Symlink => "symlink",
+            FileKind::Hardlink => "hardlink",
+            FileKind::Char => "char",
+            FileKind::Block => "block",
+            FileKind::Fifo => "fifo",
+            FileKind::Deleted => "deleted",
+        }
+    }
+}
+
 /// One archive entry. `path` is bytes (written `{"text":…}` when UTF-8, else
 /// `{"bytes":base64}`), the entry's name as in the tar stream.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

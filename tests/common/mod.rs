@@ -39,6 +39,35 @@ impl Home {
         h
     }
 
+    /// [`Home::with_basics`] plus a virtual library `vl` of three 8 GB cartridges, drive `d0`,
+    /// and VT0001L8 loaded and labelled `W1` in `weekly`: ready for `backup run nightly`.
+    pub fn with_tape() -> Home {
+        let h = Home::with_basics();
+        let vl = h.dir.path().join("vl");
+        h.ok([
+            "vlib",
+            "create",
+            vl.to_str().unwrap(),
+            "--slots",
+            "4",
+            "--drives",
+            "1",
+            "--tapes",
+            "3",
+            "--capacity",
+            "8G",
+        ]);
+        h.ok(["drive", "add", "d0", "--device", &format!("vtape:{}", h.drive_dir().display())]);
+        h.ok(["drive", "load", "--tape", "VT0001L8"]);
+        h.ok(["tape", "label", "W1", "--pool", "weekly"]);
+        h
+    }
+
+    /// The virtual drive of [`Home::with_tape`] (where `faults.json` goes).
+    pub fn drive_dir(&self) -> PathBuf {
+        self.dir.path().join("vl/drives/0")
+    }
+
     pub fn home(&self) -> PathBuf {
         self.dir.path().join("home")
     }
@@ -149,6 +178,12 @@ impl Home {
         }
         dump
     }
+}
+
+/// Writes a passphrase file only its owner may read, as the tool asks.
+pub fn write_secret(path: &Path, text: &str) {
+    std::fs::write(path, text).unwrap();
+    std::fs::set_permissions(path, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
 }
 
 pub fn assert_success(out: &Output, args: &[impl AsRef<OsStr>]) {

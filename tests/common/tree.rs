@@ -234,3 +234,15 @@ pub fn deep_tree(root: &Path) {
     b.mkdirs(&deep_path());
     b.file(&[&deep_path()[..], b"/deep.txt"].concat(), b"beyond PATH_MAX\n");
 }
+
+/// The two trees hold the same entries with the same content, modes, mtimes and links.
+pub fn assert_same(expected: &Path, got: &Path) {
+    let (a, b) = (describe(expected), describe(got));
+    let names = |m: &BTreeMap<Vec<u8>, Node>| -> Vec<String> {
+        m.keys().map(|k| String::from_utf8_lossy(k).into_owned()).collect()
+    };
+    assert_eq!(names(&a), names(&b), "different entries");
+    for (path, node) in &a {
+        assert_eq!(Some(node), b.get(path), "{}", String::from_utf8_lossy(path));
+    }
+}

@@ -596,42 +596,20 @@ fn write_set(
         )
     });
 
-    let outcome = stream(ctx, &events, plan, dev, &header, at.file, block_size, set_uuid);
-    let (result, spool, summary) = match outcome {
-        Ok(v) => v,
-        Err(e) => {
-            let message = format!("{e:#}");
-            let tx = catalog.write()?;
-            sets::fail(&tx, set_id, execution_id, &message)?;
-            audit::record(
-                &tx,
-                "backup.fail",
-                "backup_set",
-                Some(set_id),
-                json!({"job": plan.job.name, "error": message}),
-            )?;
-            tx.commit()?;
-            return Err(e);
-        }
-    };
-    let written = Written { set_id, execution_id, summary };
-    match finish_part(ctx, catalog, plan, drive, tape, &header, &at, spool, result, &written, started) {
-        Ok(exit) => Ok(exit),
-        Err(e) => {
-            let message = format!("{e:#}");
-            let tx = catalog.write()?;
-            sets::fail(&tx, set_id, execution_id, &message)?;
-            audit::record(
-                &tx,
-                "backup.fail",
-                "backup_set",
-                Some(set_id),
-                json!({"job": plan.job.name, "error": message}),
-            )?;
-            tx.commit()?;
-            Err(e)
-        }
+    let outcome =
+        stream(ctx, &events, plan, dev, &header, at.file, block_size, set_uuid).and_then(|(result, spool, summary)| {
+            let written = Written { set_id, execution_id, summary };
+            finish_part(ctx, catalog, plan, drive, tape, &header, &at, spool, result, &written, started)
+        });
+    if let Err(e) = &outcome {
+        // What was written stays on the tape, unused: the set and its execution say why.
+        let message = format!("{e:#}");
+        let tx = catalog.write()?;
+        sets::fail(&tx, set_id, execution_id, &message)?;
+        audit::record(&tx, "backup.fail", "backup_set", Some(set_id), json!({"job": plan.job.name, "error": message}))?;
+        tx.commit()?;
     }
+    outcome
 }
 
 fn append_refused(e: AppendError, tape: &Tape) -> anyhow::Error {
@@ -761,7 +739,7 @@ fn finish_part(
                 mtime_ns: record.mtime.saturating_mul(1_000_000_000).saturating_add(record.mtime_nsec.into()),
                 uid: record.uid,
                 gid: record.gid,
-                kind: kind_name(record.kind),
+                kind: record.kind.as_str(),
                 link_target: record.link.clone(),
                 checksum: record.blake3.map(|h| blake3::Hash::from_bytes(h).to_hex().to_string()),
                 block: if record.kind == FileKind::Deleted { None } else { block_of(record.frame) },
@@ -896,19 +874,6 @@ fn finish_part(
         crate::output::write_stdout(format!("{text}\n").as_bytes());
     }
     Ok(if s.unreadable > 0 { Exit::Partial } else { Exit::Ok })
-}
-
-fn kind_name(kind: FileKind) -> &'static str {
-    match kind {
-        FileKind::File => "file",
-        FileKind::Dir => "dir",
-        FileKind::Symlink => "symlink",
-        FileKind::Hardlink => "hardlink",
-        FileKind::Char => "char",
-        FileKind::Block => "block",
-        FileKind::Fifo => "fifo",
-        FileKind::Deleted => "deleted",
-    }
 }
 
 /// Index blocks on their way to tape, hashed for the set's checksum.
