@@ -66,6 +66,15 @@ fn parse_age(s: &str) -> Option<chrono::Duration> {
     }
 }
 
+/// Like `--since`, but a bare date means the end of that day: "as of Tuesday" includes
+/// Tuesday night's backup.
+pub fn parse_as_of(s: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
+    match chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d") {
+        Ok(d) => Ok(d.and_hms_opt(23, 59, 59).expect("a valid time").and_utc()),
+        Err(_) => parse_since(s),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

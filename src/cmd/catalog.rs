@@ -136,21 +136,12 @@ pub struct TapesArgs {
     job: Option<String>,
     /// With --job: the state at this time instead of now. YYYY-MM-DD (the end of that day,
     /// UTC), 'YYYY-MM-DD HH:MM' (UTC), RFC 3339, or an age such as 12h, 7d
-    #[arg(long, value_name = "WHEN", requires = "job", value_parser = parse_as_of)]
+    #[arg(long, value_name = "WHEN", requires = "job", value_parser = timefmt::parse_as_of)]
     as_of: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 fn parse_pattern(s: &str) -> Result<String, String> {
     if s.is_empty() { Err("the pattern is empty: give a substring or a glob".into()) } else { Ok(s.to_string()) }
-}
-
-/// Like `--since`, but a bare date means the end of that day: "as of Tuesday" includes
-/// Tuesday night's backup.
-fn parse_as_of(s: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
-    match chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d") {
-        Ok(d) => Ok(d.and_hms_opt(23, 59, 59).expect("a valid time").and_utc()),
-        Err(_) => timefmt::parse_since(s),
-    }
 }
 
 pub fn exec(ctx: &Ctx, cmd: Command) -> Result<Exit> {
@@ -698,6 +689,6 @@ mod tests {
         assert_eq!(mode_string("file", 0o4754), "-rwsr-xr--");
         assert_eq!(mode_string("dir", 0o1777), "drwxrwxrwt");
         assert_eq!(mode_string("symlink", 0o2644), "lrw-r-Sr--");
-        assert_eq!(parse_as_of("2026-11-20").map(timefmt::to_sql).as_deref(), Ok("2026-11-20 23:59:59"));
+        assert_eq!(timefmt::parse_as_of("2026-11-20").map(timefmt::to_sql).as_deref(), Ok("2026-11-20 23:59:59"));
     }
 }

@@ -56,8 +56,9 @@ pub struct RestoreArgs {
     /// Restore the job's newest state: its last full set and the incrementals on top of it
     #[arg(long)]
     job: Option<String>,
-    /// With --job: the state as of this time (YYYY-MM-DD, YYYY-MM-DD HH:MM[:SS] UTC, RFC 3339)
-    #[arg(long, requires = "job", value_name = "DATE", value_parser = crate::timefmt::parse_since)]
+    /// With --job: the state as of this time: YYYY-MM-DD (the end of that day, so that
+    /// night's backup counts), YYYY-MM-DD HH:MM[:SS] UTC or RFC 3339
+    #[arg(long, requires = "job", value_name = "DATE", value_parser = crate::timefmt::parse_as_of)]
     as_of: Option<chrono::DateTime<chrono::Utc>>,
     /// Paths or globs to restore (default: everything)
     #[arg(value_name = "PATTERN")]
