@@ -100,6 +100,9 @@ _tapebackarr() {
             tapebackarr__subcmd__backup__subcmd__help,show)
                 cmd="tapebackarr__subcmd__backup__subcmd__help__subcmd__show"
                 ;;
+            tapebackarr__subcmd__catalog,check)
+                cmd="tapebackarr__subcmd__catalog__subcmd__check"
+                ;;
             tapebackarr__subcmd__catalog,find)
                 cmd="tapebackarr__subcmd__catalog__subcmd__find"
                 ;;
@@ -117,6 +120,9 @@ _tapebackarr() {
                 ;;
             tapebackarr__subcmd__catalog,tapes)
                 cmd="tapebackarr__subcmd__catalog__subcmd__tapes"
+                ;;
+            tapebackarr__subcmd__catalog__subcmd__help,check)
+                cmd="tapebackarr__subcmd__catalog__subcmd__help__subcmd__check"
                 ;;
             tapebackarr__subcmd__catalog__subcmd__help,find)
                 cmd="tapebackarr__subcmd__catalog__subcmd__help__subcmd__find"
@@ -261,6 +267,9 @@ _tapebackarr() {
                 ;;
             tapebackarr__subcmd__help__subcmd__backup,show)
                 cmd="tapebackarr__subcmd__help__subcmd__backup__subcmd__show"
+                ;;
+            tapebackarr__subcmd__help__subcmd__catalog,check)
+                cmd="tapebackarr__subcmd__help__subcmd__catalog__subcmd__check"
                 ;;
             tapebackarr__subcmd__help__subcmd__catalog,find)
                 cmd="tapebackarr__subcmd__help__subcmd__catalog__subcmd__find"
@@ -1207,8 +1216,48 @@ _tapebackarr() {
             return 0
             ;;
         tapebackarr__subcmd__catalog)
-            opts="-q -v -y -h -V --home --json --quiet --verbose --no-progress --yes --drive --wait --password-file --help --version find ls tapes stats rebuild help"
+            opts="-q -v -y -h -V --home --json --quiet --verbose --no-progress --yes --drive --wait --password-file --help --version find ls tapes stats rebuild check help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --home)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --drive)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password-file)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__catalog__subcmd__check)
+            opts="-q -v -y -h -V --home --json --quiet --verbose --no-progress --yes --drive --wait --password-file --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1303,8 +1352,22 @@ _tapebackarr() {
             return 0
             ;;
         tapebackarr__subcmd__catalog__subcmd__help)
-            opts="find ls tapes stats rebuild help"
+            opts="find ls tapes stats rebuild check help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__catalog__subcmd__help__subcmd__check)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -2331,8 +2394,22 @@ _tapebackarr() {
             return 0
             ;;
         tapebackarr__subcmd__help__subcmd__catalog)
-            opts="find ls tapes stats rebuild"
+            opts="find ls tapes stats rebuild check"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__help__subcmd__catalog__subcmd__check)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

@@ -173,6 +173,33 @@ pub fn fail(conn: &Connection, set_id: i64, execution_id: i64, message: &str) ->
     Ok(())
 }
 
+/// Marks the sets on `tape_id` still `running` (and their executions) failed: a run that
+/// died without saying so. Returns their ids. Only call this holding the tape's drive.
+pub fn fail_interrupted(conn: &Connection, tape_id: i64) -> Result<Vec<i64>> {
+    let ids: Vec<i64> = {
+        let mut stmt = conn.prepare("SELECT id FROM backup_sets WHERE tape_id = ?1 AND status = 'running'")?;
+        stmt.query_map([tape_id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?
+    };
+    for id in &ids {
+        let execution: Option<i64> =
+            conn.query_row("SELECT id FROM job_executions WHERE backup_set_id = ?1", [id], |r| r.get(0)).optional()?;
+        conn.execute(
+            "UPDATE backup_sets SET status = 'failed', end_time = datetime('now'), updated_at = datetime('now')
+             WHERE id = ?1",
+            [id],
+        )?;
+        if let Some(e) = execution {
+            conn.execute(
+                "UPDATE job_executions SET status = 'failed', end_time = datetime('now'), updated_at = datetime('now'),
+                    error_message = 'interrupted: the process ended without finishing the set'
+                 WHERE id = ?1 AND status = 'running'",
+                [e],
+            )?;
+        }
+    }
+    Ok(ids)
+}
+
 /// A part as it was written.
 pub struct NewPart {
     pub part: u32,

@@ -87,6 +87,9 @@ Examples:
   tapebackarr catalog rebuild --drive lto1
   tapebackarr catalog rebuild --json | jq '.sets_added[] | {set, job, files}'")]
     Rebuild(super::rebuild::RebuildArgs),
+    /// Check the catalog's consistency: SQLite integrity, the search index, sets, parts and
+    /// their places on tape
+    Check(super::check::CheckArgs),
 }
 
 #[derive(Debug, Args)]
@@ -151,6 +154,7 @@ pub fn exec(ctx: &Ctx, cmd: Command) -> Result<Exit> {
         Command::Tapes(args) => restore_tapes(ctx, args),
         Command::Stats => stats(ctx),
         Command::Rebuild(args) => super::rebuild::exec(ctx, args),
+        Command::Check(args) => super::check::exec(ctx, args),
     }
 }
 

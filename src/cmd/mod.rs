@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod backup;
 pub mod catalog;
+pub mod check;
 pub mod completions;
 pub mod drive;
 pub mod init;

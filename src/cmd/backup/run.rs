@@ -510,7 +510,9 @@ fn write_set(
                     tape.label
                 )
             });
-            dev.write_filemarks(1, true).map_err(|e| device_error(e, drive))?;
+            // At end of data, not wherever the check left the tape: a filemark written one block
+            // early would replace that file's last block (found by tests/crash.rs).
+            dev.locate(block).and_then(|_| dev.write_filemarks(1, true)).map_err(|e| device_error(e, drive))?;
             append::find_append_point(dev.as_mut()).map_err(|e| append_refused(e, tape))?
         }
         Err(e) => return Err(append_refused(e, tape)),
@@ -559,6 +561,14 @@ fn write_set(
 
     let (set_id, execution_id) = {
         let tx = catalog.write()?;
+        // A set still `running` on this tape was cut off (killed, power lost): nothing else can
+        // be writing it while we hold its drive. Its data stays on tape, unused.
+        let stale = sets::fail_interrupted(&tx, tape.id)?;
+        if !stale.is_empty() {
+            ctx.out
+                .note(|| format!("set(s) {stale:?} on tape '{}' were interrupted earlier: marked failed", tape.label));
+            audit::record(&tx, "backup.interrupted", "tape", Some(tape.id), json!({"sets": stale}))?;
+        }
         let ids = sets::start(
             &tx,
             &sets::NewSet {

@@ -1,0 +1,148 @@
+//! Crashes in the middle of a backup: power lost after every single write of a set, and the
+//! process killed (SIGKILL) at a spread of moments. After each, the next backup must append
+//! cleanly, the catalog must stay consistent (`catalog check`), no set may be `completed`
+//! that does not read back (`verify`), and no earlier set may be lost.
+
+mod common;
+#[path = "common/tree.rs"]
+mod tree;
+
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use common::{Home, stderr, stdout};
+use serde_json::Value;
+
+fn json(out: &std::process::Output) -> Value {
+    let text = stdout(out);
+    serde_json::from_str(&text)
+        .or_else(|_| serde_json::from_str(text.lines().last().unwrap_or("null")))
+        .unwrap_or_else(|_| panic!("no JSON: {}\n{}", text, stderr(out)))
+}
+
+/// A backup that must succeed; returns its summary.
+fn backup(h: &Home) -> Value {
+    let out = h.run(["--json", "backup", "run", "nightly"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    json(&out)
+}
+
+fn check(h: &Home) {
+    let out = h.run(["--json", "catalog", "check"]);
+    assert!(out.status.success(), "catalog check: {}\n{}", stdout(&out), stderr(&out));
+}
+
+/// Every completed set reads back whole; the first and the last restore as they were.
+fn verify_all(h: &Home) -> usize {
+    let conn = h.sql();
+    let mut stmt = conn.prepare("SELECT id FROM backup_sets WHERE status = 'completed' ORDER BY id").unwrap();
+    let ids: Vec<i64> = stmt.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect();
+    for id in &ids {
+        let out = h.run(["--json", "verify", &id.to_string()]);
+        assert!(out.status.success(), "set {id} is completed but does not verify: {}", stdout(&out));
+    }
+    ids.len()
+}
+
+fn tree(h: &Home) {
+    let mut x = 0x9e3779b97f4a7c15u64;
+    let mut noise = |n: usize| -> Vec<u8> {
+        (0..n)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                x as u8
+            })
+            .collect()
+    };
+    let b = tree::Builder::new(&h.data());
+    b.file(b"a.bin", &noise(3 << 20)).mkdir(b"d").file(b"d/b.bin", &noise(2 << 20)).file(b"d/c.txt", b"small\n");
+}
+
+#[test]
+fn power_lost_after_any_write_of_a_backup_loses_nothing() {
+    let h = Home::with_tape();
+    tree(&h);
+    let first = backup(&h);
+    let first_tree = h.dir.path().join("first");
+    std::process::Command::new("cp").args(["-a"]).arg(h.data()).arg(&first_tree).status().unwrap();
+    std::fs::write(h.data().join("d/c.txt"), b"changed\n").unwrap();
+    // A raw set of this tree is ~21 writes: header, 20 data blocks, filemark, index, filemark.
+    let mut cut_points = 0;
+    for n in 1..=24u64 {
+        let faults = format!("{{\"power_loss_after_writes\":{n}}}");
+        let out = h
+            .cmd()
+            .env("TAPEBACKARR_VTAPE_FAULTS", &faults)
+            .args(["--json", "backup", "run", "nightly"])
+            .output()
+            .unwrap();
+        if !out.status.success() {
+            cut_points += 1;
+            let err: Value = serde_json::from_slice(&out.stderr).unwrap_or(Value::Null);
+            assert_ne!(err, Value::Null, "a failed backup says why in JSON: {}", stderr(&out));
+        }
+        check(&h);
+        // The next backup, on the same tape, with the power on.
+        let s = backup(&h);
+        assert_eq!(s["status"], "completed");
+        check(&h);
+    }
+    assert!(cut_points >= 20, "the power was lost inside {cut_points} backups");
+    let completed = verify_all(&h);
+    assert!(completed >= 25, "{completed}");
+    // The very first set is still there, byte for byte.
+    let dest = h.dir.path().join("r1");
+    let out = h.run(["--json", "restore", "--set", &first["set"].to_string(), "--to", dest.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    tree::assert_same(&first_tree, &dest);
+    let failed: i64 =
+        h.sql().query_row("SELECT count(*) FROM backup_sets WHERE status = 'failed'", [], |r| r.get(0)).unwrap();
+    assert_eq!(failed, cut_points as i64, "every cut backup is recorded as failed, none as completed");
+}
+
+#[test]
+fn a_backup_killed_at_any_moment_loses_nothing() {
+    let h = Home::with_tape();
+    tree(&h);
+    backup(&h);
+    // Learn how long a backup takes here, then kill one at moments spread over that time.
+    let t = Instant::now();
+    backup(&h);
+    let span = t.elapsed();
+    let mut killed = 0;
+    for i in 1..=20u32 {
+        let at = span * i / 21;
+        let mut child = h
+            .std_cmd()
+            .args(["--json", "backup", "run", "nightly"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(at);
+        if child.try_wait().unwrap().is_none() {
+            child.kill().unwrap(); // SIGKILL: no cleanup of any kind
+            killed += 1;
+        }
+        child.wait().unwrap();
+        // The next backup appends after whatever the killed one left, and closes its set.
+        let s = backup(&h);
+        assert_eq!(s["status"], "completed");
+        check(&h);
+        let running: i64 =
+            h.sql().query_row("SELECT count(*) FROM backup_sets WHERE status = 'running'", [], |r| r.get(0)).unwrap();
+        assert_eq!(running, 0, "an interrupted set is closed by the next backup on its tape");
+    }
+    assert!(killed >= 10, "only {killed} of 20 backups were still running when killed ({span:?} each)");
+    verify_all(&h);
+    // And the newest set restores as the tree is now.
+    let newest: i64 =
+        h.sql().query_row("SELECT max(id) FROM backup_sets WHERE status = 'completed'", [], |r| r.get(0)).unwrap();
+    let dest = h.dir.path().join("rn");
+    let out = h.run(["--json", "restore", "--set", &newest.to_string(), "--to", dest.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    tree::assert_same(&h.data(), &dest);
+    let _ = Duration::ZERO;
+}
