@@ -665,3 +665,39 @@ fn show(conn: &Connection, l: &Library) -> Result<String> {
     ]);
     Ok(format!("{head}\n\n{}", slot_table(conn, l.id)?))
 }
+
+/// For backup, restore and verify: puts the cartridge with `barcode` into `d`, a drive of a
+/// library, returning the drive's cartridge to the first empty storage slot first. The
+/// caller holds the drive's lock and has closed its device. `Ok(false)` when the drive is
+/// not in a library or the cartridge is not in it (the operator must bring it); errors are
+/// the changer's.
+pub(crate) fn load_for(ctx: &Ctx, catalog: &mut Catalog, d: &Drive, barcode: &str) -> Result<bool> {
+    if d.library_id.is_none() {
+        return Ok(false);
+    }
+    let (lib, element) = drive_library(catalog.conn(), d)?;
+    let mut open = open_changer(ctx, &lib, "automatic load")?;
+    let inv = open.changer.inventory().map_err(|e| changer_error(e, &lib, catalog.conn()))?;
+    let Some(from) = inv.find_barcode(barcode).map(|e| e.address) else { return Ok(false) };
+    if from == element {
+        return Ok(true);
+    }
+    if inv.get(element).is_some_and(|e| e.full) {
+        let to = inv.first_empty(ElementType::Storage).ok_or_else(|| {
+            Failure::new(Kind::InvalidState, format!("every storage slot of library '{}' is full", lib.name))
+        })?;
+        let out = inv.get(element).and_then(|e| e.barcode.clone());
+        prepare_removal(ctx, d);
+        open.changer.move_medium(element, to).map_err(|e| changer_error(e, &lib, catalog.conn()))?;
+        ctx.out.note(|| format!("Unloaded {} from drive '{}' into {to}", or_dash(out.as_deref()), d.name));
+        let details =
+            json!({"name": lib.name, "drive": d.name, "from": element, "to": to, "barcode": out, "automatic": true});
+        record_move(catalog, &lib, open.changer.as_mut(), "library.unload", details)?;
+    }
+    open.changer.move_medium(from, element).map_err(|e| changer_error(e, &lib, catalog.conn()))?;
+    ctx.out.note(|| format!("Loaded {barcode} from {from} into drive '{}' ({element})", d.name));
+    let details =
+        json!({"name": lib.name, "drive": d.name, "from": from, "to": element, "barcode": barcode, "automatic": true});
+    record_move(catalog, &lib, open.changer.as_mut(), "library.load", details)?;
+    Ok(true)
+}

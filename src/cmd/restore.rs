@@ -314,7 +314,7 @@ pub fn exec(ctx: &Ctx, args: RestoreArgs) -> Result<Exit> {
                 format!("set {} spans {} tapes; this version restores from its first", w.set.id, w.tapes.len())
             });
         }
-        let mut dev = match insert_tape(ctx, &catalog, &spec, &drive, tape, &tape_list) {
+        let mut dev = match insert_tape(ctx, &mut catalog, &spec, &drive, tape, &tape_list) {
             Ok(d) => d,
             Err(e) => {
                 result = Err(e);
@@ -472,12 +472,13 @@ fn tape_list(conn: &Connection, work: &[SetWork]) -> Result<Value> {
 /// exits 4 naming it and the others needed) until it is there.
 pub(super) fn insert_tape(
     ctx: &Ctx,
-    catalog: &Catalog,
+    catalog: &mut Catalog,
     spec: &crate::tape::DeviceSpec,
     drive: &drives::Drive,
     tape: &tapes::Tape,
     needed: &Value,
 ) -> Result<Box<dyn TapeDevice>> {
+    let mut from_library = drive.library_id.is_some();
     loop {
         let mut dev = crate::tape::open(spec).map_err(|e| device_error(e, drive))?;
         let status = dev.status().map_err(|e| device_error(e, drive))?;
@@ -491,6 +492,15 @@ pub(super) fn insert_tape(
             format!("drive '{}' is empty", drive.name)
         };
         drop(dev);
+        // A drive in a library fetches the tape itself, once.
+        if from_library {
+            from_library = false;
+            if let Some(barcode) = &tape.barcode
+                && super::library::load_for(ctx, catalog, drive, barcode)?
+            {
+                continue;
+            }
+        }
         let location = tapes::location(catalog.conn(), tape)?;
         ctx.ask_operator(
             &format!(

@@ -70,7 +70,7 @@ pub fn exec(ctx: &Ctx, args: VerifyArgs) -> Result<Exit> {
     let lock = ctx.lock_drive(&drive, "verify")?;
     let spec = crate::tape::DeviceSpec::parse(&drive.device).map_err(Failure::usage)?;
     let needed = json!([{"label": tape.label, "barcode": tape.barcode, "sets": [set.id]}]);
-    let mut dev = insert_tape(ctx, &catalog, &spec, &drive, &tape, &needed)?;
+    let mut dev = insert_tape(ctx, &mut catalog, &spec, &drive, &tape, &needed)?;
     let started = Instant::now();
     let mut errors: Vec<String> = Vec::new();
     let mut stats = ReadStats::default();

@@ -117,12 +117,20 @@ pub fn exec(ctx: &Ctx, args: RunArgs) -> Result<Exit> {
     let drive = ctx.pick_drive(catalog.conn())?;
     let lock = ctx.lock_drive(&drive, "backup run")?;
     let spec = crate::tape::DeviceSpec::parse(&drive.device).map_err(Failure::usage)?;
+    let mut from_library = drive.library_id.is_some();
     let (dev, tape) = loop {
         let mut dev = crate::tape::open(&spec).map_err(|e| device_error(e, &drive))?;
         match usable_tape(catalog.conn(), dev.as_mut(), &drive, &plan) {
             Ok(tape) => break (dev, tape),
             Err(refusal) => {
                 drop(dev);
+                // A drive in a library fetches the tape the policy prefers, once.
+                if from_library && refusal.fatal.is_none() {
+                    from_library = false;
+                    if load_wanted(ctx, &mut catalog, &plan, &drive)? {
+                        continue;
+                    }
+                }
                 ask_for_tape(ctx, catalog.conn(), &plan, &drive.name, refusal)?;
             }
         }
@@ -388,6 +396,19 @@ fn acceptable(conn: &Connection, t: &Tape, plan: &Plan) -> Result<(), String> {
         },
         other => Err(format!("tape '{}' is {}", t.label, other.as_str())),
     }
+}
+
+/// Loads the first tape the pool's policy would take that sits in the drive's library;
+/// false when none does.
+fn load_wanted(ctx: &Ctx, catalog: &mut crate::catalog::Catalog, plan: &Plan, drive: &drives::Drive) -> Result<bool> {
+    for (t, _) in wanted_tapes(catalog.conn(), plan)? {
+        if let Some(barcode) = &t.barcode
+            && super::super::library::load_for(ctx, catalog, drive, barcode)?
+        {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 /// Why the tape in the drive will not do.
