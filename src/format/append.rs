@@ -48,6 +48,10 @@ pub enum LastFile {
     /// `set_uuid` is `None` when the header's magic line is TapeBackarr's but its JSON is
     /// damaged.
     CutData { set_uuid: Option<Uuid> },
+    /// A data file of set `set_uuid` followed by the start of its index, cut off (a zstd stream
+    /// that ends early): a backup cut off while writing its index. Appending is allowed, as
+    /// for [`LastFile::CutData`]; `reason` says what the index reader found.
+    CutIndex { set_uuid: Uuid, reason: String },
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -121,7 +125,20 @@ fn find_with_limit(dev: &mut dyn TapeDevice, max_index: usize) -> Result<AppendP
             Ok(h) => LastFile::CutData { set_uuid: Some(h.set_uuid) },
             // The magic line is ours: a data file, cut off, whose header is damaged.
             Err(PartError::Damaged(_)) => LastFile::CutData { set_uuid: None },
-            Err(PartError::NotAPart) => read_index(dev, &mut buf, n, last, max_index)?,
+            Err(PartError::NotAPart) => {
+                // Our index cut off (a crash while it was written) looks like a zstd stream
+                // that ends early, right after one of our data files: that part is cut, like
+                // one with no index at all, and appending after it is safe.
+                let zstd_start = buf[..n].starts_with(&ZSTD_MAGIC);
+                match read_index(dev, &mut buf, n, last, max_index)? {
+                    Ok(kind) => kind,
+                    Err(reason) if zstd_start && last >= 2 => match part_header_of(dev, &mut buf, last - 1)? {
+                        Some(set_uuid) => LastFile::CutIndex { set_uuid, reason },
+                        None => return Err(AppendError::Unrecognised { file: last, reason }),
+                    },
+                    Err(reason) => return Err(AppendError::Unrecognised { file: last, reason }),
+                }
+            }
             Err(e @ (PartError::NewerVersion(_) | PartError::TooLarge(_))) => {
                 return Err(AppendError::Unrecognised { file: last, reason: e.to_string() });
             }
@@ -211,13 +228,30 @@ fn check_label_file(dev: &mut dyn TapeDevice, buf: &mut [u8], n: usize) -> Resul
 
 /// Reads tape file `file`, whose first `n` bytes are in `buf`, to its filemark and checks that
 /// it is a complete index.
+/// The zstd frame magic, little-endian, as an index file starts.
+const ZSTD_MAGIC: [u8; 4] = [0x28, 0xb5, 0x2f, 0xfd];
+
+/// The set of the part whose data file is tape file `file`, if it is one of ours.
+/// (Only after a crash: a rewind and a space from BOT are fine.)
+fn part_header_of(dev: &mut dyn TapeDevice, buf: &mut [u8], file: u64) -> Result<Option<Uuid>, AppendError> {
+    dev.rewind()?;
+    dev.space(Space::Filemarks(file as i64))?;
+    Ok(match read_in_file(dev, buf, file)? {
+        Some(n) => PartHeader::decode(&buf[..n]).ok().map(|h| h.set_uuid),
+        None => None,
+    })
+}
+
+/// Reads tape file `file` (whose first `n` bytes are in `buf`) as an index. The outer error
+/// is device trouble or a file too large to be an index; the inner one says why the bytes
+/// are not a complete index.
 fn read_index(
     dev: &mut dyn TapeDevice,
     buf: &mut [u8],
     n: usize,
     file: u64,
     max_index: usize,
-) -> Result<LastFile, AppendError> {
+) -> Result<Result<LastFile, String>, AppendError> {
     let too_large = || AppendError::Unrecognised {
         file,
         reason: format!("it is not a part header and holds more than {max_index} bytes, too many for an index"),
@@ -233,24 +267,25 @@ fn read_index(
         bytes.extend_from_slice(&buf[..n]);
     }
 
-    let unrecognised = |e: IndexError| AppendError::Unrecognised {
-        file,
-        reason: format!("it is neither a part header nor a complete index ({e})"),
+    let broken = |e: IndexError| format!("it is neither a part header nor a complete index ({e})");
+    let reader = match IndexReader::from_bytes(&bytes) {
+        Ok(r) => r,
+        Err(e) => return Ok(Err(broken(e))),
     };
-    let reader = IndexReader::from_bytes(&bytes).map_err(unrecognised)?;
     let (mut part, mut end) = (None, None);
     for record in reader {
-        match record.map_err(unrecognised)? {
-            IndexRecord::Part(p) => part = Some((p.header.set_uuid, p.header.part)),
-            IndexRecord::End(e) => end = Some(e.status),
-            IndexRecord::Frame(_) | IndexRecord::File(_) => {}
+        match record {
+            Ok(IndexRecord::Part(p)) => part = Some((p.header.set_uuid, p.header.part)),
+            Ok(IndexRecord::End(e)) => end = Some(e.status),
+            Ok(IndexRecord::Frame(_) | IndexRecord::File(_)) => {}
+            Err(e) => return Ok(Err(broken(e))),
         }
     }
     // The reader insists on a part record first and an end record last, so both are here.
-    match (part, end) {
+    Ok(match (part, end) {
         (Some((set_uuid, part)), Some(status)) => Ok(LastFile::Index { set_uuid, part, status }),
-        _ => Err(AppendError::Unrecognised { file, reason: "the index lacks its part or end record".into() }),
-    }
+        _ => Err("the index lacks its part or end record".into()),
+    })
 }
 
 #[cfg(test)]
@@ -495,15 +530,29 @@ mod tests {
         assert_eq!(file, 2);
         assert!(reason.contains("neither a part header nor a complete index"), "{reason}");
 
-        // A valid index stream cut short, yet followed by a filemark.
+        // A valid index stream cut short, yet followed by a filemark: a part whose index was
+        // cut off by a crash. Appending after it is allowed, and says so.
         let tmp = tempfile::tempdir().unwrap();
         let mut d = labelled(tmp.path());
-        let rec = write_data(&mut d, Uuid::new_v4(), 1, 2, true);
+        let set = Uuid::new_v4();
+        let rec = write_data(&mut d, set, 1, 2, true);
         let blocks = index_blocks(&rec, 50, EndStatus::Complete, 256);
         write_blocks(&mut d, &blocks[..blocks.len() - 1], true);
-        let (file, reason) = unrecognised(find_append_point(&mut d));
-        assert_eq!(file, 2);
-        assert!(reason.contains("incomplete index"), "{reason}");
+        let at = find_append_point(&mut d).unwrap();
+        assert_eq!(at.file, 3);
+        match at.last {
+            LastFile::CutIndex { set_uuid, reason } => {
+                assert_eq!(set_uuid, set);
+                assert!(reason.contains("incomplete index"), "{reason}");
+            }
+            other => panic!("expected CutIndex, got {other:?}"),
+        }
+        // The same cut index after something that is not our data file is refused.
+        let tmp = tempfile::tempdir().unwrap();
+        let mut d = labelled(tmp.path());
+        write_blocks(&mut d, &[b"not ours".to_vec()], true);
+        write_blocks(&mut d, &blocks[..blocks.len() - 1], true);
+        assert_eq!(unrecognised(find_append_point(&mut d)).0, 2);
 
         // Another program's file right after the label.
         let tmp = tempfile::tempdir().unwrap();

@@ -538,6 +538,14 @@ fn write_set(
         }
         Err(e) => return Err(append_refused(e, tape)),
     };
+    if let LastFile::CutIndex { set_uuid, .. } = &at.last {
+        ctx.out.note(|| {
+            format!(
+                "tape '{}': the index of the last part on it (set {set_uuid}) was cut off; appending after it",
+                tape.label
+            )
+        });
+    }
     if let LastFile::CutData { set_uuid } = &at.last {
         ctx.out.note(|| {
             format!(
