@@ -514,9 +514,30 @@ pub(super) fn insert_tape(
     }
 }
 
-/// Restores the wanted entries of one set from the tape in `dev`.
+/// Restores the wanted entries of one set from the tape in `dev`, which reads ahead on a
+/// thread of its own meanwhile (`tape::read_ahead`).
 #[allow(clippy::too_many_arguments)]
 fn restore_set(
+    catalog: &Catalog,
+    chain: &[i64],
+    w: &SetWork,
+    layout: &SetLayout,
+    dev: &mut dyn TapeDevice,
+    matcher: &Matcher,
+    extractor: &mut Extractor,
+    totals: &mut Totals,
+    problems: &mut Vec<(Vec<u8>, String)>,
+    verify: bool,
+    bar: &indicatif::ProgressBar,
+) -> Result<()> {
+    std::thread::scope(|scope| {
+        let mut ahead = crate::tape::read_ahead::ReadAhead::start(scope, dev, layout.block_size);
+        restore_entries(catalog, chain, w, layout, &mut ahead, matcher, extractor, totals, problems, verify, bar)
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+fn restore_entries(
     catalog: &Catalog,
     chain: &[i64],
     w: &SetWork,

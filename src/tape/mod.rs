@@ -13,6 +13,7 @@
 
 pub mod changer;
 pub mod lock;
+pub mod read_ahead;
 pub mod scsi;
 pub mod st;
 pub mod vlib;
