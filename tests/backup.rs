@@ -415,20 +415,9 @@ fn an_unreadable_file_is_a_warning_and_exit_3_with_the_rest_on_tape() {
     std::fs::write(h.data().join("secret.txt"), b"no\n").unwrap();
     std::fs::set_permissions(h.data().join("secret.txt"), std::os::unix::fs::PermissionsExt::from_mode(0o000)).unwrap();
     // Root reads anything; run the backup as nobody then, over a tree nobody owns.
-    let as_root = nix::unistd::geteuid().is_root();
-    if as_root {
-        pipe(&format!("chown -R 65534:65534 '{}'", h.dir.path().display()), b"");
-        pipe(&format!("chmod 755 '{}'", h.dir.path().display()), b"");
-    }
-    let mut cmd = if as_root {
-        let mut c = Command::new("setpriv");
-        c.args(["--reuid=65534", "--regid=65534", "--clear-groups"]);
-        c.arg(assert_cmd::cargo::cargo_bin("tapebackarr"));
-        c
-    } else {
-        Command::new(assert_cmd::cargo::cargo_bin("tapebackarr"))
-    };
-    cmd.env("TAPEBACKARR_HOME", h.home()).args(["--json", "backup", "run", "nightly"]);
+    h.give_away();
+    let mut cmd = h.unprivileged();
+    cmd.args(["--json", "backup", "run", "nightly"]);
     let out = cmd.output().unwrap();
     assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
     let events: Vec<Value> = stdout(&out).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
@@ -444,6 +433,39 @@ fn an_unreadable_file_is_a_warning_and_exit_3_with_the_rest_on_tape() {
     assert_eq!(listing, "./\nok.txt\n");
     let set_status: String = h.sql().query_row("SELECT status FROM backup_sets", [], |r| r.get(0)).unwrap();
     assert_eq!(set_status, "completed");
+}
+
+#[test]
+fn an_unreadable_directory_is_not_taken_for_deleted_files() {
+    let h = Home::with_tape();
+    tree::Builder::new(&h.data())
+        .file(b"keep", b"k\n")
+        .mkdir(b"locked")
+        .file(b"locked/b", b"b\n")
+        .file(b"locked/c", b"c\n");
+    h.give_away();
+    let run = |args: &[&str]| {
+        let out = h.unprivileged().args(args).output().unwrap();
+        assert!(matches!(out.status.code(), Some(0) | Some(3)), "{}", stderr(&out));
+        let text = stdout(&out);
+        serde_json::from_str::<Value>(text.lines().last().unwrap()).unwrap()
+    };
+    run(&["--json", "backup", "run", "nightly"]);
+    // The directory becomes unreadable (a permission slip, a failing NFS mount...).
+    std::fs::set_permissions(h.data().join("locked"), std::os::unix::fs::PermissionsExt::from_mode(0o000)).unwrap();
+    let inc = run(&["--json", "backup", "run", "nightly", "--incremental"]);
+    assert_eq!(inc["deleted"], 0, "files the walk could not see are not deleted: {inc}");
+    assert!(inc["warnings"].as_u64().unwrap() >= 1, "{inc}");
+    // Readable again: the next incremental finds nothing changed below it, and the job's
+    // state (full + incrementals) still holds the files.
+    std::fs::set_permissions(h.data().join("locked"), std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let again = run(&["--json", "backup", "run", "nightly", "--incremental"]);
+    assert_eq!(again["deleted"], 0, "{again}");
+    let dest = h.dir.path().join("r");
+    let out = h.run(["--json", "restore", "--job", "nightly", "--to", dest.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(std::fs::read(dest.join("locked/b")).unwrap(), b"b\n");
+    assert_eq!(std::fs::read(dest.join("locked/c")).unwrap(), b"c\n");
 }
 
 #[test]

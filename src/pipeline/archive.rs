@@ -55,6 +55,9 @@ pub struct Summary {
     pub deleted: u64,
     /// Entries an incremental found unchanged and left out.
     pub unchanged: u64,
+    /// Entries of the last snapshot the walk could not see (below a path it warned about),
+    /// kept in the new snapshot rather than recorded as deleted.
+    pub carried: u64,
     pub warnings: u64,
     /// Files whose content is missing or cut (see [`Event::Warning`]).
     pub unreadable: u64,
@@ -79,12 +82,17 @@ pub fn archive<W: Sink + Cursor>(
     // the walk met may not be in it (unchanged, or unreadable), so a later link may have to
     // carry the content itself.
     let mut linked: HashMap<Vec<u8>, Vec<u8>> = HashMap::new();
+    // Paths the walk could not look into (an unreadable directory, a vanished entry): what
+    // the last snapshot had below them is not known to be gone, so it is carried over, not
+    // recorded as deleted — a point-in-time restore must not lose it over a permission slip.
+    let mut unknown = Unseen::default();
 
     for item in walker {
         let entry = match item {
             Ok(entry) => entry,
             Err(w) => {
                 summary.warnings += 1;
+                unknown.add(&w.rel);
                 on(Event::Warning { path: &w.path, message: w.error.to_string(), unreadable: false })?;
                 continue;
             }
@@ -94,7 +102,7 @@ pub fn archive<W: Sink + Cursor>(
             let mut gone = Vec::new();
             let change = d.classify(&snap, &mut |e| gone.push(e))?;
             for g in gone {
-                record_deleted(tar, &g, &mut summary, on)?;
+                settle_gone(tar, &g, &unknown, &mut snapshot, &mut summary, on)?;
             }
             if matches!(change, Change::Unchanged) {
                 // Left out; a changed link to the same inode will not find it in `linked`
@@ -113,7 +121,7 @@ pub fn archive<W: Sink + Cursor>(
         let mut gone = Vec::new();
         d.finish(&mut |e| gone.push(e))?;
         for g in gone {
-            record_deleted(tar, &g, &mut summary, on)?;
+            settle_gone(tar, &g, &unknown, &mut snapshot, &mut summary, on)?;
         }
     }
     summary.snapshot_entries = snapshot.count();
@@ -214,6 +222,38 @@ fn write_entry<W: Sink + Cursor>(
         return Ok(false);
     }
     Ok(true)
+}
+
+/// Paths the walk warned about (it could not look at or into them), relative to the root.
+#[derive(Debug, Default)]
+pub struct Unseen(Vec<Vec<u8>>);
+
+impl Unseen {
+    pub fn add(&mut self, rel: &[u8]) {
+        self.0.push(rel.to_vec());
+    }
+
+    /// `path` is one of them or below one: whether it still exists is not known.
+    pub fn covers(&self, path: &[u8]) -> bool {
+        self.0.iter().any(|u| path == u || u == b"." || (path.starts_with(u) && path.get(u.len()) == Some(&b'/')))
+    }
+}
+
+/// An entry of the last snapshot the walk did not meet: deleted, or, below a path the walk
+/// could not look into, carried over into the new snapshot as it was.
+fn settle_gone<W: Sink + Cursor>(
+    tar: &TarWriter<W>,
+    gone: &SnapEntry,
+    unknown: &Unseen,
+    snapshot: &mut SnapshotWriter,
+    summary: &mut Summary,
+    on: &mut dyn FnMut(Event<'_>) -> io::Result<()>,
+) -> io::Result<()> {
+    if unknown.covers(&gone.path) {
+        summary.carried += 1;
+        return snapshot.add(gone);
+    }
+    record_deleted(tar, gone, summary, on)
 }
 
 fn record_deleted<W: Sink + Cursor>(

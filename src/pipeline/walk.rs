@@ -176,6 +176,8 @@ impl Entry {
 pub struct WalkWarning {
     /// The full path concerned.
     pub path: PathBuf,
+    /// The same path relative to the root, as entries name it (`.` for the root).
+    pub rel: Vec<u8>,
     pub error: io::Error,
 }
 
@@ -314,7 +316,11 @@ impl Walker {
     }
 
     fn warn(&mut self, error: io::Error) {
-        self.out.push_back(Err(WalkWarning { path: self.path().to_path_buf(), error }));
+        let rel = match self.buf.get(self.rel_start..) {
+            Some(rel) if !rel.is_empty() => rel.to_vec(),
+            _ => b".".to_vec(),
+        };
+        self.out.push_back(Err(WalkWarning { path: self.path().to_path_buf(), rel, error }));
     }
 
     /// Looks at the entry `name` of the directory `dir`, whose full path is in `buf`,

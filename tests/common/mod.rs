@@ -68,6 +68,32 @@ impl Home {
         self.dir.path().join("vl/drives/0")
     }
 
+    /// Hands the whole test directory to an unprivileged user when running as root (root
+    /// reads anything, so permission tests need someone who cannot); see [`Home::unprivileged`].
+    pub fn give_away(&self) {
+        if nix::unistd::geteuid().is_root() {
+            let dir = self.dir.path();
+            let ok = std::process::Command::new("chown").arg("-R").arg("65534:65534").arg(dir).status().unwrap();
+            assert!(ok.success());
+            std::fs::set_permissions(dir, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+        }
+    }
+
+    /// The binary as that unprivileged user (nobody, through `setpriv`) when running as
+    /// root, else as we are; after [`Home::give_away`].
+    pub fn unprivileged(&self) -> std::process::Command {
+        let mut c = if nix::unistd::geteuid().is_root() {
+            let mut c = std::process::Command::new("setpriv");
+            c.args(["--reuid=65534", "--regid=65534", "--clear-groups"]);
+            c.arg(assert_cmd::cargo::cargo_bin("tapebackarr"));
+            c
+        } else {
+            std::process::Command::new(assert_cmd::cargo::cargo_bin("tapebackarr"))
+        };
+        c.env("TAPEBACKARR_HOME", self.home()).env("TZ", "UTC").env_remove("TAPEBACKARR_PASSWORD_FILE");
+        c
+    }
+
     pub fn home(&self) -> PathBuf {
         self.dir.path().join("home")
     }

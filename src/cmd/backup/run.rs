@@ -279,18 +279,21 @@ fn dry_run(ctx: &Ctx, conn: &Connection, plan: &Plan) -> Result<Exit> {
     let walker = Walker::new(&plan.source.path, selector(&plan.source)?, WalkOptions { cross_fs: plan.cross_fs })?;
     let mut differ = plan.parent.as_ref().map(|(_, data)| Differ::new(data)).transpose()?;
     let (mut entries, mut bytes, mut unchanged, mut deleted, mut warnings) = (0u64, 0u64, 0u64, 0u64, 0u64);
+    // As `archive` counts: what lies below a path the walk could not see is not deleted.
+    let mut unseen = archive::Unseen::default();
     for item in walker {
         let entry = match item {
             Ok(e) => e,
             Err(w) => {
                 warnings += 1;
+                unseen.add(&w.rel);
                 ctx.out.note(|| format!("warning: {w}"));
                 continue;
             }
         };
         let snap = SnapEntry::from_entry(&entry);
         if let Some(d) = differ.as_mut() {
-            let change = d.classify(&snap, &mut |_| deleted += 1)?;
+            let change = d.classify(&snap, &mut |g| deleted += u64::from(!unseen.covers(&g.path)))?;
             if matches!(change, Change::Unchanged) {
                 unchanged += 1;
                 continue;
@@ -302,7 +305,7 @@ fn dry_run(ctx: &Ctx, conn: &Connection, plan: &Plan) -> Result<Exit> {
         }
     }
     if let Some(d) = differ {
-        d.finish(&mut |_| deleted += 1)?;
+        d.finish(&mut |g| deleted += u64::from(!unseen.covers(&g.path)))?;
     }
     let wanted = wanted_tapes(conn, plan)?;
     let doc = json!({
