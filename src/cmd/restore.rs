@@ -530,98 +530,80 @@ fn restore_set(
     verify: bool,
     bar: &indicatif::ProgressBar,
 ) -> Result<()> {
-    std::thread::scope(|scope| {
-        let mut ahead = crate::tape::read_ahead::ReadAhead::start(scope, dev, layout.block_size);
-        restore_entries(catalog, chain, w, layout, &mut ahead, matcher, extractor, totals, problems, verify, bar)
-    })
-}
-
-#[allow(clippy::too_many_arguments)]
-fn restore_entries(
-    catalog: &Catalog,
-    chain: &[i64],
-    w: &SetWork,
-    layout: &SetLayout,
-    dev: &mut dyn TapeDevice,
-    matcher: &Matcher,
-    extractor: &mut Extractor,
-    totals: &mut Totals,
-    problems: &mut Vec<(Vec<u8>, String)>,
-    verify: bool,
-    bar: &indicatif::ProgressBar,
-) -> Result<()> {
     let conn = catalog.conn();
     let later: Vec<i64> = chain.iter().skip_while(|s| **s != w.set.id).skip(1).copied().collect();
     // One reader for the set, moved with LOCATE or by reading on. It starts nowhere, so the
     // first entry LOCATEs straight to its own block; so does the next entry after damage.
-    let mut reader = PartReader::new(dev, layout).map_err(|e| anyhow::anyhow!("set {}: {e}", w.set.id))?;
-    let mut lost = true;
-    // Files that failed here: a hard link to one must not be made.
-    let mut failed: HashSet<Vec<u8>> = HashSet::new();
-    let mut tape_error = None;
-    plan::for_each_current(conn, chain, w.set.id, &mut |entry| {
-        let path = entry.path.as_os_str().as_bytes().to_vec();
-        if entry.kind == "deleted" || !matcher.matches(&path) {
-            return Ok(());
-        }
-        // A hard link is made only to a target restored from this very set; otherwise it
-        // gets the target's content as a file of its own.
-        let mut source = entry.clone();
-        let mut as_file = false;
-        if entry.kind == "hardlink" {
-            let target = entry.link_target.clone().unwrap_or_default();
-            let superseded = later.iter().any(|s| {
-                plan::entry(conn, *s, Path::new(std::ffi::OsStr::from_bytes(&target))).ok().flatten().is_some()
-            });
-            if !matcher.matches(&target) || superseded || failed.contains(&target) {
-                match plan::entry(conn, w.set.id, Path::new(std::ffi::OsStr::from_bytes(&target)))? {
-                    Some(t) if t.kind == "file" => {
-                        source = t;
-                        as_file = true;
-                    }
-                    _ => {
-                        totals.failed += 1;
-                        problems.push((path, "its hard-link target is not in the set".into()));
-                        return Ok(());
+    std::thread::scope(|scope| -> Result<()> {
+        let mut ahead = crate::tape::read_ahead::ReadAhead::start(scope, dev, layout.block_size);
+        let mut reader = PartReader::new(&mut ahead, layout).map_err(|e| anyhow::anyhow!("set {}: {e}", w.set.id))?;
+        // Files that failed here: a hard link to one must not be made.
+        let mut failed: HashSet<Vec<u8>> = HashSet::new();
+        let mut tape_error = None;
+        plan::for_each_current(conn, chain, w.set.id, &mut |entry| {
+            let path = entry.path.as_os_str().as_bytes().to_vec();
+            if entry.kind == "deleted" || !matcher.matches(&path) {
+                return Ok(());
+            }
+            // A hard link is made only to a target restored from this very set; otherwise it
+            // gets the target's content as a file of its own.
+            let mut source = entry.clone();
+            let mut as_file = false;
+            if entry.kind == "hardlink" {
+                let target = entry.link_target.clone().unwrap_or_default();
+                let superseded = later.iter().any(|s| {
+                    plan::entry(conn, *s, Path::new(std::ffi::OsStr::from_bytes(&target))).ok().flatten().is_some()
+                });
+                if !matcher.matches(&target) || superseded || failed.contains(&target) {
+                    match plan::entry(conn, w.set.id, Path::new(std::ffi::OsStr::from_bytes(&target)))? {
+                        Some(t) if t.kind == "file" => {
+                            source = t;
+                            as_file = true;
+                        }
+                        _ => {
+                            totals.failed += 1;
+                            problems.push((path, "its hard-link target is not in the set".into()));
+                            return Ok(());
+                        }
                     }
                 }
             }
-        }
-        match restore_entry(&mut reader, &mut lost, layout, &entry, &source, as_file, extractor, verify) {
-            Ok(Done::Restored(bytes)) => {
-                totals.restored += 1;
-                totals.bytes += bytes;
-                if verify && bytes > 0 {
-                    totals.verified += 1;
+            match restore_entry(&mut reader, layout, &entry, &source, as_file, extractor, verify) {
+                Ok(Done::Restored(bytes)) => {
+                    totals.restored += 1;
+                    totals.bytes += bytes;
+                    if verify && bytes > 0 {
+                        totals.verified += 1;
+                    }
+                    bar.inc(bytes);
                 }
-                bar.inc(bytes);
+                Ok(Done::Skipped) => totals.skipped += 1,
+                Err(Trouble::Entry(message)) => {
+                    totals.failed += 1;
+                    failed.insert(path.clone());
+                    problems.push((path, message));
+                }
+                Err(Trouble::Data(message)) => {
+                    totals.damaged += 1;
+                    failed.insert(path.clone());
+                    problems.push((path, message));
+                    // The reader is somewhere in a damaged frame: start afresh at the next entry.
+                    reader.lose_position();
+                }
+                Err(Trouble::Tape(e)) => {
+                    tape_error = Some(e);
+                    return Err(anyhow::anyhow!("tape error"));
+                }
             }
-            Ok(Done::Skipped) => totals.skipped += 1,
-            Err(Trouble::Entry(message)) => {
-                totals.failed += 1;
-                failed.insert(path.clone());
-                problems.push((path, message));
-            }
-            Err(Trouble::Data(message)) => {
-                totals.damaged += 1;
-                failed.insert(path.clone());
-                problems.push((path, message));
-                // The reader is somewhere in a damaged frame: start afresh at the next entry.
-                lost = true;
-            }
-            Err(Trouble::Tape(e)) => {
-                tape_error = Some(e);
-                return Err(anyhow::anyhow!("tape error"));
-            }
+            Ok(())
+        })
+        .or_else(|e| if tape_error.is_some() { Ok(()) } else { Err(e) })?;
+        totals.tape = add(totals.tape, reader.stats());
+        if let Some(e) = tape_error {
+            return Err(e);
         }
         Ok(())
     })
-    .or_else(|e| if tape_error.is_some() { Ok(()) } else { Err(e) })?;
-    totals.tape = add(totals.tape, reader.stats());
-    if let Some(e) = tape_error {
-        return Err(e);
-    }
-    Ok(())
 }
 
 fn add(a: ReadStats, b: ReadStats) -> ReadStats {
@@ -647,7 +629,6 @@ enum Trouble {
 #[allow(clippy::too_many_arguments)]
 fn restore_entry(
     reader: &mut PartReader,
-    lost: &mut bool,
     layout: &SetLayout,
     entry: &Wanted,
     source: &Wanted,
@@ -659,14 +640,7 @@ fn restore_entry(
         .block
         .ok_or_else(|| Trouble::Data(format!("'{}': the catalog has no tape position for it", human(&source.path))))?;
     let target = source.frame_seq * layout.frame_size as u64 + source.frame_offset;
-    let here = reader.stream_offset();
-    let moved = if !*lost && here <= target && target - here <= SKIP_LIMIT {
-        reader.skip(target - here)
-    } else {
-        reader.relocate(source.frame_seq, block, source.frame_offset)
-    };
-    moved.map_err(|e| read_trouble(e, &source.path))?;
-    *lost = false;
+    reader.seek(source.frame_seq, block, source.frame_offset, SKIP_LIMIT).map_err(|e| read_trouble(e, &source.path))?;
     let mut tar = TarReader::with_offset(&mut *reader, target);
     let mut h = match tar.next_entry() {
         Ok(Some(h)) => h,

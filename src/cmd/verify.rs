@@ -127,7 +127,6 @@ pub fn exec(ctx: &Ctx, args: VerifyArgs) -> Result<Exit> {
         let layout = layout(&set, key)?;
         let bar = ctx.progress_bytes(&format!("verifying set {}", set.id));
         let mut reader = PartReader::new(dev.as_mut(), &layout)?;
-        let mut lost = true;
         plan::for_each_current(catalog.conn(), &[set.id], set.id, &mut |entry| {
             if entry.kind == "deleted" {
                 return Ok(());
@@ -137,18 +136,11 @@ pub fn exec(ctx: &Ctx, args: VerifyArgs) -> Result<Exit> {
                 return Ok(());
             };
             let target = entry.frame_seq * layout.frame_size as u64 + entry.frame_offset;
-            let here = reader.stream_offset();
-            let moved = if !lost && here <= target && target - here <= 64 << 20 {
-                reader.skip(target - here)
-            } else {
-                reader.relocate(entry.frame_seq, block, entry.frame_offset)
-            };
-            if let Err(e) = moved {
+            if let Err(e) = reader.seek(entry.frame_seq, block, entry.frame_offset, 64 << 20) {
                 errors.push(format!("'{}': {e}", human(&entry.path)));
-                lost = true;
+                reader.lose_position();
                 return Ok(());
             }
-            lost = false;
             let mut tar = TarReader::with_offset(&mut reader, target);
             let checked = (|| -> Result<(), String> {
                 let h = tar.next_entry().map_err(|e| e.to_string())?.ok_or("the archive ends early")?;
@@ -175,13 +167,13 @@ pub fn exec(ctx: &Ctx, args: VerifyArgs) -> Result<Exit> {
             })();
             if let Err(message) = checked {
                 errors.push(format!("'{}': {message}", human(&entry.path)));
-                lost = true;
+                reader.lose_position();
             }
             check_frames(&mut reader, &index_frames, &mut errors, &mut frames_checked);
             Ok(())
         })?;
         // The rest of the stream after the last entry (the archive's end blocks).
-        if !lost && std::io::copy(&mut reader, &mut std::io::sink()).is_ok() {
+        if reader.is_positioned() && std::io::copy(&mut reader, &mut std::io::sink()).is_ok() {
             check_frames(&mut reader, &index_frames, &mut errors, &mut frames_checked);
         }
         stats = add(stats, reader.stats());
