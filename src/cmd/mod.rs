@@ -145,7 +145,9 @@ impl Ctx {
                 .into());
         }
         eprintln!("{situation}.");
-        eprint!("{}{} and press Enter (Ctrl-C to stop) ", action[..1].to_uppercase(), &action[1..]);
+        let mut chars = action.chars();
+        let first = chars.next().map(|c| c.to_uppercase().to_string()).unwrap_or_default();
+        eprint!("{first}{} and press Enter (Ctrl-C to stop) ", chars.as_str());
         let mut line = String::new();
         if std::io::BufRead::read_line(&mut std::io::stdin().lock(), &mut line)? == 0 {
             return Err(Failure::new(Kind::NoTape, "no answer on the terminal").with_details(details).into());
