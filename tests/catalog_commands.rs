@@ -350,7 +350,7 @@ fn stats_count_sets_entries_tapes_and_the_index() {
     assert!(human.contains("search index:   trigram (catalog_entries_fts), all 17 entries"), "{human}");
     assert!(human.contains("weekly"), "{human}");
     // An index that is missing entries or triggers: stats says so.
-    conn.execute_batch("DROP TRIGGER catalog_entries_fts_insert").unwrap();
+    conn.execute_batch("DROP TRIGGER catalog_entries_fts_delete").unwrap();
     conn.execute_batch(
         "INSERT INTO catalog_entries_fts (catalog_entries_fts, rowid, file_path) VALUES ('delete', 1, '.')",
     )

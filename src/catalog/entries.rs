@@ -30,11 +30,16 @@ pub struct NewEntry {
     pub frame_offset: u64,
 }
 
-/// Inserts entries of one set through a single prepared statement; use inside a transaction
-/// (one per batch of, say, 10 000 rows) so millions of rows go in at disk speed.
+/// Inserts entries of one set through a single prepared statement, inside the caller's
+/// transaction; [`EntryWriter::finish`] then adds them to the search index in one statement
+/// (migration 006: far faster than a trigger per row). Entries written without `finish` are
+/// not found by `catalog find` (`catalog check` reports it).
 pub struct EntryWriter<'c> {
+    conn: &'c Connection,
     stmt: Statement<'c>,
     set_id: i64,
+    /// The first row this writer inserted.
+    first_id: Option<i64>,
 }
 
 impl<'c> EntryWriter<'c> {
@@ -44,7 +49,19 @@ impl<'c> EntryWriter<'c> {
                 block_offset, frame_seq, frame_offset, kind, mtime_ns, uid, gid, link_target)
              VALUES (?1, ?2, ?3, ?4, datetime(?5 / 1000000000, 'unixepoch'), ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
         )?;
-        Ok(EntryWriter { stmt, set_id })
+        Ok(EntryWriter { conn, stmt, set_id, first_id: None })
+    }
+
+    /// Adds the rows written to the search index.
+    pub fn finish(self) -> Result<()> {
+        if let Some(first) = self.first_id {
+            self.conn.execute(
+                "INSERT INTO catalog_entries_fts (rowid, file_path)
+                 SELECT id, file_path FROM catalog_entries WHERE backup_set_id = ?1 AND id >= ?2",
+                params![self.set_id, first],
+            )?;
+        }
+        Ok(())
     }
 
     pub fn add(&mut self, e: &NewEntry) -> Result<()> {
@@ -64,6 +81,9 @@ impl<'c> EntryWriter<'c> {
             e.gid,
             e.link_target
         ])?;
+        if self.first_id.is_none() {
+            self.first_id = Some(self.conn.last_insert_rowid());
+        }
         Ok(())
     }
 }
@@ -503,6 +523,7 @@ mod tests {
             for p in [&b"home/ann/photo-2026.jpg"[..], b"home/ann/notes.txt", b"home/bob/x.jpg", b"etc/caf\xe9.conf"] {
                 w.add(&entry(p)).unwrap();
             }
+            w.finish().unwrap();
         }
         tx.commit().unwrap();
         assert_eq!(search(&cat, "photo", Match::Substring), ["home/ann/photo-2026.jpg"]);
@@ -546,6 +567,7 @@ mod tests {
         {
             let mut w = EntryWriter::new(cat.conn(), 1).unwrap();
             w.add(&entry(b"a/gone.txt")).unwrap();
+            w.finish().unwrap();
         }
         assert_eq!(search(&cat, "gone", Match::Substring).len(), 1);
         cat.conn().execute("DELETE FROM catalog_entries", []).unwrap();
@@ -566,6 +588,7 @@ mod tests {
             for (p, kind) in entries {
                 w.add(&NewEntry { kind, ..entry(p) }).unwrap();
             }
+            w.finish().unwrap();
         }
         tx.commit().unwrap();
     }

@@ -37,6 +37,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("003_tapes_and_drives", include_str!("../../migrations/003_tapes_and_drives.sql")),
     ("004_sets_parts_entries", include_str!("../../migrations/004_sets_parts_entries.sql")),
     ("005_verifications", include_str!("../../migrations/005_verifications.sql")),
+    ("006_bulk_search_index", include_str!("../../migrations/006_bulk_search_index.sql")),
 ];
 
 /// The schema version this binary writes.

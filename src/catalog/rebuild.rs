@@ -491,6 +491,7 @@ where
                 }
             }
         }
+        writer.finish()?;
     }
     // File records ahead of their frame record (the format allows them to interleave).
     for seq in unresolved {

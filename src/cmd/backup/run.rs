@@ -790,6 +790,7 @@ fn finish_part(
             })?;
             entry_rows += 1;
         }
+        entries.finish()?;
     }
     for block in index.finish(EndStatus::Complete, stream_bytes)? {
         index_out.put(dev.as_mut(), &block).map_err(dev_err)?;
