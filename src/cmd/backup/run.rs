@@ -638,11 +638,12 @@ fn write_set(
         )
     });
 
-    let outcome =
-        stream(ctx, &events, plan, dev, &header, at.file, block_size, set_uuid).and_then(|(result, spool, summary)| {
+    let outcome = stream(ctx, &events, plan, dev, &header, at.file, block_size, &tape.label).and_then(
+        |(result, spool, summary)| {
             let written = Written { set_id, execution_id, summary };
             finish_part(ctx, catalog, plan, drive, tape, &header, &at, spool, result, &written, started)
-        });
+        },
+    );
     if let Err(e) = &outcome {
         // What was written stays on the tape, unused: the set and its execution say why.
         let message = format!("{e:#}");
@@ -674,8 +675,9 @@ fn stream(
     header: &PartHeader,
     data_file: u64,
     block_size: usize,
-    set_uuid: Uuid,
+    tape: &str,
 ) -> Result<Streamed> {
+    let set_uuid = header.set_uuid;
     let header_block = header.encode(Some(data_file))?;
     dev.write_block(&header_block)?;
     let workers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2).clamp(1, 8);
@@ -690,7 +692,7 @@ fn stream(
         stream_offset: 0,
     };
     let writer = PartWriter::start(dev, cfg)?;
-    let progress = Progress::start(ctx, events, writer.tape_bytes(), plan);
+    let progress = Progress::start(ctx, events, writer.tape_bytes(), plan, tape);
     let mut tar = TarWriter::new(writer);
     let walker = Walker::new(&plan.source.path, selector(&plan.source)?, WalkOptions { cross_fs: plan.cross_fs })
         .with_context(|| format!("cannot read source '{}'", plan.source.name))?;
@@ -968,7 +970,7 @@ struct Progress {
 }
 
 impl Progress {
-    fn start(ctx: &Ctx, events: &Events, tape_bytes: Arc<AtomicU64>, plan: &Plan) -> Progress {
+    fn start(ctx: &Ctx, events: &Events, tape_bytes: Arc<AtomicU64>, plan: &Plan, tape: &str) -> Progress {
         let files = Arc::new(AtomicU64::new(0));
         let stop = Arc::new(AtomicBool::new(false));
         let terminal = io::stderr().is_terminal() && !ctx.out.json && !ctx.out.quiet && !ctx.global.no_progress;
@@ -990,7 +992,7 @@ impl Progress {
             indicatif::ProgressBar::hidden()
         };
         let (events, files_t, stop_t, bar_t) = (*events, files.clone(), stop.clone(), bar.clone());
-        let tape = plan.pool.name.clone();
+        let tape = tape.to_string();
         let thread = std::thread::spawn(move || {
             let start = Instant::now();
             let (mut last_event, mut last_line) = (Instant::now(), Instant::now());
@@ -1005,7 +1007,7 @@ impl Progress {
                             "bytes_per_sec": (bytes as f64 / secs) as u64, "elapsed_secs": secs.round()})
                     });
                     bar_t.set_position(bytes);
-                    bar_t.set_message(format!("{files} entries, pool {tape}"));
+                    bar_t.set_message(format!("{files} entries to tape {tape}"));
                 }
                 if plain && last_line.elapsed() >= PLAIN_PROGRESS_EVERY {
                     last_line = Instant::now();
