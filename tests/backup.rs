@@ -364,7 +364,7 @@ fn an_incremental_records_exactly_the_changes_additions_and_deletions() {
     assert_eq!(full["backup_type"], "full");
 
     // Change a (size and mtime), add new/b, delete gone/c and the subtree gone/sub.
-    std::thread::sleep(std::time::Duration::from_millis(20)); // a visibly later mtime
+    std::thread::sleep(std::time::Duration::from_millis(20)); // file times tick coarsely: let one pass
     std::fs::write(h.data().join("keep/a"), b"a2, longer\n").unwrap();
     std::fs::create_dir(h.data().join("new")).unwrap();
     std::fs::write(h.data().join("new/b"), b"b\n").unwrap();

@@ -42,7 +42,7 @@ fn two_sets() -> Home {
         .symlink(b"link", b"docs/report-2026.txt");
     backup(&h, &["nightly"]);
 
-    std::thread::sleep(std::time::Duration::from_millis(20));
+    std::thread::sleep(std::time::Duration::from_millis(20)); // file times tick coarsely: let one pass
     std::fs::write(h.data().join("docs/report-2026.txt"), b"quarterly numbers, revised and longer\n").unwrap();
     std::fs::write(h.data().join("docs/new.txt"), b"new\n").unwrap();
     std::fs::remove_file(h.data().join("docs/old/draft.txt")).unwrap();

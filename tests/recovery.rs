@@ -370,7 +370,7 @@ fn an_incremental_chain_restores_with_its_deletions() {
         .file(b"gone/sub/d", b"d\n")
         .file(b"top", b"top\n");
     let full = backup(&h, &["nightly"]);
-    std::thread::sleep(std::time::Duration::from_millis(20)); // visibly later mtimes
+    std::thread::sleep(std::time::Duration::from_millis(20)); // file times tick coarsely: let one pass
     std::fs::write(h.data().join("keep/a"), b"a2, longer\n").unwrap();
     tree::Builder::new(&h.data()).mkdir(b"new").file(b"new/b", b"b\n").file(b"new/odd name", b"space\n");
     std::fs::remove_file(h.data().join("gone/c")).unwrap();
