@@ -146,3 +146,30 @@ fn a_backup_killed_at_any_moment_loses_nothing() {
     tree::assert_same(&h.data(), &dest);
     let _ = Duration::ZERO;
 }
+
+#[test]
+fn catalog_check_names_what_is_wrong() {
+    let h = Home::with_tape();
+    tree(&h);
+    let a = backup(&h)["set"].as_i64().unwrap();
+    let b = backup(&h)["set"].as_i64().unwrap();
+    check(&h);
+    // Make the second part claim the first one's blocks, and the first set lose an entry.
+    let conn = h.sql();
+    conn.execute(
+        "UPDATE backup_set_parts SET header_block = (SELECT header_block FROM backup_set_parts WHERE backup_set_id = ?1)
+         WHERE backup_set_id = ?2",
+        [a, b],
+    )
+    .unwrap();
+    conn.execute("DELETE FROM catalog_entries WHERE backup_set_id = ?1 AND file_path = 'd/c.txt'", [a]).unwrap();
+    let out = h.run(["--json", "catalog", "check"]);
+    assert_eq!(out.status.code(), Some(1));
+    let doc = json(&out);
+    assert_eq!(doc["ok"], false);
+    let problems = doc["problems"].to_string();
+    assert!(problems.contains(&format!("sets {a} and {b} claim the same blocks")), "{problems}");
+    assert!(problems.contains(&format!("set {a} records")), "{problems}");
+    let err: Value = serde_json::from_slice(&out.stderr).unwrap();
+    assert_eq!(err["code"], "invalid_state");
+}
