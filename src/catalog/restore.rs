@@ -17,47 +17,17 @@ use crate::error::{Failure, Kind};
 /// newest completed set started at or before it, and its parents back to the full, oldest
 /// first.
 pub fn chain(conn: &Connection, job_id: i64, as_of: Option<&str>) -> Result<Vec<Set>> {
-    let newest: Option<i64> = conn
-        .query_row(
-            "SELECT id FROM backup_sets WHERE job_id = ?1 AND status = 'completed'
-               AND (?2 IS NULL OR start_time <= ?2) ORDER BY start_time DESC, id DESC LIMIT 1",
-            params![job_id, as_of],
-            |r| r.get(0),
-        )
-        .optional()?;
-    let Some(mut id) = newest else {
-        return Err(Failure::new(
+    match sets::newest_completed(conn, job_id, as_of)? {
+        Some(newest) => sets::chain_to(conn, newest),
+        None => Err(Failure::new(
             Kind::NotFound,
             match as_of {
                 Some(t) => format!("the job has no completed backup set at or before {t} UTC"),
                 None => "the job has no completed backup set".to_string(),
             },
         )
-        .into());
-    };
-    let mut out = Vec::new();
-    loop {
-        let set = sets::get(conn, id)?;
-        if set.status != "completed" {
-            return Err(Failure::new(
-                Kind::InvalidState,
-                format!("set {} in the incremental chain is {}: the chain is broken", set.id, set.status),
-            )
-            .into());
-        }
-        let parent = set.parent_set;
-        let full = set.backup_type == "full";
-        out.push(set);
-        match (full, parent) {
-            (true, _) => break,
-            (false, Some(p)) => id = p,
-            (false, None) => {
-                return Err(Failure::new(Kind::InvalidState, format!("incremental set {id} names no parent")).into());
-            }
-        }
+        .into()),
     }
-    out.reverse();
-    Ok(out)
 }
 
 /// One entry to restore, as the catalog recorded it.
