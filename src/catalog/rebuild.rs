@@ -174,26 +174,10 @@ pub fn start(conn: &Connection, label: &TapeLabel, capacity: Option<u64>) -> Res
 
 fn blank_tape(label: &TapeLabel) -> Tape {
     Tape {
-        id: 0,
         uuid: Some(label.uuid.clone()),
-        label: label.label.clone(),
         barcode: label.barcode.clone(),
-        pool_id: None,
-        pool_name: None,
-        status: TapeStatus::Blank,
-        lto_type: String::new(),
-        capacity_bytes: 0,
-        used_bytes: 0,
-        write_count: 0,
-        last_written_at: None,
-        offsite_location: None,
-        export_time: None,
-        import_time: None,
         labeled_at: sql_time(&label.labeled_at),
-        format_type: "raw".into(),
-        status_before_export: None,
-        created_at: None,
-        updated_at: None,
+        ..Tape::blank(&label.label)
     }
 }
 

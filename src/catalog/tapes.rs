@@ -91,6 +91,35 @@ pub struct Tape {
     pub updated_at: Option<String>,
 }
 
+impl Tape {
+    /// A tape not yet in the catalog: blank, in no pool, nothing written; the caller sets what
+    /// it knows (uuid, barcode, pool) before `insert`.
+    pub fn blank(label: &str) -> Tape {
+        Tape {
+            id: 0,
+            uuid: None,
+            label: label.into(),
+            barcode: None,
+            pool_id: None,
+            pool_name: None,
+            status: TapeStatus::Blank,
+            lto_type: String::new(),
+            capacity_bytes: 0,
+            used_bytes: 0,
+            write_count: 0,
+            last_written_at: None,
+            offsite_location: None,
+            export_time: None,
+            import_time: None,
+            labeled_at: None,
+            format_type: "raw".into(),
+            status_before_export: None,
+            created_at: None,
+            updated_at: None,
+        }
+    }
+}
+
 const SELECT: &str = "SELECT t.id, t.uuid, t.label, t.barcode, t.pool_id, p.name, t.status, t.lto_type,
         t.capacity_bytes, t.used_bytes, t.write_count, t.last_written_at, t.offsite_location, t.export_time,
         t.import_time, t.labeled_at, t.format_type, t.status_before_export, t.created_at, t.updated_at

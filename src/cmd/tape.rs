@@ -232,7 +232,7 @@ pub fn exec(ctx: &Ctx, cmd: Command) -> Result<Exit> {
                 .or(status.capacity_bytes.map(|c| c as i64))
                 .unwrap_or(0);
             let tx = catalog.write()?;
-            let mut tape = relabel.unwrap_or_else(|| blank_tape(&label));
+            let mut tape = relabel.unwrap_or_else(|| Tape::blank(&label));
             tape.uuid = Some(on_tape.uuid.clone());
             tape.label = label.clone();
             tape.barcode = barcode;
@@ -629,31 +629,6 @@ fn transition(
     tx.commit()?;
     ctx.out.done(&json!({"tape": doc}), || format!("Tape '{label}': {} → {}", from.as_str(), to.as_str()));
     Ok(())
-}
-
-fn blank_tape(label: &str) -> Tape {
-    Tape {
-        id: 0,
-        uuid: None,
-        label: label.into(),
-        barcode: None,
-        pool_id: None,
-        pool_name: None,
-        status: TapeStatus::Blank,
-        lto_type: String::new(),
-        capacity_bytes: 0,
-        used_bytes: 0,
-        write_count: 0,
-        last_written_at: None,
-        offsite_location: None,
-        export_time: None,
-        import_time: None,
-        labeled_at: None,
-        format_type: "raw".into(),
-        status_before_export: None,
-        created_at: None,
-        updated_at: None,
-    }
 }
 
 fn wrong_tape(message: String) -> anyhow::Error {
