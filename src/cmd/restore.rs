@@ -598,16 +598,12 @@ fn restore_set(
             Ok(())
         })
         .or_else(|e| if tape_error.is_some() { Ok(()) } else { Err(e) })?;
-        totals.tape = add(totals.tape, reader.stats());
+        totals.tape += reader.stats();
         if let Some(e) = tape_error {
             return Err(e);
         }
         Ok(())
     })
-}
-
-fn add(a: ReadStats, b: ReadStats) -> ReadStats {
-    ReadStats { blocks: a.blocks + b.blocks, bytes: a.bytes + b.bytes, locates: a.locates + b.locates }
 }
 
 enum Done {

@@ -176,7 +176,7 @@ pub fn exec(ctx: &Ctx, args: VerifyArgs) -> Result<Exit> {
         if reader.is_positioned() && std::io::copy(&mut reader, &mut std::io::sink()).is_ok() {
             check_frames(&mut reader, &index_frames, &mut errors, &mut frames_checked);
         }
-        stats = add(stats, reader.stats());
+        stats += reader.stats();
         bar.finish_and_clear();
     }
 
@@ -226,10 +226,6 @@ pub fn exec(ctx: &Ctx, args: VerifyArgs) -> Result<Exit> {
         text
     });
     Ok(if passed { Exit::Ok } else { Exit::VerifyMismatch })
-}
-
-fn add(a: ReadStats, b: ReadStats) -> ReadStats {
-    ReadStats { blocks: a.blocks + b.blocks, bytes: a.bytes + b.bytes, locates: a.locates + b.locates }
 }
 
 /// Compares the frames `reader` read whole with the index's records of them.

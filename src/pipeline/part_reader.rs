@@ -50,6 +50,14 @@ pub struct ReadStats {
     pub locates: u64,
 }
 
+impl std::ops::AddAssign for ReadStats {
+    fn add_assign(&mut self, other: ReadStats) {
+        self.blocks += other.blocks;
+        self.bytes += other.bytes;
+        self.locates += other.locates;
+    }
+}
+
 pub struct PartReader<'d> {
     dev: &'d mut dyn TapeDevice,
     layout: SetLayout,
