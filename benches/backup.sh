@@ -76,21 +76,10 @@ if [[ $(stat -f -c %T "$base") != tmpfs ]]; then
 fi
 
 cd "$(dirname "$0")/.."
-cargo build --release --quiet
-
 work=$(mktemp -d "$base/tapebackarr-bench.XXXX")
 trap 'rm -rf "$work"' EXIT
-# A copy, so that a rebuild elsewhere during the run cannot swap the binary under us.
-cp target/release/tapebackarr "$work/tapebackarr"
-tb=$work/tapebackarr
-export TAPEBACKARR_HOME=$work/home
-unset TAPEBACKARR_DRIVE TAPEBACKARR_PASSWORD_FILE TAPEBACKARR_VTAPE_FAULTS
-tbq() { "$tb" -q "$@"; }
-
-# elapsed T0 T1: seconds between two EPOCHREALTIME stamps
-elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
-# busy_cpu_s: CPU seconds the whole machine has spent busy since boot (all cores)
-busy_cpu_s() { awk -v hz="$(getconf CLK_TCK)" '$1 == "cpu" { printf "%.2f", ($2 + $3 + $4 + $7 + $8 + $9) / hz }' /proc/stat; }
+# shellcheck source=benches/lib.sh
+. benches/lib.sh
 
 ### The tree ##############################################################################
 
