@@ -66,6 +66,7 @@ impl Hostile {
             blake3: (typeflag == b'0').then(|| *blake3::hash(content).as_bytes()),
             frame: 0,
             offset,
+            frame_block: None,
         });
     }
 }
@@ -117,6 +118,7 @@ fn a_hostile_tape_writes_nothing_outside_the_destination() {
         blake3: Some([0; 32]),
         frame: 0,
         offset,
+        frame_block: None,
     });
     t.stream.extend_from_slice(&[0u8; 1024]);
 

@@ -443,7 +443,9 @@ where
                     let block = match f.kind {
                         FileKind::Deleted => None,
                         _ => {
-                            let b = frame_blocks.get(&f.frame).copied();
+                            // A frame of an earlier part (the entry crossed tapes) is named by the
+                            // record itself.
+                            let b = frame_blocks.get(&f.frame).copied().or(f.frame_block);
                             if b.is_none() {
                                 unresolved.insert(f.frame);
                             }

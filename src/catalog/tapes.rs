@@ -238,8 +238,8 @@ pub fn list(conn: &Connection, pool_id: Option<i64>, status: Option<TapeStatus>)
 /// How many backup sets (of any status) live on the tape.
 pub fn set_count(conn: &Connection, id: i64) -> Result<i64> {
     Ok(conn.query_row(
-        "SELECT (SELECT count(*) FROM backup_sets WHERE tape_id = ?1)
-              + (SELECT count(*) FROM tape_spanning_members WHERE tape_id = ?1)
+        "SELECT (SELECT count(*) FROM (SELECT id FROM backup_sets WHERE tape_id = ?1
+                                        UNION SELECT backup_set_id FROM backup_set_parts WHERE tape_id = ?1))
               + (SELECT count(*) FROM database_backups WHERE tape_id = ?1)
               + (SELECT count(*) FROM proxmox_backups WHERE tape_id = ?1)",
         [id],

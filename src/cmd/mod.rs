@@ -14,6 +14,7 @@ pub mod library;
 pub mod pool;
 pub mod rebuild;
 pub mod restore;
+pub mod set_tapes;
 pub mod source;
 pub mod tape;
 pub mod verify;

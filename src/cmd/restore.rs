@@ -20,6 +20,7 @@ use rusqlite::Connection;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
+use super::set_tapes::SetTapes;
 use super::{Ctx, device_error};
 use crate::catalog::restore::{self as plan, Wanted};
 use crate::catalog::sets::{self, Set};
@@ -158,8 +159,8 @@ struct SetWork {
     set: Set,
     entries: u64,
     bytes: u64,
-    /// Tape labels of its parts, in order.
-    tapes: Vec<tapes::Tape>,
+    /// Its parts with their tapes, in order.
+    parts: Vec<(sets::Part, tapes::Tape)>,
 }
 
 #[derive(Default)]
@@ -213,14 +214,15 @@ pub fn exec(ctx: &Ctx, args: RestoreArgs) -> Result<Exit> {
         if entries == 0 {
             continue;
         }
-        let mut set_tapes = Vec::new();
+        let mut parts = Vec::new();
         for part in sets::parts(catalog.conn(), set.id)? {
-            set_tapes.push(tapes::get(catalog.conn(), &part.tape)?);
+            let tape = tapes::get(catalog.conn(), &part.tape)?;
+            parts.push((part, tape));
         }
-        if set_tapes.is_empty() {
+        if parts.is_empty() {
             return Err(Failure::new(Kind::InvalidState, format!("set {} has no part on any tape", set.id)).into());
         }
-        work.push(SetWork { set: set.clone(), entries, bytes, tapes: set_tapes });
+        work.push(SetWork { set: set.clone(), entries, bytes, parts });
     }
     let requested: u64 = work.iter().map(|w| w.entries).sum();
     if requested == 0 {
@@ -308,25 +310,21 @@ pub fn exec(ctx: &Ctx, args: RestoreArgs) -> Result<Exit> {
     for w in &work {
         let key = w.set.encryption_key.as_ref().and_then(|k| set_keys.get(k)).copied();
         let layout = layout(&w.set, key)?;
-        let tape = &w.tapes[0];
-        if w.tapes.len() > 1 {
-            ctx.out.note(|| {
-                format!("set {} spans {} tapes; this version restores from its first", w.set.id, w.tapes.len())
-            });
-        }
-        let mut dev = match insert_tape(ctx, &mut catalog, &spec, &drive, tape, &tape_list) {
-            Ok(d) => d,
-            Err(e) => {
-                result = Err(e);
-                break;
-            }
-        };
+        let mut set_tapes = SetTapes::new(
+            ctx,
+            spec.clone(),
+            &drive,
+            w.set.uuid.clone().unwrap_or_default(),
+            w.parts.clone(),
+            tape_list.clone(),
+            layout.block_size,
+        )?;
         let r = restore_set(
             &catalog,
             &chain_ids,
             w,
             &layout,
-            dev.as_mut(),
+            &mut set_tapes,
             &matcher,
             &mut extractor,
             &mut totals,
@@ -455,7 +453,7 @@ fn tape_list(conn: &Connection, work: &[SetWork]) -> Result<Value> {
     let mut seen = HashSet::new();
     let mut out = Vec::new();
     for w in work {
-        for t in &w.tapes {
+        for (_, t) in &w.parts {
             if seen.insert(t.id) {
                 out.push(json!({"label": t.label, "barcode": t.barcode, "location": tapes::location(conn, t)?, "sets": [w.set.id]}));
             } else if let Some(entry) = out.iter_mut().find(|e| e["label"] == t.label.as_str())
@@ -514,7 +512,7 @@ pub(super) fn insert_tape(
     }
 }
 
-/// Restores the wanted entries of one set from the tape in `dev`, which reads ahead on a
+/// Restores the wanted entries of one set from its tapes, the drive reading ahead on a
 /// thread of its own meanwhile (`tape::read_ahead`).
 #[allow(clippy::too_many_arguments)]
 fn restore_set(
@@ -522,7 +520,7 @@ fn restore_set(
     chain: &[i64],
     w: &SetWork,
     layout: &SetLayout,
-    dev: &mut dyn TapeDevice,
+    tapes: &mut SetTapes,
     matcher: &Matcher,
     extractor: &mut Extractor,
     totals: &mut Totals,
@@ -534,9 +532,8 @@ fn restore_set(
     let later: Vec<i64> = chain.iter().skip_while(|s| **s != w.set.id).skip(1).copied().collect();
     // One reader for the set, moved with LOCATE or by reading on. It starts nowhere, so the
     // first entry LOCATEs straight to its own block; so does the next entry after damage.
-    std::thread::scope(|scope| -> Result<()> {
-        let mut ahead = crate::tape::read_ahead::ReadAhead::start(scope, dev, layout.block_size);
-        let mut reader = PartReader::new(&mut ahead, layout).map_err(|e| anyhow::anyhow!("set {}: {e}", w.set.id))?;
+    {
+        let mut reader = PartReader::across(tapes, layout).map_err(|e| anyhow::anyhow!("set {}: {e}", w.set.id))?;
         // Files that failed here: a hard link to one must not be made.
         let mut failed: HashSet<Vec<u8>> = HashSet::new();
         let mut tape_error = None;
@@ -603,7 +600,7 @@ fn restore_set(
             return Err(e);
         }
         Ok(())
-    })
+    }
 }
 
 enum Done {
@@ -708,6 +705,7 @@ fn read_trouble(e: crate::pipeline::part_reader::ReadError, path: &Path) -> Trou
             Trouble::Data(format!("'{}': unreadable tape block: {m}", human(path)))
         }
         ReadError::Tape(other) => Trouble::Tape(anyhow::Error::new(other)),
+        ReadError::TapeChange(e) => Trouble::Tape(e),
         other => Trouble::Data(format!("'{}': {other}", human(path))),
     }
 }

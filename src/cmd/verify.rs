@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::io::Read;
 use std::time::Instant;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::Args;
 use serde_json::json;
 
@@ -51,8 +51,14 @@ pub fn exec(ctx: &Ctx, args: VerifyArgs) -> Result<Exit> {
         .into());
     }
     let parts = sets::parts(catalog.conn(), set.id)?;
-    let part = parts.first().context("the set has no part on tape")?;
-    let tape = tapes::get(catalog.conn(), &part.tape)?;
+    if parts.is_empty() {
+        return Err(Failure::new(Kind::InvalidState, format!("set {} has no part on any tape", set.id)).into());
+    }
+    let mut part_tapes = Vec::new();
+    for part in &parts {
+        part_tapes.push((part.clone(), tapes::get(catalog.conn(), &part.tape)?));
+    }
+    let tape = part_tapes[0].1.clone();
     let key = match (&set.encryption_key, set.encrypted, args.quick) {
         (Some(name), true, false) => {
             Some(*super::key::unlock(ctx, &keys::get(catalog.conn(), name)?, "nothing was verified")?.bytes())
@@ -69,64 +75,57 @@ pub fn exec(ctx: &Ctx, args: VerifyArgs) -> Result<Exit> {
     let drive = ctx.pick_drive(catalog.conn())?;
     let lock = ctx.lock_drive(&drive, "verify")?;
     let spec = crate::tape::DeviceSpec::parse(&drive.device).map_err(Failure::usage)?;
-    let needed = json!([{"label": tape.label, "barcode": tape.barcode, "sets": [set.id]}]);
-    let mut dev = insert_tape(ctx, &mut catalog, &spec, &drive, &tape, &needed)?;
+    let needed = json!(
+        part_tapes
+            .iter()
+            .map(|(_, t)| json!({"label": t.label, "barcode": t.barcode, "sets": [set.id]}))
+            .collect::<Vec<_>>()
+    );
     let started = Instant::now();
     let mut errors: Vec<String> = Vec::new();
     let mut stats = ReadStats::default();
-    let (mut frames, mut files) = (0u64, 0u64);
+    let (mut frames, mut files, mut index_files) = (0u64, 0u64, 0u64);
+    // The frames' hashes from the indexes, which the frames read below are checked against.
+    let mut index_frames = HashMap::new();
 
-    // The header block: the set it names must be this one.
-    dev.locate(part.header_block as u64).map_err(|e| super::device_error(e, &drive))?;
-    let mut block = vec![0u8; 4 << 20];
-    match dev.read_block(&mut block).map_err(|e| super::device_error(e, &drive))? {
-        ReadOutcome::Block(n) => {
-            stats.blocks += 1;
-            stats.bytes += n as u64;
-            match PartHeader::decode(&block[..n]) {
-                Ok(h) if Some(h.set_uuid.to_string()) == set.uuid => {}
-                Ok(h) => errors.push(format!(
-                    "the header block names set {}, not {}",
-                    h.set_uuid,
-                    set.uuid.as_deref().unwrap_or("?")
-                )),
-                Err(e) => errors.push(format!("the header block: {e}")),
+    // Every part's header block and index, tape by tape.
+    let mut dev: Option<(i64, Box<dyn TapeDevice>)> = None;
+    for (i, (part, part_tape)) in part_tapes.iter().enumerate() {
+        let d = match dev.take() {
+            Some((id, d)) if id == part_tape.id => d,
+            other => {
+                drop(other);
+                insert_tape(ctx, &mut catalog, &spec, &drive, part_tape, &needed)?
             }
-        }
-        other => errors.push(format!("no header block at block {}: {other:?}", part.header_block)),
+        };
+        let d = dev.insert((part_tape.id, d)).1.as_mut();
+        let last = i + 1 == part_tapes.len();
+        check_part(d, &set, part, last, &mut stats, &mut index_frames, &mut errors, &mut frames, &mut index_files)
+            .map_err(|e| super::device_error(e, &drive))?;
     }
-
-    // The index: complete, with the counts the catalog has; its frame records are what the
-    // frames read below are checked against.
-    let mut index_frames = std::collections::HashMap::new();
-    if let Some(index_block) = part.index_block {
-        match read_index(dev.as_mut(), index_block as u64, &mut stats, &mut index_frames) {
-            Ok((status, frame_count, index_files)) => {
-                frames = frame_count;
-                if status != EndStatus::Complete && parts.len() == 1 {
-                    errors.push("the index says the set continues on another tape".into());
-                }
-                let catalog_entries: i64 = catalog.conn().query_row(
-                    "SELECT count(*) FROM catalog_entries WHERE backup_set_id = ?1",
-                    [set.id],
-                    |r| r.get(0),
-                )?;
-                if index_files != catalog_entries as u64 {
-                    errors.push(format!("the index lists {index_files} entries, the catalog {catalog_entries}"));
-                }
-                if frame_count != part.frame_count as u64 {
-                    errors.push(format!("the index lists {frame_count} frames, the catalog {}", part.frame_count));
-                }
-            }
-            Err(e) => errors.push(format!("the index: {e}")),
-        }
+    let catalog_entries: i64 =
+        catalog
+            .conn()
+            .query_row("SELECT count(*) FROM catalog_entries WHERE backup_set_id = ?1", [set.id], |r| r.get(0))?;
+    if errors.is_empty() && index_files != catalog_entries as u64 {
+        errors.push(format!("the index lists {index_files} entries, the catalog {catalog_entries}"));
     }
+    drop(dev);
     let mut frames_checked = 0u64;
 
     if !args.quick && errors.is_empty() {
         let layout = layout(&set, key)?;
         let bar = ctx.progress_bytes(&format!("verifying set {}", set.id));
-        let mut reader = PartReader::new(dev.as_mut(), &layout)?;
+        let mut set_tapes = super::set_tapes::SetTapes::new(
+            ctx,
+            spec.clone(),
+            &drive,
+            set.uuid.clone().unwrap_or_default(),
+            part_tapes.clone(),
+            needed.clone(),
+            layout.block_size,
+        )?;
+        let mut reader = PartReader::across(&mut set_tapes, &layout)?;
         plan::for_each_current(catalog.conn(), &[set.id], set.id, &mut |entry| {
             if entry.kind == "deleted" {
                 return Ok(());
@@ -180,7 +179,6 @@ pub fn exec(ctx: &Ctx, args: VerifyArgs) -> Result<Exit> {
         bar.finish_and_clear();
     }
 
-    drop(dev);
     drop(lock);
 
     let passed = errors.is_empty();
@@ -202,7 +200,8 @@ pub fn exec(ctx: &Ctx, args: VerifyArgs) -> Result<Exit> {
         ],
     )?;
     let doc = json!({
-        "set": set.id, "mode": mode, "passed": passed, "tape": tape.label, "frames": frames,
+        "set": set.id, "mode": mode, "passed": passed, "tape": tape.label,
+        "tapes": part_tapes.iter().map(|(_, t)| t.label.as_str()).collect::<Vec<_>>(), "frames": frames,
         "frames_checked": frames_checked, "files": files,
         "tape_blocks_read": stats.blocks, "tape_bytes_read": stats.bytes, "errors": errors,
         "duration_secs": (elapsed * 1000.0).round() / 1000.0,
@@ -226,6 +225,73 @@ pub fn exec(ctx: &Ctx, args: VerifyArgs) -> Result<Exit> {
         text
     });
     Ok(if passed { Exit::Ok } else { Exit::VerifyMismatch })
+}
+
+/// Checks one part's header block (this set, this part, where the stream is) and its index
+/// (it ends `continued`, or `complete` for the set's last part, with the catalog's frame
+/// count), adding the index's frames to `index_frames`.
+#[allow(clippy::too_many_arguments)]
+fn check_part(
+    dev: &mut dyn TapeDevice,
+    set: &sets::Set,
+    part: &sets::Part,
+    last: bool,
+    stats: &mut ReadStats,
+    index_frames: &mut HashMap<u64, ([u8; 32], u64)>,
+    errors: &mut Vec<String>,
+    frames: &mut u64,
+    index_files: &mut u64,
+) -> Result<(), crate::tape::TapeError> {
+    let n = part.part;
+    dev.locate(part.header_block as u64)?;
+    let mut block = vec![0u8; 4 << 20];
+    match dev.read_block(&mut block)? {
+        ReadOutcome::Block(len) => {
+            stats.blocks += 1;
+            stats.bytes += len as u64;
+            match PartHeader::decode(&block[..len]) {
+                Ok(h) if Some(h.set_uuid.to_string()) != set.uuid => errors.push(format!(
+                    "part {n}: the header block names set {}, not {}",
+                    h.set_uuid,
+                    set.uuid.as_deref().unwrap_or("?")
+                )),
+                Ok(h) if i64::from(h.part) != n || h.stream_offset as i64 != part.stream_offset => {
+                    errors.push(format!(
+                        "part {n}: the header block says part {} at stream offset {}, the catalog part {n} at {}",
+                        h.part, h.stream_offset, part.stream_offset
+                    ))
+                }
+                Ok(_) => {}
+                Err(e) => errors.push(format!("part {n}: the header block: {e}")),
+            }
+        }
+        other => errors.push(format!("part {n}: no header block at block {}: {other:?}", part.header_block)),
+    }
+    let Some(index_block) = part.index_block else {
+        errors.push(format!("part {n}: the catalog has no index position"));
+        return Ok(());
+    };
+    match read_index(dev, index_block as u64, stats, index_frames) {
+        Ok((status, frame_count, files)) => {
+            *frames += frame_count;
+            *index_files += files;
+            match (status, last) {
+                (EndStatus::Continued, true) => {
+                    errors.push(format!("part {n}: the index says the set continues on another tape"))
+                }
+                (EndStatus::Complete, false) => {
+                    errors.push(format!("part {n}: the index says the set ends here, the catalog has more parts"))
+                }
+                _ => {}
+            }
+            if frame_count != part.frame_count as u64 {
+                errors
+                    .push(format!("part {n}: the index lists {frame_count} frames, the catalog {}", part.frame_count));
+            }
+        }
+        Err(e) => errors.push(format!("part {n}: the index: {e}")),
+    }
+    Ok(())
 }
 
 /// Compares the frames `reader` read whole with the index's records of them.

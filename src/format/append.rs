@@ -371,6 +371,7 @@ mod tests {
                 blake3: Some(*blake3::hash(&i.to_le_bytes()).as_bytes()),
                 frame: 0,
                 offset: i * 512,
+                frame_block: None,
             })
             .unwrap();
             blocks.extend(std::iter::from_fn(|| w.pop_block()));

@@ -139,6 +139,11 @@ pub struct FileRecord {
     /// decoded bytes.
     pub frame: u64,
     pub offset: u64,
+    /// The logical block where `frame` starts, present only when that frame is in an earlier
+    /// part of the set (the entry crossed onto this part's tape), so this index alone still
+    /// says where to read it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub frame_block: Option<u64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -601,6 +606,7 @@ mod tests {
             blake3: Some(*blake3::hash(&i.to_be_bytes()).as_bytes()),
             frame: i / 100,
             offset: (i % 100) * 512,
+            frame_block: None,
         }
     }
 
@@ -870,7 +876,7 @@ mod tests {
             frame in any::<u64>(), offset in any::<u64>(), kind in 0usize..7,
         ) {
             let kind = [FileKind::File, FileKind::Dir, FileKind::Symlink, FileKind::Hardlink, FileKind::Char, FileKind::Block, FileKind::Fifo][kind];
-            let rec = FileRecord { path, size, mode, mtime, mtime_nsec: nsec, uid, gid, kind, link, blake3: hash, frame, offset };
+            let rec = FileRecord { path, size, mode, mtime, mtime_nsec: nsec, uid, gid, kind, link, blake3: hash, frame, offset, frame_block: None };
             let line = serde_json::to_string(&IndexRecord::File(rec.clone())).unwrap();
             prop_assert_eq!(serde_json::from_str::<IndexRecord>(&line).unwrap(), IndexRecord::File(rec.clone()));
             let blocks = write_all(&[IndexRecord::Part(part()), IndexRecord::File(rec.clone())], EndStatus::Complete, 64);

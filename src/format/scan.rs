@@ -379,6 +379,7 @@ mod tests {
                 blake3: None,
                 frame: 0,
                 offset: i * 512,
+                frame_block: None,
             })
             .unwrap();
             blocks.extend(std::iter::from_fn(|| w.pop_block()));

@@ -27,7 +27,7 @@ pub trait Cursor {
     fn cursor(&self) -> (u64, u64);
 }
 
-impl Cursor for super::part_writer::PartWriter {
+impl Cursor for super::part_writer::PartWriter<'_> {
     fn cursor(&self) -> (u64, u64) {
         let (seq, offset, _) = super::part_writer::PartWriter::cursor(self);
         (seq, offset as u64)
@@ -153,6 +153,7 @@ fn write_entry<W: Sink + Cursor>(
         blake3: None,
         frame,
         offset,
+        frame_block: None,
     };
     // A hard link whose first name is not in this stream carries the content itself.
     let mut content = matches!(entry.kind, EntryKind::File);
@@ -277,6 +278,7 @@ fn record_deleted<W: Sink + Cursor>(
         blake3: None,
         frame,
         offset,
+        frame_block: None,
     };
     on(Event::Entry(&record))
 }

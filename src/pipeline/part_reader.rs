@@ -11,7 +11,9 @@
 //!   (`frame_extent` tells when it has them all), decodes them, and skips to the offset.
 //!
 //! Every frame but a set's last holds exactly `frame_size` decoded bytes, so frame `seq`
-//! starts at stream offset `seq * frame_size`. Damage (a zstd checksum or an AEAD tag that
+//! starts at stream offset `seq * frame_size`. A set that spans tapes is read through a
+//! [`Medium`], which puts the tape holding a frame in the drive and, at the end of one
+//! part's data, moves on to the next part, so the stream reads on across tapes. Damage (a zstd checksum or an AEAD tag that
 //! does not match, a short frame) is an error naming the frame; the caller fails the files
 //! in it and opens a new reader at the next file it wants.
 
@@ -40,6 +42,49 @@ pub enum ReadError {
     Frame(#[from] FrameError),
     #[error("frame {seq}: {reason}")]
     Damaged { seq: u64, reason: String },
+    /// The next tape could not be had (not inserted, the wrong one, no operator).
+    #[error("{0:#}")]
+    TapeChange(anyhow::Error),
+}
+
+/// The tapes of a set, for a reader that goes across them.
+pub trait Medium {
+    /// The drive, with the current part's tape in it.
+    fn device(&mut self) -> &mut dyn TapeDevice;
+    /// Makes the tape holding frame `seq` the current one (a tape change when it is another).
+    fn frame_tape(&mut self, seq: u64) -> Result<(), ReadError>;
+    /// The current part's data ended at stream offset `at`: goes to the first data block of
+    /// the part that continues the stream there. False when no part does (the set ends).
+    fn next_part(&mut self, at: u64) -> Result<bool, ReadError>;
+}
+
+/// One tape, or a [`Medium`].
+enum Source<'d> {
+    Tape(&'d mut dyn TapeDevice),
+    Tapes(&'d mut dyn Medium),
+}
+
+impl Source<'_> {
+    fn dev(&mut self) -> &mut dyn TapeDevice {
+        match self {
+            Source::Tape(d) => &mut **d,
+            Source::Tapes(m) => m.device(),
+        }
+    }
+
+    fn frame_tape(&mut self, seq: u64) -> Result<(), ReadError> {
+        match self {
+            Source::Tape(_) => Ok(()),
+            Source::Tapes(m) => m.frame_tape(seq),
+        }
+    }
+
+    fn next_part(&mut self, at: u64) -> Result<bool, ReadError> {
+        match self {
+            Source::Tape(_) => Ok(false),
+            Source::Tapes(m) => m.next_part(at),
+        }
+    }
 }
 
 /// Tape traffic, for restore summaries and the "read only what is needed" benchmark.
@@ -59,7 +104,7 @@ impl std::ops::AddAssign for ReadStats {
 }
 
 pub struct PartReader<'d> {
-    dev: &'d mut dyn TapeDevice,
+    source: Source<'d>,
     layout: SetLayout,
     decoder: FrameDecoder,
     /// Decoded bytes not yet handed out are `data[pos..]`.
@@ -100,11 +145,20 @@ impl<'d> PartReader<'d> {
         Ok(reader)
     }
 
-    /// A reader that has not moved the tape yet: [`PartReader::relocate`] before reading.
+    /// A reader of one tape that has not moved it yet: [`PartReader::relocate`] before reading.
     pub fn new(dev: &'d mut dyn TapeDevice, layout: &SetLayout) -> Result<PartReader<'d>, ReadError> {
+        PartReader::with_source(Source::Tape(dev), layout)
+    }
+
+    /// A reader that goes across the tapes of a set, as `medium` provides them.
+    pub fn across(medium: &'d mut dyn Medium, layout: &SetLayout) -> Result<PartReader<'d>, ReadError> {
+        PartReader::with_source(Source::Tapes(medium), layout)
+    }
+
+    fn with_source(source: Source<'d>, layout: &SetLayout) -> Result<PartReader<'d>, ReadError> {
         let decoder = FrameDecoder::new(layout.framing, layout.key.as_ref(), &layout.set_uuid)?;
         Ok(PartReader {
-            dev,
+            source,
             layout: layout.clone(),
             decoder,
             data: Vec::new(),
@@ -162,14 +216,15 @@ impl<'d> PartReader<'d> {
         self.data_offset = frame_start;
         self.stats.locates += 1;
         self.raw_frame = None;
+        self.source.frame_tape(seq)?;
         if self.layout.framing == Framing::Raw {
             let bs = self.layout.block_size as u64;
             let skip_blocks = offset / bs;
-            self.dev.locate(frame_block + skip_blocks)?;
+            self.source.dev().locate(frame_block + skip_blocks)?;
             self.data_offset = frame_start + skip_blocks * bs;
             self.skip(offset % bs)
         } else {
-            self.dev.locate(frame_block)?;
+            self.source.dev().locate(frame_block)?;
             self.skip(offset)
         }
     }
@@ -209,8 +264,22 @@ impl<'d> PartReader<'d> {
         Ok(())
     }
 
-    /// Refills `data` with the next block (raw) or frame; false at the end of the data file.
+    /// Refills `data` with the next block (raw) or frame; false at the end of the set's data
+    /// (of the part's, when reading one tape).
     fn fill(&mut self) -> Result<bool, ReadError> {
+        loop {
+            if self.fill_from_part()? {
+                return Ok(true);
+            }
+            // This part's data file ended: the stream may go on in the next part.
+            if !self.source.next_part(self.data_offset)? {
+                return Ok(false);
+            }
+            self.ended = false;
+        }
+    }
+
+    fn fill_from_part(&mut self) -> Result<bool, ReadError> {
         if self.ended {
             return Ok(false);
         }
@@ -246,7 +315,7 @@ impl<'d> PartReader<'d> {
 
     /// One block into `self.block`; `None` at a filemark or end of data.
     fn read_block(&mut self) -> Result<Option<usize>, ReadError> {
-        match self.dev.read_block(&mut self.block)? {
+        match self.source.dev().read_block(&mut self.block)? {
             ReadOutcome::Block(n) => {
                 self.stats.blocks += 1;
                 self.stats.bytes += n as u64;

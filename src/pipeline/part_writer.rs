@@ -9,10 +9,18 @@
 //! A file's position is known from the stream offset alone: frames are cut at fixed decoded
 //! sizes, so [`PartWriter::cursor`] tells the frame and the offset inside it before a byte is
 //! written.
+//!
+//! **Spanning.** When a write reports early warning, the part ends with the frame being
+//! written: the writer thread puts nothing more on that tape (so at most one frame goes past
+//! the mark, and where a part ends depends only on where the mark is) and keeps the frames
+//! still in flight. The stream's thread then hands the ended part to a [`NextTape`] (which
+//! closes it on tape, gets another tape and writes the next part's header) and goes on with
+//! the same stream on the drive it gets back, the kept frames first. Parts end on frame
+//! boundaries, so every frame but the set's last stays exactly `frame_size` decoded bytes.
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
@@ -50,6 +58,25 @@ pub enum PipelineError {
     BadFrameSize { frame_size: usize, block_size: usize },
     #[error("an encoder thread died")]
     WorkerDied,
+    /// Changing tapes failed; the [`NextTape`] keeps the details.
+    #[error("the tape change failed: {0}")]
+    TapeChange(String),
+}
+
+/// Where the next part's stream starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NextPart {
+    /// Sequence number of its first frame.
+    pub seq: u64,
+    /// Stream offset of its first byte.
+    pub stream_offset: u64,
+}
+
+/// What the writer calls when a tape fills up (on the thread that writes the stream).
+pub trait NextTape {
+    /// `ended` is on tape up to its last frame: close it (filemark, index), get the next tape,
+    /// write the next part's header, and return the drive positioned for its first frame.
+    fn next_tape(&mut self, ended: PartResult, next: NextPart) -> Result<Box<dyn TapeDevice>, String>;
 }
 
 /// What a finished part left on tape.
@@ -63,6 +90,8 @@ pub struct PartResult {
     pub stream_bytes: u64,
     /// Bytes written to tape (frames with their padding).
     pub tape_bytes: u64,
+    /// Frames encoded but not written because the part ended first: they open the next part.
+    unwritten: Vec<Encoded>,
 }
 
 struct Job {
@@ -116,7 +145,14 @@ fn check_raw(job: &Job, block_size: usize) -> Result<(), FrameError> {
     Ok(())
 }
 
-pub struct PartWriter {
+/// The threads of one part: encoders and the tape writer.
+struct Threads {
+    jobs: SyncSender<Job>,
+    workers: Vec<JoinHandle<()>>,
+    writer: JoinHandle<Result<PartResult, PipelineError>>,
+}
+
+pub struct PartWriter<'a> {
     cfg: PartConfig,
     /// The frame being filled: always `frame_size` initialized bytes, of which `filled` are
     /// stream data.
@@ -125,23 +161,71 @@ pub struct PartWriter {
     next_seq: u64,
     /// Stream offset of `buf[0]`.
     frame_offset: u64,
-    jobs: Option<SyncSender<Job>>,
-    workers: Vec<JoinHandle<()>>,
-    writer: Option<JoinHandle<Result<PartResult, PipelineError>>>,
+    threads: Option<Threads>,
     /// Decoded frame buffers, apart from encoded ones so their lengths stay `frame_size`.
     frames: Pool,
-    /// Bytes on tape so far, for progress reports from another thread.
+    /// Encoded frame buffers.
+    encoded: Pool,
+    /// Bytes on tape so far (all parts), for progress reports from another thread.
     written: Arc<AtomicU64>,
+    /// Set by the writer thread when a block went past the early-warning mark.
+    early_warning: Arc<AtomicBool>,
+    next_tape: Option<Box<dyn NextTape + 'a>>,
 }
 
-impl PartWriter {
-    pub fn start(dev: Box<dyn TapeDevice>, cfg: PartConfig) -> Result<PartWriter, PipelineError> {
+impl<'a> PartWriter<'a> {
+    /// A writer that writes on past early warning until the tape is physically full.
+    pub fn start(dev: Box<dyn TapeDevice>, cfg: PartConfig) -> Result<PartWriter<'a>, PipelineError> {
+        PartWriter::with_next_tape(dev, cfg, None)
+    }
+
+    /// A writer that goes on to another tape at early warning, as `next_tape` provides.
+    pub fn spanning(
+        dev: Box<dyn TapeDevice>,
+        cfg: PartConfig,
+        next_tape: Box<dyn NextTape + 'a>,
+    ) -> Result<PartWriter<'a>, PipelineError> {
+        PartWriter::with_next_tape(dev, cfg, Some(next_tape))
+    }
+
+    fn with_next_tape(
+        dev: Box<dyn TapeDevice>,
+        cfg: PartConfig,
+        next_tape: Option<Box<dyn NextTape + 'a>>,
+    ) -> Result<PartWriter<'a>, PipelineError> {
         if cfg.block_size == 0 || cfg.frame_size == 0 || !cfg.frame_size.is_multiple_of(cfg.block_size) {
             return Err(PipelineError::BadFrameSize { frame_size: cfg.frame_size, block_size: cfg.block_size });
         }
-        let workers = cfg.workers.max(1);
-        let pool = Pool::default();
         let frames = Pool::default();
+        let mut w = PartWriter {
+            buf: frames.take_full(cfg.frame_size),
+            filled: 0,
+            next_seq: cfg.first_seq,
+            frame_offset: cfg.stream_offset,
+            cfg,
+            threads: None,
+            frames,
+            encoded: Pool::default(),
+            written: Arc::new(AtomicU64::new(0)),
+            early_warning: Arc::new(AtomicBool::new(false)),
+            next_tape,
+        };
+        let first_seq = w.next_seq;
+        w.spawn_with(dev, first_seq, Vec::new())?;
+        Ok(w)
+    }
+
+    /// Starts the encoder threads and the tape writer for a part whose first frame is
+    /// `first_seq`; `carried` are frames already encoded for it.
+    fn spawn_with(
+        &mut self,
+        dev: Box<dyn TapeDevice>,
+        first_seq: u64,
+        carried: Vec<Encoded>,
+    ) -> Result<(), PipelineError> {
+        let cfg = &self.cfg;
+        let workers = cfg.workers.max(1);
+        let (pool, frames) = (self.encoded.clone(), self.frames.clone());
         // Frames in flight: one filling, one queued per worker, one in each worker, `workers`
         // done and waiting for the writer, one being written. Enough to keep every thread
         // busy; more would only cost memory (frames are megabytes).
@@ -190,23 +274,18 @@ impl PartWriter {
         drop(done_tx);
         let raw = cfg.framing == Framing::Raw;
         // The writer hands each buffer back where it came from: raw frames are decoded buffers.
-        let (first_seq, block_size, pool_w) =
-            (cfg.first_seq, cfg.block_size, if raw { frames.clone() } else { pool.clone() });
-        let written = Arc::new(AtomicU64::new(0));
-        let written_w = written.clone();
-        let writer = std::thread::spawn(move || write_frames(dev, done_rx, first_seq, block_size, pool_w, written_w));
-        Ok(PartWriter {
-            buf: frames.take_full(cfg.frame_size),
-            filled: 0,
-            next_seq: cfg.first_seq,
-            frame_offset: cfg.stream_offset,
-            cfg,
-            jobs: Some(job_tx),
-            workers: handles,
-            writer: Some(writer),
-            frames,
-            written,
-        })
+        let to = FrameSink {
+            first_seq,
+            carried,
+            span: self.next_tape.is_some(),
+            block_size: cfg.block_size,
+            pool: if raw { frames } else { pool },
+            written: self.written.clone(),
+            early_warning: self.early_warning.clone(),
+        };
+        let writer = std::thread::spawn(move || write_frames(dev, done_rx, to));
+        self.threads = Some(Threads { jobs: job_tx, workers: handles, writer });
+        Ok(())
     }
 
     /// A counter of the bytes written to tape so far (frames with their padding), to read
@@ -228,37 +307,66 @@ impl PartWriter {
         let job = Job { seq: self.next_seq, stream_offset: self.frame_offset, decoded, last };
         self.frame_offset += job.decoded.len() as u64;
         self.next_seq += 1;
-        let sent = self.jobs.as_ref().map(|tx| tx.send(job).is_ok()).unwrap_or(false);
+        let sent = self.threads.as_ref().map(|t| t.jobs.send(job).is_ok()).unwrap_or(false);
         if !sent {
             // The writer stopped (a tape error): say why.
             return Err(io::Error::other(
                 self.stop().err().map(|e| e.to_string()).unwrap_or_else(|| "pipeline stopped".into()),
             ));
         }
+        if !last && self.next_tape.is_some() && self.early_warning.load(Ordering::Relaxed) {
+            self.change_tape().map_err(io::Error::other)?;
+        }
         Ok(())
     }
 
-    /// Flushes the last frame and waits for everything to be on tape.
+    /// The part ended at early warning: goes on with the next on the tape the [`NextTape`]
+    /// provides, the frames still in flight first.
+    fn change_tape(&mut self) -> Result<(), PipelineError> {
+        let ended = self.stop()?;
+        self.continue_after(ended)
+    }
+
+    fn continue_after(&mut self, mut ended: PartResult) -> Result<(), PipelineError> {
+        self.early_warning.store(false, Ordering::Relaxed);
+        let carried = std::mem::take(&mut ended.unwritten);
+        let next = match carried.first() {
+            Some(e) => NextPart { seq: e.seq, stream_offset: e.stream_offset },
+            None => NextPart { seq: self.next_seq, stream_offset: self.frame_offset },
+        };
+        let next_tape = self.next_tape.as_mut().expect("parts end early only when spanning");
+        let dev = next_tape.next_tape(ended, next).map_err(PipelineError::TapeChange)?;
+        self.spawn_with(dev, next.seq, carried)
+    }
+
+    /// Flushes the last frame and waits for everything to be on tape (changing tapes once
+    /// more if the last frames met early warning).
     pub fn finish(mut self) -> Result<PartResult, PipelineError> {
         if self.filled > 0 {
             self.dispatch(true).map_err(|e| PipelineError::Tape(TapeError::Other(e.to_string())))?;
         }
-        self.stop()
+        loop {
+            let result = self.stop()?;
+            if result.unwritten.is_empty() {
+                return Ok(result);
+            }
+            self.continue_after(result)?;
+        }
     }
 
     fn stop(&mut self) -> Result<PartResult, PipelineError> {
-        drop(self.jobs.take());
-        for h in self.workers.drain(..) {
+        let Some(Threads { jobs, workers, writer }) = self.threads.take() else {
+            return Err(PipelineError::WorkerDied);
+        };
+        drop(jobs);
+        for h in workers {
             h.join().map_err(|_| PipelineError::WorkerDied)?;
         }
-        match self.writer.take() {
-            Some(w) => w.join().map_err(|_| PipelineError::WorkerDied)?,
-            None => Err(PipelineError::WorkerDied),
-        }
+        writer.join().map_err(|_| PipelineError::WorkerDied)?
     }
 }
 
-impl Write for PartWriter {
+impl Write for PartWriter<'_> {
     fn write(&mut self, data: &[u8]) -> io::Result<usize> {
         let room = self.cfg.frame_size - self.filled;
         let n = room.min(data.len());
@@ -275,7 +383,7 @@ impl Write for PartWriter {
     }
 }
 
-impl crate::pipeline::tar::Sink for PartWriter {
+impl crate::pipeline::tar::Sink for PartWriter<'_> {
     /// File content is read straight into the frame being filled.
     fn fill(
         &mut self,
@@ -293,35 +401,47 @@ impl crate::pipeline::tar::Sink for PartWriter {
     }
 }
 
-impl Drop for PartWriter {
+impl Drop for PartWriter<'_> {
     fn drop(&mut self) {
-        if self.writer.is_some() {
+        if self.threads.is_some() {
             let _ = self.stop();
         }
     }
+}
+
+/// Where the writer thread puts frames and what it reports.
+struct FrameSink {
+    first_seq: u64,
+    carried: Vec<Encoded>,
+    /// Stop writing at early warning (a [`NextTape`] continues); otherwise write on to the end.
+    span: bool,
+    block_size: usize,
+    /// Where written buffers go back.
+    pool: Pool,
+    written: Arc<AtomicU64>,
+    early_warning: Arc<AtomicBool>,
 }
 
 /// The writer thread: frames in sequence order onto the drive, block by block.
 fn write_frames(
     mut dev: Box<dyn TapeDevice>,
     done: Receiver<Result<Encoded, PipelineError>>,
-    first_seq: u64,
-    block_size: usize,
-    pool: Pool,
-    written: Arc<AtomicU64>,
+    to: FrameSink,
 ) -> Result<PartResult, PipelineError> {
-    let mut pending: BTreeMap<u64, Encoded> = BTreeMap::new();
+    let FrameSink { first_seq, carried, span, block_size, pool, written, early_warning: early_flag } = to;
+    let mut pending: BTreeMap<u64, Encoded> = carried.into_iter().map(|e| (e.seq, e)).collect();
     let mut next = first_seq;
     let (mut frames, mut early_warning, mut stream_bytes, mut tape_bytes) = (Vec::new(), false, 0u64, 0u64);
-    for result in done {
-        let e = result?;
-        pending.insert(e.seq, e);
-        while let Some(e) = pending.remove(&next) {
+    let mut write_ready = |pending: &mut BTreeMap<u64, Encoded>, dev: &mut Box<dyn TapeDevice>, ew: &mut bool| {
+        // After early warning nothing more goes on this tape: the rest waits for the next.
+        while !(span && *ew)
+            && let Some(e) = pending.remove(&next)
+        {
             // Where the frame starts, as the drive reports it.
             let block = dev.position()?.block;
             for chunk in e.encoded.chunks(block_size) {
                 if dev.write_block(chunk)? == WriteOutcome::EarlyWarning {
-                    early_warning = true;
+                    *ew = true;
                 }
             }
             frames.push(FrameRecord {
@@ -334,10 +454,23 @@ fn write_frames(
             });
             stream_bytes += e.decoded_len as u64;
             tape_bytes += e.encoded.len() as u64;
-            written.store(tape_bytes, Ordering::Relaxed);
+            written.fetch_add(e.encoded.len() as u64, Ordering::Relaxed);
             pool.give(e.encoded);
             next += 1;
+            if span && *ew {
+                early_flag.store(true, Ordering::Relaxed);
+            }
         }
+        Ok::<(), PipelineError>(())
+    };
+    write_ready(&mut pending, &mut dev, &mut early_warning)?;
+    // Frames keep being taken in after early warning, so the encoders never block; the
+    // stream's thread notices at its next frame and ends the part, which bounds them.
+    for result in done {
+        let e = result?;
+        pending.insert(e.seq, e);
+        write_ready(&mut pending, &mut dev, &mut early_warning)?;
     }
-    Ok(PartResult { dev, frames, early_warning, stream_bytes, tape_bytes })
+    let unwritten = pending.into_values().collect();
+    Ok(PartResult { dev, frames, early_warning, stream_bytes, tape_bytes, unwritten })
 }

@@ -1,8 +1,10 @@
 //! Reading ahead on a thread of its own, so a restore decodes, hashes and writes one block
 //! while the drive delivers the next.
 //!
-//! [`ReadAhead`] wraps a device for the time of a [`std::thread::scope`]: a thread owns the
-//! device and reads blocks ahead into a small queue after every LOCATE; the wrapper hands
+//! [`ReadAhead`] wraps a device, borrowed for the time of a [`std::thread::scope`]
+//! ([`ReadAhead::start`]) or owned until [`ReadAhead::into_device`] hands it back
+//! ([`ReadAhead::owning`], for readers that change tapes): a thread owns the device and reads
+//! blocks ahead into a small queue after every LOCATE; the wrapper hands
 //! them out through [`TapeDevice::read_block`]. Only positioning and reading are passed on
 //! (what a reader of a set needs); the other operations are refused.
 //!
@@ -12,7 +14,7 @@
 //! reads on past one too).
 
 use std::sync::mpsc::{Receiver, Sender, SyncSender, channel, sync_channel};
-use std::thread::{Scope, ScopedJoinHandle};
+use std::thread::{JoinHandle, Scope, ScopedJoinHandle};
 
 use super::{Capabilities, DriveStatus, Identity, Position, ReadOutcome, Result, Space, TapeDevice, TapeError};
 
@@ -40,7 +42,12 @@ pub struct ReadAhead<'scope> {
     generation: u64,
     /// The thread stopped (end of data, an error) and waits to be told to go on.
     idle: bool,
-    thread: Option<ScopedJoinHandle<'scope, ()>>,
+    thread: Option<Thread<'scope>>,
+}
+
+enum Thread<'scope> {
+    Scoped(ScopedJoinHandle<'scope, ()>),
+    Owning(JoinHandle<Box<dyn TapeDevice>>),
 }
 
 impl<'scope> ReadAhead<'scope> {
@@ -54,7 +61,40 @@ impl<'scope> ReadAhead<'scope> {
         let (read_tx, reads) = sync_channel::<(u64, Read)>(DEPTH);
         let (spare, spare_rx) = sync_channel::<Vec<u8>>(DEPTH * 2);
         let thread = scope.spawn(move || serve(dev, command_rx, read_tx, spare_rx, block_size));
-        ReadAhead { commands, reads, spare, generation: 0, idle: true, thread: Some(thread) }
+        ReadAhead { commands, reads, spare, generation: 0, idle: true, thread: Some(Thread::Scoped(thread)) }
+    }
+}
+
+impl ReadAhead<'static> {
+    /// Starts the reading thread, which owns `dev` until [`ReadAhead::into_device`].
+    pub fn owning(mut dev: Box<dyn TapeDevice>, block_size: usize) -> ReadAhead<'static> {
+        let (commands, command_rx) = channel::<Command>();
+        let (read_tx, reads) = sync_channel::<(u64, Read)>(DEPTH);
+        let (spare, spare_rx) = sync_channel::<Vec<u8>>(DEPTH * 2);
+        let thread = std::thread::spawn(move || {
+            serve(dev.as_mut(), command_rx, read_tx, spare_rx, block_size);
+            dev
+        });
+        ReadAhead { commands, reads, spare, generation: 0, idle: true, thread: Some(Thread::Owning(thread)) }
+    }
+
+    /// Stops reading ahead and hands the device back (`None` if the thread died).
+    pub fn into_device(mut self) -> Option<Box<dyn TapeDevice>> {
+        self.close();
+        match self.thread.take() {
+            Some(Thread::Owning(t)) => t.join().ok(),
+            _ => None,
+        }
+    }
+}
+
+impl ReadAhead<'_> {
+    /// Closing the channels ends the thread: a blocked send fails, recv sees no sender.
+    fn close(&mut self) {
+        let (dead, _) = channel();
+        self.commands = dead;
+        let (_, dead_rx) = sync_channel(0);
+        self.reads = dead_rx;
     }
 }
 
@@ -111,13 +151,11 @@ fn serve(
 
 impl Drop for ReadAhead<'_> {
     fn drop(&mut self) {
-        // Closing the channels ends the thread: a blocked send fails, recv sees no sender.
-        let (dead, _) = channel();
-        self.commands = dead;
-        let (_, dead_rx) = sync_channel(0);
-        self.reads = dead_rx;
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
+        self.close();
+        match self.thread.take() {
+            Some(Thread::Scoped(t)) => drop(t.join()),
+            Some(Thread::Owning(t)) => drop(t.join()),
+            None => {}
         }
     }
 }

@@ -52,6 +52,9 @@ pub struct Faults {
     pub power_loss_after_writes: Option<u64>,
     /// Overrides the cartridge's capacity in bytes (a shrunken tape).
     pub capacity: Option<u64>,
+    /// Overrides the cartridge's early-warning zone in bytes (an early warning that comes
+    /// early, so tests fill tapes with little data).
+    pub early_warning: Option<u64>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -400,7 +403,7 @@ impl TapeDevice for VirtualDrive {
             write_protected: t.meta.write_protected,
             bot: position == 0,
             eod: position == t.entries.len() as u64,
-            early_warning: used >= capacity.saturating_sub(t.meta.early_warning),
+            early_warning: used >= capacity.saturating_sub(self.faults.early_warning.unwrap_or(t.meta.early_warning)),
             block_size: 0,
             position: Some(Position { block: position, file: Some(t.filemarks_before(position)) }),
             cartridge: Some(t.meta.barcode.clone()),
@@ -458,7 +461,8 @@ impl TapeDevice for VirtualDrive {
             return Err(TapeError::EndOfMedium);
         }
         t.append(KIND_BLOCK, data)?;
-        let early = used + data.len() as u64 >= capacity.saturating_sub(t.meta.early_warning);
+        let zone = self.faults.early_warning.unwrap_or(t.meta.early_warning);
+        let early = used + data.len() as u64 >= capacity.saturating_sub(zone);
         self.state.position += 1;
         self.count_write()?;
         Ok(if early { WriteOutcome::EarlyWarning } else { WriteOutcome::Written })

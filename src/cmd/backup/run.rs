@@ -11,16 +11,18 @@
 //! 4. Only then are the entries, the part, the snapshot and the `completed` status committed,
 //!    in one transaction.
 
+use std::cell::RefCell;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, BufWriter, IsTerminal, Seek, Write};
 use std::os::unix::ffi::OsStringExt;
+use std::rc::Rc;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use clap::Args;
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
@@ -40,7 +42,7 @@ use crate::pathjson;
 use crate::pipeline::archive::{self, Event};
 use crate::pipeline::compression::Compression;
 use crate::pipeline::keywrap::DataKey;
-use crate::pipeline::part_writer::{PartConfig, PartResult, PartWriter};
+use crate::pipeline::part_writer::{NextPart, NextTape, PartConfig, PartResult, PartWriter};
 use crate::pipeline::select::Selector;
 use crate::pipeline::snapshot::{Change, Differ, SnapEntry};
 use crate::pipeline::tar::TarWriter;
@@ -493,11 +495,50 @@ fn ask_for_tape(ctx: &Ctx, conn: &Connection, plan: &Plan, drive: &str, refusal:
     )
 }
 
-/// Where the drive wrote and what it said, for the catalog.
-struct Written {
+/// The set being written, shared between the main flow and the [`Spanner`] that changes
+/// tapes in the middle of the stream.
+struct Span {
     set_id: i64,
     execution_id: i64,
-    summary: archive::Summary,
+    /// The tape the current part goes to, and where on it.
+    tape: Tape,
+    at: append::AppendPoint,
+    header: PartHeader,
+    /// Index records of the entries written since the last part closed, until they go into
+    /// that part's index and the catalog.
+    spool: BufWriter<File>,
+    /// Where spool files go (the home directory).
+    home: std::path::PathBuf,
+    /// Logical block of every frame written so far, by sequence number (frames count from 0
+    /// across the set): an entry that crossed tapes points at a frame of an earlier part.
+    frame_blocks: Vec<u64>,
+    /// Parts closed so far, in order.
+    closed: Vec<ClosedPart>,
+    spanning_set_id: Option<i64>,
+    /// BLAKE3 of the first part's index blocks: the set's checksum.
+    checksum: Option<String>,
+    /// Why a tape change failed, with its exit code (the pipeline only carries a message).
+    change_error: Option<anyhow::Error>,
+}
+
+/// What a part left on tape.
+struct ClosedPart {
+    part: u32,
+    tape_id: i64,
+    label: String,
+    data_file: u64,
+    header_block: u64,
+    end_block: u64,
+    stream_bytes: u64,
+    /// Header, frames and index.
+    tape_bytes: u64,
+    entries: u64,
+    early_warning: bool,
+}
+
+fn new_spool(home: &std::path::Path) -> Result<BufWriter<File>> {
+    let f = tempfile::tempfile_in(home).context("cannot create a spool file in the home directory")?;
+    Ok(BufWriter::with_capacity(1 << 20, f))
 }
 
 /// Writes the set to the tape in `dev` and records it.
@@ -514,70 +555,9 @@ fn write_set(
         TapeContents::Labeled(l) => l,
         _ => return Err(Failure::new(Kind::WrongTape, "the tape's label went away").into()),
     };
-    if tape.status == TapeStatus::Expired {
-        // Its sets are gone from the catalog: start again right after the label.
-        dev.rewind()
-            .and_then(|_| dev.space(Space::Filemarks(1)))
-            .and_then(|_| dev.erase(true))
-            .map_err(|e| device_error(e, drive))?;
-    }
-    dev.set_block_size(0).map_err(|e| device_error(e, drive))?;
-    let _ = dev.set_compression(false);
-    let at = match append::find_append_point(dev.as_mut()) {
-        Ok(at) => at,
-        Err(AppendError::Unterminated { file, block }) => {
-            // A backup was cut off while writing file `file`: close that file with a filemark
-            // so it stays what it is (a cut part) and append after it.
-            ctx.out.note(|| {
-                format!(
-                    "tape '{}': tape file {file} was cut off at block {block}; closing it and appending after it",
-                    tape.label
-                )
-            });
-            // At end of data, not wherever the check left the tape: a filemark written one block
-            // early would replace that file's last block (found by tests/crash.rs).
-            dev.locate(block).and_then(|_| dev.write_filemarks(1, true)).map_err(|e| device_error(e, drive))?;
-            append::find_append_point(dev.as_mut()).map_err(|e| append_refused(e, tape))?
-        }
-        Err(e) => return Err(append_refused(e, tape)),
-    };
-    if let LastFile::CutIndex { set_uuid, .. } = &at.last {
-        ctx.out.note(|| {
-            format!(
-                "tape '{}': the index of the last part on it (set {set_uuid}) was cut off; appending after it",
-                tape.label
-            )
-        });
-    }
-    if let LastFile::CutData { set_uuid } = &at.last {
-        ctx.out.note(|| {
-            format!(
-                "tape '{}': the last part on it (set {}) has no index: it was cut off; appending after it",
-                tape.label,
-                set_uuid.map(|u| u.to_string()).unwrap_or_else(|| "?".into())
-            )
-        });
-    }
-    let recorded_end: Option<i64> =
-        catalog
-            .conn()
-            .query_row("SELECT max(end_block) FROM backup_set_parts WHERE tape_id = ?1", [tape.id], |r| r.get(0))?;
-    if let Some(end) = recorded_end
-        && end as u64 > at.block
-    {
-        return Err(Failure::new(
-            Kind::WrongTape,
-            format!(
-                "tape '{}' ends at block {} but the catalog has data on it up to block {end}: refusing to write \
-                 (was it erased or overwritten elsewhere?)",
-                tape.label, at.block
-            ),
-        )
-        .into());
-    }
+    let at = prepare_tape(ctx, catalog.conn(), dev.as_mut(), tape, drive)?;
 
     let set_uuid = Uuid::new_v4();
-    let block_size = label.block_size as usize;
     let mut header = PartHeader::new(
         set_uuid,
         plan.framing,
@@ -593,14 +573,7 @@ fn write_set(
 
     let (set_id, execution_id) = {
         let tx = catalog.write()?;
-        // A set still `running` on this tape was cut off (killed, power lost): nothing else can
-        // be writing it while we hold its drive. Its data stays on tape, unused.
-        let stale = sets::fail_interrupted(&tx, tape.id)?;
-        if !stale.is_empty() {
-            ctx.out
-                .note(|| format!("set(s) {stale:?} on tape '{}' were interrupted earlier: marked failed", tape.label));
-            audit::record(&tx, "backup.interrupted", "tape", Some(tape.id), json!({"sets": stale}))?;
-        }
+        note_interrupted(ctx, &tx, tape)?;
         let ids = sets::start(
             &tx,
             &sets::NewSet {
@@ -638,21 +611,125 @@ fn write_set(
         )
     });
 
-    let outcome = stream(ctx, &events, plan, dev, &header, at.file, block_size, &tape.label).and_then(
-        |(result, spool, summary)| {
-            let written = Written { set_id, execution_id, summary };
-            finish_part(ctx, catalog, plan, drive, tape, &header, &at, spool, result, &written, started)
-        },
-    );
+    let span = Rc::new(RefCell::new(Span {
+        set_id,
+        execution_id,
+        tape: tape.clone(),
+        at,
+        header,
+        spool: new_spool(&ctx.home)?,
+        home: ctx.home.clone(),
+        frame_blocks: Vec::new(),
+        closed: Vec::new(),
+        spanning_set_id: None,
+        checksum: None,
+        change_error: None,
+    }));
+    let outcome = stream(ctx, &events, plan, drive, dev, &span)
+        .and_then(|(result, summary)| finish_set(ctx, catalog, plan, drive, &span, result, &summary, started));
     if let Err(e) = &outcome {
         // What was written stays on the tape, unused: the set and its execution say why.
         let message = format!("{e:#}");
+        let spanning = span.borrow().spanning_set_id;
         let tx = catalog.write()?;
         sets::fail(&tx, set_id, execution_id, &message)?;
+        if let Some(id) = spanning {
+            tx.execute(
+                "UPDATE tape_spanning_sets SET status = 'failed', updated_at = datetime('now') WHERE id = ?1",
+                [id],
+            )?;
+        }
+        tx.execute(
+            "UPDATE tape_change_requests SET status = 'cancelled' WHERE job_execution_id = ?1 AND status IN ('pending', 'acknowledged')",
+            [execution_id],
+        )?;
         audit::record(&tx, "backup.fail", "backup_set", Some(set_id), json!({"job": plan.job.name, "error": message}))?;
         tx.commit()?;
     }
     outcome
+}
+
+/// A set still `running` on this tape was cut off (killed, power lost): nothing else can be
+/// writing it while we hold its drive. Its data stays on tape, unused.
+fn note_interrupted(ctx: &Ctx, tx: &Connection, tape: &Tape) -> Result<()> {
+    let stale = sets::fail_interrupted(tx, tape.id)?;
+    if !stale.is_empty() {
+        ctx.out.note(|| format!("set(s) {stale:?} on tape '{}' were interrupted earlier: marked failed", tape.label));
+        audit::record(tx, "backup.interrupted", "tape", Some(tape.id), json!({"sets": stale}))?;
+    }
+    Ok(())
+}
+
+/// Readies the tape in `dev` for appending: checks what its last file is, closes a file a
+/// crash left open, and checks the catalog agrees on where its data ends. Returns where the
+/// next part goes.
+fn prepare_tape(
+    ctx: &Ctx,
+    conn: &Connection,
+    dev: &mut dyn TapeDevice,
+    tape: &Tape,
+    drive: &drives::Drive,
+) -> Result<append::AppendPoint> {
+    if tape.status == TapeStatus::Expired {
+        // Its sets are gone from the catalog: start again right after the label.
+        dev.rewind()
+            .and_then(|_| dev.space(Space::Filemarks(1)))
+            .and_then(|_| dev.erase(true))
+            .map_err(|e| device_error(e, drive))?;
+    }
+    dev.set_block_size(0).map_err(|e| device_error(e, drive))?;
+    let _ = dev.set_compression(false);
+    let at = match append::find_append_point(dev) {
+        Ok(at) => at,
+        Err(AppendError::Unterminated { file, block }) => {
+            // A backup was cut off while writing file `file`: close that file with a filemark
+            // so it stays what it is (a cut part) and append after it.
+            ctx.out.note(|| {
+                format!(
+                    "tape '{}': tape file {file} was cut off at block {block}; closing it and appending after it",
+                    tape.label
+                )
+            });
+            // At end of data, not wherever the check left the tape: a filemark written one block
+            // early would replace that file's last block (found by tests/crash.rs).
+            dev.locate(block).and_then(|_| dev.write_filemarks(1, true)).map_err(|e| device_error(e, drive))?;
+            append::find_append_point(dev).map_err(|e| append_refused(e, tape))?
+        }
+        Err(e) => return Err(append_refused(e, tape)),
+    };
+    if let LastFile::CutIndex { set_uuid, .. } = &at.last {
+        ctx.out.note(|| {
+            format!(
+                "tape '{}': the index of the last part on it (set {set_uuid}) was cut off; appending after it",
+                tape.label
+            )
+        });
+    }
+    if let LastFile::CutData { set_uuid } = &at.last {
+        ctx.out.note(|| {
+            format!(
+                "tape '{}': the last part on it (set {}) has no index: it was cut off; appending after it",
+                tape.label,
+                set_uuid.map(|u| u.to_string()).unwrap_or_else(|| "?".into())
+            )
+        });
+    }
+    let recorded_end: Option<i64> =
+        conn.query_row("SELECT max(end_block) FROM backup_set_parts WHERE tape_id = ?1", [tape.id], |r| r.get(0))?;
+    if let Some(end) = recorded_end
+        && end as u64 > at.block
+    {
+        return Err(Failure::new(
+            Kind::WrongTape,
+            format!(
+                "tape '{}' ends at block {} but the catalog has data on it up to block {end}: refusing to write \
+                 (was it erased or overwritten elsewhere?)",
+                tape.label, at.block
+            ),
+        )
+        .into());
+    }
+    Ok(at)
 }
 
 fn append_refused(e: AppendError, tape: &Tape) -> anyhow::Error {
@@ -662,24 +739,22 @@ fn append_refused(e: AppendError, tape: &Tape) -> anyhow::Error {
     }
 }
 
-type Streamed = (PartResult, File, archive::Summary);
-
-/// Header block, then the archive through the frame pipeline. Index records of the entries go
-/// to `spool` (a temporary file) until the data is on tape.
-#[allow(clippy::too_many_arguments)]
+/// Header block, then the archive through the frame pipeline, changing tapes as they fill.
+/// Index records of the entries go to the span's spool until their part is closed.
 fn stream(
     ctx: &Ctx,
     events: &Events,
     plan: &Plan,
+    drive: &drives::Drive,
     mut dev: Box<dyn TapeDevice>,
-    header: &PartHeader,
-    data_file: u64,
-    block_size: usize,
-    tape: &str,
-) -> Result<Streamed> {
-    let set_uuid = header.set_uuid;
-    let header_block = header.encode(Some(data_file))?;
-    dev.write_block(&header_block)?;
+    span: &Rc<RefCell<Span>>,
+) -> Result<(PartResult, archive::Summary)> {
+    let (set_uuid, block_size, tape_label) = {
+        let s = span.borrow();
+        let header_block = s.header.encode(Some(s.at.file))?;
+        dev.write_block(&header_block).map_err(|e| device_error(e, drive))?;
+        (s.header.set_uuid, s.header.block_size as usize, s.tape.label.clone())
+    };
     let workers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2).clamp(1, 8);
     let cfg = PartConfig {
         framing: plan.framing,
@@ -691,19 +766,19 @@ fn stream(
         first_seq: 0,
         stream_offset: 0,
     };
-    let writer = PartWriter::start(dev, cfg)?;
-    let progress = Progress::start(ctx, events, writer.tape_bytes(), plan, tape);
+    let spanner = Spanner { ctx, plan, drive, events: *events, catalog: ctx.catalog()?, span: span.clone() };
+    let writer = PartWriter::spanning(dev, cfg, Box::new(spanner))?;
+    let progress = Progress::start(ctx, events, writer.tape_bytes(), plan, &tape_label);
     let mut tar = TarWriter::new(writer);
     let walker = Walker::new(&plan.source.path, selector(&plan.source)?, WalkOptions { cross_fs: plan.cross_fs })
         .with_context(|| format!("cannot read source '{}'", plan.source.name))?;
-    let spool_file = tempfile::tempfile_in(&ctx.home).context("cannot create a spool file in the home directory")?;
-    let mut spool = BufWriter::with_capacity(1 << 20, spool_file);
     let files = progress.files.clone();
     let summary = archive::archive(walker, &mut tar, plan.parent.as_ref().map(|(_, d)| d.as_slice()), &mut |event| {
         match event {
             Event::Entry(record) => {
-                serde_json::to_writer(&mut spool, record).map_err(io::Error::other)?;
-                spool.write_all(b"\n")?;
+                let mut s = span.borrow_mut();
+                serde_json::to_writer(&mut s.spool, record).map_err(io::Error::other)?;
+                s.spool.write_all(b"\n")?;
                 files.fetch_add(1, Ordering::Relaxed);
             }
             Event::Warning { path, message, unreadable } => {
@@ -715,10 +790,15 @@ fn stream(
         }
         Ok(())
     });
+    // A failed tape change says best what went wrong (and may ask for the operator: exit 4).
+    let change_error = || span.borrow_mut().change_error.take();
     let summary = match summary {
         Ok(s) => s,
         Err(e) => {
             progress.stop();
+            if let Some(e) = change_error() {
+                return Err(e);
+            }
             // When the tape failed, the pipeline's own error says more than the closed channel.
             return Err(match tar.into_inner().finish() {
                 Err(pe) => anyhow::Error::new(pe).context("writing to tape"),
@@ -727,53 +807,250 @@ fn stream(
         }
     };
     let (writer, _end) = tar.finish()?;
-    let result = writer.finish().context("writing to tape");
+    let result = writer.finish();
     progress.stop();
-    let result = result?;
-    let mut spool = spool.into_inner().map_err(|e| e.into_error())?;
-    spool.rewind()?;
-    Ok((result, spool, summary))
+    match (result, change_error()) {
+        (_, Some(e)) => Err(e),
+        (Err(e), None) => Err(anyhow::Error::new(e).context("writing to tape")),
+        (Ok(result), None) => Ok((result, summary)),
+    }
 }
 
-/// Index file after the data, then the catalog commit once the index's filemark is flushed.
-#[allow(clippy::too_many_arguments)]
-fn finish_part(
-    ctx: &Ctx,
-    catalog: &mut crate::catalog::Catalog,
-    plan: &Plan,
-    drive: &drives::Drive,
-    tape: &Tape,
-    header: &PartHeader,
-    at: &append::AppendPoint,
-    spool: File,
+/// Changes tapes when one fills up: closes the part on it, finds the next tape (from the
+/// drive's library, or from the operator), and starts the next part there.
+struct Spanner<'a> {
+    ctx: &'a Ctx,
+    plan: &'a Plan,
+    drive: &'a drives::Drive,
+    events: Events,
+    /// A connection of its own: the main one is not in use while the stream runs.
+    catalog: crate::catalog::Catalog,
+    span: Rc<RefCell<Span>>,
+}
+
+impl NextTape for Spanner<'_> {
+    fn next_tape(&mut self, ended: PartResult, next: NextPart) -> Result<Box<dyn TapeDevice>, String> {
+        self.change(ended, next).map_err(|e| {
+            let message = format!("{e:#}");
+            self.span.borrow_mut().change_error = Some(e);
+            message
+        })
+    }
+}
+
+impl Spanner<'_> {
+    fn change(&mut self, ended: PartResult, next: NextPart) -> Result<Box<dyn TapeDevice>> {
+        let (ctx, plan, drive) = (self.ctx, self.plan, self.drive);
+        let mut span = self.span.borrow_mut();
+        let tx = self.catalog.write()?;
+        let (dev, closed) = close_part(&tx, &mut span, ended, EndStatus::Continued, drive)?;
+        let spanning = match span.spanning_set_id {
+            Some(id) => id,
+            None => {
+                tx.execute(
+                    "INSERT INTO tape_spanning_sets (job_id, status) VALUES (?1, 'in_progress')",
+                    [plan.job.id],
+                )?;
+                tx.last_insert_rowid()
+            }
+        };
+        span.spanning_set_id = Some(spanning);
+        add_member(&tx, spanning, span.set_id, &closed)?;
+        tape_written(&tx, &closed, true)?;
+        let request = {
+            tx.execute(
+                "INSERT INTO tape_change_requests (job_execution_id, spanning_set_id, current_tape_id, reason, status)
+                 VALUES (?1, ?2, ?3, 'tape_full', 'pending')",
+                params![span.execution_id, spanning, closed.tape_id],
+            )?;
+            tx.last_insert_rowid()
+        };
+        audit::record(
+            &tx,
+            "backup.tape_full",
+            "backup_set",
+            Some(span.set_id),
+            json!({"part": closed.part, "tape": closed.label, "end_block": closed.end_block, "request": request}),
+        )?;
+        tx.commit()?;
+        let full = closed.label.clone();
+        span.closed.push(closed);
+        let used: Vec<i64> = span.closed.iter().map(|c| c.tape_id).collect();
+        drop(span);
+        self.events.emit(|| {
+            json!({"type": "tape_change", "reason": "tape_full", "tape": full, "request": request,
+                "next_part": used.len() + 1, "stream_offset": next.stream_offset})
+        });
+        ctx.out.note(|| format!("Tape '{full}' is full; the set goes on on another tape (part {})", used.len() + 1));
+
+        let (mut dev, tape) = self.next_usable(dev, &used, request)?;
+        let at = prepare_tape(ctx, self.catalog.conn(), dev.as_mut(), &tape, drive)?;
+        let mut span = self.span.borrow_mut();
+        span.header.part += 1;
+        span.header.stream_offset = next.stream_offset;
+        let header_block = span.header.encode(Some(at.file))?;
+        dev.write_block(&header_block).map_err(|e| device_error(e, drive))?;
+        let tx = self.catalog.write()?;
+        note_interrupted(ctx, &tx, &tape)?;
+        tx.execute(
+            "UPDATE tape_change_requests SET status = 'completed', acknowledged_at = datetime('now'), new_tape_id = ?2
+             WHERE id = ?1",
+            params![request, tape.id],
+        )?;
+        drives::set_current_tape(&tx, drive.id, Some(tape.id))?;
+        tx.commit()?;
+        self.events.emit(|| {
+            json!({"type": "part", "set": span.set_id, "part": span.header.part, "tape": tape.label,
+                "file": at.file, "block": at.block, "stream_offset": next.stream_offset})
+        });
+        ctx.out.note(|| format!("Writing part {} to tape '{}', file {}", span.header.part, tape.label, at.file));
+        span.tape = tape;
+        span.at = at;
+        Ok(dev)
+    }
+
+    /// The next tape to write: fetched from the library when the drive is in one, else asked
+    /// of the operator. A tape that will not do (foreign, full, wrong pool, write-protected,
+    /// one this set already uses) is refused untouched, and another asked for.
+    fn next_usable(
+        &mut self,
+        dev: Box<dyn TapeDevice>,
+        used: &[i64],
+        request: i64,
+    ) -> Result<(Box<dyn TapeDevice>, Tape)> {
+        let (ctx, plan, drive) = (self.ctx, self.plan, self.drive);
+        let spec = crate::tape::DeviceSpec::parse(&drive.device).map_err(Failure::usage)?;
+        let mut tried_in_library: Vec<i64> = used.to_vec();
+        let in_library = drive.library_id.is_some();
+        let mut dev = Some(dev);
+        if !in_library && let Some(d) = dev.as_mut() {
+            // Out of the operator's way; a drive that cannot eject leaves it to them.
+            let _ = d.unload();
+        }
+        loop {
+            drop(dev.take());
+            let mut fetched = None;
+            if in_library {
+                for (t, _) in wanted_tapes(self.catalog.conn(), plan)? {
+                    if tried_in_library.contains(&t.id) {
+                        continue;
+                    }
+                    tried_in_library.push(t.id);
+                    if let Some(barcode) = &t.barcode
+                        && super::super::library::load_for(ctx, &mut self.catalog, drive, barcode)?
+                    {
+                        fetched = Some(t);
+                        break;
+                    }
+                }
+            }
+            if fetched.is_none() {
+                let wanted = wanted_tapes(self.catalog.conn(), plan)?;
+                let wanted: Vec<_> = wanted.into_iter().filter(|(t, _)| !used.contains(&t.id)).collect();
+                let details = json!({
+                    "request": "tape",
+                    "tape_change_request": request,
+                    "drive": drive.name,
+                    "pool": plan.pool.name,
+                    "reason": "tape_full",
+                    "wanted": wanted.iter().map(|(t, loc)| json!({"label": t.label, "barcode": t.barcode, "status": t.status.as_str(), "location": loc})).collect::<Vec<_>>(),
+                });
+                ctx.ask_operator(
+                    &format!("the set needs another tape. {}", describe_wanted(&plan.pool, &wanted)),
+                    &format!("insert one in drive '{}'", drive.name),
+                    details,
+                )?;
+            }
+            let mut d = crate::tape::open(&spec).map_err(|e| device_error(e, drive))?;
+            match usable_tape(self.catalog.conn(), d.as_mut(), drive, plan) {
+                Ok(t) if used.contains(&t.id) => ctx
+                    .out
+                    .note(|| format!("tape '{}' already holds a part of this set: it is left untouched", t.label)),
+                Ok(t) => return Ok((d, t)),
+                Err(Refusal { fatal: Some(e), .. }) => return Err(e),
+                Err(Refusal { message, .. }) => ctx.out.note(|| format!("{message}: it is left untouched")),
+            }
+            dev = Some(d);
+        }
+    }
+}
+
+/// Adds part `p` to the set's `tape_spanning_members`.
+fn add_member(tx: &Connection, spanning: i64, set_id: i64, p: &ClosedPart) -> Result<()> {
+    tx.execute(
+        "INSERT INTO tape_spanning_members (spanning_set_id, tape_id, backup_set_id, sequence_number, bytes_written,
+            files_start_index, files_end_index)
+         VALUES (?1, ?2, ?3, ?4, ?5,
+            (SELECT coalesce(max(files_end_index), 0) FROM tape_spanning_members WHERE spanning_set_id = ?1),
+            (SELECT coalesce(max(files_end_index), 0) FROM tape_spanning_members WHERE spanning_set_id = ?1) + ?6)",
+        params![spanning, p.tape_id, set_id, p.part, p.tape_bytes as i64, p.entries as i64],
+    )?;
+    Ok(())
+}
+
+/// The tape's usage after a part: bytes, writes, and whether it is now full.
+fn tape_written(tx: &Connection, p: &ClosedPart, full: bool) -> Result<()> {
+    let mut t = tapes::by_id(tx, p.tape_id)?;
+    if t.status == TapeStatus::Expired {
+        t.used_bytes = 0;
+    }
+    t.used_bytes += p.tape_bytes as i64;
+    t.write_count += 1;
+    t.last_written_at = Some(crate::timefmt::now_sql());
+    t.status = if full { TapeStatus::Full } else { TapeStatus::Active };
+    tapes::save(tx, &t)?;
+    Ok(())
+}
+
+/// Closes the current part on tape: filemark, index (the part, its frames, the entries
+/// spooled since the last part, the end record), and a flushing filemark; records the part and
+/// its entries in `tx`, which the caller commits (the data and index are on the medium by then).
+fn close_part(
+    tx: &Connection,
+    span: &mut Span,
     result: PartResult,
-    written: &Written,
-    started: Instant,
-) -> Result<Exit> {
-    let PartResult { mut dev, frames, early_warning, stream_bytes, tape_bytes } = result;
+    status: EndStatus,
+    drive: &drives::Drive,
+) -> Result<(Box<dyn TapeDevice>, ClosedPart)> {
+    let PartResult { mut dev, frames, early_warning, stream_bytes, tape_bytes, .. } = result;
     let dev_err = |e| device_error(e, drive);
     dev.write_filemarks(1, false).map_err(dev_err)?;
     let index_block = dev.position().map_err(dev_err)?.block;
+    let header = span.header.clone();
     let mut index = IndexWriter::new(header.block_size as usize, INDEX_ZSTD_LEVEL)?;
-    index.write_part(&PartRecord { header: header.clone(), data_file: at.file, first_block: at.block })?;
+    index.write_part(&PartRecord { header: header.clone(), data_file: span.at.file, first_block: span.at.block })?;
     let mut index_out = IndexOut { hasher: blake3::Hasher::new(), bytes: 0 };
+    let first_seq = frames.first().map_or(span.frame_blocks.len() as u64, |f| f.seq);
     for f in &frames {
+        debug_assert_eq!(f.seq, span.frame_blocks.len() as u64);
+        span.frame_blocks.push(f.block);
         index.write_frame(f)?;
         index_out.drain(&mut index, dev.as_mut()).map_err(dev_err)?;
     }
-    let first_seq = frames.first().map_or(0, |f| f.seq);
-    let block_of = |seq: u64| seq.checked_sub(first_seq).and_then(|i| frames.get(i as usize)).map(|f| f.block);
 
-    // The entries go into the catalog in the transaction that completes the set; it commits
-    // only after the index is flushed to tape.
-    let tx = catalog.write()?;
-    let index_started = Instant::now();
+    // Entries whose header is in a frame still to be written (kept for the next tape) wait
+    // for the next part's index; the spool is in stream order, so they are its tail.
+    let next_seq = span.frame_blocks.len() as u64;
+    let fresh = new_spool(&span.home)?;
+    let spool = std::mem::replace(&mut span.spool, fresh);
+    let mut spool = spool.into_inner().map_err(|e| e.into_error())?;
+    spool.rewind()?;
     let mut entry_rows = 0u64;
     {
-        let mut entries = EntryWriter::new(&tx, written.set_id)?;
+        let mut entries = EntryWriter::new(tx, span.set_id)?;
         for line in BufReader::with_capacity(1 << 20, spool).split(b'\n') {
             let line = line?;
-            let record: FileRecord = serde_json::from_slice(&line).context("the spool file is damaged")?;
+            let mut record: FileRecord = serde_json::from_slice(&line).context("the spool file is damaged")?;
+            if status == EndStatus::Continued && record.frame >= next_seq {
+                span.spool.write_all(&line)?;
+                span.spool.write_all(b"\n")?;
+                continue;
+            }
+            let block = span.frame_blocks.get(record.frame as usize).copied();
+            if record.frame < first_seq && record.kind != FileKind::Deleted {
+                // The entry starts on an earlier tape: its index record says where.
+                record.frame_block = block;
+            }
             index.write_file(&record)?;
             index_out.drain(&mut index, dev.as_mut()).map_err(dev_err)?;
             entries.add(&NewEntry {
@@ -786,7 +1063,7 @@ fn finish_part(
                 kind: record.kind.as_str(),
                 link_target: record.link.clone(),
                 checksum: record.blake3.map(|h| blake3::Hash::from_bytes(h).to_hex().to_string()),
-                block: if record.kind == FileKind::Deleted { None } else { block_of(record.frame) },
+                block: if record.kind == FileKind::Deleted { None } else { block },
                 frame_seq: record.frame,
                 frame_offset: record.offset,
             })?;
@@ -794,79 +1071,127 @@ fn finish_part(
         }
         entries.finish()?;
     }
-    for block in index.finish(EndStatus::Complete, stream_bytes)? {
+    for block in index.finish(status, stream_bytes)? {
         index_out.put(dev.as_mut(), &block).map_err(dev_err)?;
     }
     // The point of no return: once this returns, data and index are on the medium.
     dev.write_filemarks(1, true).map_err(dev_err)?;
     let end_block = dev.position().map_err(dev_err)?.block;
-
-    let s = &written.summary;
-    let warning = (s.unreadable > 0).then(|| format!("{} file(s) could not be read", s.unreadable));
     sets::add_part(
-        &tx,
-        written.set_id,
+        tx,
+        span.set_id,
         &sets::NewPart {
             part: header.part,
-            tape_id: tape.id,
-            data_file: at.file,
-            header_block: at.block,
+            tape_id: span.tape.id,
+            data_file: span.at.file,
+            header_block: span.at.block,
             index_block,
             end_block,
             first_frame: first_seq,
             frame_count: frames.len() as u64,
             stream_offset: header.stream_offset,
             stream_bytes,
-            status: "complete",
+            status: match status {
+                EndStatus::Complete => "complete",
+                EndStatus::Continued => "continued",
+            },
         },
     )?;
+    if span.checksum.is_none() {
+        span.checksum = Some(index_out.hasher.finalize().to_hex().to_string());
+    }
+    let closed = ClosedPart {
+        part: header.part,
+        tape_id: span.tape.id,
+        label: span.tape.label.clone(),
+        data_file: span.at.file,
+        header_block: span.at.block,
+        end_block,
+        stream_bytes,
+        tape_bytes: header.block_size as u64 + tape_bytes + index_out.bytes,
+        entries: entry_rows,
+        early_warning,
+    };
+    Ok((dev, closed))
+}
+
+/// The last part's index, then the catalog commit of the completed set once the index's
+/// filemark is flushed.
+#[allow(clippy::too_many_arguments)]
+fn finish_set(
+    ctx: &Ctx,
+    catalog: &mut crate::catalog::Catalog,
+    plan: &Plan,
+    drive: &drives::Drive,
+    span: &Rc<RefCell<Span>>,
+    result: PartResult,
+    s: &archive::Summary,
+    started: Instant,
+) -> Result<Exit> {
+    let mut span = span.borrow_mut();
+    let tx = catalog.write()?;
+    let index_started = Instant::now();
+    let (_dev, last) = close_part(&tx, &mut span, result, EndStatus::Complete, drive)?;
+    let early_warning = last.early_warning;
+    tape_written(&tx, &last, early_warning)?;
+    if let Some(spanning) = span.spanning_set_id {
+        add_member(&tx, spanning, span.set_id, &last)?;
+    }
+    span.closed.push(last);
+    let parts = &span.closed;
+    let first = &parts[0];
+    let end_block = parts.last().map_or(0, |p| p.end_block);
+    let stream_bytes: u64 = parts.iter().map(|p| p.stream_bytes).sum();
+    let on_tape: u64 = parts.iter().map(|p| p.tape_bytes).sum();
+    let entry_rows: u64 = parts.iter().map(|p| p.entries).sum();
+    if let Some(spanning) = span.spanning_set_id {
+        tx.execute(
+            "UPDATE tape_spanning_sets SET status = 'completed', total_tapes = ?2, total_bytes = ?3, total_files = ?4,
+                updated_at = datetime('now') WHERE id = ?1",
+            params![spanning, parts.len() as i64, s.file_bytes as i64, s.entries as i64],
+        )?;
+    }
+    let warning = (s.unreadable > 0).then(|| format!("{} file(s) could not be read", s.unreadable));
     sets::complete(
         &tx,
-        written.set_id,
-        written.execution_id,
+        span.set_id,
+        span.execution_id,
         &sets::Completion {
             end_block,
             file_count: s.entries,
             total_bytes: s.file_bytes,
             stream_bytes,
-            checksum: index_out.hasher.finalize().to_hex().to_string(),
+            checksum: span.checksum.clone().unwrap_or_default(),
             files_processed: s.entries,
             bytes_processed: s.file_bytes,
             warning: warning.clone(),
         },
     )?;
-    sets::add_snapshot(&tx, plan.source.id, written.set_id, s.snapshot_entries, s.snapshot_bytes, &s.snapshot)?;
-    let mut t = tapes::by_id(&tx, tape.id)?;
-    if t.status == TapeStatus::Expired {
-        t.used_bytes = 0;
-    }
-    let on_tape = header.block_size as u64 + tape_bytes + index_out.bytes;
-    t.used_bytes += on_tape as i64;
-    t.write_count += 1;
-    t.last_written_at = Some(crate::timefmt::now_sql());
-    t.status = if early_warning { TapeStatus::Full } else { TapeStatus::Active };
-    tapes::save(&tx, &t)?;
+    sets::add_snapshot(&tx, plan.source.id, span.set_id, s.snapshot_entries, s.snapshot_bytes, &s.snapshot)?;
     let mut job = jobs::get(&tx, &plan.job.name)?;
     job.last_run_at = Some(crate::timefmt::now_sql());
     job.next_run_at = crate::cmd::job::next_run(&job)?;
     jobs::save(&tx, &job)?;
     let elapsed = started.elapsed().as_secs_f64();
+    let tape_labels: Vec<&str> = parts.iter().map(|p| p.label.as_str()).collect();
     let doc = json!({
         "type": "summary",
-        "set": written.set_id,
-        "set_uuid": header.set_uuid.to_string(),
+        "set": span.set_id,
+        "set_uuid": span.header.set_uuid.to_string(),
         "job": plan.job.name,
         "source": plan.source.name,
         "backup_type": plan.backup_type.as_str(),
         "parent_set": plan.parent.as_ref().map(|(p, _)| p.id),
         "status": if s.unreadable > 0 { "partial" } else { "completed" },
-        "tape": tape.label,
+        "tape": first.label,
+        "tapes": tape_labels,
+        "parts": parts.len(),
         "tape_full": early_warning,
         "drive": drive.name,
-        "file": at.file,
-        "start_block": at.block,
+        "file": first.data_file,
+        "start_block": first.header_block,
         "end_block": end_block,
-        "blocks": end_block - at.block,
+        "blocks": if parts.len() == 1 { end_block - first.header_block } else { parts.iter().map(|p| p.end_block - p.header_block).sum() },
         "entries": s.entries,
         "files": s.files,
         "bytes": s.file_bytes,
@@ -880,7 +1205,7 @@ fn finish_part(
         "encrypted": plan.framing.is_encrypted(),
         "duration_secs": (elapsed * 1000.0).round() / 1000.0,
     });
-    audit::record(&tx, "backup.run", "backup_set", Some(written.set_id), doc.clone())?;
+    audit::record(&tx, "backup.run", "backup_set", Some(span.set_id), doc.clone())?;
     tx.commit()?;
     debug_assert_eq!(entry_rows, s.entries + s.deleted);
     ctx.out.verbose(|| {
@@ -895,23 +1220,27 @@ fn finish_part(
         crate::output::write_stdout(format!("{doc}\n").as_bytes());
     } else if !ctx.out.quiet {
         let rate = if elapsed > 0.0 { stream_bytes as f64 / elapsed / 1e6 } else { 0.0 };
+        let place = if parts.len() == 1 {
+            format!("on tape '{}', file {}, blocks {}-{end_block}", first.label, first.data_file, first.header_block)
+        } else {
+            format!("on {} tapes: {}", parts.len(), tape_labels.join(", "))
+        };
         let mut text = format!(
-            "Set {} completed: {} entries ({} files, {}) on tape '{}', file {}, blocks {}-{}, in {:.1} s ({rate:.0} MB/s)",
-            written.set_id,
+            "Set {} completed: {} entries ({} files, {}) {place}, in {:.1} s ({rate:.0} MB/s)",
+            span.set_id,
             s.entries,
             s.files,
             super::super::tape::bytes(s.file_bytes as i64),
-            tape.label,
-            at.file,
-            at.block,
-            end_block,
             elapsed
         );
         if plan.parent.is_some() {
             text.push_str(&format!("; {} unchanged, {} deleted", s.unchanged, s.deleted));
         }
         if early_warning {
-            text.push_str(&format!("\nTape '{}' reached its early-warning mark and is now full", tape.label));
+            text.push_str(&format!(
+                "\nTape '{}' reached its early-warning mark and is now full",
+                tape_labels.last().unwrap_or(&"?")
+            ));
         }
         if let Some(w) = &warning {
             text.push_str(&format!("\nwarning: {w} (named above): exit 3"));

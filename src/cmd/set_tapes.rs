@@ -1,0 +1,126 @@
+//! The tapes of a set, one after the other, for reading it: restore and verify read a set
+//! that spans tapes through [`SetTapes`], which has the tape of the part being read in the
+//! drive (fetched from the library or asked of the operator, as `restore::insert_tape`
+//! does) and, when one part's data ends, checks the next part's header block and reads on.
+
+use serde_json::Value;
+
+use super::Ctx;
+use super::restore::insert_tape;
+use crate::catalog::sets::Part;
+use crate::catalog::{Catalog, drives, tapes};
+use crate::format::part::PartHeader;
+use crate::pipeline::part_reader::{Medium, ReadError};
+use crate::tape::read_ahead::ReadAhead;
+use crate::tape::{DeviceSpec, ReadOutcome, TapeDevice};
+
+pub struct SetTapes<'a> {
+    ctx: &'a Ctx,
+    /// A connection of its own: library moves are recorded while the caller reads entries.
+    catalog: Catalog,
+    spec: DeviceSpec,
+    drive: &'a drives::Drive,
+    set_uuid: String,
+    parts: Vec<(Part, tapes::Tape)>,
+    /// Every tape the job needs, for the operator's prompt.
+    needed: Value,
+    block_size: usize,
+    /// The part whose tape is in the drive, and the drive reading ahead.
+    current: Option<(usize, ReadAhead<'static>)>,
+}
+
+impl<'a> SetTapes<'a> {
+    /// The set's parts with their tapes, in order. No tape is asked for until a frame is.
+    pub fn new(
+        ctx: &'a Ctx,
+        spec: DeviceSpec,
+        drive: &'a drives::Drive,
+        set_uuid: String,
+        parts: Vec<(Part, tapes::Tape)>,
+        needed: Value,
+        block_size: usize,
+    ) -> anyhow::Result<SetTapes<'a>> {
+        Ok(SetTapes { ctx, catalog: ctx.catalog()?, spec, drive, set_uuid, parts, needed, block_size, current: None })
+    }
+
+    /// Puts part `k`'s tape in the drive, unless it is there already.
+    fn have_part(&mut self, k: usize) -> Result<(), ReadError> {
+        let tape_id = self.parts[k].1.id;
+        if let Some((here, _)) = self.current.as_mut()
+            && self.parts[*here].1.id == tape_id
+        {
+            *here = k;
+            return Ok(());
+        }
+        // The drive must be closed for the library to move cartridges and for the next open.
+        if let Some((_, ahead)) = self.current.take() {
+            drop(ahead.into_device());
+        }
+        let tape = self.parts[k].1.clone();
+        self.ctx.out.note(|| format!("Part {} of the set is on tape '{}'", self.parts[k].0.part, tape.label));
+        let dev = insert_tape(self.ctx, &mut self.catalog, &self.spec, self.drive, &tape, &self.needed)
+            .map_err(ReadError::TapeChange)?;
+        self.current = Some((k, ReadAhead::owning(dev, self.block_size)));
+        Ok(())
+    }
+}
+
+impl Medium for SetTapes<'_> {
+    fn device(&mut self) -> &mut dyn TapeDevice {
+        let (_, ahead) = self.current.as_mut().expect("a drive is open between tape changes");
+        ahead
+    }
+
+    fn frame_tape(&mut self, seq: u64) -> Result<(), ReadError> {
+        let k = self
+            .parts
+            .iter()
+            .position(|(p, _)| (p.first_frame as u64..(p.first_frame + p.frame_count) as u64).contains(&seq))
+            .ok_or_else(|| ReadError::Damaged { seq, reason: "no part of the set holds this frame".into() })?;
+        self.have_part(k)
+    }
+
+    fn next_part(&mut self, at: u64) -> Result<bool, ReadError> {
+        let Some((here, _)) = &self.current else { return Ok(false) };
+        let k = *here + 1;
+        let Some((part, _)) = self.parts.get(k) else { return Ok(false) };
+        if part.stream_offset as u64 != at {
+            return Err(ReadError::Damaged {
+                seq: part.first_frame as u64,
+                reason: format!(
+                    "part {} starts at stream offset {}, the previous part ends at {at}",
+                    part.part, part.stream_offset
+                ),
+            });
+        }
+        let (number, header_block, seq) = (part.part, part.header_block as u64, part.first_frame as u64);
+        self.have_part(k)?;
+        // The part's header block must be this set's part `number`, starting where the stream is.
+        let dev = self.device();
+        dev.locate(header_block)?;
+        let mut block = vec![0u8; 2 * self.block_size.max(64 << 10)];
+        let header = match self.device().read_block(&mut block)? {
+            ReadOutcome::Block(n) => PartHeader::decode(&block[..n])
+                .map_err(|e| ReadError::Damaged { seq, reason: format!("part {number}: its header block: {e}") })?,
+            other => {
+                return Err(ReadError::Damaged {
+                    seq,
+                    reason: format!("part {number}: no header block at block {header_block} ({other:?})"),
+                });
+            }
+        };
+        if header.set_uuid.to_string() != self.set_uuid
+            || i64::from(header.part) != number
+            || header.stream_offset != at
+        {
+            return Err(ReadError::Damaged {
+                seq,
+                reason: format!(
+                    "block {header_block} holds part {} of set {} at stream offset {}, not part {number} of this set",
+                    header.part, header.set_uuid, header.stream_offset
+                ),
+            });
+        }
+        Ok(true)
+    }
+}

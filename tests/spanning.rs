@@ -1,0 +1,175 @@
+//! Sets that span tapes: at early warning the part is closed on its tape, the next tape is
+//! fetched from the library (or asked of the operator), and the same stream goes on there,
+//! a file crossing the boundary if it must. Restores ask for the tapes in order.
+//!
+//! Early warning is brought forward with the virtual drive's `early_warning` fault so three
+//! tapes fill with a few tens of MiB: with 8 MiB frames, each part here ends with the frame
+//! that crosses 30 MiB, so every full part holds four frames (32 MiB of stream).
+
+mod common;
+#[path = "common/tree.rs"]
+mod tree;
+
+use std::path::Path;
+
+use common::{Home, stderr, stdout};
+use serde_json::Value;
+
+const MIB: u64 = 1 << 20;
+
+/// Pool `weekly` with four labelled tapes W1..W4 in a virtual library of 1 GiB cartridges,
+/// whose drive reports early warning once 30 MiB are on a tape.
+fn library_home() -> (Home, std::path::PathBuf) {
+    let h = Home::with_basics();
+    let dir = h.dir.path().join("vl");
+    h.ok([
+        "vlib",
+        "create",
+        dir.to_str().unwrap(),
+        "--slots",
+        "8",
+        "--drives",
+        "1",
+        "--tapes",
+        "5",
+        "--capacity",
+        "1G",
+        "--prefix",
+        "TB",
+    ]);
+    h.ok(["library", "add", "vtl", "--device", &format!("vlib:{}", dir.display())]);
+    h.ok(["library", "inventory", "vtl"]);
+    h.ok(["drive", "add", "d0", "--device", &format!("vtape:{}", dir.join("drives/0").display())]);
+    h.ok(["library", "attach-drive", "vtl", "--drive", "d0", "--element", "500"]);
+    for (i, label) in ["W1", "W2", "W3", "W4"].iter().enumerate() {
+        h.ok(["library", "load", &format!("TB000{}L8", i + 1), "--drive", "d0"]);
+        h.ok(["tape", "label", label, "--pool", "weekly"]);
+        h.ok(["library", "unload", "--drive", "d0"]);
+    }
+    let drive = dir.join("drives/0");
+    std::fs::write(drive.join("faults.json"), format!(r#"{{"early_warning": {}}}"#, (1 << 30) - 30 * MIB)).unwrap();
+    (h, drive)
+}
+
+/// Deterministic incompressible bytes.
+fn noise(len: usize, seed: u64) -> Vec<u8> {
+    let mut x = seed | 1;
+    (0..len)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x as u8
+        })
+        .collect()
+}
+
+fn ndjson(out: &std::process::Output) -> Vec<Value> {
+    stdout(out).lines().map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}"))).collect()
+}
+
+#[test]
+fn a_set_spans_three_tapes_with_a_file_crossing_and_restores_byte_identical() {
+    let (h, _drive) = library_home();
+    let data = h.data();
+    tree::Builder::new(&data)
+        .file(b"a-small.txt", b"before the big one\n")
+        // 50 MiB: starts on W1 and ends on W2.
+        .file(b"b-big.bin", &noise(50 * MIB as usize, 1))
+        .file(b"c-middle.txt", b"between\n")
+        // 20 MiB: crosses from W2 to W3.
+        .file(b"d-second.bin", &noise(20 * MIB as usize, 2))
+        .file(b"e-last.txt", b"after\n");
+
+    let out = h.run(["--json", "backup", "run", "nightly"]);
+    assert!(out.status.success(), "{}\n{}", stderr(&out), stdout(&out));
+    let events = ndjson(&out);
+    let summary = events.last().unwrap();
+    assert_eq!(summary["type"], "summary");
+    assert_eq!(summary["tapes"], serde_json::json!(["W1", "W2", "W3"]), "{summary}");
+    assert_eq!(summary["parts"], 3);
+    let changes: Vec<&Value> = events.iter().filter(|e| e["type"] == "tape_change").collect();
+    assert_eq!(changes.len(), 2, "{events:?}");
+    assert_eq!(changes[0]["tape"], "W1");
+    assert_eq!(changes[1]["tape"], "W2");
+    let set = summary["set"].to_string();
+
+    // The catalog knows the parts in order, on three tapes, two of them full.
+    let tapes = h.json(["catalog", "tapes", "--set", &set, "."]);
+    let labels: Vec<&str> = tapes["tapes"].as_array().unwrap().iter().map(|t| t["label"].as_str().unwrap()).collect();
+    assert_eq!(labels, ["W1", "W2", "W3"], "{tapes}");
+    let conn = h.sql();
+    let parts: Vec<(i64, String, String, i64)> = conn
+        .prepare(
+            "SELECT p.part, t.label, p.status, p.stream_offset FROM backup_set_parts p JOIN tapes t ON t.id = p.tape_id
+             WHERE p.backup_set_id = ?1 ORDER BY p.part",
+        )
+        .unwrap()
+        .query_map([summary["set"].as_i64().unwrap()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(
+        parts,
+        [
+            (1, "W1".into(), "continued".into(), 0),
+            (2, "W2".into(), "continued".into(), (32 * MIB) as i64),
+            (3, "W3".into(), "complete".into(), (64 * MIB) as i64)
+        ]
+    );
+    let statuses: Vec<(String, String)> = conn
+        .prepare("SELECT label, status FROM tapes WHERE label IN ('W1', 'W2', 'W3') ORDER BY label")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(statuses, [("W1".into(), "full".into()), ("W2".into(), "full".into()), ("W3".into(), "active".into())]);
+    let (spanning_status, total_tapes): (String, i64) = conn
+        .query_row("SELECT status, total_tapes FROM tape_spanning_sets", [], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap();
+    assert_eq!((spanning_status.as_str(), total_tapes), ("completed", 3));
+    let members: Vec<(i64, String)> = conn
+        .prepare(
+            "SELECT m.sequence_number, t.label FROM tape_spanning_members m JOIN tapes t ON t.id = m.tape_id
+             ORDER BY m.sequence_number",
+        )
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(members, [(1, "W1".into()), (2, "W2".into()), (3, "W3".into())]);
+    let requests: Vec<(String, String)> = conn
+        .prepare("SELECT reason, status FROM tape_change_requests ORDER BY id")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(requests, [("tape_full".into(), "completed".into()), ("tape_full".into(), "completed".into())]);
+
+    // The whole set, read across the three tapes (the library fetches them in order).
+    let dest = h.dir.path().join("restored");
+    let r = h.run(["--json", "restore", "--set", &set, "--to", dest.to_str().unwrap()]);
+    assert!(r.status.success(), "{}\n{}", stderr(&r), stdout(&r));
+    tree::assert_same(&data, &dest);
+
+    // One file that crosses W2 → W3 alone: read from where it starts, on from the next tape.
+    let one = h.dir.path().join("one");
+    let r = h.run(["--json", "restore", "--set", &set, "d-second.bin", "--to", one.to_str().unwrap()]);
+    assert!(r.status.success(), "{}\n{}", stderr(&r), stdout(&r));
+    assert_eq!(std::fs::read(one.join("d-second.bin")).unwrap(), noise(20 * MIB as usize, 2));
+
+    // verify reads every part; catalog check finds nothing wrong.
+    let v = h.json(["verify", &set]);
+    assert_eq!(v["passed"], true, "{v}");
+    assert_eq!(v["frames_checked"], 9, "{v}");
+    h.ok(["catalog", "check"]);
+}
+
+/// The data file of a part, as `tape dump` gives it, for reading with other tools.
+#[allow(dead_code)]
+fn dump(h: &Home, label: &str, file: u64, to: &Path) {
+    h.ok(["tape", "dump", label, "--file", &file.to_string(), "--output", to.to_str().unwrap()]);
+}
