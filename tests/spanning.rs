@@ -173,3 +173,129 @@ fn a_set_spans_three_tapes_with_a_file_crossing_and_restores_byte_identical() {
 fn dump(h: &Home, label: &str, file: u64, to: &Path) {
     h.ok(["tape", "dump", label, "--file", &file.to_string(), "--output", to.to_str().unwrap()]);
 }
+
+#[test]
+fn a_lost_catalog_is_rebuilt_from_the_three_tapes_of_a_spanned_set() {
+    let (h, drive) = library_home();
+    let data = h.data();
+    tree::Builder::new(&data)
+        .file(b"a.txt", b"first\n")
+        .file(b"big.bin", &noise(70 * MIB as usize, 3))
+        .file(b"z.txt", b"last\n");
+    let out = h.run(["--json", "backup", "run", "nightly"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(ndjson(&out).last().unwrap()["tapes"], serde_json::json!(["W1", "W2", "W3"]));
+    let entries = |h: &Home| -> Vec<(Vec<u8>, Option<i64>, i64, i64)> {
+        h.sql()
+            .prepare(
+                "SELECT CAST(file_path AS BLOB), block_offset, frame_seq, frame_offset FROM catalog_entries ORDER BY 1",
+            )
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    };
+    let before = entries(&h);
+
+    for f in ["catalog.db", "catalog.db-wal", "catalog.db-shm"] {
+        let _ = std::fs::remove_file(h.home().join(f));
+    }
+    h.ok(["init"]);
+    let lib = h.dir.path().join("vl");
+    h.ok(["library", "add", "vtl", "--device", &format!("vlib:{}", lib.display())]);
+    h.ok(["library", "inventory", "vtl"]);
+    h.ok(["drive", "add", "d0", "--device", &format!("vtape:{}", drive.display())]);
+    h.ok(["library", "attach-drive", "vtl", "--drive", "d0", "--element", "500"]);
+    h.ok(["library", "unload", "--drive", "d0"]);
+    // Tape by tape, in any order: the set is completed once all its parts are in.
+    for (barcode, status) in [("TB0002L8", "pending"), ("TB0001L8", "pending"), ("TB0003L8", "completed")] {
+        h.ok(["library", "load", barcode, "--drive", "d0"]);
+        let r = h.json(["catalog", "rebuild"]);
+        assert_eq!(r["sets_added"][0]["status"], status, "{barcode}: {r}");
+        h.ok(["library", "unload", "--drive", "d0"]);
+    }
+    assert_eq!(entries(&h), before, "every entry, the one that crossed tapes too, points where it did");
+    let statuses: Vec<String> = h
+        .sql()
+        .prepare("SELECT label || ' ' || status FROM tapes ORDER BY label")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(statuses, ["W1 full", "W2 full", "W3 active"]);
+    let dest = h.dir.path().join("r");
+    let r = h.run(["--json", "restore", "--set", "1", "--to", dest.to_str().unwrap()]);
+    assert!(r.status.success(), "{}\n{}", stderr(&r), stdout(&r));
+    tree::assert_same(&data, &dest);
+    h.ok(["catalog", "check"]);
+}
+
+#[test]
+fn wrong_tapes_at_a_change_are_refused_untouched() {
+    let (h, _drive) = library_home();
+    let lib = h.dir.path().join("vl");
+    // W2 turns out write-protected, W3 blank (someone erased it elsewhere): the catalog does
+    // not know, so the library loads them and the check in the drive refuses them.
+    let meta = lib.join("cartridges/TB0002L8/meta.json");
+    let mut m: Value = serde_json::from_slice(&std::fs::read(&meta).unwrap()).unwrap();
+    m["write_protected"] = true.into();
+    std::fs::write(&meta, m.to_string()).unwrap();
+    for f in ["index", "data"] {
+        std::fs::write(lib.join("cartridges/TB0003L8").join(f), b"").unwrap();
+    }
+    let read = |bc: &str| -> Vec<Vec<u8>> {
+        ["index", "data"].iter().map(|f| std::fs::read(lib.join("cartridges").join(bc).join(f)).unwrap()).collect()
+    };
+    let (w2, w3) = (read("TB0002L8"), read("TB0003L8"));
+    tree::Builder::new(&h.data()).file(b"big.bin", &noise(40 * MIB as usize, 4));
+
+    let out = h.run(["--json", "backup", "run", "nightly"]);
+    assert!(out.status.success(), "{}\n{}", stderr(&out), stdout(&out));
+    let events = ndjson(&out);
+    assert_eq!(events.last().unwrap()["tapes"], serde_json::json!(["W1", "W4"]));
+    let refused: Vec<&str> =
+        events.iter().filter(|e| e["type"] == "tape_refused").map(|e| e["reason"].as_str().unwrap()).collect();
+    assert_eq!(refused.len(), 2, "{events:?}");
+    assert_eq!(refused[0], "tape 'W2' is write-protected");
+    assert!(refused[1].contains("has no label"), "{refused:?}");
+    assert_eq!(read("TB0002L8"), w2, "nothing written to the write-protected tape");
+    assert_eq!(read("TB0003L8"), w3, "nothing written to the blank one");
+    let dest = h.dir.path().join("r");
+    let r = h.run(["--json", "restore", "--set", "1", "--to", dest.to_str().unwrap()]);
+    assert!(r.status.success(), "{}\n{}", stderr(&r), stdout(&r));
+    tree::assert_same(&h.data(), &dest);
+}
+
+#[test]
+fn without_a_library_or_a_terminal_a_full_tape_stops_the_run_with_exit_4() {
+    let h = Home::with_tape();
+    std::fs::write(h.drive_dir().join("faults.json"), format!(r#"{{"early_warning": {}}}"#, (8u64 << 30) - 30 * MIB))
+        .unwrap();
+    tree::Builder::new(&h.data()).file(b"big.bin", &noise(40 * MIB as usize, 5));
+    let out = h.run(["--json", "backup", "run", "nightly"]);
+    assert_eq!(out.status.code(), Some(4), "{}\n{}", stderr(&out), stdout(&out));
+    let events = ndjson(&out);
+    let change = events.iter().find(|e| e["type"] == "tape_change").expect("a tape_change event");
+    assert_eq!(change["tape"], "W1");
+    let error: Value = serde_json::from_str(stderr(&out).lines().last().unwrap()).unwrap();
+    assert_eq!(error["code"], "no_tape", "{error}");
+    assert_eq!(error["details"]["pool"], "weekly", "{error}");
+    assert_eq!(error["details"]["tape_change_request"], change["request"], "{error}");
+    // W1 holds the first part and is full; the set is failed, never completed; the request
+    // is closed; the catalog is consistent.
+    let conn = h.sql();
+    let (set_status, tape_status, request): (String, String, String) = conn
+        .query_row(
+            "SELECT (SELECT status FROM backup_sets), (SELECT status FROM tapes WHERE label = 'W1'),
+                    (SELECT status FROM tape_change_requests)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    assert_eq!((set_status.as_str(), tape_status.as_str(), request.as_str()), ("failed", "full", "cancelled"));
+    h.ok(["catalog", "check"]);
+    let r = h.run(["restore", "--set", "1", "--to", h.dir.path().join("r").to_str().unwrap()]);
+    assert_eq!(r.status.code(), Some(1), "a failed set is not restored: {}", stderr(&r));
+}

@@ -78,6 +78,8 @@ pub struct TapeRebuild {
     added_tape_bytes: u64,
     added_parts: u64,
     newest_part: Option<String>,
+    /// A part on this tape continues on another: the tape reached its early warning (full).
+    reached_end: bool,
     /// Jobs that received a set, for the note about their next backup.
     jobs_touched: BTreeSet<i64>,
 }
@@ -156,6 +158,7 @@ pub fn start(conn: &Connection, label: &TapeLabel, capacity: Option<u64>) -> Res
         added_tape_bytes: 0,
         added_parts: 0,
         newest_part: None,
+        reached_end: false,
         jobs_touched: BTreeSet::new(),
     };
     if let Some(t) = check_tape(conn, label)? {
@@ -518,6 +521,7 @@ where
         |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
     let completed = last == Some(count);
+    rb.reached_end |= part.end.status == EndStatus::Continued;
     if !completed && part.end.status == EndStatus::Continued {
         rb.notes.push(format!(
             "set {set_id} continues on another tape (part {} is on this one): rebuild that tape too to complete it",
@@ -655,8 +659,8 @@ pub fn finish(conn: &Connection, rb: &mut TapeRebuild) -> Result<()> {
         {
             t.last_written_at = Some(newest.clone());
         }
-        if t.status == TapeStatus::Blank {
-            t.status = TapeStatus::Active;
+        if matches!(t.status, TapeStatus::Blank | TapeStatus::Active) {
+            t.status = if rb.reached_end { TapeStatus::Full } else { TapeStatus::Active };
         }
         tapes::save(conn, &t)?;
         rb.tape = tapes::by_id(conn, t.id)?;

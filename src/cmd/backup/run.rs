@@ -962,14 +962,14 @@ impl Spanner<'_> {
                 )?;
             }
             let mut d = crate::tape::open(&spec).map_err(|e| device_error(e, drive))?;
-            match usable_tape(self.catalog.conn(), d.as_mut(), drive, plan) {
-                Ok(t) if used.contains(&t.id) => ctx
-                    .out
-                    .note(|| format!("tape '{}' already holds a part of this set: it is left untouched", t.label)),
+            let refused = match usable_tape(self.catalog.conn(), d.as_mut(), drive, plan) {
+                Ok(t) if used.contains(&t.id) => format!("tape '{}' already holds a part of this set", t.label),
                 Ok(t) => return Ok((d, t)),
                 Err(Refusal { fatal: Some(e), .. }) => return Err(e),
-                Err(Refusal { message, .. }) => ctx.out.note(|| format!("{message}: it is left untouched")),
-            }
+                Err(Refusal { message, .. }) => message,
+            };
+            self.events.emit(|| json!({"type": "tape_refused", "request": request, "reason": refused}));
+            ctx.out.note(|| format!("{refused}: it is left untouched"));
             dev = Some(d);
         }
     }
