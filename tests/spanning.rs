@@ -166,6 +166,29 @@ fn a_set_spans_three_tapes_with_a_file_crossing_and_restores_byte_identical() {
     assert_eq!(v["passed"], true, "{v}");
     assert_eq!(v["frames_checked"], 9, "{v}");
     h.ok(["catalog", "check"]);
+
+    // Without TapeBackarr: each tape's data file minus its header block, concatenated in
+    // order, is the set's tar stream (docs/FORMAT.md, "Spanning tapes").
+    h.ok(["library", "unload", "--drive", "d0"]);
+    let mut stream = Vec::new();
+    for barcode in ["TB0001L8", "TB0002L8", "TB0003L8"] {
+        h.ok(["library", "load", barcode, "--drive", "d0"]);
+        let file = h.dir.path().join(barcode);
+        h.ok(["tape", "dump", "--file", "1", "--output", file.to_str().unwrap()]);
+        h.ok(["library", "unload", "--drive", "d0"]);
+        stream.extend_from_slice(&std::fs::read(&file).unwrap()[256 << 10..]);
+    }
+    let by_tar = h.dir.path().join("by-tar");
+    std::fs::create_dir(&by_tar).unwrap();
+    let mut tar = std::process::Command::new("tar")
+        .args(["-xf", "-", "-C", by_tar.to_str().unwrap()])
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(tar.stdin.as_mut().unwrap(), &stream).unwrap();
+    drop(tar.stdin.take());
+    assert!(tar.wait().unwrap().success());
+    tree::assert_same(&data, &by_tar);
 }
 
 /// The data file of a part, as `tape dump` gives it, for reading with other tools.
