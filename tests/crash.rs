@@ -45,19 +45,11 @@ fn verify_all(h: &Home) -> usize {
 }
 
 fn tree(h: &Home) {
-    let mut x = 0x9e3779b97f4a7c15u64;
-    let mut noise = |n: usize| -> Vec<u8> {
-        (0..n)
-            .map(|_| {
-                x ^= x << 13;
-                x ^= x >> 7;
-                x ^= x << 17;
-                x as u8
-            })
-            .collect()
-    };
     let b = tree::Builder::new(&h.data());
-    b.file(b"a.bin", &noise(3 << 20)).mkdir(b"d").file(b"d/b.bin", &noise(2 << 20)).file(b"d/c.txt", b"small\n");
+    b.file(b"a.bin", &tree::noise(3 << 20, 1))
+        .mkdir(b"d")
+        .file(b"d/b.bin", &tree::noise(2 << 20, 2))
+        .file(b"d/c.txt", b"small\n");
 }
 
 #[test]

@@ -200,23 +200,12 @@ fn a_damaged_block_fails_only_the_files_in_it_with_exit_5() {
     let h = Home::with_tape();
     h.ok(["job", "update", "nightly", "--compression", "zstd"]);
     // Three files of 12 MiB of incompressible-ish bytes: each spans more than one 8 MiB frame.
-    let mut x = 0x12345678u64;
-    let mut noise = |n: usize| -> Vec<u8> {
-        (0..n)
-            .map(|_| {
-                x ^= x << 13;
-                x ^= x >> 7;
-                x ^= x << 17;
-                x as u8
-            })
-            .collect()
-    };
     // a: frame 0 only; b: frames 0-1; c: header in frame 1; d: frames 1-3; e: frame 3.
     tree::Builder::new(&h.data())
-        .file(b"a", &noise(1 << 20))
-        .file(b"b", &noise(12 << 20))
+        .file(b"a", &tree::noise(1 << 20, 1))
+        .file(b"b", &tree::noise(12 << 20, 2))
         .file(b"c", b"in the damaged frame\n")
-        .file(b"d", &noise(12 << 20))
+        .file(b"d", &tree::noise(12 << 20, 3))
         .file(b"e", b"after the damage\n");
     let s = backup(&h, &["nightly"]);
     let frame_of = |name: &str| -> (i64, i64) {

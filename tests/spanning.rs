@@ -51,19 +51,6 @@ fn library_home() -> (Home, std::path::PathBuf) {
     (h, drive)
 }
 
-/// Deterministic incompressible bytes.
-fn noise(len: usize, seed: u64) -> Vec<u8> {
-    let mut x = seed | 1;
-    (0..len)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x as u8
-        })
-        .collect()
-}
-
 fn ndjson(out: &std::process::Output) -> Vec<Value> {
     stdout(out).lines().map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}"))).collect()
 }
@@ -75,10 +62,10 @@ fn a_set_spans_three_tapes_with_a_file_crossing_and_restores_byte_identical() {
     tree::Builder::new(&data)
         .file(b"a-small.txt", b"before the big one\n")
         // 50 MiB: starts on W1 and ends on W2.
-        .file(b"b-big.bin", &noise(50 * MIB as usize, 1))
+        .file(b"b-big.bin", &tree::noise(50 * MIB as usize, 1))
         .file(b"c-middle.txt", b"between\n")
         // 20 MiB: crosses from W2 to W3.
-        .file(b"d-second.bin", &noise(20 * MIB as usize, 2))
+        .file(b"d-second.bin", &tree::noise(20 * MIB as usize, 2))
         .file(b"e-last.txt", b"after\n");
 
     let out = h.run(["--json", "backup", "run", "nightly"]);
@@ -159,7 +146,7 @@ fn a_set_spans_three_tapes_with_a_file_crossing_and_restores_byte_identical() {
     let one = h.dir.path().join("one");
     let r = h.run(["--json", "restore", "--set", &set, "d-second.bin", "--to", one.to_str().unwrap()]);
     assert!(r.status.success(), "{}\n{}", stderr(&r), stdout(&r));
-    assert_eq!(std::fs::read(one.join("d-second.bin")).unwrap(), noise(20 * MIB as usize, 2));
+    assert_eq!(std::fs::read(one.join("d-second.bin")).unwrap(), tree::noise(20 * MIB as usize, 2));
 
     // verify reads every part; catalog check finds nothing wrong.
     let v = h.json(["verify", &set]);
@@ -203,7 +190,7 @@ fn a_lost_catalog_is_rebuilt_from_the_three_tapes_of_a_spanned_set() {
     let data = h.data();
     tree::Builder::new(&data)
         .file(b"a.txt", b"first\n")
-        .file(b"big.bin", &noise(70 * MIB as usize, 3))
+        .file(b"big.bin", &tree::noise(70 * MIB as usize, 3))
         .file(b"z.txt", b"last\n");
     let out = h.run(["--json", "backup", "run", "nightly"]);
     assert!(out.status.success(), "{}", stderr(&out));
@@ -272,7 +259,7 @@ fn wrong_tapes_at_a_change_are_refused_untouched() {
         ["index", "data"].iter().map(|f| std::fs::read(lib.join("cartridges").join(bc).join(f)).unwrap()).collect()
     };
     let (w2, w3) = (read("TB0002L8"), read("TB0003L8"));
-    tree::Builder::new(&h.data()).file(b"big.bin", &noise(40 * MIB as usize, 4));
+    tree::Builder::new(&h.data()).file(b"big.bin", &tree::noise(40 * MIB as usize, 4));
 
     let out = h.run(["--json", "backup", "run", "nightly"]);
     assert!(out.status.success(), "{}\n{}", stderr(&out), stdout(&out));
@@ -296,7 +283,7 @@ fn without_a_library_or_a_terminal_a_full_tape_stops_the_run_with_exit_4() {
     let h = Home::with_tape();
     std::fs::write(h.drive_dir().join("faults.json"), format!(r#"{{"early_warning": {}}}"#, (8u64 << 30) - 30 * MIB))
         .unwrap();
-    tree::Builder::new(&h.data()).file(b"big.bin", &noise(40 * MIB as usize, 5));
+    tree::Builder::new(&h.data()).file(b"big.bin", &tree::noise(40 * MIB as usize, 5));
     let out = h.run(["--json", "backup", "run", "nightly"]);
     assert_eq!(out.status.code(), Some(4), "{}\n{}", stderr(&out), stdout(&out));
     let events = ndjson(&out);

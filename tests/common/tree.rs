@@ -246,3 +246,16 @@ pub fn assert_same(expected: &Path, got: &Path) {
         assert_eq!(Some(node), b.get(path), "{}", String::from_utf8_lossy(path));
     }
 }
+
+/// `len` incompressible bytes, the same for the same `seed` (xorshift64).
+pub fn noise(len: usize, seed: u64) -> Vec<u8> {
+    let mut x = seed | 1;
+    (0..len)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x as u8
+        })
+        .collect()
+}
