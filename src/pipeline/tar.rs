@@ -114,6 +114,83 @@ impl<'a> From<&'a Entry> for Header<'a> {
     }
 }
 
+/// A [`Header`] that owns its bytes: kept while an entry is written, so a stream cut in the
+/// middle of it can be picked up with exactly the header that is on tape.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct OwnedHeader {
+    pub path: Vec<u8>,
+    /// `file`, `dir`, `symlink`, `hardlink`, `fifo`, `char` or `block`.
+    pub kind: String,
+    /// Symlink or hard link target.
+    pub link: Vec<u8>,
+    pub major: u32,
+    pub minor: u32,
+    pub mode: u32,
+    pub uid: u64,
+    pub gid: u64,
+    pub uname: Vec<u8>,
+    pub gname: Vec<u8>,
+    pub mtime_secs: i64,
+    pub mtime_nanos: u32,
+}
+
+impl OwnedHeader {
+    /// Copies `h` in, reusing this header's buffers.
+    pub fn assign(&mut self, h: &Header<'_>) {
+        let (kind, link, major, minor): (&str, &[u8], u32, u32) = match h.kind {
+            Kind::File => ("file", b"", 0, 0),
+            Kind::Dir => ("dir", b"", 0, 0),
+            Kind::Symlink(t) => ("symlink", t, 0, 0),
+            Kind::Hardlink(t) => ("hardlink", t, 0, 0),
+            Kind::Fifo => ("fifo", b"", 0, 0),
+            Kind::CharDevice { major, minor } => ("char", b"", major, minor),
+            Kind::BlockDevice { major, minor } => ("block", b"", major, minor),
+        };
+        self.path.clear();
+        self.path.extend_from_slice(h.path);
+        self.kind.clear();
+        self.kind.push_str(kind);
+        self.link.clear();
+        self.link.extend_from_slice(link);
+        (self.major, self.minor, self.mode, self.uid, self.gid) = (major, minor, h.mode, h.uid, h.gid);
+        self.uname.clear();
+        self.uname.extend_from_slice(h.uname);
+        self.gname.clear();
+        self.gname.extend_from_slice(h.gname);
+        (self.mtime_secs, self.mtime_nanos) = (h.mtime.secs, h.mtime.nanos);
+    }
+
+    pub fn header(&self) -> io::Result<Header<'_>> {
+        let kind = match self.kind.as_str() {
+            "file" => Kind::File,
+            "dir" => Kind::Dir,
+            "symlink" => Kind::Symlink(&self.link),
+            "hardlink" => Kind::Hardlink(&self.link),
+            "fifo" => Kind::Fifo,
+            "char" => Kind::CharDevice { major: self.major, minor: self.minor },
+            "block" => Kind::BlockDevice { major: self.major, minor: self.minor },
+            other => return Err(invalid(&format!("unknown entry kind '{other}'"))),
+        };
+        Ok(Header {
+            path: &self.path,
+            kind,
+            mode: self.mode,
+            uid: self.uid,
+            gid: self.gid,
+            uname: &self.uname,
+            gname: &self.gname,
+            mtime: Timestamp { secs: self.mtime_secs, nanos: self.mtime_nanos },
+        })
+    }
+}
+
+/// Bytes an entry takes in the stream: its headers, `size` bytes of content, padding.
+pub fn entry_len(h: &Header<'_>, size: u64) -> io::Result<u64> {
+    let (mut name, mut records, mut out) = (Vec::new(), Vec::new(), Vec::new());
+    build_headers(h, size, &mut name, &mut records, &mut out)?;
+    Ok(out.len() as u64 + size + padding(size) as u64)
+}
+
 /// What [`TarWriter::append_file`] wrote.
 #[derive(Debug)]
 pub struct FileWritten {
@@ -166,6 +243,19 @@ pub struct TarWriter<W: Sink> {
     /// The entry's name as stored (with a directory's `/`).
     name: Vec<u8>,
     buf: Box<[u8]>,
+    /// Bytes of the stream to drop before the sink gets any: the part of an entry already
+    /// on tape when a stream is picked up in the middle of it ([`TarWriter::resume_within`]).
+    discard: u64,
+}
+
+/// Passes `bytes` to `sink` after dropping what `discard` says is still to be dropped.
+fn put<W: Write>(sink: &mut W, discard: &mut u64, bytes: &[u8]) -> io::Result<()> {
+    let skip = (*discard).min(bytes.len() as u64) as usize;
+    *discard -= skip as u64;
+    if skip < bytes.len() {
+        sink.write_all(&bytes[skip..])?;
+    }
+    Ok(())
 }
 
 impl<W: Sink> TarWriter<W> {
@@ -183,7 +273,18 @@ impl<W: Sink> TarWriter<W> {
             records: Vec::with_capacity(BLOCK),
             name: Vec::with_capacity(256),
             buf: vec![0; CHUNK].into_boxed_slice(),
+            discard: 0,
         }
+    }
+
+    /// Picks the stream up inside an entry (or the end-of-archive blocks): the writer's
+    /// offset is at `at`, the entry's headers (or the end blocks) start at `header_start`;
+    /// the next entry written must be that one, with the same header and size (or the
+    /// archive must be finished), and only the bytes from `at` on reach the sink.
+    pub fn resume_within(&mut self, header_start: u64, at: u64) {
+        debug_assert!(header_start <= at && at == self.offset);
+        self.discard = at - header_start;
+        self.offset = header_start;
     }
 
     /// The stream offset of the next byte written.
@@ -239,7 +340,7 @@ impl<W: Sink> TarWriter<W> {
             let want = if remaining < CHUNK as u64 { remaining as usize + 1 } else { CHUNK };
             let (mut got, mut offered) = (0usize, 0usize);
             let mut failed = None;
-            let kept = self.sink.fill(&mut self.buf, want, &mut |room: &mut [u8]| {
+            let mut read_into = |room: &mut [u8]| {
                 offered = room.len();
                 got = loop {
                     match src.read(room) {
@@ -254,7 +355,15 @@ impl<W: Sink> TarWriter<W> {
                 let take = got.min(remaining as usize);
                 hasher.update(&room[..take]);
                 Ok(take)
-            })?;
+            };
+            let kept = if self.discard > 0 {
+                // Read (and hash) what is on tape already, without writing it again.
+                let n = read_into(&mut self.buf[..want])?;
+                put(&mut self.sink, &mut self.discard, &self.buf[..n])?;
+                n
+            } else {
+                self.sink.fill(&mut self.buf, want, &mut read_into)?
+            };
             if let Some(e) = failed {
                 read_error = Some(e);
                 break;
@@ -277,7 +386,7 @@ impl<W: Sink> TarWriter<W> {
             while remaining > 0 {
                 let n = remaining.min(zeros.len() as u64) as usize;
                 hasher.update(&zeros[..n]);
-                self.sink.write_all(&zeros[..n])?;
+                put(&mut self.sink, &mut self.discard, &zeros[..n])?;
                 remaining -= n as u64;
             }
         } else if !changed && !at_end && read_error.is_none() {
@@ -296,7 +405,7 @@ impl<W: Sink> TarWriter<W> {
         }
         let pad = padding(size);
         if pad > 0 {
-            self.sink.write_all(&ZEROS[..pad])?;
+            put(&mut self.sink, &mut self.discard, &ZEROS[..pad])?;
         }
         self.offset += size + pad as u64;
         Ok(FileWritten { header_offset, size, blake3: hasher.finalize(), read, changed, read_error })
@@ -305,7 +414,7 @@ impl<W: Sink> TarWriter<W> {
     /// Ends the archive with two zero blocks and returns the sink and the stream offset
     /// after them. The sink is not flushed.
     pub fn finish(mut self) -> io::Result<(W, u64)> {
-        self.sink.write_all(&ZEROS)?;
+        put(&mut self.sink, &mut self.discard, &ZEROS)?;
         self.offset += ZEROS.len() as u64;
         Ok((self.sink, self.offset))
     }
@@ -313,7 +422,7 @@ impl<W: Sink> TarWriter<W> {
     fn write_headers(&mut self, h: &Header<'_>, size: u64) -> io::Result<u64> {
         build_headers(h, size, &mut self.name, &mut self.records, &mut self.headers)?;
         let start = self.offset;
-        self.sink.write_all(&self.headers)?;
+        put(&mut self.sink, &mut self.discard, &self.headers)?;
         self.offset += self.headers.len() as u64;
         Ok(start)
     }
@@ -675,6 +784,59 @@ mod tests {
                 gname: &self.gname,
                 mtime: self.mtime,
             }
+        }
+    }
+
+    /// A stream cut anywhere and picked up again inside the entry the cut falls in (its
+    /// header kept as an [`OwnedHeader`]) is the stream written in one go, byte for byte.
+    #[test]
+    fn a_stream_resumed_within_an_entry_is_the_same_stream() {
+        let long = vec![b'n'; 300];
+        let entries = [
+            Owned::new(".", OwnedKind::Dir),
+            Owned::new("a", OwnedKind::File((0..3000u32).map(|i| i as u8).collect())),
+            Owned::new(long.clone(), OwnedKind::File(vec![7; 1024])),
+            Owned::new("link", OwnedKind::Symlink(b"a".to_vec())),
+            Owned::new("z", OwnedKind::File(vec![9; 10])),
+        ];
+        let write = |w: &mut TarWriter<Vec<u8>>, e: &Owned| -> u64 {
+            let start = w.offset();
+            match &e.kind {
+                OwnedKind::File(data) => drop(w.append_file(&e.header(), data.len() as u64, &data[..]).unwrap()),
+                _ => drop(w.append(&e.header()).unwrap()),
+            }
+            start
+        };
+        let mut whole = TarWriter::new(Vec::new());
+        let starts: Vec<u64> = entries.iter().map(|e| write(&mut whole, e)).collect();
+        let (whole, end) = whole.finish().unwrap();
+        for at in [1u64, 511, 512, 513, 700, 1536, 3000, 3583, 3584, 4000, 5000, end - 1024, end - 1] {
+            // The entry `at` falls in, as the cut part would have recorded it.
+            let i = starts.iter().rposition(|s| *s <= at).unwrap();
+            let mut kept = OwnedHeader::default();
+            kept.assign(&entries[i].header());
+            let size = match &entries[i].kind {
+                OwnedKind::File(d) => d.len() as u64,
+                _ => 0,
+            };
+            let mut w = TarWriter::with_offset(Vec::new(), at);
+            if at >= end - 1024 {
+                // In the end-of-archive blocks: only the rest of them.
+                w.resume_within(end - 1024, at);
+            } else {
+                if at < starts[i] + entry_len(&kept.header().unwrap(), size).unwrap() {
+                    w.resume_within(starts[i], at);
+                    write(&mut w, &entries[i]);
+                }
+                for e in &entries[i + 1..] {
+                    write(&mut w, e);
+                }
+            }
+            let (rest, end2) = w.finish().unwrap();
+            let mut joined = whole[..at as usize].to_vec();
+            joined.extend_from_slice(&rest);
+            assert_eq!(end2, end, "cut at {at}");
+            assert!(joined == whole, "cut at {at}: the resumed stream differs");
         }
     }
 
