@@ -82,6 +82,9 @@ _tapebackarr() {
             tapebackarr__subcmd__backup,list)
                 cmd="tapebackarr__subcmd__backup__subcmd__list"
                 ;;
+            tapebackarr__subcmd__backup,resume)
+                cmd="tapebackarr__subcmd__backup__subcmd__resume"
+                ;;
             tapebackarr__subcmd__backup,run)
                 cmd="tapebackarr__subcmd__backup__subcmd__run"
                 ;;
@@ -93,6 +96,9 @@ _tapebackarr() {
                 ;;
             tapebackarr__subcmd__backup__subcmd__help,list)
                 cmd="tapebackarr__subcmd__backup__subcmd__help__subcmd__list"
+                ;;
+            tapebackarr__subcmd__backup__subcmd__help,resume)
+                cmd="tapebackarr__subcmd__backup__subcmd__help__subcmd__resume"
                 ;;
             tapebackarr__subcmd__backup__subcmd__help,run)
                 cmd="tapebackarr__subcmd__backup__subcmd__help__subcmd__run"
@@ -261,6 +267,9 @@ _tapebackarr() {
                 ;;
             tapebackarr__subcmd__help__subcmd__backup,list)
                 cmd="tapebackarr__subcmd__help__subcmd__backup__subcmd__list"
+                ;;
+            tapebackarr__subcmd__help__subcmd__backup,resume)
+                cmd="tapebackarr__subcmd__help__subcmd__backup__subcmd__resume"
                 ;;
             tapebackarr__subcmd__help__subcmd__backup,run)
                 cmd="tapebackarr__subcmd__help__subcmd__backup__subcmd__run"
@@ -962,7 +971,7 @@ _tapebackarr() {
             return 0
             ;;
         tapebackarr__subcmd__backup)
-            opts="-q -v -y -h -V --home --json --quiet --verbose --no-progress --yes --drive --wait --password-file --help --version run list show help"
+            opts="-q -v -y -h -V --home --json --quiet --verbose --no-progress --yes --drive --wait --password-file --help --version run resume list show help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1002,7 +1011,7 @@ _tapebackarr() {
             return 0
             ;;
         tapebackarr__subcmd__backup__subcmd__help)
-            opts="run list show help"
+            opts="run resume list show help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1030,6 +1039,20 @@ _tapebackarr() {
             return 0
             ;;
         tapebackarr__subcmd__backup__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__backup__subcmd__help__subcmd__resume)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1086,6 +1109,46 @@ _tapebackarr() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --home)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --drive)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password-file)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__backup__subcmd__resume)
+            opts="-q -v -y -h -V --home --json --quiet --verbose --no-progress --yes --drive --wait --password-file --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --home)
                     COMPREPLY=()
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
@@ -2338,7 +2401,7 @@ _tapebackarr() {
             return 0
             ;;
         tapebackarr__subcmd__help__subcmd__backup)
-            opts="run list show"
+            opts="run resume list show"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2352,6 +2415,20 @@ _tapebackarr() {
             return 0
             ;;
         tapebackarr__subcmd__help__subcmd__backup__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__help__subcmd__backup__subcmd__resume)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

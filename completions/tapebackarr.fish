@@ -893,21 +893,22 @@ complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand library; and __f
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand library; and __fish_seen_subcommand_from help" -f -a "unload" -d 'Move the cartridge in a drive (--drive) back to a storage slot'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand library; and __fish_seen_subcommand_from help" -f -a "transfer" -d 'Move a cartridge from one element to another'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand library; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand backup; and not __fish_seen_subcommand_from run list show help" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
-complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand backup; and not __fish_seen_subcommand_from run list show help" -l drive -d 'The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]' -r
-complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand backup; and not __fish_seen_subcommand_from run list show help" -l password-file -d 'Read the passphrase of encryption keys from this file\'s first line [env: TAPEBACKARR_PASSWORD_FILE] [default: ask on the terminal]' -r -F
-complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand backup; and not __fish_seen_subcommand_from run list show help" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
-complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand backup; and not __fish_seen_subcommand_from run list show help" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
-complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand backup; and not __fish_seen_subcommand_from run list show help" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
-complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand backup; and not __fish_seen_subcommand_from run list show help" -l no-progress -d 'Never draw progress bars (they are drawn only on a terminal anyway)'
-complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand backup; and not __fish_seen_subcommand_from run list show help" -s y -l yes -d 'Answer yes to confirmations (needed for destructive steps when not interactive)'
-complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand backup; and not __fish_seen_subcommand_from run list show help" -l wait -d 'Wait for a drive another process is using, instead of failing at once'
-complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand backup; and not __fish_seen_subcommand_from run list show help" -s h -l help -d 'Print help'
-complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand backup; and not __fish_seen_subcommand_from run list show help" -s V -l version -d 'Print version'
-complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand backup; and not __fish_seen_subcommand_from run list show help" -f -a "run" -d 'Back up a job\'s source to a tape of its pool (appends; never overwrites)'
-complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand backup; and not __fish_seen_subcommand_from run list show help" -f -a "list" -d 'List backup sets, newest first'
-complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand backup; and not __fish_seen_subcommand_from run list show help" -f -a "show" -d 'Show one set: where it is on tape, what it holds'
-complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand backup; and not __fish_seen_subcommand_from run list show help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand backup; and not __fish_seen_subcommand_from run resume list show help" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand backup; and not __fish_seen_subcommand_from run resume list show help" -l drive -d 'The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]' -r
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand backup; and not __fish_seen_subcommand_from run resume list show help" -l password-file -d 'Read the passphrase of encryption keys from this file\'s first line [env: TAPEBACKARR_PASSWORD_FILE] [default: ask on the terminal]' -r -F
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand backup; and not __fish_seen_subcommand_from run resume list show help" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand backup; and not __fish_seen_subcommand_from run resume list show help" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand backup; and not __fish_seen_subcommand_from run resume list show help" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand backup; and not __fish_seen_subcommand_from run resume list show help" -l no-progress -d 'Never draw progress bars (they are drawn only on a terminal anyway)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand backup; and not __fish_seen_subcommand_from run resume list show help" -s y -l yes -d 'Answer yes to confirmations (needed for destructive steps when not interactive)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand backup; and not __fish_seen_subcommand_from run resume list show help" -l wait -d 'Wait for a drive another process is using, instead of failing at once'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand backup; and not __fish_seen_subcommand_from run resume list show help" -s h -l help -d 'Print help'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand backup; and not __fish_seen_subcommand_from run resume list show help" -s V -l version -d 'Print version'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand backup; and not __fish_seen_subcommand_from run resume list show help" -f -a "run" -d 'Back up a job\'s source to a tape of its pool (appends; never overwrites)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand backup; and not __fish_seen_subcommand_from run resume list show help" -f -a "resume" -d 'Continue a backup that stopped cleanly (Ctrl-C, a full tape nobody could change)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand backup; and not __fish_seen_subcommand_from run resume list show help" -f -a "list" -d 'List backup sets, newest first'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand backup; and not __fish_seen_subcommand_from run resume list show help" -f -a "show" -d 'Show one set: where it is on tape, what it holds'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand backup; and not __fish_seen_subcommand_from run resume list show help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand backup; and __fish_seen_subcommand_from run" -l source -d 'Ad hoc: back up this source (with --pool), recorded under the job `adhoc-SOURCE-POOL`' -r
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand backup; and __fish_seen_subcommand_from run" -l pool -d 'Ad hoc: the pool to write to' -r
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand backup; and __fish_seen_subcommand_from run" -l compression -d 'Ad hoc: none, zstd or zstd:LEVEL [default: none]' -r
@@ -927,6 +928,17 @@ complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand backup; and __fi
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand backup; and __fish_seen_subcommand_from run" -l wait -d 'Wait for a drive another process is using, instead of failing at once'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand backup; and __fish_seen_subcommand_from run" -s h -l help -d 'Print help'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand backup; and __fish_seen_subcommand_from run" -s V -l version -d 'Print version'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand backup; and __fish_seen_subcommand_from resume" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand backup; and __fish_seen_subcommand_from resume" -l drive -d 'The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]' -r
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand backup; and __fish_seen_subcommand_from resume" -l password-file -d 'Read the passphrase of encryption keys from this file\'s first line [env: TAPEBACKARR_PASSWORD_FILE] [default: ask on the terminal]' -r -F
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand backup; and __fish_seen_subcommand_from resume" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand backup; and __fish_seen_subcommand_from resume" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand backup; and __fish_seen_subcommand_from resume" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand backup; and __fish_seen_subcommand_from resume" -l no-progress -d 'Never draw progress bars (they are drawn only on a terminal anyway)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand backup; and __fish_seen_subcommand_from resume" -s y -l yes -d 'Answer yes to confirmations (needed for destructive steps when not interactive)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand backup; and __fish_seen_subcommand_from resume" -l wait -d 'Wait for a drive another process is using, instead of failing at once'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand backup; and __fish_seen_subcommand_from resume" -s h -l help -d 'Print help'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand backup; and __fish_seen_subcommand_from resume" -s V -l version -d 'Print version'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand backup; and __fish_seen_subcommand_from list" -l job -d 'Only sets of this job' -r
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand backup; and __fish_seen_subcommand_from list" -l limit -d 'At most this many sets' -r
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand backup; and __fish_seen_subcommand_from list" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
@@ -952,6 +964,7 @@ complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand backup; and __fi
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand backup; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand backup; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand backup; and __fish_seen_subcommand_from help" -f -a "run" -d 'Back up a job\'s source to a tape of its pool (appends; never overwrites)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand backup; and __fish_seen_subcommand_from help" -f -a "resume" -d 'Continue a backup that stopped cleanly (Ctrl-C, a full tape nobody could change)'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand backup; and __fish_seen_subcommand_from help" -f -a "list" -d 'List backup sets, newest first'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand backup; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one set: where it is on tape, what it holds'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand backup; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -1301,6 +1314,7 @@ complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand help; and __fish
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand help; and __fish_seen_subcommand_from library" -f -a "unload" -d 'Move the cartridge in a drive (--drive) back to a storage slot'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand help; and __fish_seen_subcommand_from library" -f -a "transfer" -d 'Move a cartridge from one element to another'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand help; and __fish_seen_subcommand_from backup" -f -a "run" -d 'Back up a job\'s source to a tape of its pool (appends; never overwrites)'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand help; and __fish_seen_subcommand_from backup" -f -a "resume" -d 'Continue a backup that stopped cleanly (Ctrl-C, a full tape nobody could change)'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand help; and __fish_seen_subcommand_from backup" -f -a "list" -d 'List backup sets, newest first'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand help; and __fish_seen_subcommand_from backup" -f -a "show" -d 'Show one set: where it is on tape, what it holds'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand help; and __fish_seen_subcommand_from catalog" -f -a "find" -d 'Find files by substring or glob in every completed set, newest first'

@@ -55,6 +55,8 @@ pub enum Kind {
     InvalidState,
     /// A passphrase did not open a key.
     WrongPassphrase,
+    /// Stopped by Ctrl-C or SIGTERM, cleanly (a backup can be resumed).
+    Interrupted,
 }
 
 impl Kind {
@@ -74,6 +76,7 @@ impl Kind {
             Kind::Device => "device_error",
             Kind::InvalidState => "invalid_state",
             Kind::WrongPassphrase => "wrong_passphrase",
+            Kind::Interrupted => "interrupted",
         }
     }
 
@@ -81,6 +84,7 @@ impl Kind {
         match self {
             Kind::Usage => Exit::Usage,
             Kind::NoTape => Exit::OperatorNeeded,
+            Kind::Interrupted => Exit::Interrupted,
             _ => Exit::Error,
         }
     }

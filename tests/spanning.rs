@@ -279,33 +279,80 @@ fn wrong_tapes_at_a_change_are_refused_untouched() {
 }
 
 #[test]
-fn without_a_library_or_a_terminal_a_full_tape_stops_the_run_with_exit_4() {
+fn without_a_library_or_a_terminal_a_full_tape_pauses_the_run_and_resume_finishes_it() {
     let h = Home::with_tape();
     std::fs::write(h.drive_dir().join("faults.json"), format!(r#"{{"early_warning": {}}}"#, (8u64 << 30) - 30 * MIB))
         .unwrap();
-    tree::Builder::new(&h.data()).file(b"big.bin", &tree::noise(40 * MIB as usize, 5));
+    tree::Builder::new(&h.data())
+        .file(b"a.txt", b"first\n")
+        .file(b"big.bin", &tree::noise(100 * MIB as usize, 5))
+        .file(b"z.txt", b"last\n");
     let out = h.run(["--json", "backup", "run", "nightly"]);
     assert_eq!(out.status.code(), Some(4), "{}\n{}", stderr(&out), stdout(&out));
     let events = ndjson(&out);
-    let change = events.iter().find(|e| e["type"] == "tape_change").expect("a tape_change event");
-    assert_eq!(change["tape"], "W1");
+    let paused = events.iter().find(|e| e["type"] == "paused").expect("a paused event");
+    assert_eq!(paused["tape"], "W1");
+    assert_eq!(paused["reason"], "tape_full");
     let error: Value = serde_json::from_str(stderr(&out).lines().last().unwrap()).unwrap();
     assert_eq!(error["code"], "no_tape", "{error}");
-    assert_eq!(error["details"]["pool"], "weekly", "{error}");
-    assert_eq!(error["details"]["tape_change_request"], change["request"], "{error}");
-    // W1 holds the first part and is full; the set is failed, never completed; the request
-    // is closed; the catalog is consistent.
+    assert_eq!(error["details"]["execution"], paused["execution"], "{error}");
+    // W1 holds the first part and is full; the set waits, never completed; the request is
+    // open; the catalog is consistent; the set is not restorable yet.
     let conn = h.sql();
-    let (set_status, tape_status, request): (String, String, String) = conn
-        .query_row(
-            "SELECT (SELECT status FROM backup_sets), (SELECT status FROM tapes WHERE label = 'W1'),
-                    (SELECT status FROM tape_change_requests)",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )
-        .unwrap();
-    assert_eq!((set_status.as_str(), tape_status.as_str(), request.as_str()), ("failed", "full", "cancelled"));
+    let status = |sql: &str| -> String { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
+    assert_eq!(status("SELECT status FROM backup_sets"), "pending");
+    assert_eq!(status("SELECT status FROM tapes WHERE label = 'W1'"), "full");
+    assert_eq!(status("SELECT status FROM tape_change_requests"), "pending");
+    assert_eq!(status("SELECT status FROM job_executions"), "paused");
     h.ok(["catalog", "check"]);
     let r = h.run(["restore", "--set", "1", "--to", h.dir.path().join("r").to_str().unwrap()]);
-    assert_eq!(r.status.code(), Some(1), "a failed set is not restored: {}", stderr(&r));
+    assert_eq!(r.status.code(), Some(1), "a paused set is not restored: {}", stderr(&r));
+
+    // The operator labels another tape (with its early warning where it belongs) and
+    // resumes: the set ends on W2.
+    std::fs::remove_file(h.drive_dir().join("faults.json")).unwrap();
+    h.ok(["drive", "eject"]);
+    h.ok(["drive", "load", "--tape", "VT0002L8"]);
+    h.ok(["tape", "label", "W2", "--pool", "weekly"]);
+    let out = h.run(["--json", "backup", "resume"]);
+    assert!(out.status.success(), "{}\n{}", stderr(&out), stdout(&out));
+    let summary = ndjson(&out).pop().unwrap();
+    assert_eq!(summary["tapes"], serde_json::json!(["W1", "W2"]), "{summary}");
+    assert_eq!(status("SELECT status FROM backup_sets"), "completed");
+    assert_eq!(status("SELECT status FROM tape_change_requests"), "completed");
+    assert_eq!(status("SELECT status FROM job_executions"), "completed");
+
+    // In the library: the two parts' data files, header blocks stripped, are one tar stream
+    // (nothing lost or written twice at the pause), and restore and verify fetch both tapes.
+    let lib = h.dir.path().join("vl");
+    h.ok(["library", "add", "vtl", "--device", &format!("vlib:{}", lib.display())]);
+    h.ok(["library", "inventory", "vtl"]);
+    h.ok(["library", "attach-drive", "vtl", "--drive", "d0", "--element", "500"]);
+    h.ok(["library", "unload", "--drive", "d0"]);
+    let mut stream = Vec::new();
+    for barcode in ["VT0001L8", "VT0002L8"] {
+        h.ok(["library", "load", barcode, "--drive", "d0"]);
+        let file = h.dir.path().join(barcode);
+        h.ok(["tape", "dump", "--file", "1", "--output", file.to_str().unwrap()]);
+        h.ok(["library", "unload", "--drive", "d0"]);
+        stream.extend_from_slice(&std::fs::read(&file).unwrap()[256 << 10..]);
+    }
+    let by_tar = h.dir.path().join("by-tar");
+    std::fs::create_dir(&by_tar).unwrap();
+    let mut tar = std::process::Command::new("tar")
+        .args(["-xf", "-", "-C", by_tar.to_str().unwrap()])
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(tar.stdin.as_mut().unwrap(), &stream).unwrap();
+    drop(tar.stdin.take());
+    assert!(tar.wait().unwrap().success());
+    tree::assert_same(&h.data(), &by_tar);
+    let dest = h.dir.path().join("r");
+    let r = h.run(["--json", "restore", "--set", "1", "--to", dest.to_str().unwrap()]);
+    assert!(r.status.success(), "{}\n{}", stderr(&r), stdout(&r));
+    tree::assert_same(&h.data(), &dest);
+    let v = h.json(["verify", "1"]);
+    assert_eq!(v["passed"], true, "{v}");
+    h.ok(["catalog", "check"]);
 }

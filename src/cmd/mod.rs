@@ -15,6 +15,7 @@ pub mod pool;
 pub mod rebuild;
 pub mod restore;
 pub mod set_tapes;
+pub mod signals;
 pub mod source;
 pub mod tape;
 pub mod verify;
@@ -138,9 +139,13 @@ impl Ctx {
     /// 'lto1'") after saying why (`situation`), and waits for Enter. Without a terminal, or
     /// with `--json`, nobody can answer: fails with `no_tape` (exit 4) and `details` in the
     /// JSON error, so a script learns what is wanted.
+    /// Someone is at a terminal to answer a question (and `--json` is off).
+    pub fn interactive(&self) -> bool {
+        std::io::stdin().is_terminal() && std::io::stderr().is_terminal() && !self.out.json
+    }
+
     pub fn ask_operator(&self, situation: &str, action: &str, details: Value) -> Result<()> {
-        let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal() && !self.out.json;
-        if !interactive {
+        if !self.interactive() {
             return Err(Failure::new(Kind::NoTape, format!("{situation}; {action} and run again"))
                 .with_details(details)
                 .into());

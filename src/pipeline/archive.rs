@@ -14,10 +14,11 @@
 
 use std::collections::HashMap;
 use std::io;
+use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 
-use super::snapshot::{Change, Differ, SnapEntry, SnapshotWriter};
-use super::tar::{Header, Kind, Sink, TarWriter};
+use super::snapshot::{Change, Differ, SnapEntry, SnapshotWriter, walk_order};
+use super::tar::{Header, Kind, OwnedHeader, Sink, TarWriter, entry_len};
 use super::walk::{Entry, EntryKind, Walker};
 use crate::format::index::{FileKind, FileRecord};
 
@@ -36,6 +37,10 @@ impl Cursor for super::part_writer::PartWriter<'_> {
 
 /// What the loop reports as it goes.
 pub enum Event<'a> {
+    /// An entry's headers are about to be written at stream offset `start`, the frame and
+    /// offset its record will name; `size` content bytes follow. Kept by whoever may have to
+    /// pick the stream up inside it ([`Resume`]).
+    Begin { header: &'a Header<'a>, size: u64, start: u64, frame: u64, offset: u64 },
     /// An entry is in the stream (or, kind `Deleted`, recorded as gone).
     Entry(&'a FileRecord),
     /// Something could not be taken as it was. `unreadable`: its content is missing from the
@@ -67,13 +72,64 @@ pub struct Summary {
     pub snapshot_bytes: u64,
 }
 
+/// An entry cut by the end of a part: what a resumed run needs to write the rest of it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Crossing {
+    pub header: OwnedHeader,
+    pub size: u64,
+    /// Stream offset of its first header byte; the frame and offset its record names.
+    pub start: u64,
+    pub frame: u64,
+    pub offset: u64,
+}
+
+impl Crossing {
+    /// Stream offset just past its content and padding.
+    pub fn end(&self) -> io::Result<u64> {
+        Ok(self.start + entry_len(&self.header.header()?, self.size)?)
+    }
+}
+
+/// Where a resumed run picks the stream up (`backup resume`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Resume {
+    /// The stream offset the new part starts at.
+    pub at: u64,
+    /// Entries (and recorded deletions) up to this path in walk order are on tape already.
+    pub after: Vec<u8>,
+    /// The entry at `after` when the cut fell inside it: its bytes from `at` on are written
+    /// first, with the header and size it was begun with.
+    pub crossing: Option<Crossing>,
+    /// Where the end-of-archive blocks start, when the cut fell in them.
+    pub end_blocks: Option<u64>,
+}
+
+/// What a replay asks of the entries the first run wrote: the size and mtime (ns) its
+/// record has, if this set holds one for the path.
+pub type Recorded<'a> = dyn FnMut(&[u8]) -> io::Result<Option<(u64, i64)>> + 'a;
+
 /// Writes the entries of `walker` into `tar`. With `previous` (the parent's snapshot), only
 /// new and changed entries are written and vanished ones are reported as `Deleted`.
+///
+/// With `resume`, the stream is picked up where a cut part ended: entries up to
+/// `resume.after` are replayed (for the snapshot, hard links and deletions, asking `recorded`
+/// which the set holds) without a byte written, the crossing entry's rest is written, and
+/// the walk goes on from there.
 pub fn archive<W: Sink + Cursor>(
     walker: Walker,
     tar: &mut TarWriter<W>,
     previous: Option<&[u8]>,
     on: &mut dyn FnMut(Event<'_>) -> io::Result<()>,
+) -> io::Result<Summary> {
+    archive_from(walker, tar, previous, on, None)
+}
+
+pub fn archive_from<W: Sink + Cursor>(
+    walker: Walker,
+    tar: &mut TarWriter<W>,
+    previous: Option<&[u8]>,
+    on: &mut dyn FnMut(Event<'_>) -> io::Result<()>,
+    mut resume: Option<(&Resume, &mut Recorded<'_>)>,
 ) -> io::Result<Summary> {
     let mut differ = previous.map(Differ::new).transpose()?;
     let mut snapshot = SnapshotWriter::new();
@@ -87,40 +143,89 @@ pub fn archive<W: Sink + Cursor>(
     // recorded as deleted — a point-in-time restore must not lose it over a permission slip.
     let mut unknown = Unseen::default();
 
+    // Whether a path is on tape already (a resumed run replays up to `resume.after`).
+    let done = |path: &[u8], resume: &Option<(&Resume, &mut Recorded<'_>)>| {
+        resume.as_ref().is_some_and(|(r, _)| walk_order(path, &r.after).is_le())
+    };
+    let mut crossing_pending = resume.as_ref().and_then(|(r, _)| r.crossing.clone());
     for item in walker {
         let entry = match item {
             Ok(entry) => entry,
             Err(w) => {
-                summary.warnings += 1;
                 unknown.add(&w.rel);
-                on(Event::Warning { path: &w.path, message: w.error.to_string(), unreadable: false })?;
+                if !done(&w.rel, &resume) {
+                    summary.warnings += 1;
+                    on(Event::Warning { path: &w.path, message: w.error.to_string(), unreadable: false })?;
+                }
                 continue;
             }
         };
         let snap = SnapEntry::from_entry(&entry);
+        // The cut entry is written before anything after it, even when it is gone.
+        if let Some(c) = crossing_pending.take_if(|c| walk_order(&c.header.path, entry.rel()).is_le()) {
+            let same = c.header.path == entry.rel();
+            let clean = write_crossing(tar, &c, same.then_some(&entry), &mut summary, on)?;
+            if same {
+                if clean {
+                    snapshot.add(&snap)?;
+                }
+                if let Some(d) = differ.as_mut() {
+                    // What vanished before it is before the cut: recorded by the first run.
+                    let mut gone = Vec::new();
+                    d.classify(&snap, &mut |e| gone.push(e))?;
+                    for g in gone.iter().filter(|g| unknown.covers(&g.path)) {
+                        snapshot.add(g)?;
+                    }
+                }
+                continue;
+            }
+        }
         if let Some(d) = differ.as_mut() {
             let mut gone = Vec::new();
             let change = d.classify(&snap, &mut |e| gone.push(e))?;
             for g in gone {
+                if done(&g.path, &resume) {
+                    if unknown.covers(&g.path) {
+                        snapshot.add(&g)?;
+                    }
+                    continue;
+                }
                 settle_gone(tar, &g, &unknown, &mut snapshot, &mut summary, on)?;
             }
             if matches!(change, Change::Unchanged) {
                 // Left out; a changed link to the same inode will not find it in `linked`
                 // and carries the content itself.
-                summary.unchanged += 1;
+                if !done(entry.rel(), &resume) {
+                    summary.unchanged += 1;
+                }
                 snapshot.add(&snap)?;
                 continue;
             }
+        }
+        if done(entry.rel(), &resume)
+            && let Some((_, recorded)) = resume.as_mut()
+        {
+            replay_entry(&entry, &snap, recorded, &mut linked, &mut snapshot)?;
+            continue;
         }
         let clean = write_entry(tar, &entry, &mut linked, &mut summary, on)?;
         if clean {
             snapshot.add(&snap)?;
         }
     }
+    if let Some(c) = crossing_pending.take() {
+        write_crossing(tar, &c, None, &mut summary, on)?;
+    }
     if let Some(d) = differ {
         let mut gone = Vec::new();
         d.finish(&mut |e| gone.push(e))?;
         for g in gone {
+            if done(&g.path, &resume) {
+                if unknown.covers(&g.path) {
+                    snapshot.add(&g)?;
+                }
+                continue;
+            }
             settle_gone(tar, &g, &unknown, &mut snapshot, &mut summary, on)?;
         }
     }
@@ -174,6 +279,8 @@ fn write_entry<W: Sink + Cursor>(
         record.link = Some(target.clone());
     }
 
+    let size = if content { entry.size } else { 0 };
+    on(Event::Begin { header: &header, size, start: tar.offset(), frame, offset })?;
     if !content {
         tar.append(&header)?;
         summary.entries += 1;
@@ -223,6 +330,112 @@ fn write_entry<W: Sink + Cursor>(
         return Ok(false);
     }
     Ok(true)
+}
+
+/// An entry the first run of a resumed set already wrote (or left out): into the snapshot
+/// when the set holds it as it still is, and into the hard-link map.
+fn replay_entry(
+    entry: &Entry,
+    snap: &SnapEntry,
+    recorded: &mut Recorded<'_>,
+    linked: &mut HashMap<Vec<u8>, Vec<u8>>,
+    snapshot: &mut SnapshotWriter,
+) -> io::Result<()> {
+    let Some((size, mtime_ns)) = recorded(entry.rel())? else {
+        // Not in the set (unreadable then, or new since): the next run takes it.
+        return Ok(());
+    };
+    let is_file = matches!(entry.kind, EntryKind::File | EntryKind::Hardlink { .. });
+    if is_file && entry.nlink > 1 {
+        let first = match &entry.kind {
+            EntryKind::Hardlink { target } => target.clone(),
+            _ => entry.rel().to_vec(),
+        };
+        linked.entry(first).or_insert_with(|| entry.rel().to_vec());
+    }
+    if mtime_ns == entry.mtime.as_nanos() && (!is_file || size == entry.size) {
+        snapshot.add(snap)?;
+    }
+    Ok(())
+}
+
+/// The rest of the entry a part's end cut, with the header it was begun with: read again
+/// from the start (for its checksum), written from the cut on. `entry` is what the walk
+/// finds at its path now (`None`: gone); content that changed meanwhile is a warning.
+/// Returns whether it went in whole and unchanged.
+fn write_crossing<W: Sink + Cursor>(
+    tar: &mut TarWriter<W>,
+    c: &Crossing,
+    entry: Option<&Entry>,
+    summary: &mut Summary,
+    on: &mut dyn FnMut(Event<'_>) -> io::Result<()>,
+) -> io::Result<bool> {
+    let header = c.header.header()?;
+    let at = tar.offset();
+    tar.resume_within(c.start, at);
+    let mut record = FileRecord {
+        path: c.header.path.clone(),
+        size: 0,
+        mode: c.header.mode & 0o7777,
+        mtime: c.header.mtime_secs,
+        mtime_nsec: c.header.mtime_nanos,
+        uid: c.header.uid as u32,
+        gid: c.header.gid as u32,
+        kind: file_kind_name(&c.header.kind),
+        link: (!c.header.link.is_empty()).then(|| c.header.link.clone()),
+        blake3: None,
+        frame: c.frame,
+        offset: c.offset,
+        frame_block: None,
+    };
+    on(Event::Begin { header: &header, size: c.size, start: c.start, frame: c.frame, offset: c.offset })?;
+    if header.kind != Kind::File {
+        tar.append(&header)?;
+        summary.entries += 1;
+        on(Event::Entry(&record))?;
+        return Ok(true);
+    }
+    let same = entry.filter(|e| {
+        matches!(e.kind, EntryKind::File | EntryKind::Hardlink { .. })
+            && e.size == c.size
+            && e.mtime.as_nanos() == header.mtime.as_nanos()
+    });
+    let opened = match same.map(|e| e.open()) {
+        Some(Ok(f)) => Some(f),
+        _ => None,
+    };
+    let written = match opened {
+        Some(f) => tar.append_file(&header, c.size, f)?,
+        None => tar.append_file(&header, c.size, io::empty())?,
+    };
+    record.size = written.size;
+    record.blake3 = Some(*written.blake3.as_bytes());
+    summary.entries += 1;
+    summary.files += 1;
+    summary.file_bytes += written.size;
+    on(Event::Entry(&record))?;
+    let path = entry.map_or_else(|| Path::new(std::ffi::OsStr::from_bytes(&c.header.path)), |e| e.full_path());
+    if same.is_none() || written.changed || written.read_error.is_some() {
+        summary.warnings += 1;
+        summary.unreadable += 1;
+        let message =
+            "changed or gone since the interrupted run: the set holds zeros after what was written then".to_string();
+        on(Event::Warning { path, message, unreadable: true })?;
+        return Ok(false);
+    }
+    Ok(true)
+}
+
+fn file_kind_name(kind: &str) -> FileKind {
+    match kind {
+        "dir" => FileKind::Dir,
+        "symlink" => FileKind::Symlink,
+        "hardlink" => FileKind::Hardlink,
+        "fifo" => FileKind::Fifo,
+        "char" => FileKind::Char,
+        "block" => FileKind::Block,
+        _ => FileKind::File,
+    }
 }
 
 /// Paths the walk warned about (it could not look at or into them), relative to the root.

@@ -61,6 +61,9 @@ pub enum PipelineError {
     /// Changing tapes failed; the [`NextTape`] keeps the details.
     #[error("the tape change failed: {0}")]
     TapeChange(String),
+    /// The writer stopped at a frame boundary ([`Stop`]); the part is closed.
+    #[error("the backup stopped at a frame boundary")]
+    Stopped,
 }
 
 /// Where the next part's stream starts.
@@ -72,11 +75,27 @@ pub struct NextPart {
     pub stream_offset: u64,
 }
 
-/// What the writer calls when a tape fills up (on the thread that writes the stream).
+/// Why the writer stopped before the end of the stream.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stop {
+    /// Asked to (Ctrl-C, SIGTERM) through [`PartWriter::stop_flag`].
+    Interrupted,
+    /// The tape is full and no other can be had now ([`NextTape::can_change`]).
+    TapeFull,
+}
+
+/// What the writer calls when a tape fills up or it is told to stop (on the thread that
+/// writes the stream).
 pub trait NextTape {
+    /// Whether another tape can be had now (a library, an operator at a terminal). When not,
+    /// a full tape takes the frames in flight too and the writer stops.
+    fn can_change(&mut self) -> bool;
     /// `ended` is on tape up to its last frame: close it (filemark, index), get the next tape,
     /// write the next part's header, and return the drive positioned for its first frame.
     fn next_tape(&mut self, ended: PartResult, next: NextPart) -> Result<Box<dyn TapeDevice>, String>;
+    /// The writer stops: `ended` holds everything written, up to `next.stream_offset`, where
+    /// a resumed run picks the stream up. Close the part; the stream's writes fail after this.
+    fn stopped(&mut self, ended: PartResult, next: NextPart, why: Stop) -> Result<(), String>;
 }
 
 /// What a finished part left on tape.
@@ -170,6 +189,10 @@ pub struct PartWriter<'a> {
     written: Arc<AtomicU64>,
     /// Set by the writer thread when a block went past the early-warning mark.
     early_warning: Arc<AtomicBool>,
+    /// Set from outside (a signal handler) to stop at the next frame boundary.
+    stop_requested: Arc<AtomicBool>,
+    /// Stopped: every later write fails.
+    stopped: bool,
     next_tape: Option<Box<dyn NextTape + 'a>>,
 }
 
@@ -208,6 +231,8 @@ impl<'a> PartWriter<'a> {
             encoded: Pool::default(),
             written: Arc::new(AtomicU64::new(0)),
             early_warning: Arc::new(AtomicBool::new(false)),
+            stop_requested: Arc::new(AtomicBool::new(false)),
+            stopped: false,
             next_tape,
         };
         let first_seq = w.next_seq;
@@ -294,6 +319,12 @@ impl<'a> PartWriter<'a> {
         self.written.clone()
     }
 
+    /// A flag that, once set, stops the writer at the next frame boundary: the part is
+    /// closed there through [`NextTape::stopped`] (only when spanning).
+    pub fn stop_flag(&self) -> Arc<AtomicBool> {
+        self.stop_requested.clone()
+    }
+
     /// Where the next byte goes: (frame sequence number, offset in that frame's decoded bytes,
     /// stream offset).
     pub fn cursor(&self) -> (u64, usize, u64) {
@@ -314,15 +345,62 @@ impl<'a> PartWriter<'a> {
                 self.stop().err().map(|e| e.to_string()).unwrap_or_else(|| "pipeline stopped".into()),
             ));
         }
-        if !last && self.next_tape.is_some() && self.early_warning.load(Ordering::Relaxed) {
-            self.change_tape().map_err(io::Error::other)?;
+        if !last && self.next_tape.is_some() {
+            if self.stop_requested.load(Ordering::Relaxed) {
+                return Err(io::Error::other(self.stop_here(Stop::Interrupted)));
+            }
+            if self.early_warning.load(Ordering::Relaxed) {
+                self.change_tape().map_err(io::Error::other)?;
+            }
         }
         Ok(())
+    }
+
+    /// Ends the part where the stream stands (every frame dispatched written, on this tape
+    /// even past early warning) and hands it to [`NextTape::stopped`].
+    fn stop_here(&mut self, why: Stop) -> PipelineError {
+        let ended = match self.stop().and_then(|ended| self.write_through(ended)) {
+            Ok(ended) => ended,
+            Err(e) => return e,
+        };
+        self.stopped = true;
+        let next = NextPart { seq: self.next_seq, stream_offset: self.frame_offset };
+        let next_tape = self.next_tape.as_mut().expect("only when spanning");
+        match next_tape.stopped(ended, next, why) {
+            Ok(()) => PipelineError::Stopped,
+            Err(e) => PipelineError::TapeChange(e),
+        }
+    }
+
+    /// Writes frames the writer kept back at early warning on the same tape after all.
+    fn write_through(&mut self, ended: PartResult) -> Result<PartResult, PipelineError> {
+        let PartResult { dev, mut frames, early_warning, stream_bytes, tape_bytes, unwritten } = ended;
+        let Some(first) = unwritten.first().map(|e| e.seq) else {
+            return Ok(PartResult { dev, frames, early_warning, stream_bytes, tape_bytes, unwritten });
+        };
+        // Without a next tape the writer thread writes on past the mark.
+        let spanning = self.next_tape.take();
+        let spawned = self.spawn_with(dev, first, unwritten);
+        self.next_tape = spanning;
+        spawned?;
+        let rest = self.stop()?;
+        frames.extend(rest.frames);
+        Ok(PartResult {
+            dev: rest.dev,
+            frames,
+            early_warning: true,
+            stream_bytes: stream_bytes + rest.stream_bytes,
+            tape_bytes: tape_bytes + rest.tape_bytes,
+            unwritten: rest.unwritten,
+        })
     }
 
     /// The part ended at early warning: goes on with the next on the tape the [`NextTape`]
     /// provides, the frames still in flight first.
     fn change_tape(&mut self) -> Result<(), PipelineError> {
+        if !self.next_tape.as_mut().is_some_and(|n| n.can_change()) {
+            return Err(self.stop_here(Stop::TapeFull));
+        }
         let ended = self.stop()?;
         self.continue_after(ended)
     }
@@ -350,6 +428,10 @@ impl<'a> PartWriter<'a> {
             if result.unwritten.is_empty() {
                 return Ok(result);
             }
+            if !self.next_tape.as_mut().is_some_and(|n| n.can_change()) {
+                // The set ends within a few frames: they go on this tape, past the mark.
+                return self.write_through(result);
+            }
             self.continue_after(result)?;
         }
     }
@@ -368,6 +450,9 @@ impl<'a> PartWriter<'a> {
 
 impl Write for PartWriter<'_> {
     fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+        if self.stopped {
+            return Err(io::Error::other(PipelineError::Stopped));
+        }
         let room = self.cfg.frame_size - self.filled;
         let n = room.min(data.len());
         self.buf[self.filled..self.filled + n].copy_from_slice(&data[..n]);
@@ -391,6 +476,9 @@ impl crate::pipeline::tar::Sink for PartWriter<'_> {
         max: usize,
         read: &mut dyn FnMut(&mut [u8]) -> io::Result<usize>,
     ) -> io::Result<usize> {
+        if self.stopped {
+            return Err(io::Error::other(PipelineError::Stopped));
+        }
         let end = self.cfg.frame_size.min(self.filled + max);
         let n = read(&mut self.buf[self.filled..end])?;
         self.filled += n.min(end - self.filled);

@@ -29,6 +29,22 @@ Examples:
 Exit codes: 0 done; 3 done, but some files could not be read (named on stderr / as
 file_error events); 4 a usable tape must be inserted; 1 failed (nothing recorded as completed).")]
     Run(run::RunArgs),
+    /// Continue a backup that stopped cleanly (Ctrl-C, a full tape nobody could change)
+    #[command(after_help = "A run stopped by Ctrl-C or SIGTERM (exit 130), or by a full tape with no library and no
+terminal (exit 4), closed its part on tape and left its execution paused. This writes the
+rest of the same set in a new part: on the same tape when it has room, else on a tape the
+pool's policy takes. What is on tape already is not written again; the one file the stop
+cut is read again from its start (for its checksum) and written from the cut on.
+
+Examples:
+  tapebackarr backup resume
+  tapebackarr backup resume 42 --json
+
+Exit codes: as backup run.")]
+    Resume {
+        /// The paused execution (from the error's details.execution) [default: the newest]
+        execution: Option<i64>,
+    },
     /// List backup sets, newest first
     #[command(after_help = "Examples:\n  tapebackarr backup list\n  tapebackarr backup list --job nightly --json")]
     List {
@@ -53,6 +69,7 @@ pub struct ShowArgs {
 pub fn exec(ctx: &Ctx, cmd: Command) -> Result<Exit> {
     match cmd {
         Command::Run(args) => run::exec(ctx, args),
+        Command::Resume { execution } => run::resume(ctx, execution),
         Command::List { job, limit } => {
             let catalog = ctx.catalog()?;
             let job_id = job.as_deref().map(|j| jobs::get(catalog.conn(), j).map(|j| j.id)).transpose()?;

@@ -14,7 +14,7 @@
 use std::cell::RefCell;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, BufWriter, IsTerminal, Seek, Write};
-use std::os::unix::ffi::OsStringExt;
+use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::rc::Rc;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -39,10 +39,10 @@ use crate::format::index::{EndStatus, FileKind, FileRecord, IndexWriter, PartRec
 use crate::format::label::{self, TapeContents};
 use crate::format::part::{BackupType, PartHeader};
 use crate::pathjson;
-use crate::pipeline::archive::{self, Event};
+use crate::pipeline::archive::{self, Crossing, Event, Resume};
 use crate::pipeline::compression::Compression;
 use crate::pipeline::keywrap::DataKey;
-use crate::pipeline::part_writer::{NextPart, NextTape, PartConfig, PartResult, PartWriter};
+use crate::pipeline::part_writer::{NextPart, NextTape, PartConfig, PartResult, PartWriter, Stop};
 use crate::pipeline::select::Selector;
 use crate::pipeline::snapshot::{Change, Differ, SnapEntry};
 use crate::pipeline::tar::TarWriter;
@@ -53,7 +53,7 @@ use crate::tape::{Space, TapeDevice};
 /// so this caps compression at frame/block (32:1 with 256 KiB blocks); smaller frames would
 /// read less for one file from a compressed set and hold less memory (a few frames are in
 /// flight per thread), larger ones would compress zeros and logs better.
-const FRAME_SIZE: usize = 8 << 20;
+pub(super) const FRAME_SIZE: usize = 8 << 20;
 /// Index records are zstd-compressed at this level.
 const INDEX_ZSTD_LEVEL: i32 = 3;
 /// Catalog entries are inserted in batches of this many rows per statement cache use.
@@ -96,7 +96,7 @@ fn parse_compression(s: &str) -> Result<Compression, String> {
 }
 
 /// What this run does, resolved from the job and the flags.
-struct Plan {
+pub(super) struct Plan {
     job: jobs::Job,
     source: Source,
     pool: Pool,
@@ -118,28 +118,39 @@ pub fn exec(ctx: &Ctx, args: RunArgs) -> Result<Exit> {
     }
     let drive = ctx.pick_drive(catalog.conn())?;
     let lock = ctx.lock_drive(&drive, "backup run")?;
+    let (dev, tape) = acquire_tape(ctx, &mut catalog, &plan, &drive)?;
+    let result = write_set(ctx, &mut catalog, &plan, &drive, dev, &tape);
+    drop(lock);
+    result
+}
+
+/// Opens the drive with a tape the plan may write to: the one in it, one the library
+/// fetches, or one the operator inserts (exit 4 without a terminal).
+pub(super) fn acquire_tape(
+    ctx: &Ctx,
+    catalog: &mut crate::catalog::Catalog,
+    plan: &Plan,
+    drive: &drives::Drive,
+) -> Result<(Box<dyn TapeDevice>, Tape)> {
     let spec = crate::tape::DeviceSpec::parse(&drive.device).map_err(Failure::usage)?;
     let mut from_library = drive.library_id.is_some();
-    let (dev, tape) = loop {
-        let mut dev = crate::tape::open(&spec).map_err(|e| device_error(e, &drive))?;
-        match usable_tape(catalog.conn(), dev.as_mut(), &drive, &plan) {
-            Ok(tape) => break (dev, tape),
+    loop {
+        let mut dev = crate::tape::open(&spec).map_err(|e| device_error(e, drive))?;
+        match usable_tape(catalog.conn(), dev.as_mut(), drive, plan) {
+            Ok(tape) => return Ok((dev, tape)),
             Err(refusal) => {
                 drop(dev);
                 // A drive in a library fetches the tape the policy prefers, once.
                 if from_library && refusal.fatal.is_none() {
                     from_library = false;
-                    if load_wanted(ctx, &mut catalog, &plan, &drive)? {
+                    if load_wanted(ctx, catalog, plan, drive)? {
                         continue;
                     }
                 }
-                ask_for_tape(ctx, catalog.conn(), &plan, &drive.name, refusal)?;
+                ask_for_tape(ctx, catalog.conn(), plan, &drive.name, refusal)?;
             }
         }
-    };
-    let result = write_set(ctx, &mut catalog, &plan, &drive, dev, &tape);
-    drop(lock);
-    result
+    }
 }
 
 /// Resolves the job (or the ad-hoc source and pool), the backup type, the parent set and the
@@ -497,7 +508,7 @@ fn ask_for_tape(ctx: &Ctx, conn: &Connection, plan: &Plan, drive: &str, refusal:
 
 /// The set being written, shared between the main flow and the [`Spanner`] that changes
 /// tapes in the middle of the stream.
-struct Span {
+pub(super) struct Span {
     set_id: i64,
     execution_id: i64,
     /// The tape the current part goes to, and where on it.
@@ -509,9 +520,9 @@ struct Span {
     spool: BufWriter<File>,
     /// Where spool files go (the home directory).
     home: std::path::PathBuf,
-    /// Logical block of every frame written so far, by sequence number (frames count from 0
-    /// across the set): an entry that crossed tapes points at a frame of an earlier part.
-    frame_blocks: Vec<u64>,
+    /// Logical block of every frame written so far: an entry that crossed tapes points at a
+    /// frame of an earlier part.
+    frame_blocks: FrameBlocks,
     /// Parts closed so far, in order.
     closed: Vec<ClosedPart>,
     spanning_set_id: Option<i64>,
@@ -519,10 +530,53 @@ struct Span {
     checksum: Option<String>,
     /// Why a tape change failed, with its exit code (the pipeline only carries a message).
     change_error: Option<anyhow::Error>,
+    /// The entry being written, as begun (`in_entry` until its record comes), and the path
+    /// of the last entry begun or recorded: where a cut stream is picked up.
+    current: Crossing,
+    in_entry: bool,
+    last_path: Vec<u8>,
+    /// Where the end-of-archive blocks start, once the entries are all written.
+    end_blocks: Option<u64>,
+    /// The writer stopped (Ctrl-C, a full tape nobody can change): why, and the execution's
+    /// resume state, already committed.
+    stopped: Option<(Stop, Value)>,
+    /// This run continues an earlier one (`backup resume`).
+    resumed: bool,
+}
+
+/// Logical blocks of frames by sequence number: those this run wrote (from `first` on), and
+/// the one earlier frame a resumed run's cut entry starts in.
+pub(super) struct FrameBlocks {
+    first: u64,
+    blocks: Vec<u64>,
+    earlier: Option<(u64, u64)>,
+}
+
+impl FrameBlocks {
+    fn from(first: u64) -> FrameBlocks {
+        FrameBlocks { first, blocks: Vec::new(), earlier: None }
+    }
+
+    /// The sequence number of the next frame.
+    fn next(&self) -> u64 {
+        self.first + self.blocks.len() as u64
+    }
+
+    fn push(&mut self, seq: u64, block: u64) {
+        debug_assert_eq!(seq, self.next());
+        self.blocks.push(block);
+    }
+
+    fn get(&self, seq: u64) -> Option<u64> {
+        match seq.checked_sub(self.first) {
+            Some(i) => self.blocks.get(i as usize).copied(),
+            None => self.earlier.filter(|(s, _)| *s == seq).map(|(_, b)| b),
+        }
+    }
 }
 
 /// What a part left on tape.
-struct ClosedPart {
+pub(super) struct ClosedPart {
     part: u32,
     tape_id: i64,
     label: String,
@@ -536,7 +590,7 @@ struct ClosedPart {
     early_warning: bool,
 }
 
-fn new_spool(home: &std::path::Path) -> Result<BufWriter<File>> {
+pub(super) fn new_spool(home: &std::path::Path) -> Result<BufWriter<File>> {
     let f = tempfile::tempfile_in(home).context("cannot create a spool file in the home directory")?;
     Ok(BufWriter::with_capacity(1 << 20, f))
 }
@@ -619,15 +673,23 @@ fn write_set(
         header,
         spool: new_spool(&ctx.home)?,
         home: ctx.home.clone(),
-        frame_blocks: Vec::new(),
+        frame_blocks: FrameBlocks::from(0),
         closed: Vec::new(),
         spanning_set_id: None,
         checksum: None,
         change_error: None,
+        current: Crossing::default(),
+        in_entry: false,
+        last_path: Vec::new(),
+        end_blocks: None,
+        stopped: None,
+        resumed: false,
     }));
-    let outcome = stream(ctx, &events, plan, drive, dev, &span)
+    let outcome = stream(ctx, &events, plan, drive, dev, &span, None)
         .and_then(|(result, summary)| finish_set(ctx, catalog, plan, drive, &span, result, &summary, started));
-    if let Err(e) = &outcome {
+    if let Err(e) = &outcome
+        && span.borrow().stopped.is_none()
+    {
         // What was written stays on the tape, unused: the set and its execution say why.
         let message = format!("{e:#}");
         let spanning = span.borrow().spanning_set_id;
@@ -651,7 +713,7 @@ fn write_set(
 
 /// A set still `running` on this tape was cut off (killed, power lost): nothing else can be
 /// writing it while we hold its drive. Its data stays on tape, unused.
-fn note_interrupted(ctx: &Ctx, tx: &Connection, tape: &Tape) -> Result<()> {
+pub(super) fn note_interrupted(ctx: &Ctx, tx: &Connection, tape: &Tape) -> Result<()> {
     let stale = sets::fail_interrupted(tx, tape.id)?;
     if !stale.is_empty() {
         ctx.out.note(|| format!("set(s) {stale:?} on tape '{}' were interrupted earlier: marked failed", tape.label));
@@ -663,7 +725,7 @@ fn note_interrupted(ctx: &Ctx, tx: &Connection, tape: &Tape) -> Result<()> {
 /// Readies the tape in `dev` for appending: checks what its last file is, closes a file a
 /// crash left open, and checks the catalog agrees on where its data ends. Returns where the
 /// next part goes.
-fn prepare_tape(
+pub(super) fn prepare_tape(
     ctx: &Ctx,
     conn: &Connection,
     dev: &mut dyn TapeDevice,
@@ -739,23 +801,31 @@ fn append_refused(e: AppendError, tape: &Tape) -> anyhow::Error {
     }
 }
 
+/// Where a resumed run starts (`backup resume`): the stream point and the first frame.
+pub(super) struct ResumeFrom {
+    pub resume: Resume,
+    pub first_seq: u64,
+}
+
 /// Header block, then the archive through the frame pipeline, changing tapes as they fill.
 /// Index records of the entries go to the span's spool until their part is closed.
-fn stream(
+pub(super) fn stream(
     ctx: &Ctx,
     events: &Events,
     plan: &Plan,
     drive: &drives::Drive,
     mut dev: Box<dyn TapeDevice>,
     span: &Rc<RefCell<Span>>,
+    from: Option<&ResumeFrom>,
 ) -> Result<(PartResult, archive::Summary)> {
-    let (set_uuid, block_size, tape_label) = {
+    let (set_uuid, block_size, tape_label, set_id) = {
         let s = span.borrow();
         let header_block = s.header.encode(Some(s.at.file))?;
         dev.write_block(&header_block).map_err(|e| device_error(e, drive))?;
-        (s.header.set_uuid, s.header.block_size as usize, s.tape.label.clone())
+        (s.header.set_uuid, s.header.block_size as usize, s.tape.label.clone(), s.set_id)
     };
     let workers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2).clamp(1, 8);
+    let at = from.map_or(0, |f| f.resume.at);
     let cfg = PartConfig {
         framing: plan.framing,
         key: plan.key.as_ref().map(|(_, k)| *k.bytes()),
@@ -763,40 +833,72 @@ fn stream(
         block_size,
         frame_size: FRAME_SIZE,
         workers: if plan.framing == Framing::Raw { 1 } else { workers },
-        first_seq: 0,
-        stream_offset: 0,
+        first_seq: from.map_or(0, |f| f.first_seq),
+        stream_offset: at,
     };
     let spanner = Spanner { ctx, plan, drive, events: *events, catalog: ctx.catalog()?, span: span.clone() };
     let writer = PartWriter::spanning(dev, cfg, Box::new(spanner))?;
-    let progress = Progress::start(ctx, events, writer.tape_bytes(), plan, &tape_label);
-    let mut tar = TarWriter::new(writer);
+    super::super::signals::catch_interrupts();
+    let progress = Progress::start(ctx, events, writer.tape_bytes(), writer.stop_flag(), plan, &tape_label);
+    let mut tar = TarWriter::with_offset(writer, at);
     let walker = Walker::new(&plan.source.path, selector(&plan.source)?, WalkOptions { cross_fs: plan.cross_fs })
         .with_context(|| format!("cannot read source '{}'", plan.source.name))?;
     let files = progress.files.clone();
-    let summary = archive::archive(walker, &mut tar, plan.parent.as_ref().map(|(_, d)| d.as_slice()), &mut |event| {
-        match event {
-            Event::Entry(record) => {
-                let mut s = span.borrow_mut();
-                serde_json::to_writer(&mut s.spool, record).map_err(io::Error::other)?;
-                s.spool.write_all(b"\n")?;
-                files.fetch_add(1, Ordering::Relaxed);
-            }
-            Event::Warning { path, message, unreadable } => {
-                events.emit(|| json!({"type": "file_error", "path": pathjson::to_json(path), "message": message, "unreadable": unreadable}));
-                if !ctx.out.json && !ctx.out.quiet {
-                    progress.suspend(|| eprintln!("warning: {}: {message}", pathjson::to_human(path)));
+    // A replay asks which entries the set already holds (the catalog has the closed parts).
+    let recorded_conn = ctx.catalog()?;
+    let mut recorded = |path: &[u8]| -> io::Result<Option<(u64, i64)>> {
+        let path = std::path::Path::new(std::ffi::OsStr::from_bytes(path));
+        let listed = crate::catalog::entries::entry(recorded_conn.conn(), set_id, path).map_err(io::Error::other)?;
+        Ok(listed.filter(|l| l.kind != "deleted").map(|l| (l.size.unwrap_or(0).max(0) as u64, l.mtime_ns.unwrap_or(0))))
+    };
+    let previous = plan.parent.as_ref().map(|(_, d)| d.as_slice());
+    let summary = archive::archive_from(
+        walker,
+        &mut tar,
+        previous,
+        &mut |event| {
+            match event {
+                Event::Begin { header, size, start, frame, offset } => {
+                    let mut s = span.borrow_mut();
+                    s.current.header.assign(header);
+                    (s.current.size, s.current.start, s.current.frame, s.current.offset) = (size, start, frame, offset);
+                    s.in_entry = true;
+                    let s = &mut *s;
+                    s.last_path.clone_from(&s.current.header.path);
+                }
+                Event::Entry(record) => {
+                    let mut s = span.borrow_mut();
+                    serde_json::to_writer(&mut s.spool, record).map_err(io::Error::other)?;
+                    s.spool.write_all(b"\n")?;
+                    s.in_entry = false;
+                    s.last_path.clone_from(&record.path);
+                    files.fetch_add(1, Ordering::Relaxed);
+                }
+                Event::Warning { path, message, unreadable } => {
+                    events.emit(|| json!({"type": "file_error", "path": pathjson::to_json(path), "message": message, "unreadable": unreadable}));
+                    if !ctx.out.json && !ctx.out.quiet {
+                        progress.suspend(|| eprintln!("warning: {}: {message}", pathjson::to_human(path)));
+                    }
                 }
             }
+            Ok(())
+        },
+        from.map(|f| (&f.resume, &mut recorded as &mut archive::Recorded<'_>)),
+    );
+    // A stop or a failed tape change says best what happened (and may ask for the
+    // operator: exit 4).
+    let why = || -> Option<anyhow::Error> {
+        let mut s = span.borrow_mut();
+        if let Some((stop, state)) = &s.stopped {
+            return Some(stopped_error(*stop, state, plan));
         }
-        Ok(())
-    });
-    // A failed tape change says best what went wrong (and may ask for the operator: exit 4).
-    let change_error = || span.borrow_mut().change_error.take();
+        s.change_error.take()
+    };
     let summary = match summary {
         Ok(s) => s,
         Err(e) => {
             progress.stop();
-            if let Some(e) = change_error() {
+            if let Some(e) = why() {
                 return Err(e);
             }
             // When the tape failed, the pipeline's own error says more than the closed channel.
@@ -806,14 +908,47 @@ fn stream(
             });
         }
     };
-    let (writer, _end) = tar.finish()?;
-    let result = writer.finish();
+    span.borrow_mut().end_blocks = Some(tar.offset());
+    if let Some(start) = from.and_then(|f| f.resume.end_blocks)
+        && tar.offset() == at
+    {
+        // Cut in the end-of-archive blocks: only the rest of them.
+        tar.resume_within(start, at);
+    }
+    let finished = tar.finish();
+    let result = finished.map_err(anyhow::Error::new).and_then(|(w, _)| w.finish().map_err(anyhow::Error::new));
     progress.stop();
-    match (result, change_error()) {
+    match (result, why()) {
         (_, Some(e)) => Err(e),
-        (Err(e), None) => Err(anyhow::Error::new(e).context("writing to tape")),
+        (Err(e), None) => Err(e.context("writing to tape")),
         (Ok(result), None) => Ok((result, summary)),
     }
+}
+
+/// The error a stopped run exits with: 130 after Ctrl-C, 4 when a tape must be changed.
+fn stopped_error(stop: Stop, state: &Value, plan: &Plan) -> anyhow::Error {
+    let execution = state["execution"].as_i64().unwrap_or_default();
+    let (set, part, tape) = (&state["set"], &state["part"], state["tape"].as_str().unwrap_or("?"));
+    match stop {
+        Stop::Interrupted => Failure::new(
+            Kind::Interrupted,
+            format!(
+                "stopped: set {set} is closed on tape '{tape}' after part {part}; continue it with \
+                 `tapebackarr backup resume {execution}`"
+            ),
+        ),
+        Stop::TapeFull => Failure::new(
+            Kind::NoTape,
+            format!(
+                "tape '{tape}' is full and no other can be loaded here: set {set} is closed after part {part}; \
+                 insert a blank or expired tape of pool '{}' (or one with room) and run \
+                 `tapebackarr backup resume {execution}`",
+                plan.pool.name
+            ),
+        ),
+    }
+    .with_details(state.clone())
+    .into()
 }
 
 /// Changes tapes when one fills up: closes the part on it, finds the next tape (from the
@@ -829,16 +964,107 @@ struct Spanner<'a> {
 }
 
 impl NextTape for Spanner<'_> {
+    fn can_change(&mut self) -> bool {
+        self.drive.library_id.is_some() || self.ctx.interactive()
+    }
+
     fn next_tape(&mut self, ended: PartResult, next: NextPart) -> Result<Box<dyn TapeDevice>, String> {
-        self.change(ended, next).map_err(|e| {
-            let message = format!("{e:#}");
-            self.span.borrow_mut().change_error = Some(e);
-            message
-        })
+        self.change(ended, next).map_err(|e| self.keep_error(e))
+    }
+
+    fn stopped(&mut self, ended: PartResult, next: NextPart, why: Stop) -> Result<(), String> {
+        self.pause(ended, next, why).map_err(|e| self.keep_error(e))
     }
 }
 
 impl Spanner<'_> {
+    fn keep_error(&mut self, e: anyhow::Error) -> String {
+        let message = format!("{e:#}");
+        self.span.borrow_mut().change_error = Some(e);
+        message
+    }
+
+    /// The writer stopped at `next`: closes the part, and leaves the set `pending` with its
+    /// execution `paused` and the resume point in `resume_state`, all in one transaction
+    /// once the part's index is flushed.
+    fn pause(&mut self, ended: PartResult, next: NextPart, why: Stop) -> Result<()> {
+        let (ctx, plan, drive) = (self.ctx, self.plan, self.drive);
+        let mut span = self.span.borrow_mut();
+        let crossing = span.in_entry.then(|| span.current.clone());
+        let end_blocks = span.end_blocks.filter(|e| *e <= next.stream_offset);
+        let resume = Resume { at: next.stream_offset, after: span.last_path.clone(), crossing, end_blocks };
+        let tx = self.catalog.write()?;
+        let (dev, closed) = close_part(&tx, &mut span, ended, EndStatus::Continued, drive)?;
+        tape_written(&tx, &closed, closed.early_warning)?;
+        let spanning = match span.spanning_set_id {
+            Some(id) => id,
+            None => {
+                tx.execute(
+                    "INSERT INTO tape_spanning_sets (job_id, status) VALUES (?1, 'in_progress')",
+                    [plan.job.id],
+                )?;
+                tx.last_insert_rowid()
+            }
+        };
+        span.spanning_set_id = Some(spanning);
+        add_member(&tx, spanning, span.set_id, &closed)?;
+        let request = if why == Stop::TapeFull {
+            tx.execute(
+                "INSERT INTO tape_change_requests (job_execution_id, spanning_set_id, current_tape_id, reason, status)
+                 VALUES (?1, ?2, ?3, 'tape_full', 'pending')",
+                params![span.execution_id, spanning, closed.tape_id],
+            )?;
+            Some(tx.last_insert_rowid())
+        } else {
+            None
+        };
+        let crossing_block = resume.crossing.as_ref().and_then(|c| span.frame_blocks.get(c.frame));
+        let before: (u64, u64) = span.closed.iter().fold((0, 0), |(b, e), p| (b + p.tape_bytes, e + p.entries));
+        let state = json!({
+            "version": 1,
+            "reason": match why { Stop::Interrupted => "interrupted", Stop::TapeFull => "tape_full" },
+            "execution": span.execution_id,
+            "set": span.set_id,
+            "part": closed.part,
+            "tape": closed.label,
+            "tape_full": closed.early_warning,
+            "next_seq": next.seq,
+            "resume": resume,
+            "crossing_block": crossing_block,
+            "checksum": span.checksum,
+            "tape_bytes": before.0 + closed.tape_bytes,
+            "entries": before.1 + closed.entries,
+            "tape_change_request": request,
+            "cross_fs": plan.cross_fs,
+        });
+        tx.execute(
+            "UPDATE job_executions SET status = 'paused', can_resume = 1, resume_state = ?2, updated_at = datetime('now')
+             WHERE id = ?1",
+            params![span.execution_id, state.to_string()],
+        )?;
+        tx.execute(
+            "UPDATE backup_sets SET status = 'pending', updated_at = datetime('now') WHERE id = ?1",
+            [span.set_id],
+        )?;
+        audit::record(&tx, "backup.pause", "backup_set", Some(span.set_id), state.clone())?;
+        tx.commit()?;
+        drop(dev);
+        self.events.emit(|| {
+            let mut e = state.clone();
+            e["type"] = json!("paused");
+            e
+        });
+        ctx.out.note(|| {
+            format!(
+                "Stopped at stream offset {}: part {} of set {} is closed on tape '{}'",
+                next.stream_offset, closed.part, span.set_id, closed.label
+            )
+        });
+        span.closed.push(closed);
+        span.stopped = Some((why, state));
+        Ok(())
+    }
+
     fn change(&mut self, ended: PartResult, next: NextPart) -> Result<Box<dyn TapeDevice>> {
         let (ctx, plan, drive) = (self.ctx, self.plan, self.drive);
         let mut span = self.span.borrow_mut();
@@ -1020,17 +1246,16 @@ fn close_part(
     let mut index = IndexWriter::new(header.block_size as usize, INDEX_ZSTD_LEVEL)?;
     index.write_part(&PartRecord { header: header.clone(), data_file: span.at.file, first_block: span.at.block })?;
     let mut index_out = IndexOut { hasher: blake3::Hasher::new(), bytes: 0 };
-    let first_seq = frames.first().map_or(span.frame_blocks.len() as u64, |f| f.seq);
+    let first_seq = frames.first().map_or(span.frame_blocks.next(), |f| f.seq);
     for f in &frames {
-        debug_assert_eq!(f.seq, span.frame_blocks.len() as u64);
-        span.frame_blocks.push(f.block);
+        span.frame_blocks.push(f.seq, f.block);
         index.write_frame(f)?;
         index_out.drain(&mut index, dev.as_mut()).map_err(dev_err)?;
     }
 
     // Entries whose header is in a frame still to be written (kept for the next tape) wait
     // for the next part's index; the spool is in stream order, so they are its tail.
-    let next_seq = span.frame_blocks.len() as u64;
+    let next_seq = span.frame_blocks.next();
     let fresh = new_spool(&span.home)?;
     let spool = std::mem::replace(&mut span.spool, fresh);
     let mut spool = spool.into_inner().map_err(|e| e.into_error())?;
@@ -1046,7 +1271,7 @@ fn close_part(
                 span.spool.write_all(b"\n")?;
                 continue;
             }
-            let block = span.frame_blocks.get(record.frame as usize).copied();
+            let block = span.frame_blocks.get(record.frame);
             if record.frame < first_seq && record.kind != FileKind::Deleted {
                 // The entry starts on an earlier tape: its index record says where.
                 record.frame_block = block;
@@ -1118,7 +1343,7 @@ fn close_part(
 /// The last part's index, then the catalog commit of the completed set once the index's
 /// filemark is flushed.
 #[allow(clippy::too_many_arguments)]
-fn finish_set(
+pub(super) fn finish_set(
     ctx: &Ctx,
     catalog: &mut crate::catalog::Catalog,
     plan: &Plan,
@@ -1152,14 +1377,25 @@ fn finish_set(
         )?;
     }
     let warning = (s.unreadable > 0).then(|| format!("{} file(s) could not be read", s.unreadable));
+    // A resumed run saw only its own part of the stream: the catalog has all of it.
+    let (file_count, total_bytes) = if span.resumed {
+        tx.query_row(
+            "SELECT count(*), coalesce(sum(CASE WHEN kind = 'file' THEN file_size END), 0) FROM catalog_entries
+             WHERE backup_set_id = ?1 AND kind IS NOT 'deleted'",
+            [span.set_id],
+            |r| Ok((r.get::<_, i64>(0)? as u64, r.get::<_, i64>(1)? as u64)),
+        )?
+    } else {
+        (s.entries, s.file_bytes)
+    };
     sets::complete(
         &tx,
         span.set_id,
         span.execution_id,
         &sets::Completion {
             end_block,
-            file_count: s.entries,
-            total_bytes: s.file_bytes,
+            file_count,
+            total_bytes,
             stream_bytes,
             checksum: span.checksum.clone().unwrap_or_default(),
             files_processed: s.entries,
@@ -1207,7 +1443,7 @@ fn finish_set(
     });
     audit::record(&tx, "backup.run", "backup_set", Some(span.set_id), doc.clone())?;
     tx.commit()?;
-    debug_assert_eq!(entry_rows, s.entries + s.deleted);
+    debug_assert!(span.resumed || entry_rows == s.entries + s.deleted);
     ctx.out.verbose(|| {
         format!(
             "index and catalog: {entry_rows} entries in {:.2} s (data took {:.2} s)",
@@ -1273,7 +1509,7 @@ impl IndexOut {
 
 /// NDJSON events on stdout with `--json`; nothing otherwise.
 #[derive(Clone, Copy)]
-struct Events {
+pub(super) struct Events {
     json: bool,
 }
 
@@ -1299,7 +1535,14 @@ struct Progress {
 }
 
 impl Progress {
-    fn start(ctx: &Ctx, events: &Events, tape_bytes: Arc<AtomicU64>, plan: &Plan, tape: &str) -> Progress {
+    fn start(
+        ctx: &Ctx,
+        events: &Events,
+        tape_bytes: Arc<AtomicU64>,
+        stop_writer: Arc<AtomicBool>,
+        plan: &Plan,
+        tape: &str,
+    ) -> Progress {
         let files = Arc::new(AtomicU64::new(0));
         let stop = Arc::new(AtomicBool::new(false));
         let terminal = io::stderr().is_terminal() && !ctx.out.json && !ctx.out.quiet && !ctx.global.no_progress;
@@ -1327,6 +1570,10 @@ impl Progress {
             let (mut last_event, mut last_line) = (Instant::now(), Instant::now());
             while !stop_t.load(Ordering::Relaxed) {
                 std::thread::sleep(Duration::from_millis(100));
+                // A caught Ctrl-C or SIGTERM: the writer stops at its next frame boundary.
+                if super::super::signals::interrupted() {
+                    stop_writer.store(true, Ordering::Relaxed);
+                }
                 let (bytes, files) = (tape_bytes.load(Ordering::Relaxed), files_t.load(Ordering::Relaxed));
                 let secs = start.elapsed().as_secs_f64().max(0.001);
                 if last_event.elapsed() >= PROGRESS_EVERY {
@@ -1369,4 +1616,228 @@ impl Drop for Progress {
             let _ = t.join();
         }
     }
+}
+
+/// `backup resume`: continues a paused run (Ctrl-C, or a full tape nobody could change) in a
+/// new part, on the same tape when it has room or on another the pool's policy takes.
+pub fn resume(ctx: &Ctx, execution: Option<i64>) -> Result<Exit> {
+    let mut catalog = ctx.catalog()?;
+    let row: Option<(i64, String)> = match execution {
+        Some(id) => catalog
+            .conn()
+            .query_row(
+                "SELECT id, resume_state FROM job_executions WHERE id = ?1 AND status = 'paused' AND can_resume",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?,
+        None => catalog
+            .conn()
+            .query_row(
+                "SELECT id, resume_state FROM job_executions WHERE status = 'paused' AND can_resume
+                 ORDER BY id DESC LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?,
+    };
+    let Some((execution_id, state)) = row else {
+        return Err(Failure::new(
+            Kind::NotFound,
+            match execution {
+                Some(id) => format!("execution {id} is not a paused backup that can be resumed"),
+                None => "no paused backup to resume".to_string(),
+            },
+        )
+        .into());
+    };
+    let state: Value = serde_json::from_str(&state).context("the execution's resume state is damaged")?;
+    let point: Resume = serde_json::from_value(state["resume"].clone()).context("the resume state has no point")?;
+    let field = |name: &str| state[name].as_u64().ok_or_else(|| anyhow::anyhow!("the resume state has no {name}"));
+    let (set_id, part, next_seq) = (field("set")? as i64, field("part")? as u32, field("next_seq")?);
+    let set = sets::get(catalog.conn(), set_id)?;
+    if set.status != "pending" {
+        return Err(Failure::new(Kind::InvalidState, format!("set {set_id} is {}, not paused", set.status)).into());
+    }
+    let plan = plan_for_set(ctx, &catalog, &set, state["cross_fs"].as_bool().unwrap_or(false))?;
+    let drive = ctx.pick_drive(catalog.conn())?;
+    let lock = ctx.lock_drive(&drive, "backup resume")?;
+    let (mut dev, tape) = acquire_tape(ctx, &mut catalog, &plan, &drive)?;
+    let started = Instant::now();
+    let label = match label::read_label(dev.as_mut()).map_err(|e| device_error(e, &drive))? {
+        TapeContents::Labeled(l) => l,
+        _ => return Err(Failure::new(Kind::WrongTape, "the tape's label went away").into()),
+    };
+    let block_size = set.block_size.unwrap_or(0) as u32;
+    if label.block_size != block_size {
+        return Err(Failure::new(
+            Kind::WrongTape,
+            format!(
+                "tape '{}' uses {}-byte blocks, set {set_id} {block_size}-byte ones: use a tape labelled with \
+                 --block-size {block_size}",
+                tape.label, label.block_size
+            ),
+        )
+        .into());
+    }
+    let at = prepare_tape(ctx, catalog.conn(), dev.as_mut(), &tape, &drive)?;
+    let set_uuid: Uuid = set.uuid.as_deref().unwrap_or_default().parse().context("the set has no UUID")?;
+    let mut header = PartHeader::new(
+        set_uuid,
+        plan.framing,
+        plan.key.as_ref().map(|(k, _)| k.fingerprint.clone()),
+        block_size,
+        FRAME_SIZE as u32,
+        chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+    );
+    header.job = plan.job.name.clone();
+    header.source = plan.source.name.clone();
+    header.backup_type = plan.backup_type;
+    header.parent_set_uuid = plan.parent.as_ref().and_then(|(s, _)| s.uuid.as_deref()).and_then(|u| u.parse().ok());
+    header.part = part + 1;
+    header.stream_offset = point.at;
+
+    // The parts on tape already, for the summary and the spanning rows.
+    let mut closed = Vec::new();
+    for p in sets::parts(catalog.conn(), set_id)? {
+        let t = tapes::get(catalog.conn(), &p.tape)?;
+        closed.push(ClosedPart {
+            part: p.part as u32,
+            tape_id: t.id,
+            label: t.label,
+            data_file: p.data_file as u64,
+            header_block: p.header_block as u64,
+            end_block: p.end_block.unwrap_or(0) as u64,
+            stream_bytes: p.stream_bytes as u64,
+            tape_bytes: 0,
+            entries: 0,
+            early_warning: p.status == "continued",
+        });
+    }
+    if let Some(first) = closed.first_mut() {
+        (first.tape_bytes, first.entries) = (field("tape_bytes").unwrap_or(0), field("entries").unwrap_or(0));
+    }
+    let spanning_set_id: Option<i64> = catalog
+        .conn()
+        .query_row(
+            "SELECT spanning_set_id FROM tape_spanning_members WHERE backup_set_id = ?1 LIMIT 1",
+            [set_id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    {
+        let tx = catalog.write()?;
+        note_interrupted(ctx, &tx, &tape)?;
+        tx.execute("UPDATE backup_sets SET status = 'running', updated_at = datetime('now') WHERE id = ?1", [set_id])?;
+        tx.execute(
+            "UPDATE job_executions SET status = 'running', can_resume = 0, updated_at = datetime('now') WHERE id = ?1",
+            [execution_id],
+        )?;
+        tx.execute(
+            "UPDATE tape_change_requests SET status = 'completed', acknowledged_at = datetime('now'), new_tape_id = ?2
+             WHERE job_execution_id = ?1 AND status = 'pending'",
+            params![execution_id, tape.id],
+        )?;
+        drives::set_current_tape(&tx, drive.id, Some(tape.id))?;
+        audit::record(
+            &tx,
+            "backup.resume",
+            "backup_set",
+            Some(set_id),
+            json!({"execution": execution_id, "part": part + 1, "tape": tape.label}),
+        )?;
+        tx.commit()?;
+    }
+    let events = Events::new(ctx);
+    events.emit(|| {
+        json!({"type": "start", "set": set_id, "set_uuid": set_uuid.to_string(), "job": plan.job.name,
+            "backup_type": plan.backup_type.as_str(), "tape": tape.label, "drive": drive.name,
+            "file": at.file, "block": at.block, "resumed": true, "part": part + 1, "stream_offset": point.at})
+    });
+    ctx.out.note(|| {
+        format!(
+            "Resuming set {set_id} at stream offset {}: part {} on tape '{}', file {}",
+            point.at,
+            part + 1,
+            tape.label,
+            at.file
+        )
+    });
+    let mut frame_blocks = FrameBlocks::from(next_seq);
+    if let (Some(c), Some(block)) = (&point.crossing, state["crossing_block"].as_u64()) {
+        frame_blocks.earlier = Some((c.frame, block));
+    }
+    let span = Rc::new(RefCell::new(Span {
+        set_id,
+        execution_id,
+        tape: tape.clone(),
+        at,
+        header,
+        spool: new_spool(&ctx.home)?,
+        home: ctx.home.clone(),
+        frame_blocks,
+        closed,
+        spanning_set_id,
+        checksum: state["checksum"].as_str().map(str::to_string),
+        change_error: None,
+        current: Crossing::default(),
+        in_entry: false,
+        last_path: point.after.clone(),
+        end_blocks: None,
+        stopped: None,
+        resumed: true,
+    }));
+    let from = ResumeFrom { resume: point, first_seq: next_seq };
+    let outcome = stream(ctx, &events, &plan, &drive, dev, &span, Some(&from))
+        .and_then(|(result, summary)| finish_set(ctx, &mut catalog, &plan, &drive, &span, result, &summary, started));
+    if let Err(e) = &outcome
+        && span.borrow().stopped.is_none()
+    {
+        let message = format!("{e:#}");
+        let tx = catalog.write()?;
+        sets::fail(&tx, set_id, execution_id, &message)?;
+        audit::record(&tx, "backup.fail", "backup_set", Some(set_id), json!({"job": plan.job.name, "error": message}))?;
+        tx.commit()?;
+    }
+    drop(lock);
+    outcome
+}
+
+/// The plan of a set's first run, from the set: its job, source, pool, type, parent and key.
+fn plan_for_set(ctx: &Ctx, catalog: &crate::catalog::Catalog, set: &sets::Set, cross_fs: bool) -> Result<Plan> {
+    let conn = catalog.conn();
+    let job = jobs::get(conn, &set.job)?;
+    let source = sources::get(conn, set.source.as_deref().unwrap_or(&job.source_name))?;
+    let pool = pools::get(conn, &job.pool_name)?;
+    let backup_type = if set.backup_type == "incremental" { BackupType::Incremental } else { BackupType::Full };
+    let parent = match set.parent_set {
+        Some(id) => {
+            let parent = sets::get(conn, id)?;
+            let snapshot: i64 = conn
+                .query_row("SELECT id FROM snapshots WHERE backup_set_id = ?1 ORDER BY id DESC LIMIT 1", [id], |r| {
+                    r.get(0)
+                })
+                .with_context(|| format!("the parent set {id} has no snapshot"))?;
+            Some((parent, sets::snapshot_data(conn, snapshot)?))
+        }
+        None => None,
+    };
+    let framing = Framing::from_fields(set.framing.as_deref().unwrap_or("raw"), &set.compression)
+        .map_err(|e| anyhow::anyhow!("set {}: {e}", set.id))?;
+    let key = match &set.encryption_key {
+        Some(name) => {
+            let record = keys::get(conn, name)?;
+            let key = super::super::key::unlock(ctx, &record, "nothing was written")?;
+            Some((record, key))
+        }
+        None if set.encrypted => {
+            return Err(Failure::new(
+                Kind::InvalidState,
+                format!("set {} is encrypted with a key the catalog no longer has", set.id),
+            )
+            .into());
+        }
+        None => None,
+    };
+    Ok(Plan { job, source, pool, backup_type, parent, framing, key, cross_fs, estimate: None })
 }
