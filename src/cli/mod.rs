@@ -23,7 +23,7 @@ Exit codes:
   3    partial: the set completed, but some source files could not be read
   4    operator action needed in non-interactive mode (insert or change a tape)
   5    verify mismatch: data read back does not match its checksum
-  130  interrupted (Ctrl-C)
+  130  interrupted (Ctrl-C, SIGTERM): a backup stopped at a frame boundary; backup resume
 
 Environment:
   TAPEBACKARR_HOME           home directory (same as --home)

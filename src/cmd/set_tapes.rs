@@ -57,7 +57,9 @@ impl<'a> SetTapes<'a> {
             drop(ahead.into_device());
         }
         let tape = self.parts[k].1.clone();
-        self.ctx.out.note(|| format!("Part {} of the set is on tape '{}'", self.parts[k].0.part, tape.label));
+        if self.parts.len() > 1 {
+            self.ctx.out.note(|| format!("Part {} of the set is on tape '{}'", self.parts[k].0.part, tape.label));
+        }
         let dev = insert_tape(self.ctx, &mut self.catalog, &self.spec, self.drive, &tape, &self.needed)
             .map_err(ReadError::TapeChange)?;
         self.current = Some((k, ReadAhead::owning(dev, self.block_size)));

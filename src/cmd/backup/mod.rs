@@ -26,8 +26,13 @@ Examples:
   tapebackarr backup run --source home --pool weekly --compression zstd
   tapebackarr backup run nightly --json | jq -c 'select(.type == \"summary\")'
 
+A full tape: the next comes from the drive's library, or the operator at the terminal;
+with neither, the run pauses (exit 4) for `backup resume`. Ctrl-C: stops at the end of the
+current 8 MiB frame, closes the part, exit 130; `backup resume` continues.
+
 Exit codes: 0 done; 3 done, but some files could not be read (named on stderr / as
-file_error events); 4 a usable tape must be inserted; 1 failed (nothing recorded as completed).")]
+file_error events); 4 a usable tape must be inserted (paused when details.execution is
+given); 130 stopped by Ctrl-C/SIGTERM, resumable; 1 failed (nothing recorded as completed).")]
     Run(run::RunArgs),
     /// Continue a backup that stopped cleanly (Ctrl-C, a full tape nobody could change)
     #[command(after_help = "A run stopped by Ctrl-C or SIGTERM (exit 130), or by a full tape with no library and no
