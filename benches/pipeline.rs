@@ -83,6 +83,7 @@ fn ours(root: &Path, tape_dir: &Path, framing: Framing, key: Option<[u8; 32]>) -
         workers: 2,
         first_seq: 0,
         stream_offset: 0,
+        checkpoint_every: 0,
     };
     let t = Instant::now();
     let part = PartWriter::start(Box::new(d) as Box<dyn TapeDevice>, cfg).unwrap();

@@ -1183,7 +1183,7 @@ _tapebackarr() {
             return 0
             ;;
         tapebackarr__subcmd__backup__subcmd__run)
-            opts="-q -v -y -h -V --full --incremental --source --pool --compression --key --cross-fs --dry-run --home --json --quiet --verbose --no-progress --yes --drive --wait --password-file --help --version"
+            opts="-q -v -y -h -V --full --incremental --source --pool --compression --key --cross-fs --dry-run --checkpoint --home --json --quiet --verbose --no-progress --yes --drive --wait --password-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1202,6 +1202,10 @@ _tapebackarr() {
                     return 0
                     ;;
                 --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --checkpoint)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

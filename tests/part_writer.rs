@@ -53,6 +53,7 @@ fn round_trip(framing: Framing, key: Option<[u8; 32]>, len: usize) {
         workers: 2,
         first_seq: 0,
         stream_offset: 0,
+        checkpoint_every: 0,
     };
     let data = stream(len);
     let mut w = PartWriter::start(dev, cfg).unwrap();
@@ -127,6 +128,7 @@ fn an_empty_part_writes_nothing() {
         workers: 2,
         first_seq: 0,
         stream_offset: 0,
+        checkpoint_every: 0,
     };
     let r = PartWriter::start(drive(tmp.path()), cfg).unwrap().finish().unwrap();
     assert!(r.frames.is_empty());
@@ -148,6 +150,7 @@ fn a_tape_error_stops_the_pipeline_with_that_error() {
         workers: 2,
         first_seq: 0,
         stream_offset: 0,
+        checkpoint_every: 0,
     };
     let mut w = PartWriter::start(dev, cfg).unwrap();
     let data = stream(20 * FRAME);

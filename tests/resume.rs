@@ -78,3 +78,72 @@ fn ctrl_c_stops_at_a_frame_boundary_and_resume_completes_the_set() {
     let again = h.run(["backup", "resume"]);
     assert_eq!(again.status.code(), Some(1), "{}", stderr(&again));
 }
+
+#[test]
+fn a_run_whose_drive_fails_after_a_checkpoint_is_resumed_from_it() {
+    let h = Home::with_tape();
+    tree::Builder::new(&h.data())
+        .file(b"a.txt", b"first\n")
+        .file(b"big.bin", &tree::noise(48 << 20, 8))
+        .file(b"z.txt", b"last\n");
+    // A checkpoint every 8 MiB of stream; the drive loses power some blocks after the first
+    // checkpoint (what was not flushed is gone, as on a real drive).
+    std::fs::write(h.drive_dir().join("faults.json"), r#"{"power_loss_after_writes": 60}"#).unwrap();
+    let out = h.run(["--json", "backup", "run", "nightly", "--checkpoint", "8M"]);
+    assert_eq!(out.status.code(), Some(1), "the drive died: {}", stderr(&out));
+    assert!(stdout(&out).contains(r#""type":"checkpoint""#), "a checkpoint before the power loss: {}", stdout(&out));
+    assert!(stderr(&out).contains("backup resume 1"), "{}", stderr(&out));
+    std::fs::remove_file(h.drive_dir().join("faults.json")).unwrap();
+    let conn = h.sql();
+    let one = |sql: &str| -> String { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
+    assert_eq!(one("SELECT status FROM job_executions"), "paused");
+    assert_eq!(one("SELECT status FROM backup_sets"), "pending");
+    h.ok(["catalog", "check"]);
+    resume_restore_verify(&h);
+}
+
+#[test]
+fn a_run_killed_after_a_checkpoint_is_resumed_from_it() {
+    let h = Home::with_tape();
+    h.ok(["job", "update", "nightly", "--compression", "zstd"]);
+    tree::Builder::new(&h.data())
+        .file(b"a.txt", b"first\n")
+        .sparse(b"big.img", &tree::noise(1 << 20, 9), 1 << 30)
+        .file(b"z.txt", b"last\n");
+    let mut child = h
+        .std_cmd()
+        .args(["--json", "backup", "run", "nightly", "--checkpoint", "64M"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    loop {
+        let line = lines.next().expect("the backup ended before its first checkpoint").unwrap();
+        if line.contains(r#""type":"checkpoint""#) {
+            break;
+        }
+    }
+    child.kill().unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), None, "killed by SIGKILL");
+    let conn = h.sql();
+    let one = |sql: &str| -> String { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
+    assert_eq!(one("SELECT status FROM job_executions"), "running", "a killed run cannot say otherwise");
+    resume_restore_verify(&h);
+}
+
+fn resume_restore_verify(h: &Home) {
+    let out = h.run(["--json", "backup", "resume"]);
+    assert!(out.status.success(), "{}\n{}", stderr(&out), stdout(&out));
+    let conn = h.sql();
+    let one = |sql: &str| -> String { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
+    assert_eq!(one("SELECT status FROM backup_sets"), "completed");
+    let dest = h.dir.path().join("r");
+    let r = h.run(["--json", "restore", "--set", "1", "--to", dest.to_str().unwrap()]);
+    assert!(r.status.success(), "{}\n{}", stderr(&r), stdout(&r));
+    tree::assert_same(&h.data(), &dest);
+    let v = h.json(["verify", "1"]);
+    assert_eq!(v["passed"], true, "{v}");
+    h.ok(["catalog", "check"]);
+}

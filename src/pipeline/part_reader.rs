@@ -404,6 +404,7 @@ mod tests {
             workers: 2,
             first_seq: 0,
             stream_offset: 0,
+            checkpoint_every: 0,
         };
         let mut w = PartWriter::start(Box::new(drive), cfg).unwrap();
         w.write_all(data).unwrap();

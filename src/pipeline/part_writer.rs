@@ -46,6 +46,9 @@ pub struct PartConfig {
     pub first_seq: u64,
     /// Stream offset of this part's first byte.
     pub stream_offset: u64,
+    /// When spanning: close the part and open the next on the same tape after this many
+    /// stream bytes (a checkpoint a crashed run can be resumed from); 0 = never.
+    pub checkpoint_every: u64,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -96,6 +99,9 @@ pub trait NextTape {
     /// The writer stops: `ended` holds everything written, up to `next.stream_offset`, where
     /// a resumed run picks the stream up. Close the part; the stream's writes fail after this.
     fn stopped(&mut self, ended: PartResult, next: NextPart, why: Stop) -> Result<(), String>;
+    /// A checkpoint: as [`NextTape::stopped`], then the next part's header on the same tape;
+    /// returns the drive positioned for its first frame.
+    fn checkpoint(&mut self, ended: PartResult, next: NextPart) -> Result<Box<dyn TapeDevice>, String>;
 }
 
 /// What a finished part left on tape.
@@ -193,6 +199,8 @@ pub struct PartWriter<'a> {
     stop_requested: Arc<AtomicBool>,
     /// Stopped: every later write fails.
     stopped: bool,
+    /// Stream offset where the current part started, for checkpoints.
+    part_start: u64,
     next_tape: Option<Box<dyn NextTape + 'a>>,
 }
 
@@ -220,6 +228,7 @@ impl<'a> PartWriter<'a> {
             return Err(PipelineError::BadFrameSize { frame_size: cfg.frame_size, block_size: cfg.block_size });
         }
         let frames = Pool::default();
+        let cfg_stream_offset = cfg.stream_offset;
         let mut w = PartWriter {
             buf: frames.take_full(cfg.frame_size),
             filled: 0,
@@ -233,6 +242,7 @@ impl<'a> PartWriter<'a> {
             early_warning: Arc::new(AtomicBool::new(false)),
             stop_requested: Arc::new(AtomicBool::new(false)),
             stopped: false,
+            part_start: cfg_stream_offset,
             next_tape,
         };
         let first_seq = w.next_seq;
@@ -351,6 +361,9 @@ impl<'a> PartWriter<'a> {
             }
             if self.early_warning.load(Ordering::Relaxed) {
                 self.change_tape().map_err(io::Error::other)?;
+            } else if self.cfg.checkpoint_every > 0 && self.frame_offset - self.part_start >= self.cfg.checkpoint_every
+            {
+                self.checkpoint().map_err(io::Error::other)?;
             }
         }
         Ok(())
@@ -395,6 +408,16 @@ impl<'a> PartWriter<'a> {
         })
     }
 
+    /// Ends the part where the stream stands and goes on in the next on the same tape.
+    fn checkpoint(&mut self) -> Result<(), PipelineError> {
+        let ended = self.stop().and_then(|ended| self.write_through(ended))?;
+        let next = NextPart { seq: self.next_seq, stream_offset: self.frame_offset };
+        let next_tape = self.next_tape.as_mut().expect("only when spanning");
+        let dev = next_tape.checkpoint(ended, next).map_err(PipelineError::TapeChange)?;
+        self.part_start = next.stream_offset;
+        self.spawn_with(dev, next.seq, Vec::new())
+    }
+
     /// The part ended at early warning: goes on with the next on the tape the [`NextTape`]
     /// provides, the frames still in flight first.
     fn change_tape(&mut self) -> Result<(), PipelineError> {
@@ -414,6 +437,7 @@ impl<'a> PartWriter<'a> {
         };
         let next_tape = self.next_tape.as_mut().expect("parts end early only when spanning");
         let dev = next_tape.next_tape(ended, next).map_err(PipelineError::TapeChange)?;
+        self.part_start = next.stream_offset;
         self.spawn_with(dev, next.seq, carried)
     }
 

@@ -89,10 +89,19 @@ pub struct RunArgs {
     /// Say what would be written and which tapes would do, touching neither tape nor catalog
     #[arg(long)]
     dry_run: bool,
+    /// Close the part and start the next on the same tape after this much stream (e.g. 64G,
+    /// 500M; 0 = never): a checkpoint a crashed run can be resumed from, at the cost of two
+    /// flushing filemarks and an index each time
+    #[arg(long, value_name = "SIZE", default_value = "64G", value_parser = parse_checkpoint)]
+    checkpoint: u64,
 }
 
 fn parse_compression(s: &str) -> Result<Compression, String> {
     s.parse()
+}
+
+fn parse_checkpoint(s: &str) -> Result<u64, String> {
+    if s == "0" { Ok(0) } else { super::super::drive::parse_size(s) }
 }
 
 /// What this run does, resolved from the job and the flags.
@@ -108,6 +117,8 @@ pub(super) struct Plan {
     cross_fs: bool,
     /// Bytes a full run will likely write (the last snapshot's), for the progress bar's ETA.
     estimate: Option<u64>,
+    /// Stream bytes per part between checkpoints (0: none).
+    checkpoint: u64,
 }
 
 pub fn exec(ctx: &Ctx, args: RunArgs) -> Result<Exit> {
@@ -240,7 +251,18 @@ fn plan(ctx: &Ctx, catalog: &mut crate::catalog::Catalog, args: &RunArgs) -> Res
             .map(|b| b.max(0) as u64),
         BackupType::Incremental => None,
     };
-    Ok(Plan { job, source, pool, backup_type, parent, framing, key, cross_fs: args.cross_fs, estimate })
+    Ok(Plan {
+        job,
+        source,
+        pool,
+        backup_type,
+        parent,
+        framing,
+        key,
+        cross_fs: args.cross_fs,
+        estimate,
+        checkpoint: args.checkpoint,
+    })
 }
 
 /// The job ad-hoc runs of SOURCE to POOL are recorded under, created on first use (disabled,
@@ -542,6 +564,8 @@ pub(super) struct Span {
     stopped: Option<(Stop, Value)>,
     /// This run continues an earlier one (`backup resume`).
     resumed: bool,
+    /// A checkpoint of this run is committed: a failure leaves the set resumable from it.
+    checkpointed: bool,
 }
 
 /// Logical blocks of frames by sequence number: those this run wrote (from `first` on), and
@@ -684,31 +708,78 @@ fn write_set(
         end_blocks: None,
         stopped: None,
         resumed: false,
+        checkpointed: false,
     }));
     let outcome = stream(ctx, &events, plan, drive, dev, &span, None)
         .and_then(|(result, summary)| finish_set(ctx, catalog, plan, drive, &span, result, &summary, started));
-    if let Err(e) = &outcome
-        && span.borrow().stopped.is_none()
-    {
-        // What was written stays on the tape, unused: the set and its execution say why.
-        let message = format!("{e:#}");
-        let spanning = span.borrow().spanning_set_id;
+    outcome.map_err(|e| record_failure(catalog, plan, &span, e))
+}
+
+/// A run that failed (not stopped on purpose): after a checkpoint, the set waits to be
+/// resumed from it (its parts up to there are on tape and committed); otherwise it is
+/// failed, and what it wrote stays on tape, unused. Returns the error to exit with.
+fn record_failure(
+    catalog: &mut crate::catalog::Catalog,
+    plan: &Plan,
+    span: &Rc<RefCell<Span>>,
+    e: anyhow::Error,
+) -> anyhow::Error {
+    let s = span.borrow();
+    if s.stopped.is_some() {
+        return e;
+    }
+    let message = format!("{e:#}");
+    let (set_id, execution_id) = (s.set_id, s.execution_id);
+    let recorded = (|| -> Result<()> {
         let tx = catalog.write()?;
-        sets::fail(&tx, set_id, execution_id, &message)?;
-        if let Some(id) = spanning {
+        if s.checkpointed {
             tx.execute(
-                "UPDATE tape_spanning_sets SET status = 'failed', updated_at = datetime('now') WHERE id = ?1",
-                [id],
+                "UPDATE job_executions SET status = 'paused', error_message = ?2, updated_at = datetime('now') WHERE id = ?1",
+                params![execution_id, message],
+            )?;
+            tx.execute(
+                "UPDATE backup_sets SET status = 'pending', updated_at = datetime('now') WHERE id = ?1",
+                [set_id],
+            )?;
+            audit::record(
+                &tx,
+                "backup.pause",
+                "backup_set",
+                Some(set_id),
+                json!({"job": plan.job.name, "error": message}),
+            )?;
+        } else {
+            sets::fail(&tx, set_id, execution_id, &message)?;
+            if let Some(id) = s.spanning_set_id {
+                tx.execute(
+                    "UPDATE tape_spanning_sets SET status = 'failed', updated_at = datetime('now') WHERE id = ?1",
+                    [id],
+                )?;
+            }
+            tx.execute(
+                "UPDATE tape_change_requests SET status = 'cancelled'
+                 WHERE job_execution_id = ?1 AND status IN ('pending', 'acknowledged')",
+                [execution_id],
+            )?;
+            audit::record(
+                &tx,
+                "backup.fail",
+                "backup_set",
+                Some(set_id),
+                json!({"job": plan.job.name, "error": message}),
             )?;
         }
-        tx.execute(
-            "UPDATE tape_change_requests SET status = 'cancelled' WHERE job_execution_id = ?1 AND status IN ('pending', 'acknowledged')",
-            [execution_id],
-        )?;
-        audit::record(&tx, "backup.fail", "backup_set", Some(set_id), json!({"job": plan.job.name, "error": message}))?;
         tx.commit()?;
+        Ok(())
+    })();
+    match recorded {
+        Err(r) => e.context(format!("and recording the failure failed too: {r:#}")),
+        Ok(()) if s.checkpointed => e.context(format!(
+            "set {set_id} stopped; its parts up to the last checkpoint are on tape: continue it with \
+             `tapebackarr backup resume {execution_id}` (on another tape if this one is bad)"
+        )),
+        Ok(()) => e,
     }
-    outcome
 }
 
 /// A set still `running` on this tape was cut off (killed, power lost): nothing else can be
@@ -835,6 +906,7 @@ pub(super) fn stream(
         workers: if plan.framing == Framing::Raw { 1 } else { workers },
         first_seq: from.map_or(0, |f| f.first_seq),
         stream_offset: at,
+        checkpoint_every: plan.checkpoint,
     };
     let spanner = Spanner { ctx, plan, drive, events: *events, catalog: ctx.catalog()?, span: span.clone() };
     let writer = PartWriter::spanning(dev, cfg, Box::new(spanner))?;
@@ -975,6 +1047,10 @@ impl NextTape for Spanner<'_> {
     fn stopped(&mut self, ended: PartResult, next: NextPart, why: Stop) -> Result<(), String> {
         self.pause(ended, next, why).map_err(|e| self.keep_error(e))
     }
+
+    fn checkpoint(&mut self, ended: PartResult, next: NextPart) -> Result<Box<dyn TapeDevice>, String> {
+        self.checkpoint_here(ended, next).map_err(|e| self.keep_error(e))
+    }
 }
 
 impl Spanner<'_> {
@@ -984,11 +1060,17 @@ impl Spanner<'_> {
         message
     }
 
-    /// The writer stopped at `next`: closes the part, and leaves the set `pending` with its
-    /// execution `paused` and the resume point in `resume_state`, all in one transaction
-    /// once the part's index is flushed.
-    fn pause(&mut self, ended: PartResult, next: NextPart, why: Stop) -> Result<()> {
-        let (ctx, plan, drive) = (self.ctx, self.plan, self.drive);
+    /// Closes the part at `next` and records the resume point in the execution's
+    /// `resume_state`, in the transaction that commits the part (once its index is flushed).
+    /// `why`: the run stops here (`Some`; the set is left `pending`, the execution `paused`)
+    /// or goes on (a checkpoint).
+    fn close_and_record(
+        &mut self,
+        ended: PartResult,
+        next: NextPart,
+        why: Option<Stop>,
+    ) -> Result<(Box<dyn TapeDevice>, Value)> {
+        let (plan, drive) = (self.plan, self.drive);
         let mut span = self.span.borrow_mut();
         let crossing = span.in_entry.then(|| span.current.clone());
         let end_blocks = span.end_blocks.filter(|e| *e <= next.stream_offset);
@@ -1008,7 +1090,7 @@ impl Spanner<'_> {
         };
         span.spanning_set_id = Some(spanning);
         add_member(&tx, spanning, span.set_id, &closed)?;
-        let request = if why == Stop::TapeFull {
+        let request = if why == Some(Stop::TapeFull) {
             tx.execute(
                 "INSERT INTO tape_change_requests (job_execution_id, spanning_set_id, current_tape_id, reason, status)
                  VALUES (?1, ?2, ?3, 'tape_full', 'pending')",
@@ -1022,12 +1104,17 @@ impl Spanner<'_> {
         let before: (u64, u64) = span.closed.iter().fold((0, 0), |(b, e), p| (b + p.tape_bytes, e + p.entries));
         let state = json!({
             "version": 1,
-            "reason": match why { Stop::Interrupted => "interrupted", Stop::TapeFull => "tape_full" },
+            "reason": match why {
+                Some(Stop::Interrupted) => "interrupted",
+                Some(Stop::TapeFull) => "tape_full",
+                None => "checkpoint",
+            },
             "execution": span.execution_id,
             "set": span.set_id,
             "part": closed.part,
             "tape": closed.label,
             "tape_full": closed.early_warning,
+            "drive": drive.name,
             "next_seq": next.seq,
             "resume": resume,
             "crossing_block": crossing_block,
@@ -1036,33 +1123,69 @@ impl Spanner<'_> {
             "entries": before.1 + closed.entries,
             "tape_change_request": request,
             "cross_fs": plan.cross_fs,
+            "checkpoint_every": plan.checkpoint,
         });
+        let status = if why.is_some() { "paused" } else { "running" };
         tx.execute(
-            "UPDATE job_executions SET status = 'paused', can_resume = 1, resume_state = ?2, updated_at = datetime('now')
+            "UPDATE job_executions SET status = ?2, can_resume = 1, resume_state = ?3, updated_at = datetime('now')
              WHERE id = ?1",
-            params![span.execution_id, state.to_string()],
+            params![span.execution_id, status, state.to_string()],
         )?;
-        tx.execute(
-            "UPDATE backup_sets SET status = 'pending', updated_at = datetime('now') WHERE id = ?1",
-            [span.set_id],
-        )?;
-        audit::record(&tx, "backup.pause", "backup_set", Some(span.set_id), state.clone())?;
+        if why.is_some() {
+            tx.execute(
+                "UPDATE backup_sets SET status = 'pending', updated_at = datetime('now') WHERE id = ?1",
+                [span.set_id],
+            )?;
+            audit::record(&tx, "backup.pause", "backup_set", Some(span.set_id), state.clone())?;
+        }
         tx.commit()?;
+        span.closed.push(closed);
+        Ok((dev, state))
+    }
+
+    /// The writer stopped at `next`: the part is closed and the run paused for `backup resume`.
+    fn pause(&mut self, ended: PartResult, next: NextPart, why: Stop) -> Result<()> {
+        let (dev, state) = self.close_and_record(ended, next, Some(why))?;
         drop(dev);
         self.events.emit(|| {
             let mut e = state.clone();
             e["type"] = json!("paused");
             e
         });
-        ctx.out.note(|| {
+        self.ctx.out.note(|| {
             format!(
                 "Stopped at stream offset {}: part {} of set {} is closed on tape '{}'",
-                next.stream_offset, closed.part, span.set_id, closed.label
+                next.stream_offset,
+                state["part"],
+                state["set"],
+                state["tape"].as_str().unwrap_or("?")
             )
         });
-        span.closed.push(closed);
-        span.stopped = Some((why, state));
+        self.span.borrow_mut().stopped = Some((why, state));
         Ok(())
+    }
+
+    /// A checkpoint: the part is closed and recorded, and the next starts right after it.
+    fn checkpoint_here(&mut self, ended: PartResult, next: NextPart) -> Result<Box<dyn TapeDevice>> {
+        let (mut dev, state) = self.close_and_record(ended, next, None)?;
+        let mut span = self.span.borrow_mut();
+        let closed = span.closed.last().expect("a part was just closed");
+        let at = append::AppendPoint {
+            file: closed.data_file + 2,
+            block: closed.end_block,
+            last: LastFile::Index { set_uuid: span.header.set_uuid, part: closed.part, status: EndStatus::Continued },
+        };
+        span.header.part += 1;
+        span.header.stream_offset = next.stream_offset;
+        let header_block = span.header.encode(Some(at.file))?;
+        dev.write_block(&header_block).map_err(|e| device_error(e, self.drive))?;
+        self.events.emit(|| {
+            json!({"type": "checkpoint", "set": span.set_id, "part": state["part"], "tape": state["tape"],
+                "stream_offset": next.stream_offset, "execution": span.execution_id})
+        });
+        span.at = at;
+        span.checkpointed = true;
+        Ok(dev)
     }
 
     fn change(&mut self, ended: PartResult, next: NextPart) -> Result<Box<dyn TapeDevice>> {
@@ -1622,26 +1745,19 @@ impl Drop for Progress {
 /// new part, on the same tape when it has room or on another the pool's policy takes.
 pub fn resume(ctx: &Ctx, execution: Option<i64>) -> Result<Exit> {
     let mut catalog = ctx.catalog()?;
-    let row: Option<(i64, String)> = match execution {
-        Some(id) => catalog
-            .conn()
-            .query_row(
-                "SELECT id, resume_state FROM job_executions WHERE id = ?1 AND status = 'paused' AND can_resume",
-                [id],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?,
-        None => catalog
-            .conn()
-            .query_row(
-                "SELECT id, resume_state FROM job_executions WHERE status = 'paused' AND can_resume
-                 ORDER BY id DESC LIMIT 1",
-                [],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?,
-    };
-    let Some((execution_id, state)) = row else {
+    // Paused (stopped cleanly), or still `running` with a checkpoint: a run that crashed.
+    let row: Option<(i64, String, String)> = catalog
+        .conn()
+        .query_row(
+            "SELECT id, resume_state, status FROM job_executions
+             WHERE can_resume AND status IN ('paused', 'running') AND resume_state IS NOT NULL
+               AND (?1 IS NULL OR id = ?1)
+             ORDER BY id DESC LIMIT 1",
+            [execution],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()?;
+    let Some((execution_id, state, status)) = row else {
         return Err(Failure::new(
             Kind::NotFound,
             match execution {
@@ -1656,12 +1772,45 @@ pub fn resume(ctx: &Ctx, execution: Option<i64>) -> Result<Exit> {
     let field = |name: &str| state[name].as_u64().ok_or_else(|| anyhow::anyhow!("the resume state has no {name}"));
     let (set_id, part, next_seq) = (field("set")? as i64, field("part")? as u32, field("next_seq")?);
     let set = sets::get(catalog.conn(), set_id)?;
-    if set.status != "pending" {
-        return Err(Failure::new(Kind::InvalidState, format!("set {set_id} is {}, not paused", set.status)).into());
+    let crashed = status == "running";
+    if set.status != if crashed { "running" } else { "pending" } {
+        return Err(Failure::new(
+            Kind::InvalidState,
+            format!("set {set_id} is {}: it can no longer be resumed (run the job again)", set.status),
+        )
+        .into());
     }
-    let plan = plan_for_set(ctx, &catalog, &set, state["cross_fs"].as_bool().unwrap_or(false))?;
+    if crashed && set.encrypted {
+        // Frames written after the checkpoint may be on tape under the numbers the rest would
+        // take: with the same key, AES-GCM nonces would repeat.
+        return Err(Failure::new(
+            Kind::InvalidState,
+            format!("set {set_id} is encrypted and its run did not stop cleanly: it cannot be resumed safely; run the job again"),
+        )
+        .into());
+    }
+    let plan = plan_for_set(
+        ctx,
+        &catalog,
+        &set,
+        state["cross_fs"].as_bool().unwrap_or(false),
+        state["checkpoint_every"].as_u64().unwrap_or(0),
+    )?;
     let drive = ctx.pick_drive(catalog.conn())?;
     let lock = ctx.lock_drive(&drive, "backup resume")?;
+    if crashed && state["drive"].as_str() != Some(drive.name.as_str()) {
+        // Only holding the drive it ran on proves that run is gone.
+        return Err(Failure::new(
+            Kind::InUse,
+            format!(
+                "execution {execution_id} ran on drive '{}' and is not marked stopped: resume it with --drive {} \
+                 (if it is still running, it holds that drive)",
+                state["drive"].as_str().unwrap_or("?"),
+                state["drive"].as_str().unwrap_or("?")
+            ),
+        )
+        .into());
+    }
     let (mut dev, tape) = acquire_tape(ctx, &mut catalog, &plan, &drive)?;
     let started = Instant::now();
     let label = match label::read_label(dev.as_mut()).map_err(|e| device_error(e, &drive))? {
@@ -1727,10 +1876,12 @@ pub fn resume(ctx: &Ctx, execution: Option<i64>) -> Result<Exit> {
         .optional()?;
     {
         let tx = catalog.write()?;
+        // Other runs cut off on this tape are marked failed; this one goes on.
+        tx.execute("UPDATE backup_sets SET status = 'pending' WHERE id = ?1", [set_id])?;
         note_interrupted(ctx, &tx, &tape)?;
         tx.execute("UPDATE backup_sets SET status = 'running', updated_at = datetime('now') WHERE id = ?1", [set_id])?;
         tx.execute(
-            "UPDATE job_executions SET status = 'running', can_resume = 0, updated_at = datetime('now') WHERE id = ?1",
+            "UPDATE job_executions SET status = 'running', updated_at = datetime('now') WHERE id = ?1",
             [execution_id],
         )?;
         tx.execute(
@@ -1786,25 +1937,24 @@ pub fn resume(ctx: &Ctx, execution: Option<i64>) -> Result<Exit> {
         end_blocks: None,
         stopped: None,
         resumed: true,
+        checkpointed: true,
     }));
     let from = ResumeFrom { resume: point, first_seq: next_seq };
     let outcome = stream(ctx, &events, &plan, &drive, dev, &span, Some(&from))
         .and_then(|(result, summary)| finish_set(ctx, &mut catalog, &plan, &drive, &span, result, &summary, started));
-    if let Err(e) = &outcome
-        && span.borrow().stopped.is_none()
-    {
-        let message = format!("{e:#}");
-        let tx = catalog.write()?;
-        sets::fail(&tx, set_id, execution_id, &message)?;
-        audit::record(&tx, "backup.fail", "backup_set", Some(set_id), json!({"job": plan.job.name, "error": message}))?;
-        tx.commit()?;
-    }
+    let outcome = outcome.map_err(|e| record_failure(&mut catalog, &plan, &span, e));
     drop(lock);
     outcome
 }
 
 /// The plan of a set's first run, from the set: its job, source, pool, type, parent and key.
-fn plan_for_set(ctx: &Ctx, catalog: &crate::catalog::Catalog, set: &sets::Set, cross_fs: bool) -> Result<Plan> {
+fn plan_for_set(
+    ctx: &Ctx,
+    catalog: &crate::catalog::Catalog,
+    set: &sets::Set,
+    cross_fs: bool,
+    checkpoint: u64,
+) -> Result<Plan> {
     let conn = catalog.conn();
     let job = jobs::get(conn, &set.job)?;
     let source = sources::get(conn, set.source.as_deref().unwrap_or(&job.source_name))?;
@@ -1839,5 +1989,5 @@ fn plan_for_set(ctx: &Ctx, catalog: &crate::catalog::Catalog, set: &sets::Set, c
         }
         None => None,
     };
-    Ok(Plan { job, source, pool, backup_type, parent, framing, key, cross_fs, estimate: None })
+    Ok(Plan { job, source, pool, backup_type, parent, framing, key, cross_fs, estimate: None, checkpoint })
 }
