@@ -1,7 +1,8 @@
 //! Crashes in the middle of a backup: power lost after every single write of a set, and the
 //! process killed (SIGKILL) at a spread of moments. After each, the next backup must append
 //! cleanly, the catalog must stay consistent (`catalog check`), no set may be `completed`
-//! that does not read back (`verify`), and no earlier set may be lost.
+//! that does not read back (`verify`), and no earlier set may be lost. With checkpoints, a
+//! power loss after one is resumed from it (`backup resume`) and the set restores whole.
 
 mod common;
 #[path = "common/tree.rs"]
@@ -163,4 +164,50 @@ fn catalog_check_names_what_is_wrong() {
     assert!(problems.contains(&format!("set {a} records")), "{problems}");
     let err: Value = serde_json::from_slice(&out.stderr).unwrap();
     assert_eq!(err["code"], "invalid_state");
+}
+
+#[test]
+fn power_lost_in_a_checkpointed_backup_is_resumed_from_the_last_checkpoint() {
+    let h = Home::with_tape();
+    tree::Builder::new(&h.data())
+        .file(b"a.txt", b"first\n")
+        .file(b"big.bin", &tree::noise(20 << 20, 11))
+        .file(b"z.txt", b"last\n");
+    // With a checkpoint after every 8 MiB frame a set is three parts, ~92 writes (80 data
+    // blocks, 3 headers, 3 indexes with their 2 filemarks): cut the power after every 6th,
+    // then resume (a checkpoint was committed) or run again.
+    let (mut resumed, mut rerun) = (0, 0);
+    for n in (3..=88u64).step_by(6) {
+        let faults = format!("{{\"power_loss_after_writes\":{n}}}");
+        let out = h
+            .cmd()
+            .env("TAPEBACKARR_VTAPE_FAULTS", &faults)
+            .args(["--json", "backup", "run", "nightly", "--checkpoint", "4M"])
+            .output()
+            .unwrap();
+        assert!(!out.status.success(), "the power was lost after write {n}: {}", stdout(&out));
+        check(&h);
+        let paused: Option<i64> =
+            h.sql().query_row("SELECT id FROM job_executions WHERE status = 'paused'", [], |r| r.get(0)).ok();
+        let out = match paused {
+            Some(_) => {
+                resumed += 1;
+                h.run(["--json", "backup", "resume"])
+            }
+            None => {
+                rerun += 1;
+                h.run(["--json", "backup", "run", "nightly", "--checkpoint", "4M"])
+            }
+        };
+        assert!(out.status.success(), "after a power loss at write {n}: {}", stderr(&out));
+        let set = json(&out)["set"].to_string();
+        check(&h);
+        let dest = h.dir.path().join(format!("r{n}"));
+        let r = h.run(["--json", "restore", "--set", &set, "--to", dest.to_str().unwrap()]);
+        assert!(r.status.success(), "set {set} after a power loss at write {n}: {}", stderr(&r));
+        tree::assert_same(&h.data(), &dest);
+        std::fs::remove_dir_all(&dest).unwrap();
+    }
+    assert!(resumed >= 8 && rerun >= 2, "{resumed} resumed, {rerun} run again");
+    verify_all(&h);
 }
