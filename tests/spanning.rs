@@ -51,6 +51,20 @@ fn library_home() -> (Home, std::path::PathBuf) {
     (h, drive)
 }
 
+/// GNU tar extracts `stream` into `dir` as the tree `want`.
+fn assert_untars_to(stream: &[u8], want: &Path, dir: &Path) {
+    std::fs::create_dir(dir).unwrap();
+    let mut tar = std::process::Command::new("tar")
+        .args(["-xf", "-", "-C", dir.to_str().unwrap()])
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(tar.stdin.as_mut().unwrap(), stream).unwrap();
+    drop(tar.stdin.take());
+    assert!(tar.wait().unwrap().success());
+    tree::assert_same(want, dir);
+}
+
 fn ndjson(out: &std::process::Output) -> Vec<Value> {
     stdout(out).lines().map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}"))).collect()
 }
@@ -165,23 +179,7 @@ fn a_set_spans_three_tapes_with_a_file_crossing_and_restores_byte_identical() {
         h.ok(["library", "unload", "--drive", "d0"]);
         stream.extend_from_slice(&std::fs::read(&file).unwrap()[256 << 10..]);
     }
-    let by_tar = h.dir.path().join("by-tar");
-    std::fs::create_dir(&by_tar).unwrap();
-    let mut tar = std::process::Command::new("tar")
-        .args(["-xf", "-", "-C", by_tar.to_str().unwrap()])
-        .stdin(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    std::io::Write::write_all(tar.stdin.as_mut().unwrap(), &stream).unwrap();
-    drop(tar.stdin.take());
-    assert!(tar.wait().unwrap().success());
-    tree::assert_same(&data, &by_tar);
-}
-
-/// The data file of a part, as `tape dump` gives it, for reading with other tools.
-#[allow(dead_code)]
-fn dump(h: &Home, label: &str, file: u64, to: &Path) {
-    h.ok(["tape", "dump", label, "--file", &file.to_string(), "--output", to.to_str().unwrap()]);
+    assert_untars_to(&stream, &data, &h.dir.path().join("by-tar"));
 }
 
 #[test]
@@ -337,17 +335,7 @@ fn without_a_library_or_a_terminal_a_full_tape_pauses_the_run_and_resume_finishe
         h.ok(["library", "unload", "--drive", "d0"]);
         stream.extend_from_slice(&std::fs::read(&file).unwrap()[256 << 10..]);
     }
-    let by_tar = h.dir.path().join("by-tar");
-    std::fs::create_dir(&by_tar).unwrap();
-    let mut tar = std::process::Command::new("tar")
-        .args(["-xf", "-", "-C", by_tar.to_str().unwrap()])
-        .stdin(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    std::io::Write::write_all(tar.stdin.as_mut().unwrap(), &stream).unwrap();
-    drop(tar.stdin.take());
-    assert!(tar.wait().unwrap().success());
-    tree::assert_same(&h.data(), &by_tar);
+    assert_untars_to(&stream, &h.data(), &h.dir.path().join("by-tar"));
     let dest = h.dir.path().join("r");
     let r = h.run(["--json", "restore", "--set", "1", "--to", dest.to_str().unwrap()]);
     assert!(r.status.success(), "{}\n{}", stderr(&r), stdout(&r));

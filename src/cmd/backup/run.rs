@@ -1023,6 +1023,17 @@ fn stopped_error(stop: Stop, state: &Value, plan: &Plan) -> anyhow::Error {
     .into()
 }
 
+/// Why a part is closed before the set ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Closing {
+    /// The run stops: Ctrl-C, or a full tape nobody can change here.
+    Stop(Stop),
+    /// The tape is full; the next comes from the library or the operator.
+    TapeChange,
+    /// `--checkpoint`: the next part follows on the same tape.
+    Checkpoint,
+}
+
 /// Changes tapes when one fills up: closes the part on it, finds the next tape (from the
 /// drive's library, or from the operator), and starts the next part there.
 struct Spanner<'a> {
@@ -1062,14 +1073,18 @@ impl Spanner<'_> {
 
     /// Closes the part at `next` and records the resume point in the execution's
     /// `resume_state`, in the transaction that commits the part (once its index is flushed).
-    /// `why`: the run stops here (`Some`; the set is left `pending`, the execution `paused`)
-    /// or goes on (a checkpoint).
+    /// A run that stops here leaves the set `pending` and the execution `paused`; a tape
+    /// change opens a `tape_change_requests` row.
     fn close_and_record(
         &mut self,
         ended: PartResult,
         next: NextPart,
-        why: Option<Stop>,
+        closing: Closing,
     ) -> Result<(Box<dyn TapeDevice>, Value)> {
+        let why = match closing {
+            Closing::Stop(stop) => Some(stop),
+            Closing::Checkpoint | Closing::TapeChange => None,
+        };
         let (plan, drive) = (self.plan, self.drive);
         let mut span = self.span.borrow_mut();
         let crossing = span.in_entry.then(|| span.current.clone());
@@ -1090,7 +1105,7 @@ impl Spanner<'_> {
         };
         span.spanning_set_id = Some(spanning);
         add_member(&tx, spanning, span.set_id, &closed)?;
-        let request = if why == Some(Stop::TapeFull) {
+        let request = if matches!(closing, Closing::TapeChange | Closing::Stop(Stop::TapeFull)) {
             tx.execute(
                 "INSERT INTO tape_change_requests (job_execution_id, spanning_set_id, current_tape_id, reason, status)
                  VALUES (?1, ?2, ?3, 'tape_full', 'pending')",
@@ -1104,10 +1119,10 @@ impl Spanner<'_> {
         let before: (u64, u64) = span.closed.iter().fold((0, 0), |(b, e), p| (b + p.tape_bytes, e + p.entries));
         let state = json!({
             "version": 1,
-            "reason": match why {
-                Some(Stop::Interrupted) => "interrupted",
-                Some(Stop::TapeFull) => "tape_full",
-                None => "checkpoint",
+            "reason": match closing {
+                Closing::Stop(Stop::Interrupted) => "interrupted",
+                Closing::Stop(Stop::TapeFull) | Closing::TapeChange => "tape_full",
+                Closing::Checkpoint => "checkpoint",
             },
             "execution": span.execution_id,
             "set": span.set_id,
@@ -1131,21 +1146,29 @@ impl Spanner<'_> {
              WHERE id = ?1",
             params![span.execution_id, status, state.to_string()],
         )?;
-        if why.is_some() {
-            tx.execute(
-                "UPDATE backup_sets SET status = 'pending', updated_at = datetime('now') WHERE id = ?1",
-                [span.set_id],
-            )?;
-            audit::record(&tx, "backup.pause", "backup_set", Some(span.set_id), state.clone())?;
+        match closing {
+            Closing::Stop(_) => {
+                tx.execute(
+                    "UPDATE backup_sets SET status = 'pending', updated_at = datetime('now') WHERE id = ?1",
+                    [span.set_id],
+                )?;
+                audit::record(&tx, "backup.pause", "backup_set", Some(span.set_id), state.clone())?;
+            }
+            Closing::TapeChange => {
+                audit::record(&tx, "backup.tape_full", "backup_set", Some(span.set_id), state.clone())?;
+            }
+            Closing::Checkpoint => {}
         }
         tx.commit()?;
         span.closed.push(closed);
+        // From here on a failure leaves the set resumable from this point.
+        span.checkpointed = true;
         Ok((dev, state))
     }
 
     /// The writer stopped at `next`: the part is closed and the run paused for `backup resume`.
     fn pause(&mut self, ended: PartResult, next: NextPart, why: Stop) -> Result<()> {
-        let (dev, state) = self.close_and_record(ended, next, Some(why))?;
+        let (dev, state) = self.close_and_record(ended, next, Closing::Stop(why))?;
         drop(dev);
         self.events.emit(|| {
             let mut e = state.clone();
@@ -1167,7 +1190,7 @@ impl Spanner<'_> {
 
     /// A checkpoint: the part is closed and recorded, and the next starts right after it.
     fn checkpoint_here(&mut self, ended: PartResult, next: NextPart) -> Result<Box<dyn TapeDevice>> {
-        let (mut dev, state) = self.close_and_record(ended, next, None)?;
+        let (mut dev, state) = self.close_and_record(ended, next, Closing::Checkpoint)?;
         let mut span = self.span.borrow_mut();
         let closed = span.closed.last().expect("a part was just closed");
         let at = append::AppendPoint {
@@ -1184,48 +1207,15 @@ impl Spanner<'_> {
                 "stream_offset": next.stream_offset, "execution": span.execution_id})
         });
         span.at = at;
-        span.checkpointed = true;
         Ok(dev)
     }
 
     fn change(&mut self, ended: PartResult, next: NextPart) -> Result<Box<dyn TapeDevice>> {
-        let (ctx, plan, drive) = (self.ctx, self.plan, self.drive);
-        let mut span = self.span.borrow_mut();
-        let tx = self.catalog.write()?;
-        let (dev, closed) = close_part(&tx, &mut span, ended, EndStatus::Continued, drive)?;
-        let spanning = match span.spanning_set_id {
-            Some(id) => id,
-            None => {
-                tx.execute(
-                    "INSERT INTO tape_spanning_sets (job_id, status) VALUES (?1, 'in_progress')",
-                    [plan.job.id],
-                )?;
-                tx.last_insert_rowid()
-            }
-        };
-        span.spanning_set_id = Some(spanning);
-        add_member(&tx, spanning, span.set_id, &closed)?;
-        tape_written(&tx, &closed, true)?;
-        let request = {
-            tx.execute(
-                "INSERT INTO tape_change_requests (job_execution_id, spanning_set_id, current_tape_id, reason, status)
-                 VALUES (?1, ?2, ?3, 'tape_full', 'pending')",
-                params![span.execution_id, spanning, closed.tape_id],
-            )?;
-            tx.last_insert_rowid()
-        };
-        audit::record(
-            &tx,
-            "backup.tape_full",
-            "backup_set",
-            Some(span.set_id),
-            json!({"part": closed.part, "tape": closed.label, "end_block": closed.end_block, "request": request}),
-        )?;
-        tx.commit()?;
-        let full = closed.label.clone();
-        span.closed.push(closed);
-        let used: Vec<i64> = span.closed.iter().map(|c| c.tape_id).collect();
-        drop(span);
+        let (ctx, drive) = (self.ctx, self.drive);
+        let (dev, state) = self.close_and_record(ended, next, Closing::TapeChange)?;
+        let request = state["tape_change_request"].as_i64().unwrap_or_default();
+        let full = state["tape"].as_str().unwrap_or_default().to_string();
+        let used: Vec<i64> = self.span.borrow().closed.iter().map(|c| c.tape_id).collect();
         self.events.emit(|| {
             json!({"type": "tape_change", "reason": "tape_full", "tape": full, "request": request,
                 "next_part": used.len() + 1, "stream_offset": next.stream_offset})
