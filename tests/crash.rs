@@ -211,3 +211,38 @@ fn power_lost_in_a_checkpointed_backup_is_resumed_from_the_last_checkpoint() {
     assert!(resumed >= 8 && rerun >= 2, "{resumed} resumed, {rerun} run again");
     verify_all(&h);
 }
+
+#[test]
+fn a_write_error_at_a_chosen_block_pauses_after_a_checkpoint_and_a_read_error_fails_only_its_file() {
+    let h = Home::with_tape();
+    tree::Builder::new(&h.data())
+        .file(b"a.txt", b"first\n")
+        .file(b"big.bin", &tree::noise(20 << 20, 12))
+        .file(b"z.txt", b"last\n");
+    // The 50th write of the run fails: after the first checkpoint (36 writes), inside part 2.
+    std::fs::write(h.drive_dir().join("faults.json"), r#"{"fail_write_at": 50}"#).unwrap();
+    let out = h.run(["--json", "backup", "run", "nightly", "--checkpoint", "4M"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    let err: Value = serde_json::from_str(stderr(&out).lines().last().unwrap()).unwrap();
+    assert!(err["message"].as_str().unwrap().contains("injected"), "{err}");
+    assert!(err["message"].as_str().unwrap().contains("backup resume 1"), "{err}");
+    check(&h);
+    std::fs::remove_file(h.drive_dir().join("faults.json")).unwrap();
+    let out = h.run(["--json", "backup", "resume"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let set = json(&out)["set"].to_string();
+    check(&h);
+
+    // A block of big.bin that cannot be read: that file fails (exit 5), the others restore.
+    let block: i64 = h
+        .sql()
+        .query_row("SELECT block_offset FROM catalog_entries WHERE file_path = 'big.bin'", [], |r| r.get(0))
+        .unwrap();
+    std::fs::write(h.drive_dir().join("faults.json"), format!("{{\"unreadable_blocks\":[{}]}}", block + 4)).unwrap();
+    let dest = h.dir.path().join("r");
+    let r = h.run(["--json", "restore", "--set", &set, "--to", dest.to_str().unwrap()]);
+    assert_eq!(r.status.code(), Some(5), "{}", stdout(&r));
+    assert!(stdout(&r).contains("unreadable tape block"), "{}", stdout(&r));
+    assert_eq!(std::fs::read(dest.join("a.txt")).unwrap(), b"first\n");
+    assert_eq!(std::fs::read(dest.join("z.txt")).unwrap(), b"last\n");
+}

@@ -42,7 +42,7 @@ use crate::pathjson;
 use crate::pipeline::archive::{self, Crossing, Event, Resume};
 use crate::pipeline::compression::Compression;
 use crate::pipeline::keywrap::DataKey;
-use crate::pipeline::part_writer::{NextPart, NextTape, PartConfig, PartResult, PartWriter, Stop};
+use crate::pipeline::part_writer::{NextPart, NextTape, PartConfig, PartResult, PartWriter, PipelineError, Stop};
 use crate::pipeline::select::Selector;
 use crate::pipeline::snapshot::{Change, Differ, SnapEntry};
 use crate::pipeline::tar::TarWriter;
@@ -973,8 +973,10 @@ pub(super) fn stream(
             if let Some(e) = why() {
                 return Err(e);
             }
-            // When the tape failed, the pipeline's own error says more than the closed channel.
+            // When the tape failed, the pipeline's own error says more than the closed channel
+            // (unless the stream's write already reported it).
             return Err(match tar.into_inner().finish() {
+                Err(PipelineError::WorkerDied) => anyhow::Error::new(e).context("writing to tape"),
                 Err(pe) => anyhow::Error::new(pe).context("writing to tape"),
                 Ok(_) => anyhow::Error::new(e).context("backup stopped"),
             });
