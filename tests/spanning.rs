@@ -162,6 +162,14 @@ fn a_set_spans_three_tapes_with_a_file_crossing_and_restores_byte_identical() {
     assert!(r.status.success(), "{}\n{}", stderr(&r), stdout(&r));
     assert_eq!(std::fs::read(one.join("d-second.bin")).unwrap(), tree::noise(20 * MIB as usize, 2));
 
+    // A catalog whose parts do not continue one another is named by catalog check.
+    let conn2 = h.sql();
+    conn2.execute("UPDATE backup_set_parts SET stream_offset = stream_offset + 1 WHERE part = 2", []).unwrap();
+    let c = h.run(["--json", "catalog", "check"]);
+    assert_eq!(c.status.code(), Some(1));
+    assert!(stdout(&c).contains("set 1: part 2 starts at stream offset 33554433"), "{}", stdout(&c));
+    conn2.execute("UPDATE backup_set_parts SET stream_offset = stream_offset - 1 WHERE part = 2", []).unwrap();
+
     // verify reads every part; catalog check finds nothing wrong.
     let v = h.json(["verify", &set]);
     assert_eq!(v["passed"], true, "{v}");

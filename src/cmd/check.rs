@@ -85,6 +85,10 @@ pub fn exec(ctx: &Ctx, _args: CheckArgs) -> Result<Exit> {
     )? {
         problems.push(format!("set {id} has entries whose block lies outside its data file"));
     }
+    // A set's parts continue one another: numbered from 1, each starting in the stream and
+    // in frame numbers where the one before ended, all but a completed set's last `continued`.
+    checks += 1;
+    problems.extend(part_chain_problems(conn)?);
     // Runs that never finished, and the tapes' own counters.
     let running: Vec<i64> = column(conn, "SELECT id FROM backup_sets WHERE status = 'running'")?;
     checks += 1;
@@ -117,6 +121,42 @@ pub fn exec(ctx: &Ctx, _args: CheckArgs) -> Result<Exit> {
         Err(Failure::new(Kind::InvalidState, format!("the catalog has {} problem(s) (listed above)", problems.len()))
             .into())
     }
+}
+
+/// What is wrong with the chains of parts of the completed sets (a set still being written,
+/// paused or rebuilt tape by tape may lack parts).
+fn part_chain_problems(conn: &Connection) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare(
+        "SELECT p.backup_set_id, p.part, p.stream_offset, p.stream_bytes, p.first_frame, p.frame_count, p.status
+         FROM backup_set_parts p JOIN backup_sets b ON b.id = p.backup_set_id
+         WHERE b.status = 'completed' ORDER BY p.backup_set_id, p.part",
+    )?;
+    type Row = (i64, i64, i64, i64, i64, i64, String);
+    let rows: Vec<Row> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut problems = Vec::new();
+    for (i, (set, part, offset, _, frame, _, status)) in rows.iter().enumerate() {
+        // Where the part before ends (the start of the set for the first).
+        let (want_part, want_offset, want_frame) = match i.checked_sub(1).map(|j| &rows[j]).filter(|p| p.0 == *set) {
+            Some(p) => (p.1 + 1, p.2 + p.3, p.4 + p.5),
+            None => (1, 0, 0),
+        };
+        if *part != want_part {
+            problems.push(format!("set {set}: part {part} is on record where part {want_part} belongs"));
+        } else if (*offset, *frame) != (want_offset, want_frame) {
+            problems.push(format!(
+                "set {set}: part {part} starts at stream offset {offset}, frame {frame}; it belongs at {want_offset}, \
+                 frame {want_frame}"
+            ));
+        }
+        let last = rows.get(i + 1).is_none_or(|n| n.0 != *set);
+        let want_status = if last { "complete" } else { "continued" };
+        if status != want_status {
+            problems.push(format!("set {set}: part {part} is '{status}' where '{want_status}' belongs"));
+        }
+    }
+    Ok(problems)
 }
 
 fn column<T: rusqlite::types::FromSql>(conn: &Connection, sql: &str) -> Result<Vec<T>> {
