@@ -77,6 +77,12 @@ fn ctrl_c_stops_at_a_frame_boundary_and_resume_completes_the_set() {
     // Nothing is left to resume.
     let again = h.run(["backup", "resume"]);
     assert_eq!(again.status.code(), Some(1), "{}", stderr(&again));
+    // The resumed run's snapshot holds the whole tree, the entries before the cut (replayed)
+    // too: an incremental now finds nothing to take.
+    let inc = h.run(["--json", "backup", "run", "nightly", "--incremental"]);
+    assert!(inc.status.success(), "{}", stderr(&inc));
+    let inc: Value = serde_json::from_str(stdout(&inc).lines().last().unwrap()).unwrap();
+    assert_eq!((inc["entries"].as_u64(), inc["unchanged"].as_u64()), (Some(0), Some(4)), "{inc}");
 }
 
 #[test]

@@ -104,9 +104,9 @@ pub struct Resume {
     pub end_blocks: Option<u64>,
 }
 
-/// What a replay asks of the entries the first run wrote: the size and mtime (ns) its
-/// record has, if this set holds one for the path.
-pub type Recorded<'a> = dyn FnMut(&[u8]) -> io::Result<Option<(u64, i64)>> + 'a;
+/// What a replay asks of the entries the first run wrote: the mtime (ns) and, for a file
+/// with content, the size its record has, if this set holds one for the path.
+pub type Recorded<'a> = dyn FnMut(&[u8]) -> io::Result<Option<(Option<u64>, i64)>> + 'a;
 
 /// Writes the entries of `walker` into `tar`. With `previous` (the parent's snapshot), only
 /// new and changed entries are written and vanished ones are reported as `Deleted`.
@@ -353,7 +353,7 @@ fn replay_entry(
         };
         linked.entry(first).or_insert_with(|| entry.rel().to_vec());
     }
-    if mtime_ns == entry.mtime.as_nanos() && (!is_file || size == entry.size) {
+    if mtime_ns == entry.mtime.as_nanos() && size.is_none_or(|size| size == entry.size) {
         snapshot.add(snap)?;
     }
     Ok(())

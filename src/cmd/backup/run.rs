@@ -918,10 +918,13 @@ pub(super) fn stream(
     let files = progress.files.clone();
     // A replay asks which entries the set already holds (the catalog has the closed parts).
     let recorded_conn = ctx.catalog()?;
-    let mut recorded = |path: &[u8]| -> io::Result<Option<(u64, i64)>> {
+    let mut recorded = |path: &[u8]| -> io::Result<Option<(Option<u64>, i64)>> {
         let path = std::path::Path::new(std::ffi::OsStr::from_bytes(path));
         let listed = crate::catalog::entries::entry(recorded_conn.conn(), set_id, path).map_err(io::Error::other)?;
-        Ok(listed.filter(|l| l.kind != "deleted").map(|l| (l.size.unwrap_or(0).max(0) as u64, l.mtime_ns.unwrap_or(0))))
+        Ok(listed.filter(|l| l.kind != "deleted").map(|l| {
+            let size = (l.kind == "file").then(|| l.size.unwrap_or(0).max(0) as u64);
+            (size, l.mtime_ns.unwrap_or(0))
+        }))
     };
     let previous = plan.parent.as_ref().map(|(_, d)| d.as_slice());
     let summary = archive::archive_from(
