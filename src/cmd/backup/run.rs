@@ -16,8 +16,8 @@ use std::fs::File;
 use std::io::{self, BufRead, BufReader, BufWriter, IsTerminal, Seek, Write};
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::rc::Rc;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
@@ -908,10 +908,20 @@ pub(super) fn stream(
         stream_offset: at,
         checkpoint_every: plan.checkpoint,
     };
-    let spanner = Spanner { ctx, plan, drive, events: *events, catalog: ctx.catalog()?, span: span.clone() };
+    // The tape being written, for the progress bar, which names it.
+    let tape_now = Arc::new(Mutex::new(tape_label));
+    let spanner = Spanner {
+        ctx,
+        plan,
+        drive,
+        events: *events,
+        catalog: ctx.catalog()?,
+        span: span.clone(),
+        tape_now: tape_now.clone(),
+    };
     let writer = PartWriter::spanning(dev, cfg, Box::new(spanner))?;
     super::super::signals::catch_interrupts();
-    let progress = Progress::start(ctx, events, writer.tape_bytes(), writer.stop_flag(), plan, &tape_label);
+    let progress = Progress::start(ctx, events, writer.tape_bytes(), writer.stop_flag(), plan, tape_now);
     let mut tar = TarWriter::with_offset(writer, at);
     let walker = Walker::new(&plan.source.path, selector(&plan.source)?, WalkOptions { cross_fs: plan.cross_fs })
         .with_context(|| format!("cannot read source '{}'", plan.source.name))?;
@@ -1049,6 +1059,8 @@ struct Spanner<'a> {
     /// A connection of its own: the main one is not in use while the stream runs.
     catalog: crate::catalog::Catalog,
     span: Rc<RefCell<Span>>,
+    /// The progress bar's idea of the tape being written.
+    tape_now: Arc<Mutex<String>>,
 }
 
 impl NextTape for Spanner<'_> {
@@ -1248,6 +1260,7 @@ impl Spanner<'_> {
                 "file": at.file, "block": at.block, "stream_offset": next.stream_offset})
         });
         ctx.out.note(|| format!("Writing part {} to tape '{}', file {}", span.header.part, tape.label, at.file));
+        tape.label.clone_into(&mut self.tape_now.lock().expect("tape name lock"));
         span.tape = tape;
         span.at = at;
         Ok(dev)
@@ -1659,7 +1672,7 @@ impl Progress {
         tape_bytes: Arc<AtomicU64>,
         stop_writer: Arc<AtomicBool>,
         plan: &Plan,
-        tape: &str,
+        tape: Arc<Mutex<String>>,
     ) -> Progress {
         let files = Arc::new(AtomicU64::new(0));
         let stop = Arc::new(AtomicBool::new(false));
@@ -1682,7 +1695,6 @@ impl Progress {
             indicatif::ProgressBar::hidden()
         };
         let (events, files_t, stop_t, bar_t) = (*events, files.clone(), stop.clone(), bar.clone());
-        let tape = tape.to_string();
         let thread = std::thread::spawn(move || {
             let start = Instant::now();
             let (mut last_event, mut last_line) = (Instant::now(), Instant::now());
@@ -1701,6 +1713,7 @@ impl Progress {
                             "bytes_per_sec": (bytes as f64 / secs) as u64, "elapsed_secs": secs.round()})
                     });
                     bar_t.set_position(bytes);
+                    let tape = tape.lock().expect("tape name lock").clone();
                     bar_t.set_message(format!("{files} entries to tape {tape}"));
                 }
                 if plain && last_line.elapsed() >= PLAIN_PROGRESS_EVERY {
