@@ -279,9 +279,10 @@ fn write_entry<W: Sink + Cursor>(
         record.link = Some(target.clone());
     }
 
-    let size = if content { entry.size } else { 0 };
-    on(Event::Begin { header: &header, size, start: tar.offset(), frame, offset })?;
+    // Begin is said only right before the entry's first byte: a file that cannot be opened
+    // writes none, and must not look like an entry a cut could fall in.
     if !content {
+        on(Event::Begin { header: &header, size: 0, start: tar.offset(), frame, offset })?;
         tar.append(&header)?;
         summary.entries += 1;
         on(Event::Entry(&record))?;
@@ -297,6 +298,7 @@ fn write_entry<W: Sink + Cursor>(
             return Ok(false);
         }
     };
+    on(Event::Begin { header: &header, size: entry.size, start: tar.offset(), frame, offset })?;
     let written = tar.append_file(&header, entry.size, file)?;
     record.size = written.size;
     record.blake3 = Some(*written.blake3.as_bytes());

@@ -553,10 +553,10 @@ pub(super) struct Span {
     /// Why a tape change failed, with its exit code (the pipeline only carries a message).
     change_error: Option<anyhow::Error>,
     /// The entry being written, as begun (`in_entry` until its record comes), and the path
-    /// of the last entry begun or recorded: where a cut stream is picked up.
+    /// of the last entry recorded: a cut stream is picked up after whichever came later.
     current: Crossing,
     in_entry: bool,
-    last_path: Vec<u8>,
+    last_recorded: Vec<u8>,
     /// Where the end-of-archive blocks start, once the entries are all written.
     end_blocks: Option<u64>,
     /// The writer stopped (Ctrl-C, a full tape nobody can change): why, and the execution's
@@ -566,6 +566,41 @@ pub(super) struct Span {
     resumed: bool,
     /// A checkpoint of this run is committed: a failure leaves the set resumable from it.
     checkpointed: bool,
+}
+
+impl Span {
+    /// A set whose next part is about to be written at `at` of `tape`, from frame `first_seq`.
+    fn new(
+        ctx: &Ctx,
+        set_id: i64,
+        execution_id: i64,
+        tape: Tape,
+        at: append::AppendPoint,
+        header: PartHeader,
+        first_seq: u64,
+    ) -> Result<Span> {
+        Ok(Span {
+            set_id,
+            execution_id,
+            tape,
+            at,
+            header,
+            spool: new_spool(&ctx.home)?,
+            home: ctx.home.clone(),
+            frame_blocks: FrameBlocks::from(first_seq),
+            closed: Vec::new(),
+            spanning_set_id: None,
+            checksum: None,
+            change_error: None,
+            current: Crossing::default(),
+            in_entry: false,
+            last_recorded: Vec::new(),
+            end_blocks: None,
+            stopped: None,
+            resumed: false,
+            checkpointed: false,
+        })
+    }
 }
 
 /// Logical blocks of frames by sequence number: those this run wrote (from `first` on), and
@@ -689,27 +724,7 @@ fn write_set(
         )
     });
 
-    let span = Rc::new(RefCell::new(Span {
-        set_id,
-        execution_id,
-        tape: tape.clone(),
-        at,
-        header,
-        spool: new_spool(&ctx.home)?,
-        home: ctx.home.clone(),
-        frame_blocks: FrameBlocks::from(0),
-        closed: Vec::new(),
-        spanning_set_id: None,
-        checksum: None,
-        change_error: None,
-        current: Crossing::default(),
-        in_entry: false,
-        last_path: Vec::new(),
-        end_blocks: None,
-        stopped: None,
-        resumed: false,
-        checkpointed: false,
-    }));
+    let span = Rc::new(RefCell::new(Span::new(ctx, set_id, execution_id, tape.clone(), at, header, 0)?));
     let outcome = stream(ctx, &events, plan, drive, dev, &span, None)
         .and_then(|(result, summary)| finish_set(ctx, catalog, plan, drive, &span, result, &summary, started));
     outcome.map_err(|e| record_failure(catalog, plan, &span, e))
@@ -948,15 +963,13 @@ pub(super) fn stream(
                     s.current.header.assign(header);
                     (s.current.size, s.current.start, s.current.frame, s.current.offset) = (size, start, frame, offset);
                     s.in_entry = true;
-                    let s = &mut *s;
-                    s.last_path.clone_from(&s.current.header.path);
                 }
                 Event::Entry(record) => {
                     let mut s = span.borrow_mut();
                     serde_json::to_writer(&mut s.spool, record).map_err(io::Error::other)?;
                     s.spool.write_all(b"\n")?;
                     s.in_entry = false;
-                    s.last_path.clone_from(&record.path);
+                    s.last_recorded.clone_from(&record.path);
                     files.fetch_add(1, Ordering::Relaxed);
                 }
                 Event::Warning { path, message, unreadable } => {
@@ -1105,8 +1118,11 @@ impl Spanner<'_> {
         let (plan, drive) = (self.plan, self.drive);
         let mut span = self.span.borrow_mut();
         let crossing = span.in_entry.then(|| span.current.clone());
+        // Entries and their records come in walk order: the entry begun and not recorded yet
+        // is the latest; otherwise the last record is.
+        let after = crossing.as_ref().map_or_else(|| span.last_recorded.clone(), |c| c.header.path.clone());
         let end_blocks = span.end_blocks.filter(|e| *e <= next.stream_offset);
-        let resume = Resume { at: next.stream_offset, after: span.last_path.clone(), crossing, end_blocks };
+        let resume = Resume { at: next.stream_offset, after, crossing, end_blocks };
         let tx = self.catalog.write()?;
         let (dev, closed) = close_part(&tx, &mut span, ended, EndStatus::Continued, drive)?;
         tape_written(&tx, &closed, closed.early_warning)?;
@@ -1922,30 +1938,19 @@ pub fn resume(ctx: &Ctx, execution: Option<i64>) -> Result<Exit> {
             at.file
         )
     });
-    let mut frame_blocks = FrameBlocks::from(next_seq);
+    let mut span = Span::new(ctx, set_id, execution_id, tape.clone(), at, header, next_seq)?;
     if let (Some(c), Some(block)) = (&point.crossing, state["crossing_block"].as_u64()) {
-        frame_blocks.earlier = Some((c.frame, block));
+        // The cut entry's record names a frame of an earlier part.
+        span.frame_blocks.earlier = Some((c.frame, block));
     }
     let span = Rc::new(RefCell::new(Span {
-        set_id,
-        execution_id,
-        tape: tape.clone(),
-        at,
-        header,
-        spool: new_spool(&ctx.home)?,
-        home: ctx.home.clone(),
-        frame_blocks,
         closed,
         spanning_set_id,
         checksum: state["checksum"].as_str().map(str::to_string),
-        change_error: None,
-        current: Crossing::default(),
-        in_entry: false,
-        last_path: point.after.clone(),
-        end_blocks: None,
-        stopped: None,
+        last_recorded: point.after.clone(),
         resumed: true,
         checkpointed: true,
+        ..span
     }));
     let from = ResumeFrom { resume: point, first_seq: next_seq };
     let outcome = stream(ctx, &events, &plan, &drive, dev, &span, Some(&from))
