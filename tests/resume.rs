@@ -24,27 +24,10 @@ fn ctrl_c_stops_at_a_frame_boundary_and_resume_completes_the_set() {
         .sparse(b"big.img", &tree::noise(1 << 20, 7), 1 << 30)
         .file(b"z.txt", b"last\n");
 
-    let mut child = h
-        .std_cmd()
-        .args(["--json", "backup", "run", "nightly"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let mut events = Vec::new();
-    loop {
-        let line = lines.next().expect("the backup ended before reporting progress").unwrap();
-        let event: Value = serde_json::from_str(&line).unwrap();
-        let progress = event["type"] == "progress";
-        events.push(event);
-        if progress {
-            break;
-        }
-    }
+    let (child, mut lines, mut events) = backup_until(&h, &["--json", "backup", "run", "nightly"], "progress");
     let kill = std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
     assert!(kill.success());
-    events.extend(lines.map(|l| serde_json::from_str::<Value>(&l.unwrap()).unwrap()));
+    events.extend(lines.by_ref().map(|l| serde_json::from_str::<Value>(&l.unwrap()).unwrap()));
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(130), "{}", stderr(&out));
     let paused = events.iter().find(|e| e["type"] == "paused").expect("a paused event");
@@ -116,20 +99,9 @@ fn a_run_killed_after_a_checkpoint_is_resumed_from_it() {
         .file(b"a.txt", b"first\n")
         .sparse(b"big.img", &tree::noise(1 << 20, 9), 1 << 30)
         .file(b"z.txt", b"last\n");
-    let mut child = h
-        .std_cmd()
-        .args(["--json", "backup", "run", "nightly", "--checkpoint", "64M"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    loop {
-        let line = lines.next().expect("the backup ended before its first checkpoint").unwrap();
-        if line.contains(r#""type":"checkpoint""#) {
-            break;
-        }
-    }
+    // Its stdout stays open until the kill: a closed pipe would fail the run before it.
+    let (mut child, _stdout, _) =
+        backup_until(&h, &["--json", "backup", "run", "nightly", "--checkpoint", "64M"], "checkpoint");
     child.kill().unwrap();
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), None, "killed by SIGKILL");
@@ -137,6 +109,26 @@ fn a_run_killed_after_a_checkpoint_is_resumed_from_it() {
     let one = |sql: &str| -> String { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
     assert_eq!(one("SELECT status FROM job_executions"), "running", "a killed run cannot say otherwise");
     resume_restore_verify(&h);
+}
+
+type Lines = std::io::Lines<BufReader<std::process::ChildStdout>>;
+
+/// Starts `args` and reads its NDJSON events until the first of type `until` (the backup
+/// must get that far): the process, the rest of its stdout, and the events so far.
+fn backup_until(h: &Home, args: &[&str], until: &str) -> (std::process::Child, Lines, Vec<Value>) {
+    let mut child = h.std_cmd().args(args).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut events = Vec::new();
+    while let Some(line) = lines.next() {
+        let event: Value = serde_json::from_str(&line.unwrap()).unwrap();
+        let found = event["type"] == until;
+        events.push(event);
+        if found {
+            return (child, lines, events);
+        }
+    }
+    let out = child.wait_with_output().unwrap();
+    panic!("the backup ended before a {until} event: {}", stderr(&out));
 }
 
 fn resume_restore_verify(h: &Home) {
