@@ -1726,7 +1726,7 @@ impl Progress {
                     last_event = Instant::now();
                     events.emit(|| {
                         json!({"type": "progress", "tape_bytes": bytes, "entries": files,
-                            "bytes_per_sec": (bytes as f64 / secs) as u64, "elapsed_secs": secs.round()})
+                            "bytes_per_sec": (bytes as f64 / secs) as u64, "elapsed_secs": (secs * 10.0).round() / 10.0})
                     });
                     bar_t.set_position(bytes);
                     let tape = tape.lock().expect("tape name lock").clone();
