@@ -376,6 +376,12 @@ _tapebackarr() {
             tapebackarr__subcmd__help__subcmd__library,detach-drive)
                 cmd="tapebackarr__subcmd__help__subcmd__library__subcmd__detach__subcmd__drive"
                 ;;
+            tapebackarr__subcmd__help__subcmd__library,export)
+                cmd="tapebackarr__subcmd__help__subcmd__library__subcmd__export"
+                ;;
+            tapebackarr__subcmd__help__subcmd__library,import)
+                cmd="tapebackarr__subcmd__help__subcmd__library__subcmd__import"
+                ;;
             tapebackarr__subcmd__help__subcmd__library,inventory)
                 cmd="tapebackarr__subcmd__help__subcmd__library__subcmd__inventory"
                 ;;
@@ -390,6 +396,9 @@ _tapebackarr() {
                 ;;
             tapebackarr__subcmd__help__subcmd__library,show)
                 cmd="tapebackarr__subcmd__help__subcmd__library__subcmd__show"
+                ;;
+            tapebackarr__subcmd__help__subcmd__library,status)
+                cmd="tapebackarr__subcmd__help__subcmd__library__subcmd__status"
                 ;;
             tapebackarr__subcmd__help__subcmd__library,transfer)
                 cmd="tapebackarr__subcmd__help__subcmd__library__subcmd__transfer"
@@ -463,8 +472,14 @@ _tapebackarr() {
             tapebackarr__subcmd__help__subcmd__vlib,create)
                 cmd="tapebackarr__subcmd__help__subcmd__vlib__subcmd__create"
                 ;;
+            tapebackarr__subcmd__help__subcmd__vlib,put-in)
+                cmd="tapebackarr__subcmd__help__subcmd__vlib__subcmd__put__subcmd__in"
+                ;;
             tapebackarr__subcmd__help__subcmd__vlib,status)
                 cmd="tapebackarr__subcmd__help__subcmd__vlib__subcmd__status"
+                ;;
+            tapebackarr__subcmd__help__subcmd__vlib,take-out)
+                cmd="tapebackarr__subcmd__help__subcmd__vlib__subcmd__take__subcmd__out"
                 ;;
             tapebackarr__subcmd__job,create)
                 cmd="tapebackarr__subcmd__job__subcmd__create"
@@ -571,8 +586,14 @@ _tapebackarr() {
             tapebackarr__subcmd__library,detach-drive)
                 cmd="tapebackarr__subcmd__library__subcmd__detach__subcmd__drive"
                 ;;
+            tapebackarr__subcmd__library,export)
+                cmd="tapebackarr__subcmd__library__subcmd__export"
+                ;;
             tapebackarr__subcmd__library,help)
                 cmd="tapebackarr__subcmd__library__subcmd__help"
+                ;;
+            tapebackarr__subcmd__library,import)
+                cmd="tapebackarr__subcmd__library__subcmd__import"
                 ;;
             tapebackarr__subcmd__library,inventory)
                 cmd="tapebackarr__subcmd__library__subcmd__inventory"
@@ -589,6 +610,9 @@ _tapebackarr() {
             tapebackarr__subcmd__library,show)
                 cmd="tapebackarr__subcmd__library__subcmd__show"
                 ;;
+            tapebackarr__subcmd__library,status)
+                cmd="tapebackarr__subcmd__library__subcmd__status"
+                ;;
             tapebackarr__subcmd__library,transfer)
                 cmd="tapebackarr__subcmd__library__subcmd__transfer"
                 ;;
@@ -604,8 +628,14 @@ _tapebackarr() {
             tapebackarr__subcmd__library__subcmd__help,detach-drive)
                 cmd="tapebackarr__subcmd__library__subcmd__help__subcmd__detach__subcmd__drive"
                 ;;
+            tapebackarr__subcmd__library__subcmd__help,export)
+                cmd="tapebackarr__subcmd__library__subcmd__help__subcmd__export"
+                ;;
             tapebackarr__subcmd__library__subcmd__help,help)
                 cmd="tapebackarr__subcmd__library__subcmd__help__subcmd__help"
+                ;;
+            tapebackarr__subcmd__library__subcmd__help,import)
+                cmd="tapebackarr__subcmd__library__subcmd__help__subcmd__import"
                 ;;
             tapebackarr__subcmd__library__subcmd__help,inventory)
                 cmd="tapebackarr__subcmd__library__subcmd__help__subcmd__inventory"
@@ -621,6 +651,9 @@ _tapebackarr() {
                 ;;
             tapebackarr__subcmd__library__subcmd__help,show)
                 cmd="tapebackarr__subcmd__library__subcmd__help__subcmd__show"
+                ;;
+            tapebackarr__subcmd__library__subcmd__help,status)
+                cmd="tapebackarr__subcmd__library__subcmd__help__subcmd__status"
                 ;;
             tapebackarr__subcmd__library__subcmd__help,transfer)
                 cmd="tapebackarr__subcmd__library__subcmd__help__subcmd__transfer"
@@ -775,8 +808,14 @@ _tapebackarr() {
             tapebackarr__subcmd__vlib,help)
                 cmd="tapebackarr__subcmd__vlib__subcmd__help"
                 ;;
+            tapebackarr__subcmd__vlib,put-in)
+                cmd="tapebackarr__subcmd__vlib__subcmd__put__subcmd__in"
+                ;;
             tapebackarr__subcmd__vlib,status)
                 cmd="tapebackarr__subcmd__vlib__subcmd__status"
+                ;;
+            tapebackarr__subcmd__vlib,take-out)
+                cmd="tapebackarr__subcmd__vlib__subcmd__take__subcmd__out"
                 ;;
             tapebackarr__subcmd__vlib__subcmd__help,add-tape)
                 cmd="tapebackarr__subcmd__vlib__subcmd__help__subcmd__add__subcmd__tape"
@@ -787,8 +826,14 @@ _tapebackarr() {
             tapebackarr__subcmd__vlib__subcmd__help,help)
                 cmd="tapebackarr__subcmd__vlib__subcmd__help__subcmd__help"
                 ;;
+            tapebackarr__subcmd__vlib__subcmd__help,put-in)
+                cmd="tapebackarr__subcmd__vlib__subcmd__help__subcmd__put__subcmd__in"
+                ;;
             tapebackarr__subcmd__vlib__subcmd__help,status)
                 cmd="tapebackarr__subcmd__vlib__subcmd__help__subcmd__status"
+                ;;
+            tapebackarr__subcmd__vlib__subcmd__help,take-out)
+                cmd="tapebackarr__subcmd__vlib__subcmd__help__subcmd__take__subcmd__out"
                 ;;
             *)
                 ;;
@@ -1571,7 +1616,7 @@ _tapebackarr() {
             return 0
             ;;
         tapebackarr__subcmd__catalog__subcmd__rebuild)
-            opts="-q -v -y -h -V --home --json --quiet --verbose --no-progress --yes --drive --wait --password-file --help --version"
+            opts="-q -v -y -h -V --library --home --json --quiet --verbose --no-progress --yes --drive --wait --password-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2993,7 +3038,7 @@ _tapebackarr() {
             return 0
             ;;
         tapebackarr__subcmd__help__subcmd__library)
-            opts="add list show remove inventory attach-drive detach-drive load unload transfer"
+            opts="add list show remove inventory status import export attach-drive detach-drive load unload transfer"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3035,6 +3080,34 @@ _tapebackarr() {
             return 0
             ;;
         tapebackarr__subcmd__help__subcmd__library__subcmd__detach__subcmd__drive)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__help__subcmd__library__subcmd__export)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__help__subcmd__library__subcmd__import)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -3105,6 +3178,20 @@ _tapebackarr() {
             return 0
             ;;
         tapebackarr__subcmd__help__subcmd__library__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__help__subcmd__library__subcmd__status)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -3497,7 +3584,7 @@ _tapebackarr() {
             return 0
             ;;
         tapebackarr__subcmd__help__subcmd__vlib)
-            opts="create add-tape status"
+            opts="create add-tape take-out put-in status"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3538,7 +3625,35 @@ _tapebackarr() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        tapebackarr__subcmd__help__subcmd__vlib__subcmd__put__subcmd__in)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         tapebackarr__subcmd__help__subcmd__vlib__subcmd__status)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__help__subcmd__vlib__subcmd__take__subcmd__out)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -4557,7 +4672,7 @@ _tapebackarr() {
             return 0
             ;;
         tapebackarr__subcmd__library)
-            opts="-q -v -y -h -V --home --json --quiet --verbose --no-progress --yes --drive --wait --password-file --help --version add list show remove inventory attach-drive detach-drive load unload transfer help"
+            opts="-q -v -y -h -V --home --json --quiet --verbose --no-progress --yes --drive --wait --password-file --help --version add list show remove inventory status import export attach-drive detach-drive load unload transfer help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4724,8 +4839,56 @@ _tapebackarr() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        tapebackarr__subcmd__library__subcmd__export)
+            opts="-q -v -y -h -V --location --library --home --json --quiet --verbose --no-progress --yes --drive --wait --password-file --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --location)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --library)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --home)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --drive)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password-file)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         tapebackarr__subcmd__library__subcmd__help)
-            opts="add list show remove inventory attach-drive detach-drive load unload transfer help"
+            opts="add list show remove inventory status import export attach-drive detach-drive load unload transfer help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4780,7 +4943,35 @@ _tapebackarr() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        tapebackarr__subcmd__library__subcmd__help__subcmd__export)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         tapebackarr__subcmd__library__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__library__subcmd__help__subcmd__import)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -4864,6 +5055,20 @@ _tapebackarr() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        tapebackarr__subcmd__library__subcmd__help__subcmd__status)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         tapebackarr__subcmd__library__subcmd__help__subcmd__transfer)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -4892,8 +5097,48 @@ _tapebackarr() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        tapebackarr__subcmd__library__subcmd__import)
+            opts="-q -v -y -h -V --home --json --quiet --verbose --no-progress --yes --drive --wait --password-file --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --home)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --drive)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password-file)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         tapebackarr__subcmd__library__subcmd__inventory)
-            opts="-q -v -y -h -V --scan --home --json --quiet --verbose --no-progress --yes --drive --wait --password-file --help --version"
+            opts="-q -v -y -h -V --scan --read-labels --home --json --quiet --verbose --no-progress --yes --drive --wait --password-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5053,6 +5298,46 @@ _tapebackarr() {
             return 0
             ;;
         tapebackarr__subcmd__library__subcmd__show)
+            opts="-q -v -y -h -V --home --json --quiet --verbose --no-progress --yes --drive --wait --password-file --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --home)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --drive)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password-file)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__library__subcmd__status)
             opts="-q -v -y -h -V --home --json --quiet --verbose --no-progress --yes --drive --wait --password-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -6448,7 +6733,7 @@ _tapebackarr() {
             return 0
             ;;
         tapebackarr__subcmd__tape__subcmd__label)
-            opts="-q -v -y -h -V --pool --barcode --lto-type --force --home --json --quiet --verbose --no-progress --yes --drive --wait --password-file --help --version"
+            opts="-q -v -y -h -V --pool --barcode --lto-type --force --barcodes --home --json --quiet --verbose --no-progress --yes --drive --wait --password-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6668,7 +6953,7 @@ _tapebackarr() {
             return 0
             ;;
         tapebackarr__subcmd__vlib)
-            opts="-q -v -y -h -V --home --json --quiet --verbose --no-progress --yes --drive --wait --password-file --help --version create add-tape status help"
+            opts="-q -v -y -h -V --home --json --quiet --verbose --no-progress --yes --drive --wait --password-file --help --version create add-tape take-out put-in status help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6816,7 +7101,7 @@ _tapebackarr() {
             return 0
             ;;
         tapebackarr__subcmd__vlib__subcmd__help)
-            opts="create add-tape status help"
+            opts="create add-tape take-out put-in status help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6871,6 +7156,20 @@ _tapebackarr() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        tapebackarr__subcmd__vlib__subcmd__help__subcmd__put__subcmd__in)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         tapebackarr__subcmd__vlib__subcmd__help__subcmd__status)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -6885,7 +7184,101 @@ _tapebackarr() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        tapebackarr__subcmd__vlib__subcmd__help__subcmd__take__subcmd__out)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__vlib__subcmd__put__subcmd__in)
+            opts="-q -v -y -h -V --home --json --quiet --verbose --no-progress --yes --drive --wait --password-file --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --home)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --drive)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password-file)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         tapebackarr__subcmd__vlib__subcmd__status)
+            opts="-q -v -y -h -V --home --json --quiet --verbose --no-progress --yes --drive --wait --password-file --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --home)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --drive)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password-file)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__vlib__subcmd__take__subcmd__out)
             opts="-q -v -y -h -V --home --json --quiet --verbose --no-progress --yes --drive --wait --password-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -247,7 +247,6 @@ pub fn set_count(conn: &Connection, id: i64) -> Result<i64> {
     )?)
 }
 
-/// Native capacity of an LTO generation, in bytes (uncompressed), for `--lto-type`.
 /// Where a tape is, as far as the catalog knows: in a drive, in a library slot, offsite, or
 /// on the shelf. For prompts that ask an operator to fetch it.
 pub fn location(conn: &Connection, t: &Tape) -> Result<String> {
@@ -280,6 +279,7 @@ pub fn location(conn: &Connection, t: &Tape) -> Result<String> {
     })
 }
 
+/// Native capacity of an LTO generation, in bytes (uncompressed), for `--lto-type`.
 pub fn lto_capacity(lto_type: &str) -> Option<i64> {
     const TB: i64 = 1_000_000_000_000;
     const GB: i64 = 1_000_000_000;
@@ -298,6 +298,44 @@ pub fn lto_capacity(lto_type: &str) -> Option<i64> {
 }
 
 pub const LTO_TYPES: [&str; 9] = ["LTO-1", "LTO-2", "LTO-3", "LTO-4", "LTO-5", "LTO-6", "LTO-7", "LTO-8", "LTO-9"];
+
+/// Marks `t` exported (gone offsite, to `location` when known), remembering the status it
+/// comes back to, and forgets it in any drive. Returns the status it had. The caller saves
+/// nothing else and records the audit entry.
+pub fn mark_exported(conn: &Connection, t: &mut Tape, location: Option<&str>) -> Result<TapeStatus> {
+    let from = t.status;
+    if !from.can_become(TapeStatus::Exported) || from == TapeStatus::Exported {
+        return Err(Failure::new(
+            Kind::InvalidState,
+            format!("tape '{}' is {}: it cannot become exported", t.label, from.as_str()),
+        )
+        .into());
+    }
+    t.status_before_export = Some(from);
+    t.offsite_location = location.map(str::to_string);
+    t.export_time = Some(crate::timefmt::now_sql());
+    t.status = TapeStatus::Exported;
+    save(conn, t)?;
+    super::drives::forget_tape(conn, t.id)?;
+    Ok(from)
+}
+
+/// Marks an exported tape back: the status it had before, the import time. Returns where it
+/// was kept.
+pub fn mark_imported(conn: &Connection, t: &mut Tape) -> Result<Option<String>> {
+    if t.status != TapeStatus::Exported {
+        return Err(Failure::new(
+            Kind::InvalidState,
+            format!("tape '{}' is {}, not exported", t.label, t.status.as_str()),
+        )
+        .into());
+    }
+    t.status = t.status_before_export.take().unwrap_or(TapeStatus::Full);
+    t.import_time = Some(crate::timefmt::now_sql());
+    let from = t.offsite_location.take();
+    save(conn, t)?;
+    Ok(from)
+}
 
 #[cfg(test)]
 mod tests {

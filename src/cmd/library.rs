@@ -17,13 +17,15 @@ use serde_json::{Value, json};
 use super::Ctx;
 use crate::catalog::drives::{self, Drive};
 use crate::catalog::libraries::{self, Change, Library, Observed, is_cleaning};
+use crate::catalog::tapes::{self, TapeStatus};
 use crate::catalog::{Catalog, audit};
 use crate::cli::parse_name;
 use crate::error::{Exit, Failure, Kind};
+use crate::format::label::{self, TapeContents};
 use crate::output::{fields, or_dash, table, when};
-use crate::tape::DeviceSpec;
 use crate::tape::changer::{self, Changer, ChangerError, ChangerSpec, ElementAddress, ElementType, Inventory};
 use crate::tape::lock::{self, DriveLock, LockError};
+use crate::tape::{DeviceSpec, TapeDevice};
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -60,7 +62,17 @@ Examples:
         name: String,
     },
     /// Ask the changer what is in every element and record it in the catalog
-    #[command(after_help = "Examples:\n  tapebackarr library inventory\n  tapebackarr library inventory vtl --json")]
+    #[command(after_help = "Barcodes (volume tags) are matched to the catalog's tapes. With --read-labels,
+every cartridge in a storage slot whose barcode the catalog does not know (or that has
+none) is loaded into the drive (--drive, a drive of this library), its label read, and put
+back in its slot: a TapeBackarr tape of this catalog recorded without a barcode learns it;
+a barcode that disagrees with the label's is flagged and not recorded. Cleaning cartridges
+(CLN…) are never loaded.
+
+Examples:
+  tapebackarr library inventory
+  tapebackarr library inventory vtl --json
+  tapebackarr --drive d0 library inventory --read-labels")]
     Inventory {
         /// Library name [default: the only library]
         name: Option<String>,
@@ -68,6 +80,51 @@ Examples:
         /// a large library)
         #[arg(long)]
         scan: bool,
+        /// Load cartridges the catalog does not know and read their labels
+        #[arg(long)]
+        read_labels: bool,
+    },
+    /// Ask the changer what is in its drives and mail slots now, beside the catalog's view
+    #[command(after_help = "Nothing is recorded: `library inventory` does that. Elements whose contents differ
+from the last inventory are listed as out of step.
+
+Examples:
+  tapebackarr library status
+  tapebackarr library status vtl --json")]
+    Status {
+        /// Library name [default: the only library]
+        name: Option<String>,
+    },
+    /// Move every cartridge in the import/export (mail) slots into free storage slots
+    #[command(after_help = "Exported tapes that come back this way are marked back in service with the
+status they had (as `tape import` does). Cartridges the catalog does not know are moved in
+too and listed: label them with `tapebackarr tape label --barcodes --pool POOL`.
+
+Examples:
+  tapebackarr library import
+  tapebackarr library import vtl --json")]
+    Import {
+        /// Library name [default: the only library]
+        name: Option<String>,
+    },
+    /// Move tapes to the import/export (mail) slots for taking out, and mark them exported
+    #[command(after_help = "Every tape is checked first (known, in this library, not exported already) and
+the mail slots must have room for all of them: otherwise nothing moves. A tape in a drive is
+taken out of it (its drive must not be in use).
+
+Examples:
+  tapebackarr library export W1 W2 --location 'bank vault 3'
+  tapebackarr library export MONTH07 --library vtl --json")]
+    Export {
+        /// Tape labels
+        #[arg(required = true)]
+        labels: Vec<String>,
+        /// Where the tapes are going (recorded as their offsite location)
+        #[arg(long, value_name = "TEXT")]
+        location: Option<String>,
+        /// Library name [default: the only library]
+        #[arg(long, value_name = "NAME")]
+        library: Option<String>,
     },
     /// Tie a catalog drive (--drive) to a drive element of a library
     #[command(after_help = "Example:\n  tapebackarr library attach-drive vtl --drive d0 --element 500")]
@@ -95,11 +152,12 @@ Examples:
         #[arg(long)]
         cleaning: bool,
     },
-    /// Move the cartridge in a drive (--drive) back to a storage slot
+    /// Move the cartridge in a drive (--drive) back to its storage slot
     #[command(after_help = "Examples:\n  tapebackarr library unload --drive d0\n  \
 tapebackarr library unload --drive d0 --slot 1002")]
     Unload {
-        /// Element address to put it in [default: the first empty storage slot]
+        /// Element address to put it in [default: the slot it came from when the changer
+        /// remembers it and it is empty, else the first empty storage slot]
         #[arg(long, value_name = "N")]
         slot: Option<u16>,
     },
@@ -172,7 +230,12 @@ pub fn exec(ctx: &Ctx, cmd: Command) -> Result<Exit> {
             tx.commit()?;
             ctx.out.done(&json!({"deleted": doc}), || format!("Removed library '{name}'"));
         }
-        Command::Inventory { name, scan } => {
+        Command::Status { name } => status(ctx, &catalog, name.as_deref())?,
+        Command::Import { name } => import(ctx, &mut catalog, name.as_deref())?,
+        Command::Export { labels, location, library } => {
+            export(ctx, &mut catalog, &labels, location.as_deref(), library.as_deref())?
+        }
+        Command::Inventory { name, scan, read_labels } => {
             let lib = pick_library(catalog.conn(), name.as_deref())?;
             let mut open = open_changer(ctx, &lib, "library inventory")?;
             if scan {
@@ -194,17 +257,29 @@ pub fn exec(ctx: &Ctx, cmd: Command) -> Result<Exit> {
                 Some(lib.id),
                 json!({"name": lib.name, "changes": &changes}),
             )?;
-            let mut doc = library_doc(&tx, &libraries::by_id(&tx, lib.id)?)?;
             tx.commit()?;
-            doc["changes"] = serde_json::to_value(&changes)?;
+            drop(open);
+            let labels = if read_labels { read_labels_in(ctx, &mut catalog, &lib)? } else { Vec::new() };
             let conn = catalog.conn();
+            let mut doc = library_doc(conn, &libraries::by_id(conn, lib.id)?)?;
+            doc["changes"] = serde_json::to_value(&changes)?;
+            if read_labels {
+                doc["labels"] = Value::Array(labels.iter().map(LabelSeen::json).collect());
+            }
             ctx.out.data(&doc, || {
                 let head = format!(
                     "Inventory of library '{}': {} element(s) changed since the last one",
                     lib.name,
                     changes.len()
                 );
-                format!("{head}\n\n{}", slot_table(conn, lib.id).unwrap_or_default())
+                let mut text = format!("{head}\n\n{}", slot_table(conn, lib.id).unwrap_or_default());
+                if read_labels {
+                    text.push_str(&format!("\n\nLabels read: {}", labels.len()));
+                    for l in &labels {
+                        text.push_str(&format!("\n  {}", l.describe()));
+                    }
+                }
+                text
             });
         }
         Command::AttachDrive { library, element } => {
@@ -425,7 +500,7 @@ fn unload(ctx: &Ctx, catalog: &mut Catalog, slot: Option<u16>) -> Result<()> {
     }
     let to = match slot {
         Some(n) => ElementAddress(n),
-        None => inv.first_empty(ElementType::Storage).ok_or_else(|| {
+        None => home_slot(&inv, element).ok_or_else(|| {
             Failure::new(Kind::InvalidState, format!("every storage slot of library '{}' is full", lib.name))
         })?,
     };
@@ -520,6 +595,16 @@ fn lib_name(conn: &Connection, id: Option<i64>) -> Result<Option<String>> {
         Some(id) => Some(libraries::by_id(conn, id)?.name),
         None => None,
     })
+}
+
+/// Where the cartridge in drive element `drive` goes back to: the storage slot it came from,
+/// when the changer remembers it (SMC SVALID) and it is still empty, else the first empty
+/// storage slot.
+fn home_slot(inv: &Inventory, drive: ElementAddress) -> Option<ElementAddress> {
+    let source = inv.get(drive).and_then(|e| e.source);
+    source
+        .filter(|&a| inv.get(a).is_some_and(|e| e.kind == ElementType::Storage && !e.full))
+        .or_else(|| inv.first_empty(ElementType::Storage))
 }
 
 fn describe_source(inv: &Inventory, a: ElementAddress) -> String {
@@ -683,7 +768,7 @@ pub(crate) fn load_for(ctx: &Ctx, catalog: &mut Catalog, d: &Drive, barcode: &st
         return Ok(true);
     }
     if inv.get(element).is_some_and(|e| e.full) {
-        let to = inv.first_empty(ElementType::Storage).ok_or_else(|| {
+        let to = home_slot(&inv, element).ok_or_else(|| {
             Failure::new(Kind::InvalidState, format!("every storage slot of library '{}' is full", lib.name))
         })?;
         let out = inv.get(element).and_then(|e| e.barcode.clone());
@@ -700,4 +785,479 @@ pub(crate) fn load_for(ctx: &Ctx, catalog: &mut Catalog, d: &Drive, barcode: &st
         json!({"name": lib.name, "drive": d.name, "from": from, "to": element, "barcode": barcode, "automatic": true});
     record_move(catalog, &lib, open.changer.as_mut(), "library.load", details)?;
     Ok(true)
+}
+
+/// Where an operator puts a cartridge a drive in a library needs: that library's first empty
+/// import/export (mail) slot, as the last inventory saw it.
+#[derive(Debug, Clone)]
+pub(crate) struct MailSlot {
+    pub library: String,
+    pub element: i64,
+}
+
+impl MailSlot {
+    /// The mail slot for drive `d`; `None` for a drive outside a library, or a library
+    /// without a free import/export slot (the operator then loads the drive by hand).
+    pub(crate) fn for_drive(conn: &Connection, d: &Drive) -> Result<Option<MailSlot>> {
+        let Some(id) = d.library_id else { return Ok(None) };
+        let lib = libraries::by_id(conn, id)?;
+        let free = libraries::slots(conn, id)?.into_iter().find(|s| s.kind == "import_export" && !s.full);
+        Ok(free.map(|s| MailSlot { library: lib.name, element: s.element }))
+    }
+
+    /// What to ask of the operator, for a tape described by `what` ("tape 'W1'").
+    pub(crate) fn action(&self, what: &str) -> String {
+        format!("put {what} in the import/export slot (element {}) of library '{}'", self.element, self.library)
+    }
+
+    pub(crate) fn json(&self) -> Value {
+        json!({"library": self.library, "element": self.element})
+    }
+}
+
+/// `library status`: the changer's view of drives and mail slots now, beside the catalog's.
+fn status(ctx: &Ctx, catalog: &Catalog, name: Option<&str>) -> Result<()> {
+    let conn = catalog.conn();
+    let lib = pick_library(conn, name)?;
+    let inv = {
+        let mut open = open_changer(ctx, &lib, "library status")?;
+        open.changer.inventory().map_err(|e| changer_error(e, &lib, conn))?
+    };
+    let known = libraries::slots(conn, lib.id)?;
+    let tape_of = |b: &Option<String>| -> Result<Option<String>> {
+        Ok(match b {
+            Some(b) => tapes::by_barcode(conn, b)?.map(|t| t.label),
+            None => None,
+        })
+    };
+    let mut drives_doc = Vec::new();
+    let mut mail_doc = Vec::new();
+    let (mut full, mut empty, mut cleaning, mut unknown) = (0, 0, 0, 0);
+    for e in &inv.elements {
+        let doc = || -> Result<Value> {
+            Ok(json!({"element": e.address, "full": e.full, "barcode": e.barcode, "tape": tape_of(&e.barcode)?}))
+        };
+        match e.kind {
+            ElementType::Drive => {
+                let mut d = doc()?;
+                d["drive"] = json!(libraries::drive_at(conn, lib.id, e.address.0.into())?);
+                d["source"] = json!(e.source);
+                drives_doc.push(d);
+            }
+            ElementType::ImportExport => mail_doc.push(doc()?),
+            ElementType::Storage if !e.full => empty += 1,
+            ElementType::Storage => {
+                full += 1;
+                match &e.barcode {
+                    Some(b) if is_cleaning(b) => cleaning += 1,
+                    Some(b) if tapes::by_barcode(conn, b)?.is_some() => {}
+                    _ => unknown += 1,
+                }
+            }
+            ElementType::Transport => {}
+        }
+    }
+    // Elements whose contents differ from what the last inventory recorded.
+    let mut out_of_step = Vec::new();
+    for o in observed(&inv) {
+        let before = known.iter().find(|s| s.element == o.element);
+        let (was_full, was) = before.map(|s| (s.full, s.barcode.clone())).unwrap_or((false, None));
+        if before.is_none() || was_full != o.full || (o.full && was != o.barcode) {
+            out_of_step.push(
+                json!({"element": o.element, "catalog": before.map(|_| json!({"full": was_full, "barcode": was})),
+                                    "changer": {"full": o.full, "barcode": o.barcode}}),
+            );
+        }
+    }
+    let doc = json!({
+        "library": lib.name,
+        "device": lib.device,
+        "drives": drives_doc,
+        "import_export": mail_doc,
+        "storage": {"full": full, "empty": empty, "cleaning": cleaning, "unknown": unknown},
+        "out_of_step": out_of_step,
+        "last_inventory_at": lib.last_inventory_at,
+    });
+    ctx.out.data(&doc, || {
+        let cell = |d: &Value| match d["barcode"].as_str() {
+            Some(b) if d["full"] == true => match d["tape"].as_str() {
+                Some(t) => format!("{b} (tape '{t}')"),
+                None => b.to_string(),
+            },
+            _ if d["full"] == true => "(no barcode)".into(),
+            _ => "(empty)".into(),
+        };
+        let mut rows = Vec::new();
+        for d in &drives_doc {
+            rows.push(vec![d["element"].to_string(), "drive".into(), cell(d), or_dash(d["drive"].as_str())]);
+        }
+        for d in &mail_doc {
+            rows.push(vec![d["element"].to_string(), "import_export".into(), cell(d), String::new()]);
+        }
+        let mut text = format!(
+            "Library '{}': storage {full} full ({cleaning} cleaning, {unknown} not in the catalog), {empty} empty\n\n{}",
+            lib.name,
+            table(&["element", "type", "holds", "drive"], rows)
+        );
+        if !out_of_step.is_empty() {
+            text.push_str(&format!(
+                "\n\n{} element(s) differ from the last inventory: run `tapebackarr library inventory {}`",
+                out_of_step.len(),
+                lib.name
+            ));
+        }
+        text
+    });
+    Ok(())
+}
+
+/// `library import`: every cartridge in a mail slot into a free storage slot.
+fn import(ctx: &Ctx, catalog: &mut Catalog, name: Option<&str>) -> Result<()> {
+    let lib = pick_library(catalog.conn(), name)?;
+    let mut open = open_changer(ctx, &lib, "library import")?;
+    let mut moved = Vec::new();
+    let mut left = Vec::new();
+    let inv = open.changer.inventory().map_err(|e| changer_error(e, &lib, catalog.conn()))?;
+    let mut free: Vec<ElementAddress> = inv.slots().filter(|e| !e.full).map(|e| e.address).collect();
+    free.reverse();
+    for e in inv.import_export().filter(|e| e.full) {
+        let Some(to) = free.pop() else {
+            left.push(json!({"element": e.address, "barcode": e.barcode}));
+            continue;
+        };
+        open.changer.move_medium(e.address, to).map_err(|err| changer_error(err, &lib, catalog.conn()))?;
+        moved.push((e.address, to, e.barcode.clone()));
+    }
+    let inv = open.changer.inventory().map_err(|e| changer_error(e, &lib, catalog.conn()))?;
+    let tx = catalog.write()?;
+    let changes = libraries::sync(&tx, lib.id, &observed(&inv))?;
+    let mut docs = Vec::new();
+    for (from, to, barcode) in &moved {
+        let mut tape = match barcode {
+            Some(b) => tapes::by_barcode(&tx, b)?,
+            None => None,
+        };
+        let mut back_from = None;
+        if let Some(t) = tape.as_mut().filter(|t| t.status == TapeStatus::Exported) {
+            back_from = Some(tapes::mark_imported(&tx, t)?);
+        }
+        docs.push(json!({"from": from, "to": to, "barcode": barcode,
+            "tape": tape.as_ref().map(|t| &t.label), "status": tape.as_ref().map(|t| t.status),
+            "back_from": back_from.flatten(), "known": tape.is_some(),
+            "cleaning": barcode.as_deref().is_some_and(is_cleaning)}));
+    }
+    audit::record(
+        &tx,
+        "library.import",
+        "library",
+        Some(lib.id),
+        json!({"name": lib.name, "moved": docs, "left": left, "changes": changes}),
+    )?;
+    tx.commit()?;
+    if !left.is_empty() {
+        return Err(Failure::new(
+            Kind::InvalidState,
+            format!(
+                "library '{}': every storage slot is full; {} cartridge(s) moved in, {} left in the mail slots",
+                lib.name,
+                moved.len(),
+                left.len()
+            ),
+        )
+        .with_details(json!({"moved": docs, "left": left}))
+        .into());
+    }
+    ctx.out.done(&json!({"library": lib.name, "moved": docs}), || {
+        if docs.is_empty() {
+            return format!("No cartridges in the mail slots of library '{}'", lib.name);
+        }
+        let mut text = format!("Moved {} cartridge(s) into library '{}':", docs.len(), lib.name);
+        for d in &docs {
+            let what = match (d["tape"].as_str(), d["cleaning"] == true) {
+                (Some(t), _) => format!("tape '{t}' ({})", d["status"].as_str().unwrap_or("-")),
+                (None, true) => "cleaning cartridge".into(),
+                (None, false) => {
+                    "not in the catalog: label it with `tapebackarr tape label --barcodes --pool POOL`".into()
+                }
+            };
+            text.push_str(&format!(
+                "\n  {} element {} → {}: {what}",
+                or_dash(d["barcode"].as_str()),
+                d["from"],
+                d["to"]
+            ));
+        }
+        text
+    });
+    Ok(())
+}
+
+/// `library export`: tapes to the mail slots, marked exported. Checks everything first.
+fn export(
+    ctx: &Ctx,
+    catalog: &mut Catalog,
+    labels: &[String],
+    location: Option<&str>,
+    name: Option<&str>,
+) -> Result<()> {
+    let lib = pick_library(catalog.conn(), name)?;
+    let mut open = open_changer(ctx, &lib, "library export")?;
+    let inv = open.changer.inventory().map_err(|e| changer_error(e, &lib, catalog.conn()))?;
+    let conn = catalog.conn();
+    let mut plan = Vec::new();
+    for label in labels {
+        let t = tapes::get(conn, label)?;
+        if !t.status.can_become(TapeStatus::Exported) || t.status == TapeStatus::Exported {
+            return Err(Failure::new(
+                Kind::InvalidState,
+                format!("tape '{label}' is {}: it cannot be exported", t.status.as_str()),
+            )
+            .into());
+        }
+        let at = t.barcode.as_deref().and_then(|b| inv.find_barcode(b)).ok_or_else(|| {
+            Failure::new(
+                Kind::NotFound,
+                format!(
+                    "tape '{label}' (barcode {}) is not in library '{}' ({})",
+                    or_dash(t.barcode.as_deref()),
+                    lib.name,
+                    tapes::location(conn, &t).unwrap_or_default()
+                ),
+            )
+        })?;
+        if plan.iter().any(|(p, _): &(tapes::Tape, _)| p.id == t.id) {
+            continue;
+        }
+        plan.push((t, at.clone()));
+    }
+    // Already in a mail slot (an export cut short): only the catalog is left to do.
+    let to_move = plan.iter().filter(|(_, e)| e.kind != ElementType::ImportExport).count();
+    let mut free: Vec<ElementAddress> = inv.import_export().filter(|e| !e.full).map(|e| e.address).collect();
+    if free.len() < to_move {
+        let full: Vec<String> = inv.import_export().filter(|e| e.full).map(|e| e.address.0.to_string()).collect();
+        return Err(Failure::new(
+            Kind::InvalidState,
+            format!(
+                "library '{}' has {} free import/export slot(s) for {to_move} tape(s): nothing was moved; \
+                 export fewer at a time{}",
+                lib.name,
+                free.len(),
+                if full.is_empty() {
+                    String::new()
+                } else {
+                    format!(", or empty the mail slots ({})", full.join(", "))
+                }
+            ),
+        )
+        .into());
+    }
+    free.reverse();
+    let mut done = Vec::new();
+    for (t, e) in &plan {
+        let mut to = e.address;
+        if e.kind != ElementType::ImportExport {
+            to = free.pop().expect("room checked above");
+            let mut held = None;
+            if e.kind == ElementType::Drive
+                && let Some(name) = libraries::drive_at(catalog.conn(), lib.id, e.address.0.into())?
+            {
+                let d = drives::get(catalog.conn(), &name)?;
+                held = Some(ctx.lock_drive(&d, "library export")?);
+                prepare_removal(ctx, &d);
+            }
+            open.changer.move_medium(e.address, to).map_err(|err| changer_error(err, &lib, catalog.conn()))?;
+            drop(held);
+        }
+        // One transaction per tape: a tape in a mail slot is marked exported at once.
+        let inv = open.changer.inventory().map_err(|err| changer_error(err, &lib, catalog.conn()))?;
+        let tx = catalog.write()?;
+        let changes = libraries::sync(&tx, lib.id, &observed(&inv))?;
+        let mut t = tapes::by_id(&tx, t.id)?;
+        let was = tapes::mark_exported(&tx, &mut t, location)?;
+        let doc = json!({"tape": t.label, "barcode": t.barcode, "from": e.address, "to": to, "was": was});
+        let mut details = doc.clone();
+        details["library"] = json!(lib.name);
+        details["location"] = json!(location);
+        details["changes"] = serde_json::to_value(&changes)?;
+        audit::record(&tx, "library.export", "tape", Some(t.id), details)?;
+        tx.commit()?;
+        done.push(doc);
+    }
+    ctx.out.done(&json!({"library": lib.name, "exported": done, "location": location}), || {
+        let mut text = format!("Exported {} tape(s) from library '{}':", done.len(), lib.name);
+        for d in &done {
+            text.push_str(&format!(
+                "\n  tape '{}' ({}) element {} → mail slot {}",
+                d["tape"].as_str().unwrap_or("-"),
+                or_dash(d["barcode"].as_str()),
+                d["from"],
+                d["to"]
+            ));
+        }
+        text.push_str("\nTake them out of the mail slots.");
+        text
+    });
+    Ok(())
+}
+
+/// What `library inventory --read-labels` found on one cartridge.
+struct LabelSeen {
+    element: ElementAddress,
+    barcode: Option<String>,
+    contents: TapeContents,
+    /// The catalog tape the label belongs to.
+    tape: Option<String>,
+    /// The barcode was recorded for that tape.
+    learned: bool,
+    /// Why the barcode and the label disagree.
+    flag: Option<String>,
+}
+
+impl LabelSeen {
+    fn json(&self) -> Value {
+        let (state, label) = match &self.contents {
+            TapeContents::Blank => ("blank", Value::Null),
+            TapeContents::Labeled(l) => ("labeled", serde_json::to_value(l).unwrap_or(Value::Null)),
+            TapeContents::Foreign { .. } => ("foreign", Value::Null),
+        };
+        json!({"element": self.element, "barcode": self.barcode, "state": state, "label": label,
+               "tape": self.tape, "learned": self.learned, "mismatch": self.flag})
+    }
+
+    fn describe(&self) -> String {
+        let what = match (&self.contents, &self.tape) {
+            (TapeContents::Blank, _) => "blank: label it with `tapebackarr tape label --barcodes --pool POOL`".into(),
+            (TapeContents::Foreign { reason, .. }, _) => format!("foreign data ({reason})"),
+            (TapeContents::Labeled(_), Some(t)) if self.learned => format!("tape '{t}': barcode recorded"),
+            (TapeContents::Labeled(_), Some(t)) => format!("tape '{t}'"),
+            (TapeContents::Labeled(l), None) => {
+                format!("label '{}' of pool {} from another catalog", l.label, l.pool)
+            }
+        };
+        let flag = self.flag.as_ref().map(|f| format!(" — MISMATCH: {f}")).unwrap_or_default();
+        format!("{} {}: {what}{flag}", or_dash(self.barcode.as_deref()), self.element)
+    }
+}
+
+/// Reads the labels of the storage cartridges the catalog cannot name by barcode.
+fn read_labels_in(ctx: &Ctx, catalog: &mut Catalog, lib: &Library) -> Result<Vec<LabelSeen>> {
+    let d = ctx.pick_drive(catalog.conn())?;
+    if d.library_id != Some(lib.id) {
+        return Err(Failure::usage(format!(
+            "--read-labels loads cartridges into a drive of library '{}': drive '{}' is not one (pass --drive NAME)",
+            lib.name, d.name
+        ))
+        .into());
+    }
+    let unknown = |conn: &Connection, e: &changer::ElementStatus| -> bool {
+        match &e.barcode {
+            Some(b) => tapes::by_barcode(conn, b).ok().flatten().is_none(),
+            None => true,
+        }
+    };
+    let seen = visit_in_place(ctx, catalog, &d, unknown, |catalog, e, dev| {
+        let contents = label::read_label(dev).map_err(|err| super::device_error(err, &d))?;
+        let mut seen = LabelSeen {
+            element: e.address,
+            barcode: e.barcode.clone(),
+            contents,
+            tape: None,
+            learned: false,
+            flag: None,
+        };
+        if let TapeContents::Labeled(l) = &seen.contents {
+            let tag = e.barcode.as_deref();
+            if let (Some(written), Some(tag)) = (l.barcode.as_deref(), tag)
+                && written != tag
+            {
+                seen.flag = Some(format!("the label was written for barcode {written}"));
+            }
+            let tx = catalog.write()?;
+            if let Some(mut t) = tapes::by_uuid(&tx, &l.uuid)? {
+                seen.tape = Some(t.label.clone());
+                match (t.barcode.as_deref(), tag) {
+                    (Some(recorded), Some(tag)) if recorded != tag => {
+                        seen.flag = Some(format!("the catalog records tape '{}' with barcode {recorded}", t.label));
+                    }
+                    (None, Some(tag)) if seen.flag.is_none() => {
+                        t.barcode = Some(tag.to_string());
+                        tapes::save(&tx, &t)?;
+                        audit::record(
+                            &tx,
+                            "tape.barcode",
+                            "tape",
+                            Some(t.id),
+                            json!({"label": t.label, "barcode": tag, "library": lib.name, "element": e.address}),
+                        )?;
+                        seen.learned = true;
+                    }
+                    _ => {}
+                }
+            }
+            tx.commit()?;
+        }
+        Ok(seen)
+    })?;
+    let tx = catalog.write()?;
+    let docs: Vec<Value> = seen.iter().map(LabelSeen::json).collect();
+    audit::record(&tx, "library.read_labels", "library", Some(lib.id), json!({"name": lib.name, "labels": docs}))?;
+    tx.commit()?;
+    Ok(seen)
+}
+
+/// Loads each storage cartridge `wanted` picks (cleaning cartridges never) into drive `d`, a
+/// drive of its library, hands its device to `visit`, and puts it back in the slot it came
+/// from; the drive's own cartridge goes home first. Holds the changer and the drive locks
+/// throughout. On an error the cartridge is put back (when the changer can) before the error
+/// is returned.
+pub(crate) fn visit_in_place<T>(
+    ctx: &Ctx,
+    catalog: &mut Catalog,
+    d: &Drive,
+    wanted: impl Fn(&Connection, &changer::ElementStatus) -> bool,
+    mut visit: impl FnMut(&mut Catalog, &changer::ElementStatus, &mut dyn TapeDevice) -> Result<T>,
+) -> Result<Vec<T>> {
+    let (lib, element) = drive_library(catalog.conn(), d)?;
+    let spec = DeviceSpec::parse(&d.device).map_err(Failure::usage)?;
+    let mut open = open_changer(ctx, &lib, "library visit")?;
+    let _drive_lock = ctx.lock_drive(d, "library visit")?;
+    let inv = open.changer.inventory().map_err(|e| changer_error(e, &lib, catalog.conn()))?;
+    if inv.get(element).is_some_and(|e| e.full) {
+        let to = home_slot(&inv, element).ok_or_else(|| {
+            Failure::new(Kind::InvalidState, format!("every storage slot of library '{}' is full", lib.name))
+        })?;
+        prepare_removal(ctx, d);
+        open.changer.move_medium(element, to).map_err(|e| changer_error(e, &lib, catalog.conn()))?;
+    }
+    let picked: Vec<changer::ElementStatus> = inv
+        .slots()
+        .filter(|e| e.full && !e.barcode.as_deref().is_some_and(is_cleaning))
+        .filter(|e| wanted(catalog.conn(), e))
+        .cloned()
+        .collect();
+    let mut out = Vec::new();
+    let mut failure = None;
+    for e in &picked {
+        open.changer.move_medium(e.address, element).map_err(|err| changer_error(err, &lib, catalog.conn()))?;
+        let result = crate::tape::open(&spec)
+            .map_err(|err| super::device_error(err, d))
+            .and_then(|mut dev| visit(catalog, e, dev.as_mut()));
+        prepare_removal(ctx, d);
+        let back = open.changer.move_medium(element, e.address).map_err(|err| changer_error(err, &lib, catalog.conn()));
+        match (result, back) {
+            (Ok(v), Ok(())) => out.push(v),
+            (Err(err), _) | (Ok(_), Err(err)) => {
+                failure = Some(err);
+                break;
+            }
+        }
+    }
+    let inv = open.changer.inventory().map_err(|e| changer_error(e, &lib, catalog.conn()))?;
+    let tx = catalog.write()?;
+    libraries::sync(&tx, lib.id, &observed(&inv))?;
+    tx.commit()?;
+    match failure {
+        Some(e) => Err(e),
+        None => Ok(out),
+    }
 }

@@ -26,7 +26,12 @@ use crate::output::table;
 use crate::tape::TapeError;
 
 #[derive(Debug, Args)]
-pub struct RebuildArgs {}
+pub struct RebuildArgs {
+    /// Read every data cartridge of the drive's library in turn (each loaded, read and put
+    /// back in its slot), not only the tape in the drive
+    #[arg(long)]
+    pub library: bool,
+}
 
 /// A part as read from the tape; its index waits in the spool file.
 struct Found {
@@ -53,15 +58,99 @@ struct Other {
     reason: String,
 }
 
-pub fn exec(ctx: &Ctx, _args: RebuildArgs) -> Result<Exit> {
+pub fn exec(ctx: &Ctx, args: RebuildArgs) -> Result<Exit> {
     let mut catalog = ctx.catalog()?;
     let drive = ctx.pick_drive(catalog.conn())?;
-    let mut open = ctx.open_drive(&drive, "catalog rebuild")?;
-    let status = open.dev.status().map_err(|e| device_error(e, &drive))?;
-    if !status.loaded {
-        return Err(device_error(TapeError::NoTape, &drive));
+    if args.library {
+        return from_library(ctx, &mut catalog, &drive);
     }
-    let label = match label::read_label(open.dev.as_mut()).map_err(|e| device_error(e, &drive))? {
+    let mut open = ctx.open_drive(&drive, "catalog rebuild")?;
+    let rebuilt = rebuild_tape(ctx, &mut catalog, &drive, open.dev.as_mut())?;
+    drop(open);
+    report(ctx, &drive.name, &rebuilt.label, &rebuilt.rb, &rebuilt.cut);
+    Ok(Exit::Ok)
+}
+
+/// What one tape gave the catalog.
+struct Rebuilt {
+    label: TapeLabel,
+    rb: TapeRebuild,
+    cut: Vec<Value>,
+}
+
+/// `catalog rebuild --library`: every data cartridge of the drive's library, one after the
+/// other. A tape that cannot be read from (blank, foreign, in conflict with the catalog, a
+/// device error) is reported and the next one taken; any such tape makes the exit code 1.
+fn from_library(ctx: &Ctx, catalog: &mut crate::catalog::Catalog, drive: &drives::Drive) -> Result<Exit> {
+    if drive.library_id.is_none() {
+        return Err(Failure::usage(format!(
+            "--library reads the cartridges of a library: drive '{}' is not in one (see `tapebackarr library attach-drive`)",
+            drive.name
+        ))
+        .into());
+    }
+    let every = |_: &rusqlite::Connection, _: &crate::tape::changer::ElementStatus| true;
+    let results = super::library::visit_in_place(ctx, catalog, drive, every, |catalog, e, dev| {
+        Ok(match rebuild_tape(ctx, catalog, drive, dev) {
+            Ok(r) => (e.clone(), Ok(r)),
+            Err(err) => (e.clone(), Err(format!("{err:#}"))),
+        })
+    })?;
+    let failed = results.iter().filter(|(_, r)| r.is_err()).count();
+    let docs: Vec<Value> = results
+        .iter()
+        .map(|(e, r)| match r {
+            Ok(r) => json!({"element": e.address, "barcode": e.barcode, "tape": r.rb.tape.label,
+                "sets_added": r.rb.added.len(), "sets_skipped": r.rb.skipped.len(), "entries": r.rb.entries,
+                "parts_cut_off": r.cut.len(), "warnings": r.rb.warnings}),
+            Err(msg) => json!({"element": e.address, "barcode": e.barcode, "error": msg}),
+        })
+        .collect();
+    ctx.out.done(&json!({"drive": drive.name, "tapes": docs, "failed": failed}), || {
+        let rows = results
+            .iter()
+            .map(|(e, r)| {
+                let bc = e.barcode.clone().unwrap_or_else(|| "-".into());
+                match r {
+                    Ok(r) => vec![
+                        e.address.0.to_string(),
+                        bc,
+                        r.rb.tape.label.clone(),
+                        format!("{} added, {} skipped, {} entries", r.rb.added.len(), r.rb.skipped.len(), r.rb.entries),
+                    ],
+                    Err(msg) => vec![e.address.0.to_string(), bc, "-".into(), msg.clone()],
+                }
+            })
+            .collect();
+        format!(
+            "Read {} cartridge(s), {failed} failed\n\n{}",
+            results.len(),
+            table(&["element", "barcode", "tape", "result"], rows)
+        )
+    });
+    // With --json they are in the document.
+    for (e, r) in results.iter().filter(|_| !ctx.out.json) {
+        if let Ok(r) = r {
+            for w in &r.rb.warnings {
+                eprintln!("warning: tape '{}' ({}): {w}", r.rb.tape.label, e.address);
+            }
+        }
+    }
+    Ok(if failed > 0 { Exit::Error } else { Exit::Ok })
+}
+
+/// Reads the tape in `dev` and records what it holds, in one transaction.
+fn rebuild_tape(
+    ctx: &Ctx,
+    catalog: &mut crate::catalog::Catalog,
+    drive: &drives::Drive,
+    dev: &mut dyn crate::tape::TapeDevice,
+) -> Result<Rebuilt> {
+    let status = dev.status().map_err(|e| device_error(e, drive))?;
+    if !status.loaded {
+        return Err(device_error(TapeError::NoTape, drive));
+    }
+    let label = match label::read_label(dev).map_err(|e| device_error(e, drive))? {
         TapeContents::Labeled(l) => l,
         TapeContents::Blank => {
             return Err(Failure::new(
@@ -92,9 +181,9 @@ pub fn exec(ctx: &Ctx, _args: RebuildArgs) -> Result<Exit> {
         let mut out = BufWriter::with_capacity(1 << 20, &spool);
         let mut offset = 0u64;
         let bar = ctx.progress_bytes(&format!("reading tape '{}'", label.label));
-        let mut scanner = Scanner::new(open.dev.as_mut());
+        let mut scanner = Scanner::new(&mut *dev);
         while let Some(item) = scanner.next() {
-            let item = item.map_err(|e| device_error(e, &drive))?;
+            let item = item.map_err(|e| device_error(e, drive))?;
             bar.set_position(scanner.bytes_read());
             match item {
                 Scanned::Part(p) => {
@@ -125,7 +214,6 @@ pub fn exec(ctx: &Ctx, _args: RebuildArgs) -> Result<Exit> {
         bar.finish_and_clear();
         out.flush().context("cannot write the spool file")?;
     }
-    drop(open);
 
     // 2. The catalog, in one transaction.
     let tx = catalog.write()?;
@@ -192,8 +280,7 @@ pub fn exec(ctx: &Ctx, _args: RebuildArgs) -> Result<Exit> {
         }),
     )?;
     tx.commit()?;
-    report(ctx, &drive.name, &label, &rb, &cut);
-    Ok(Exit::Ok)
+    Ok(Rebuilt { label, rb, cut })
 }
 
 /// The records of a spooled index, read back one at a time.

@@ -500,15 +500,24 @@ pub(super) fn insert_tape(
             }
         }
         let location = tapes::location(catalog.conn(), tape)?;
+        let mail = super::library::MailSlot::for_drive(catalog.conn(), drive)?;
+        let what = format!("tape '{}'", tape.label);
+        let action = match &mail {
+            Some(m) => m.action(&what),
+            None => format!("insert {what} in drive '{}'", drive.name),
+        };
         ctx.ask_operator(
             &format!(
                 "the restore needs tape '{}' (barcode {}, {location}); {found}",
                 tape.label,
                 tape.barcode.as_deref().unwrap_or("-")
             ),
-            &format!("insert tape '{}' in drive '{}'", tape.label, drive.name),
-            json!({"request": "tape", "drive": drive.name, "wanted": [{"label": tape.label, "barcode": tape.barcode, "location": location}], "tapes": needed}),
+            &action,
+            json!({"request": "tape", "drive": drive.name, "wanted": [{"label": tape.label, "barcode": tape.barcode, "location": location}],
+                   "tapes": needed, "import_export": mail.as_ref().map(|m| m.json())}),
         )?;
+        // The operator may have put it in the library rather than the drive.
+        from_library = drive.library_id.is_some();
     }
 }
 

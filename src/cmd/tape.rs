@@ -6,17 +6,20 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use clap::Subcommand;
+use rusqlite::Connection;
 use serde_json::{Value, json};
 
 use super::{Ctx, OpenDrive, device_error};
+use crate::catalog::audit;
 use crate::catalog::drives::{self, Drive};
+use crate::catalog::pools::{self, Pool};
 use crate::catalog::tapes::{self, LTO_TYPES, Tape, TapeStatus};
-use crate::catalog::{audit, pools};
 use crate::cli::{one_of, parse_name};
 use crate::error::{Exit, Failure, Kind};
 use crate::format::label::{self, TapeContents, TapeLabel};
 use crate::output::{fields, or_dash, table, when};
-use crate::tape::{ReadOutcome, Space, TapeError};
+use crate::tape::changer::ElementStatus;
+use crate::tape::{ReadOutcome, Space, TapeDevice, TapeError};
 use crate::timefmt;
 
 #[derive(Debug, Subcommand)]
@@ -25,14 +28,20 @@ pub enum Command {
     #[command(after_help = "A tape that holds a label or any data is refused unless --force (which asks for
 confirmation unless --yes). A tape with backup sets in the catalog is never relabelled.
 
+With --barcodes, the drive (a drive of a library) labels every cartridge in the library's
+storage slots whose barcode the catalog does not know, each named by its barcode: loaded,
+labelled if blank, put back in its slot. Cartridges that hold a label or data are skipped
+and listed (never overwritten); cleaning cartridges (CLN…) are never loaded.
+
 Examples:
   tapebackarr tape label WEEK01 --pool weekly
   tapebackarr --drive lto1 tape label WEEK02 --pool weekly --barcode TB0002L8 --lto-type LTO-8
-  tapebackarr tape label SCRATCH --pool weekly --force --yes")]
+  tapebackarr tape label SCRATCH --pool weekly --force --yes
+  tapebackarr --drive d0 tape label --barcodes --pool weekly --lto-type LTO-8")]
     Label {
         /// The tape's name (letters, digits, '.', '_', '-'); written on the tape
-        #[arg(value_parser = parse_name)]
-        label: String,
+        #[arg(value_parser = parse_name, required_unless_present = "barcodes", conflicts_with = "barcodes")]
+        label: Option<String>,
         /// The pool the tape joins
         #[arg(long)]
         pool: String,
@@ -43,8 +52,12 @@ Examples:
         #[arg(long, value_name = "TYPE", value_parser = clap::builder::PossibleValuesParser::new(LTO_TYPES))]
         lto_type: Option<String>,
         /// Overwrite a tape that holds a label or data
-        #[arg(long)]
+        #[arg(long, conflicts_with = "barcodes")]
         force: bool,
+        /// Label every blank cartridge of the drive's library that the catalog does not know,
+        /// by its barcode
+        #[arg(long, conflicts_with = "barcode")]
+        barcodes: bool,
     },
     /// Read the label of the tape in the drive and say which tape it is
     #[command(after_help = "Examples:\n  tapebackarr tape identify\n  tapebackarr --drive lto1 tape identify --json")]
@@ -129,7 +142,8 @@ Examples:
 pub fn exec(ctx: &Ctx, cmd: Command) -> Result<Exit> {
     let mut catalog = ctx.catalog()?;
     match cmd {
-        Command::Label { label, pool, barcode, lto_type, force } => {
+        Command::Label { label: None, pool, lto_type, .. } => label_by_barcodes(ctx, &mut catalog, &pool, lto_type)?,
+        Command::Label { label: Some(label), pool, barcode, lto_type, force, .. } => {
             let pool = pools::get(catalog.conn(), &pool)?;
             let drive = ctx.pick_drive(catalog.conn())?;
             let mut open = ctx.open_drive(&drive, "tape label")?;
@@ -198,6 +212,9 @@ pub fn exec(ctx: &Ctx, cmd: Command) -> Result<Exit> {
                 return Err(Failure::already_exists("tape", &label).into());
             }
             let barcode = barcode.or(status.cartridge.clone());
+            if let Some(b) = barcode.as_deref().filter(|b| crate::catalog::libraries::is_cleaning(b)) {
+                return Err(invalid(format!("{b} is a cleaning cartridge's barcode: it is never labelled for data")));
+            }
             if let Some(b) = &barcode
                 && let Some(other) = tapes::by_barcode(conn, b)?
                 && relabel.as_ref().is_none_or(|r| r.id != other.id)
@@ -213,51 +230,9 @@ pub fn exec(ctx: &Ctx, cmd: Command) -> Result<Exit> {
             {
                 return Err(Failure::new(Kind::InvalidState, "not confirmed: the tape is unchanged").into());
             }
-            let now = chrono::Utc::now();
-            let on_tape = TapeLabel::new(
-                uuid::Uuid::new_v4().to_string(),
-                label.clone(),
-                barcode.clone(),
-                pool.name.clone(),
-                now.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
-            );
-            label::write_label(open.dev.as_mut(), &on_tape).map_err(|e| device_error(e, &drive))?;
+            let new = NewLabel { label: &label, pool: &pool, barcode, lto_type, capacity: status.capacity_bytes };
+            let (doc, on_tape) = put_label(&mut catalog, &drive, open.dev.as_mut(), new, relabel)?;
             drop(open);
-
-            // The generation given now, else the one recorded before a relabel.
-            let lto_type = lto_type.or(relabel.as_ref().map(|t| t.lto_type.clone()).filter(|t| !t.is_empty()));
-            let capacity = lto_type
-                .as_deref()
-                .and_then(tapes::lto_capacity)
-                .or(status.capacity_bytes.map(|c| c as i64))
-                .unwrap_or(0);
-            let tx = catalog.write()?;
-            let mut tape = relabel.unwrap_or_else(|| Tape::blank(&label));
-            tape.uuid = Some(on_tape.uuid.clone());
-            tape.label = label.clone();
-            tape.barcode = barcode;
-            tape.pool_id = Some(pool.id);
-            tape.status = TapeStatus::Blank;
-            tape.lto_type = lto_type.unwrap_or(tape.lto_type);
-            tape.capacity_bytes = capacity;
-            tape.used_bytes = 0;
-            tape.labeled_at = Some(timefmt::to_sql(now));
-            let id = if tape.id == 0 {
-                tapes::insert(&tx, &tape)?
-            } else {
-                tapes::save(&tx, &tape)?;
-                tape.id
-            };
-            drives::set_current_tape(&tx, drive.id, Some(id))?;
-            let doc = serde_json::to_value(tapes::by_id(&tx, id)?)?;
-            audit::record(
-                &tx,
-                "tape.label",
-                "tape",
-                Some(id),
-                json!({"tape": &doc, "drive": drive.name, "uuid": on_tape.uuid}),
-            )?;
-            tx.commit()?;
             ctx.out.done(&json!({"tape": doc, "label": on_tape}), || {
                 format!(
                     "Labelled tape '{label}' in drive '{}' for pool '{}' (uuid {})",
@@ -403,24 +378,25 @@ pub fn exec(ctx: &Ctx, cmd: Command) -> Result<Exit> {
             if location.trim().is_empty() {
                 return Err(Failure::usage("--location must say where the tape goes").into());
             }
-            transition(ctx, &mut catalog, &label, TapeStatus::Exported, "tape.export", |t| {
-                t.status_before_export = Some(t.status);
-                t.offsite_location = Some(location.clone());
-                t.export_time = Some(timefmt::now_sql());
-                Ok(())
-            })?;
+            let tx = catalog.write()?;
+            let mut t = tapes::get(&tx, &label)?;
+            let from = tapes::mark_exported(&tx, &mut t, Some(&location))?;
+            audit::record(
+                &tx,
+                "tape.export",
+                "tape",
+                Some(t.id),
+                json!({"label": label, "from": from, "to": t.status, "location": location}),
+            )?;
+            let doc = serde_json::to_value(tapes::by_id(&tx, t.id)?)?;
+            tx.commit()?;
+            ctx.out.done(&json!({"tape": doc}), || format!("Tape '{label}': {} → exported", from.as_str()));
         }
         Command::Import { label } => {
             let tx = catalog.write()?;
             let mut t = tapes::get(&tx, &label)?;
-            if t.status != TapeStatus::Exported {
-                return Err(invalid(format!("tape '{label}' is {}, not exported", t.status.as_str())));
-            }
-            let back = t.status_before_export.take().unwrap_or(TapeStatus::Full);
-            let from = t.offsite_location.take();
-            t.status = back;
-            t.import_time = Some(timefmt::now_sql());
-            tapes::save(&tx, &t)?;
+            let from = tapes::mark_imported(&tx, &mut t)?;
+            let back = t.status;
             audit::record(
                 &tx,
                 "tape.import",
@@ -628,6 +604,138 @@ fn transition(
     let doc = serde_json::to_value(tapes::by_id(&tx, t.id)?)?;
     tx.commit()?;
     ctx.out.done(&json!({"tape": doc}), || format!("Tape '{label}': {} → {}", from.as_str(), to.as_str()));
+    Ok(())
+}
+
+/// What a new label says, beside the tape's uuid and time.
+struct NewLabel<'a> {
+    label: &'a str,
+    pool: &'a Pool,
+    barcode: Option<String>,
+    lto_type: Option<String>,
+    /// What the drive reports of the cartridge's capacity, when the LTO type does not say.
+    capacity: Option<u64>,
+}
+
+/// Writes a new label on the tape in `dev` and records the tape as blank in its pool: a new
+/// row, or `relabel`'s. Every check is the caller's, made before.
+fn put_label(
+    catalog: &mut crate::catalog::Catalog,
+    drive: &Drive,
+    dev: &mut dyn TapeDevice,
+    new: NewLabel<'_>,
+    relabel: Option<Tape>,
+) -> Result<(Value, TapeLabel)> {
+    let now = chrono::Utc::now();
+    let on_tape = TapeLabel::new(
+        uuid::Uuid::new_v4().to_string(),
+        new.label.to_string(),
+        new.barcode.clone(),
+        new.pool.name.clone(),
+        now.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+    );
+    label::write_label(dev, &on_tape).map_err(|e| device_error(e, drive))?;
+    // The generation given now, else the one recorded before a relabel.
+    let lto_type = new.lto_type.or(relabel.as_ref().map(|t| t.lto_type.clone()).filter(|t| !t.is_empty()));
+    let capacity = lto_type.as_deref().and_then(tapes::lto_capacity).or(new.capacity.map(|c| c as i64)).unwrap_or(0);
+    let tx = catalog.write()?;
+    let mut tape = relabel.unwrap_or_else(|| Tape::blank(new.label));
+    tape.uuid = Some(on_tape.uuid.clone());
+    tape.label = new.label.to_string();
+    tape.barcode = new.barcode;
+    tape.pool_id = Some(new.pool.id);
+    tape.status = TapeStatus::Blank;
+    tape.lto_type = lto_type.unwrap_or(tape.lto_type);
+    tape.capacity_bytes = capacity;
+    tape.used_bytes = 0;
+    tape.labeled_at = Some(timefmt::to_sql(now));
+    let id = if tape.id == 0 {
+        tapes::insert(&tx, &tape)?
+    } else {
+        tapes::save(&tx, &tape)?;
+        tape.id
+    };
+    drives::set_current_tape(&tx, drive.id, Some(id))?;
+    let doc = serde_json::to_value(tapes::by_id(&tx, id)?)?;
+    audit::record(
+        &tx,
+        "tape.label",
+        "tape",
+        Some(id),
+        json!({"tape": &doc, "drive": drive.name, "uuid": on_tape.uuid}),
+    )?;
+    tx.commit()?;
+    Ok((doc, on_tape))
+}
+
+/// `tape label --barcodes`: every blank cartridge of the drive's library that the catalog
+/// does not know, labelled by its barcode and put back in its slot.
+fn label_by_barcodes(
+    ctx: &Ctx,
+    catalog: &mut crate::catalog::Catalog,
+    pool: &str,
+    lto_type: Option<String>,
+) -> Result<()> {
+    let pool = pools::get(catalog.conn(), pool)?;
+    let drive = ctx.pick_drive(catalog.conn())?;
+    if drive.library_id.is_none() {
+        return Err(Failure::usage(format!(
+            "--barcodes labels the cartridges of a library: drive '{}' is not in one (see `tapebackarr library attach-drive`)",
+            drive.name
+        ))
+        .into());
+    }
+    let unknown = |conn: &Connection, e: &ElementStatus| match &e.barcode {
+        Some(b) => tapes::by_barcode(conn, b).ok().flatten().is_none(),
+        // A cartridge without a barcode has nothing to be named by.
+        None => false,
+    };
+    let results = super::library::visit_in_place(ctx, catalog, &drive, unknown, |catalog, e, dev| {
+        let barcode = e.barcode.clone().expect("picked for its barcode");
+        let skip =
+            |reason: String| Ok(json!({"barcode": barcode, "element": e.address, "labelled": false, "reason": reason}));
+        if parse_name(&barcode).is_err() {
+            return skip(format!("the barcode '{barcode}' is not a usable tape name"));
+        }
+        if tapes::find(catalog.conn(), &barcode)?.is_some() {
+            return skip(format!("a tape named '{barcode}' exists already (with another barcode)"));
+        }
+        let status = dev.status().map_err(|err| device_error(err, &drive))?;
+        if status.write_protected {
+            return skip("write-protected".into());
+        }
+        match label::read_label(dev).map_err(|err| device_error(err, &drive))? {
+            TapeContents::Blank => {}
+            TapeContents::Labeled(l) => {
+                return skip(format!("already labelled '{}' (pool {}): not overwritten", l.label, l.pool));
+            }
+            TapeContents::Foreign { reason, .. } => return skip(format!("holds data ({reason}): not overwritten")),
+        }
+        let new = NewLabel {
+            label: &barcode,
+            pool: &pool,
+            barcode: Some(barcode.clone()),
+            lto_type: lto_type.clone(),
+            capacity: status.capacity_bytes,
+        };
+        let (doc, _) = put_label(catalog, &drive, dev, new, None)?;
+        Ok(json!({"barcode": barcode, "element": e.address, "labelled": true, "tape": doc}))
+    })?;
+    let labelled = results.iter().filter(|r| r["labelled"] == true).count();
+    ctx.out.done(&json!({"pool": pool.name, "drive": drive.name, "cartridges": results}), || {
+        let mut text = format!("Labelled {labelled} cartridge(s) by barcode for pool '{}'", pool.name);
+        for r in &results {
+            let b = r["barcode"].as_str().unwrap_or("-");
+            match r["reason"].as_str() {
+                None => text.push_str(&format!("\n  {b}: labelled")),
+                Some(why) => text.push_str(&format!("\n  {b}: skipped, {why}")),
+            }
+        }
+        if results.is_empty() {
+            text.push_str(": the catalog knows every barcode in the library");
+        }
+        text
+    });
     Ok(())
 }
 

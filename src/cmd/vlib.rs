@@ -57,6 +57,25 @@ pub enum Command {
         #[arg(long, value_name = "SIZE", value_parser = parse_size)]
         capacity: Option<u64>,
     },
+    /// Act as the operator: take a cartridge out of an import/export slot onto the shelf
+    #[command(after_help = "The cartridge keeps its data (in DIR/cartridges) and is in no element until
+`vlib put-in` puts it back in a mail slot.
+
+Example:\n  tapebackarr vlib take-out /tmp/vtl VT0001L8")]
+    TakeOut {
+        /// The library's directory
+        dir: PathBuf,
+        /// Barcode of the cartridge in a mail slot
+        barcode: String,
+    },
+    /// Act as the operator: put a shelf cartridge into the first empty import/export slot
+    #[command(after_help = "Example:\n  tapebackarr vlib put-in /tmp/vtl VT0001L8")]
+    PutIn {
+        /// The library's directory
+        dir: PathBuf,
+        /// Barcode of a cartridge of this library that is in no element
+        barcode: String,
+    },
     /// Show what is in each slot and drive
     #[command(after_help = "Example:\n  tapebackarr vlib status /tmp/vtl --json")]
     Status {
@@ -119,6 +138,18 @@ pub fn exec(ctx: &Ctx, cmd: Command) -> Result<Exit> {
                 format!("Put {} in the import/export slot(s)", barcodes.join(", "))
             });
         }
+        Command::TakeOut { dir, barcode } => {
+            let _lock = lock_library(&dir, "vlib take-out", ctx)?;
+            let mut lib = VirtualLibrary::open(&dir).map_err(|e| Failure::new(Kind::NotFound, e.to_string()))?;
+            let from = lib.take_out(&barcode).map_err(|e| Failure::new(Kind::InvalidState, e.to_string()))?;
+            ctx.out.done(&json!({"barcode": barcode, "from": from}), || format!("Took {barcode} out of {from}"));
+        }
+        Command::PutIn { dir, barcode } => {
+            let _lock = lock_library(&dir, "vlib put-in", ctx)?;
+            let mut lib = VirtualLibrary::open(&dir).map_err(|e| Failure::new(Kind::NotFound, e.to_string()))?;
+            let to = lib.put_in(&barcode).map_err(|e| Failure::new(Kind::InvalidState, e.to_string()))?;
+            ctx.out.done(&json!({"barcode": barcode, "to": to}), || format!("Put {barcode} in {to}"));
+        }
         Command::Status { dir } => {
             let lib = VirtualLibrary::open(&dir).map_err(|e| Failure::new(Kind::NotFound, e.to_string()))?;
             let mut elements = Vec::new();
@@ -141,4 +172,13 @@ pub fn exec(ctx: &Ctx, cmd: Command) -> Result<Exit> {
         }
     }
     Ok(Exit::Ok)
+}
+
+/// The changer's lock (`DIR/changer.lock`), as library commands take it: an operator's hand
+/// and the robot never move a cartridge at once.
+fn lock_library(dir: &std::path::Path, command: &str, ctx: &Ctx) -> Result<crate::tape::lock::DriveLock> {
+    crate::tape::lock::lock_file(dir.join("changer.lock"), command, ctx.global.wait).map_err(|e| {
+        let kind = if matches!(e, crate::tape::lock::LockError::Busy { .. }) { Kind::DriveBusy } else { Kind::Device };
+        Failure::new(kind, format!("virtual library {}: {e}", dir.display())).into()
+    })
 }

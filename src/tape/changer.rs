@@ -491,12 +491,16 @@ impl Changer for VlibChanger {
         let lib = self.library()?;
         let mut elements = Vec::new();
         let mut add = |kind, e: Element, barcode: Option<String>, device_id| {
+            let source = match e {
+                Element::Drive(n) if barcode.is_some() => lib.source(n).and_then(vlib_address),
+                _ => None,
+            };
             elements.push(ElementStatus {
                 kind,
                 address: vlib_address(e).expect("geometry checked by open_library"),
                 full: barcode.is_some(),
                 barcode,
-                source: None,
+                source,
                 exception: None,
                 device_id,
             })

@@ -23,10 +23,15 @@ pub struct LibraryState {
     /// Import/export (mail) slots, numbered from 1.
     pub import_export: Vec<Option<String>>,
     pub drives: usize,
+    /// Per drive, the element its cartridge was moved in from, as SMC changers report it
+    /// (SVALID + SOURCE STORAGE ELEMENT ADDRESS): where "return it home" puts it back.
+    /// Missing in libraries written before it existed.
+    #[serde(default)]
+    pub drive_sources: Vec<Option<Element>>,
 }
 
 /// An element of the library, as a changer addresses it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", content = "number", rename_all = "snake_case")]
 pub enum Element {
     Slot(usize),
@@ -103,6 +108,7 @@ impl VirtualLibrary {
             slots: vec![None; slots],
             import_export: vec![None; ie],
             drives,
+            drive_sources: vec![None; drives],
         };
         for (slot, barcode) in state.slots.iter_mut().zip(barcodes) {
             vtape::create_cartridge(&dir.join("cartridges").join(barcode), barcode, capacity)?;
@@ -150,6 +156,34 @@ impl VirtualLibrary {
     }
 
     /// What an element holds (a barcode), or an error for an element the library lacks.
+    /// The operator takes cartridge `barcode` out of its import/export slot, onto the shelf
+    /// (the cartridge's file stays in `cartridges/`, in no element). Returns the slot.
+    pub fn take_out(&mut self, barcode: &str) -> Result<Element> {
+        let Some(n) = self.state.import_export.iter().position(|s| s.as_deref() == Some(barcode)) else {
+            return Err(TapeError::Other(format!("{barcode} is in no import/export slot")));
+        };
+        self.state.import_export[n] = None;
+        self.save()?;
+        Ok(Element::ImportExport(n + 1))
+    }
+
+    /// The operator puts shelf cartridge `barcode` (one of this library's, in no element)
+    /// into the first empty import/export slot.
+    pub fn put_in(&mut self, barcode: &str) -> Result<Element> {
+        if !self.dir.join("cartridges").join(barcode).exists() {
+            return Err(TapeError::Other(format!("the library has no cartridge {barcode}")));
+        }
+        if let Some(e) = self.find(barcode)? {
+            return Err(TapeError::Other(format!("{barcode} is in the library already ({e})")));
+        }
+        let Some(n) = self.state.import_export.iter().position(Option::is_none) else {
+            return Err(TapeError::Other("every import/export slot is full".into()));
+        };
+        self.state.import_export[n] = Some(barcode.to_string());
+        self.save()?;
+        Ok(Element::ImportExport(n + 1))
+    }
+
     pub fn contents(&self, e: Element) -> Result<Option<String>, MoveError> {
         match e {
             Element::Slot(n) => self.state.slots.get(n.wrapping_sub(1)).cloned().ok_or(MoveError::NoSuchElement(e)),
@@ -193,8 +227,12 @@ impl VirtualLibrary {
         if self.contents(to)?.is_some() {
             return Err(MoveError::DestinationFull(to));
         }
+        self.set_source(to, Some(from));
         match from {
-            Element::Drive(n) => VirtualDrive::open(&self.drive_dir(n))?.unload()?,
+            Element::Drive(n) => {
+                VirtualDrive::open(&self.drive_dir(n))?.unload()?;
+                self.set_source(from, None);
+            }
             Element::Slot(n) => self.state.slots[n - 1] = None,
             Element::ImportExport(n) => self.state.import_export[n - 1] = None,
         }
@@ -209,6 +247,27 @@ impl VirtualLibrary {
         Ok(())
     }
 
+    /// Where the cartridge in drive `n` came from, when it was moved in by this library.
+    pub fn source(&self, n: usize) -> Option<Element> {
+        self.state.drive_sources.get(n).copied().flatten()
+    }
+
+    fn set_source(&mut self, e: Element, source: Option<Element>) {
+        if let Element::Drive(n) = e {
+            if self.state.drive_sources.len() < self.state.drives {
+                self.state.drive_sources.resize(self.state.drives, None);
+            }
+            // A cartridge moved from drive to drive keeps the slot it first came from.
+            let source = match source {
+                Some(Element::Drive(m)) => self.source(m),
+                other => other,
+            };
+            if let Some(s) = self.state.drive_sources.get_mut(n) {
+                *s = source;
+            }
+        }
+    }
+
     /// MOVE MEDIUM of the cartridge `barcode`, wherever it sits, into drive `n`.
     pub fn load_barcode(&mut self, barcode: &str, n: usize) -> Result<Element, MoveError> {
         let from = self
@@ -218,14 +277,17 @@ impl VirtualLibrary {
         Ok(from)
     }
 
-    /// Ejects drive `n`'s cartridge into the first empty storage slot.
+    /// Ejects drive `n`'s cartridge into the storage slot it came from when that is empty,
+    /// else into the first empty storage slot.
     pub fn unload_to_slot(&mut self, n: usize) -> Result<Element, MoveError> {
-        let slot = self
-            .state
-            .slots
-            .iter()
-            .position(Option::is_none)
-            .map(|i| Element::Slot(i + 1))
+        let home = match self.source(n) {
+            Some(Element::Slot(h)) if self.state.slots.get(h - 1).is_some_and(Option::is_none) => {
+                Some(Element::Slot(h))
+            }
+            _ => None,
+        };
+        let slot = home
+            .or_else(|| self.state.slots.iter().position(Option::is_none).map(|i| Element::Slot(i + 1)))
             .ok_or_else(|| TapeError::Other("every storage slot is full".into()))?;
         self.move_medium(Element::Drive(n), slot)?;
         Ok(slot)

@@ -31,6 +31,7 @@ use crate::catalog::pools::{self, AllocationPolicy, Pool};
 use crate::catalog::sources::{self, Source};
 use crate::catalog::tapes::{self, Tape, TapeStatus};
 use crate::catalog::{audit, drives, jobs, keys, sets};
+use crate::cmd::library::MailSlot;
 use crate::cmd::{Ctx, device_error};
 use crate::error::{Exit, Failure, Kind};
 use crate::format::append::{self, AppendError, LastFile};
@@ -158,7 +159,9 @@ pub(super) fn acquire_tape(
                         continue;
                     }
                 }
-                ask_for_tape(ctx, catalog.conn(), plan, &drive.name, refusal)?;
+                ask_for_tape(ctx, catalog.conn(), plan, drive, refusal)?;
+                // The operator may have put one in the library's mail slot.
+                from_library = drive.library_id.is_some();
             }
         }
     }
@@ -509,23 +512,40 @@ fn usable_tape(
 
 /// Asks the operator for a usable tape and waits for Enter; without a terminal, fails with
 /// exit 4 and the wanted tapes in the error's details.
-fn ask_for_tape(ctx: &Ctx, conn: &Connection, plan: &Plan, drive: &str, refusal: Refusal) -> Result<()> {
+fn ask_for_tape(ctx: &Ctx, conn: &Connection, plan: &Plan, drive: &drives::Drive, refusal: Refusal) -> Result<()> {
     if let Some(e) = refusal.fatal {
         return Err(e);
     }
     let wanted = wanted_tapes(conn, plan)?;
+    let mail = MailSlot::for_drive(conn, drive)?;
     let details = json!({
         "request": "tape",
-        "drive": drive,
+        "drive": drive.name,
         "pool": plan.pool.name,
         "reason": refusal.message,
-        "wanted": wanted.iter().map(|(t, loc)| json!({"label": t.label, "barcode": t.barcode, "status": t.status.as_str(), "location": loc})).collect::<Vec<_>>(),
+        "wanted": wanted_json(&wanted),
+        "import_export": mail.as_ref().map(MailSlot::json),
     });
     ctx.ask_operator(
         &format!("{}. {}", refusal.message, describe_wanted(&plan.pool, &wanted)),
-        &format!("insert one in drive '{drive}'"),
+        &insert_action(mail.as_ref(), drive),
         details,
     )
+}
+
+/// What the operator is asked to do with one of the wanted tapes.
+fn insert_action(mail: Option<&MailSlot>, drive: &drives::Drive) -> String {
+    match mail {
+        Some(m) => m.action("one"),
+        None => format!("insert one in drive '{}'", drive.name),
+    }
+}
+
+fn wanted_json(wanted: &[(Tape, String)]) -> Vec<Value> {
+    wanted
+        .iter()
+        .map(|(t, loc)| json!({"label": t.label, "barcode": t.barcode, "status": t.status.as_str(), "location": loc}))
+        .collect()
 }
 
 /// The set being written, shared between the main flow and the [`Spanner`] that changes
@@ -1293,7 +1313,10 @@ impl Spanner<'_> {
     ) -> Result<(Box<dyn TapeDevice>, Tape)> {
         let (ctx, plan, drive) = (self.ctx, self.plan, self.drive);
         let spec = crate::tape::DeviceSpec::parse(&drive.device).map_err(Failure::usage)?;
+        // Tapes loaded from the library and refused, and tapes the library does not hold
+        // (asked of the operator, who may put one in a mail slot: looked for again then).
         let mut tried_in_library: Vec<i64> = used.to_vec();
+        let mut not_in_library: Vec<i64> = Vec::new();
         let in_library = drive.library_id.is_some();
         let mut dev = Some(dev);
         if !in_library && let Some(d) = dev.as_mut() {
@@ -1305,34 +1328,38 @@ impl Spanner<'_> {
             let mut fetched = None;
             if in_library {
                 for (t, _) in wanted_tapes(self.catalog.conn(), plan)? {
-                    if tried_in_library.contains(&t.id) {
+                    if tried_in_library.contains(&t.id) || not_in_library.contains(&t.id) {
                         continue;
                     }
-                    tried_in_library.push(t.id);
                     if let Some(barcode) = &t.barcode
                         && super::super::library::load_for(ctx, &mut self.catalog, drive, barcode)?
                     {
+                        tried_in_library.push(t.id);
                         fetched = Some(t);
                         break;
                     }
+                    not_in_library.push(t.id);
                 }
             }
             if fetched.is_none() {
                 let wanted = wanted_tapes(self.catalog.conn(), plan)?;
                 let wanted: Vec<_> = wanted.into_iter().filter(|(t, _)| !used.contains(&t.id)).collect();
+                let mail = MailSlot::for_drive(self.catalog.conn(), drive)?;
                 let details = json!({
                     "request": "tape",
                     "tape_change_request": request,
                     "drive": drive.name,
                     "pool": plan.pool.name,
                     "reason": "tape_full",
-                    "wanted": wanted.iter().map(|(t, loc)| json!({"label": t.label, "barcode": t.barcode, "status": t.status.as_str(), "location": loc})).collect::<Vec<_>>(),
+                    "wanted": wanted_json(&wanted),
+                    "import_export": mail.as_ref().map(MailSlot::json),
                 });
                 ctx.ask_operator(
                     &format!("the set needs another tape. {}", describe_wanted(&plan.pool, &wanted)),
-                    &format!("insert one in drive '{}'", drive.name),
+                    &insert_action(mail.as_ref(), drive),
                     details,
                 )?;
+                not_in_library.clear();
             }
             let mut d = crate::tape::open(&spec).map_err(|e| device_error(e, drive))?;
             let refused = match usable_tape(self.catalog.conn(), d.as_mut(), drive, plan) {
