@@ -394,7 +394,7 @@ complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and not __
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and not __fish_seen_subcommand_from label identify list show assign retire export import erase dump help" -f -a "dump" -d 'Write the raw bytes of tape file N to stdout or a file, like `mt fsf N; dd`'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and not __fish_seen_subcommand_from label identify list show assign retire export import erase dump help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from label" -l pool -d 'The pool the tape joins' -r
-complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from label" -l barcode -d 'The cartridge\'s barcode [default: the virtual cartridge\'s name]' -r
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from label" -l barcode -d 'The cartridge\'s barcode [default: the virtual cartridge\'s name, or the one the library reads]' -r
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from label" -l lto-type -d 'LTO generation, for the capacity (LTO-1 … LTO-9)' -r -f -a "LTO-1\t''
 LTO-2\t''
 LTO-3\t''

@@ -206,3 +206,52 @@ fn library_on_tgt_over_iscsi() {
     assert_eq!(slot(&show, 1002)["barcode"], "TB0003L8");
     assert_eq!(slot(&show, 500)["full"], false);
 }
+
+/// tgt's changer refuses a move to a full element (3B/0D), from an empty one (3B/0E), and out
+/// of a drive whose cartridge someone holds in with PREVENT MEDIUM REMOVAL (53/02, here a
+/// session of the test's own, as another program using the drive): each is exit 1 with the
+/// element named, and nothing in the catalog changes.
+#[test]
+fn library_transfer_refusals_on_tgt() {
+    if !tgt_available("library_transfer_refusals_on_tgt") {
+        return;
+    }
+    let vtl = Vtl::start(Some(64));
+    let h = Home::new();
+    h.ok(["library", "add", "tgt", "--device", &vtl.url(3)]);
+    h.ok(["library", "inventory", "tgt"]);
+    h.ok(["drive", "add", "t1", "--device", &vtl.url(1)]);
+    h.ok(["library", "attach-drive", "tgt", "--element", "500"]);
+    h.ok(["library", "load", "TB0001L8"]);
+    let before = h.snapshot();
+
+    let m = refused(&h, &["library", "transfer", "1001", "1002"], "invalid_state");
+    assert_eq!(m, "library 'tgt': element 1002 is full");
+    let m = refused(&h, &["library", "transfer", "1006", "1007"], "invalid_state");
+    assert_eq!(m, "library 'tgt': element 1006 is empty");
+    let m = refused(&h, &["library", "transfer", "1001", "500"], "invalid_state");
+    assert_eq!(m, "library 'tgt': element 500 (drive 't1') is full");
+    let m = refused(&h, &["library", "transfer", "501", "1006"], "invalid_state");
+    assert_eq!(m, "library 'tgt': element 501 is empty");
+
+    let lock = vtl.prevent_removal(1);
+    let m = refused(&h, &["library", "transfer", "500", "1006"], "in_use");
+    assert!(m.contains("element 500 (drive 't1')") && m.contains("locked in"), "{m}");
+    assert_eq!(h.snapshot(), before, "refused moves change nothing in the catalog");
+    // Nor in the changer: everything is where it was.
+    let inv = h.json(["library", "inventory", "tgt"]);
+    assert_eq!(inv["changes"], serde_json::json!([]), "{inv}");
+    assert_eq!(slot(&inv, 500)["barcode"], "TB0001L8");
+    assert_eq!(h.json(["drive", "status"])["status"]["loaded"], true, "the drive still holds its tape, ready");
+
+    // The lock was what refused it: once allowed, the same move is done.
+    lock.allow();
+    let v = h.json(["library", "transfer", "500", "1006"]);
+    assert_eq!(
+        (v["from"].as_i64(), v["to"].as_i64(), v["barcode"].as_str()),
+        (Some(500), Some(1006), Some("TB0001L8"))
+    );
+    let show = h.json(["library", "show", "tgt"]);
+    assert_eq!(slot(&show, 1006)["barcode"], "TB0001L8");
+    assert_eq!(slot(&show, 500)["full"], false);
+}

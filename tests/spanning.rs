@@ -12,7 +12,7 @@ mod tree;
 
 use std::path::Path;
 
-use common::{Home, stderr, stdout};
+use common::{Home, ndjson, stderr, stdout};
 use serde_json::Value;
 
 const MIB: u64 = 1 << 20;
@@ -63,10 +63,6 @@ fn assert_untars_to(stream: &[u8], want: &Path, dir: &Path) {
     drop(tar.stdin.take());
     assert!(tar.wait().unwrap().success());
     tree::assert_same(want, dir);
-}
-
-fn ndjson(out: &std::process::Output) -> Vec<Value> {
-    stdout(out).lines().map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}"))).collect()
 }
 
 #[test]

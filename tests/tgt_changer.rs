@@ -12,16 +12,13 @@
 mod tgt;
 
 use std::path::Path;
-use std::time::Duration;
 
 use tapebackarr::tape::changer::{
     self, Changer, ChangerError, ElementAddress, ElementStatus, ElementType, Inventory, open_changer,
 };
-use tapebackarr::tape::scsi::iscsi::{IscsiTransport, IscsiUrl};
-use tapebackarr::tape::scsi::{DataDir, Transport, status};
 use tapebackarr::tape::vlib::VirtualLibrary;
 use tapebackarr::tape::{self, DeviceSpec, ReadOutcome, TapeDevice};
-use tgt::{Vtl, tgt_available};
+use tgt::{Prevent, Vtl, tgt_available};
 
 fn a(n: u16) -> ElementAddress {
     ElementAddress(n)
@@ -185,7 +182,7 @@ fn scenario(ch: &mut dyn Changer, bench: &mut dyn Bench) {
 struct TgtBench<'a> {
     vtl: &'a Vtl,
     /// A session of its own to the drive LUN that holds the PREVENT.
-    lock: Option<IscsiTransport>,
+    lock: Option<Prevent>,
 }
 
 fn drive_lun(addr: ElementAddress) -> u16 {
@@ -199,22 +196,14 @@ impl Bench for TgtBench<'_> {
         tape::open(&DeviceSpec::parse(&url).unwrap()).unwrap_or_else(|e| panic!("open {url}: {e}"))
     }
 
-    /// PREVENT MEDIUM REMOVAL (SSC) sent to the drive's own LUN: 1E 00 00 00 01 00.
+    /// PREVENT MEDIUM REMOVAL (SSC) sent to the drive's own LUN; ALLOW in the same session.
     fn prevent(&mut self, _ch: &mut dyn Changer, drive: ElementAddress, on: bool) {
-        if self.lock.is_none() {
-            let url: IscsiUrl = self.vtl.url(drive_lun(drive)).parse().unwrap();
-            self.lock = Some(IscsiTransport::connect(&url).expect("iSCSI session to the drive"));
-        }
-        let t = self.lock.as_mut().unwrap();
-        let cdb = [0x1E, 0, 0, 0, on as u8, 0];
-        let mut done = t.execute(&cdb, DataDir::None, Duration::from_secs(30)).expect("PREVENT ALLOW");
-        if done.status == status::CHECK_CONDITION && done.sense.get(2).is_some_and(|k| k & 0x0f == 6) {
-            // A unit attention (29/00) left over from the login: once more.
-            done = t.execute(&cdb, DataDir::None, Duration::from_secs(30)).expect("PREVENT ALLOW");
-        }
-        assert_eq!(done.status, status::GOOD, "PREVENT ALLOW on the drive: {done:?}");
-        if !on {
-            self.lock = None;
+        if on {
+            if self.lock.is_none() {
+                self.lock = Some(self.vtl.prevent_removal(drive_lun(drive)));
+            }
+        } else if let Some(lock) = self.lock.take() {
+            lock.allow();
         }
     }
 

@@ -751,8 +751,21 @@ fn show(conn: &Connection, l: &Library) -> Result<String> {
     Ok(format!("{head}\n\n{}", slot_table(conn, l.id)?))
 }
 
+/// For `tape label`: the barcode the changer reads on the cartridge in `d`, a drive of a
+/// library (`None` when the drive is in no library or the changer reads none there). The
+/// caller holds the drive's lock, as for [`load_for`].
+pub(crate) fn barcode_in(ctx: &Ctx, catalog: &Catalog, d: &Drive) -> Result<Option<String>> {
+    if d.library_id.is_none() {
+        return Ok(None);
+    }
+    let (lib, element) = drive_library(catalog.conn(), d)?;
+    let mut open = open_changer(ctx, &lib, "tape label")?;
+    let inv = open.changer.inventory().map_err(|e| changer_error(e, &lib, catalog.conn()))?;
+    Ok(inv.get(element).filter(|e| e.full).and_then(|e| e.barcode.clone()))
+}
+
 /// For backup, restore and verify: puts the cartridge with `barcode` into `d`, a drive of a
-/// library, returning the drive's cartridge to the first empty storage slot first. The
+/// library, returning the drive's cartridge to its home slot first. The
 /// caller holds the drive's lock and has closed its device. `Ok(false)` when the drive is
 /// not in a library or the cartridge is not in it (the operator must bring it); errors are
 /// the changer's.

@@ -45,7 +45,7 @@ Examples:
         /// The pool the tape joins
         #[arg(long)]
         pool: String,
-        /// The cartridge's barcode [default: the virtual cartridge's name]
+        /// The cartridge's barcode [default: the virtual cartridge's name, or the one the library reads]
         #[arg(long, value_parser = parse_name)]
         barcode: Option<String>,
         /// LTO generation, for the capacity (LTO-1 … LTO-9)
@@ -211,7 +211,10 @@ pub fn exec(ctx: &Ctx, cmd: Command) -> Result<Exit> {
             {
                 return Err(Failure::already_exists("tape", &label).into());
             }
-            let barcode = barcode.or(status.cartridge.clone());
+            let barcode = match barcode.or(status.cartridge.clone()) {
+                Some(b) => Some(b),
+                None => super::library::barcode_in(ctx, &catalog, &drive)?,
+            };
             if let Some(b) = barcode.as_deref().filter(|b| crate::catalog::libraries::is_cleaning(b)) {
                 return Err(invalid(format!("{b} is a cleaning cartridge's barcode: it is never labelled for data")));
             }

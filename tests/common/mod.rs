@@ -234,3 +234,8 @@ pub fn stdout(out: &Output) -> String {
 pub fn path_text(p: &Path) -> String {
     p.to_str().unwrap().to_string()
 }
+
+/// The NDJSON events a `--json` backup printed on stdout, in order.
+pub fn ndjson(out: &Output) -> Vec<Value> {
+    stdout(out).lines().map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}"))).collect()
+}

@@ -132,3 +132,41 @@ pub fn candidate_port() -> u16 {
         port = if port >= 31999 { 20000 } else { port + 1 };
     }
 }
+
+/// PREVENT MEDIUM REMOVAL held on a drive LUN in an iSCSI session of its own, as another
+/// program using the drive would hold it. tgt ties the lock to the session (SPC: to the
+/// I_T nexus), so it ends when this is dropped (logout), or earlier with [`Prevent::allow`].
+pub struct Prevent {
+    session: tapebackarr::tape::scsi::iscsi::IscsiTransport,
+}
+
+impl Vtl {
+    /// Sends PREVENT MEDIUM REMOVAL (SSC, 1E 00 00 00 01 00) to drive LUN `lun`.
+    pub fn prevent_removal(&self, lun: u16) -> Prevent {
+        let url = self.url(lun).parse().expect("iSCSI URL");
+        let session =
+            tapebackarr::tape::scsi::iscsi::IscsiTransport::connect(&url).expect("iSCSI session to the drive");
+        let mut p = Prevent { session };
+        p.send(true);
+        p
+    }
+}
+
+impl Prevent {
+    /// ALLOW MEDIUM REMOVAL in the same session, then logout.
+    pub fn allow(mut self) {
+        self.send(false);
+    }
+
+    fn send(&mut self, prevent: bool) {
+        use tapebackarr::tape::scsi::{DataDir, Transport, status};
+        let cdb = [0x1E, 0, 0, 0, prevent as u8, 0];
+        let timeout = Duration::from_secs(30);
+        let mut done = self.session.execute(&cdb, DataDir::None, timeout).expect("PREVENT ALLOW");
+        if done.status == status::CHECK_CONDITION && done.sense.get(2).is_some_and(|k| k & 0x0f == 6) {
+            // A unit attention (29/00) left over from the login: once more.
+            done = self.session.execute(&cdb, DataDir::None, timeout).expect("PREVENT ALLOW");
+        }
+        assert_eq!(done.status, status::GOOD, "PREVENT ALLOW on the drive: {done:?}");
+    }
+}
