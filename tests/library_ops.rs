@@ -113,6 +113,11 @@ fn export_to_the_mail_slots_and_import_back() {
             h.ok(["library", "unload"]);
         }
     }
+    // By tape label too; one the library does not hold is named with where it is.
+    h.ok(["library", "unload"]);
+    assert_eq!(h.json(["library", "load", "W2"])["barcode"], "TB0002L8");
+    h.ok(["library", "unload"]);
+    h.ok(["library", "load", "W3"]);
     // W3 is in the drive: export takes it out of the drive, W1 from its slot.
     let v = h.json(["library", "export", "W1", "W3", "--location", "vault 3"]);
     let exported = v["exported"].as_array().unwrap();
@@ -144,6 +149,8 @@ fn export_to_the_mail_slots_and_import_back() {
     assert_eq!(moved[0]["status"], "blank", "back with the status it had");
     assert_eq!(h.json(["tape", "show", "W3"])["tape"]["status"], "blank");
     assert_eq!(h.json(["tape", "show", "W1"])["tape"]["status"], "exported");
+    let err = fails(&h, &["library", "load", "W1"], 1);
+    assert!(err["message"].as_str().unwrap().contains("offsite: vault 3"), "{err}");
     // Months later W1 comes back through the mail slot, with a new cartridge.
     h.ok(["vlib", "put-in", d, "TB0001L8"]);
     h.ok(["vlib", "add-tape", d, "NEW001L8"]);

@@ -139,14 +139,16 @@ Examples:
     #[command(after_help = "Example:\n  tapebackarr library detach-drive --drive d0")]
     DetachDrive,
     /// Move a cartridge from a slot, or wherever its barcode is, into a drive (--drive)
-    #[command(after_help = "SOURCE is an element address (all digits) or a barcode. Cleaning cartridges \
-(barcodes starting with CLN) are loaded only with --cleaning.
+    #[command(after_help = "SOURCE is an element address (all digits), a barcode, or a tape's label (the
+cartridge with that tape's barcode). Cleaning cartridges (barcodes starting with CLN) are
+loaded only with --cleaning.
 
 Examples:
   tapebackarr library load TB0001L8 --drive d0
-  tapebackarr library load 1003 --drive d0 --json")]
+  tapebackarr library load 1003 --drive d0 --json
+  tapebackarr library load WEEK01")]
     Load {
-        /// Element address or barcode of the cartridge
+        /// Element address, barcode or tape label
         source: String,
         /// Allow loading a cleaning cartridge
         #[arg(long)]
@@ -445,8 +447,24 @@ fn load(ctx: &Ctx, catalog: &mut Catalog, source: &str, cleaning: bool) -> Resul
             source.parse().map_err(|_| Failure::usage(format!("'{source}' is not an element address (0-65535)")))?;
         ElementAddress(n)
     } else {
-        inv.find_barcode(source).map(|e| e.address).ok_or_else(|| {
-            Failure::new(Kind::NotFound, format!("no cartridge with barcode '{source}' in library '{}'", lib.name))
+        // A barcode, else a catalog tape's label (by its barcode).
+        let tape = tapes::find(catalog.conn(), source)?;
+        let barcode = match &tape {
+            Some(t) if inv.find_barcode(source).is_none() => t.barcode.as_deref().unwrap_or(source),
+            _ => source,
+        };
+        inv.find_barcode(barcode).map(|e| e.address).ok_or_else(|| {
+            let msg = match &tape {
+                Some(t) => format!(
+                    "tape '{}' (barcode {}) is not in library '{}' ({})",
+                    t.label,
+                    or_dash(t.barcode.as_deref()),
+                    lib.name,
+                    tapes::location(catalog.conn(), t).unwrap_or_default()
+                ),
+                None => format!("no cartridge with barcode or tape label '{source}' in library '{}'", lib.name),
+            };
+            Failure::new(Kind::NotFound, msg)
         })?
     };
     if from == element {
