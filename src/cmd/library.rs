@@ -948,6 +948,8 @@ fn import(ctx: &Ctx, catalog: &mut Catalog, name: Option<&str>) -> Result<()> {
     let mut open = open_changer(ctx, &lib, "library import")?;
     let mut moved = Vec::new();
     let mut left = Vec::new();
+    // A move the changer refused: what moved before it is still recorded.
+    let mut failed = None;
     let inv = open.changer.inventory().map_err(|e| changer_error(e, &lib, catalog.conn()))?;
     let mut free: Vec<ElementAddress> = inv.slots().filter(|e| !e.full).map(|e| e.address).collect();
     free.reverse();
@@ -956,7 +958,10 @@ fn import(ctx: &Ctx, catalog: &mut Catalog, name: Option<&str>) -> Result<()> {
             left.push(json!({"element": e.address, "barcode": e.barcode}));
             continue;
         };
-        open.changer.move_medium(e.address, to).map_err(|err| changer_error(err, &lib, catalog.conn()))?;
+        if let Err(err) = open.changer.move_medium(e.address, to) {
+            failed = Some(changer_error(err, &lib, catalog.conn()));
+            break;
+        }
         moved.push((e.address, to, e.barcode.clone()));
     }
     let inv = open.changer.inventory().map_err(|e| changer_error(e, &lib, catalog.conn()))?;
@@ -985,6 +990,9 @@ fn import(ctx: &Ctx, catalog: &mut Catalog, name: Option<&str>) -> Result<()> {
         json!({"name": lib.name, "moved": docs, "left": left, "changes": changes}),
     )?;
     tx.commit()?;
+    if let Some(e) = failed {
+        return Err(e);
+    }
     if !left.is_empty() {
         return Err(Failure::new(
             Kind::InvalidState,
@@ -1269,7 +1277,10 @@ pub(crate) fn visit_in_place<T>(
     let mut out = Vec::new();
     let mut failure = None;
     for e in &picked {
-        open.changer.move_medium(e.address, element).map_err(|err| changer_error(err, &lib, catalog.conn()))?;
+        if let Err(err) = open.changer.move_medium(e.address, element) {
+            failure = Some(changer_error(err, &lib, catalog.conn()));
+            break;
+        }
         let result = crate::tape::open(&spec)
             .map_err(|err| super::device_error(err, d))
             .and_then(|mut dev| visit(catalog, e, dev.as_mut()));
