@@ -313,3 +313,30 @@ fn a_lost_catalog_is_rebuilt_from_every_cartridge_of_the_library() {
     let blank = v["tapes"].as_array().unwrap().iter().find(|t| t["barcode"] == "NEW001L8").unwrap();
     assert!(blank["error"].as_str().unwrap().contains("blank"), "{blank}");
 }
+
+#[test]
+fn a_restore_asks_for_an_exported_tape_at_the_mail_slot() {
+    let (h, dir) = setup();
+    let d = dir.to_str().unwrap();
+    let data = h.dir.path().join("data");
+    fs::create_dir_all(&data).unwrap();
+    fs::write(data.join("f"), b"kept offsite\n").unwrap();
+    h.ok_os(&["source".as_ref(), "add".as_ref(), "src".as_ref(), data.as_os_str()]);
+    h.ok(["job", "create", "j", "--source", "src", "--pool", "weekly"]);
+    h.ok(["library", "load", "TB0001L8"]);
+    h.ok(["tape", "label", "W1", "--pool", "weekly"]);
+    h.ok(["backup", "run", "j"]);
+    h.ok(["library", "export", "W1", "--location", "vault"]);
+    h.ok(["vlib", "take-out", d, "TB0001L8"]);
+
+    let dest = h.dir.path().join("out");
+    let err = fails(&h, &["restore", "--set", "1", "--to", dest.to_str().unwrap()], 4);
+    let msg = err["message"].as_str().unwrap();
+    assert!(msg.contains("offsite: vault"), "where it was last seen: {msg}");
+    assert!(msg.contains("put tape 'W1' in the import/export slot (element 10) of library 'vtl'"), "{msg}");
+    assert_eq!(err["details"]["import_export"]["element"], 10);
+    // Back in the mail slot (not imported yet): the restore takes it from there.
+    h.ok(["vlib", "put-in", d, "TB0001L8"]);
+    h.ok(["restore", "--set", "1", "--to", dest.to_str().unwrap()]);
+    assert_eq!(fs::read(dest.join("f")).unwrap(), b"kept offsite\n");
+}

@@ -794,7 +794,18 @@ pub(crate) fn load_for(ctx: &Ctx, catalog: &mut Catalog, d: &Drive, barcode: &st
     let (lib, element) = drive_library(catalog.conn(), d)?;
     let mut open = open_changer(ctx, &lib, "automatic load")?;
     let inv = open.changer.inventory().map_err(|e| changer_error(e, &lib, catalog.conn()))?;
-    let Some(from) = inv.find_barcode(barcode).map(|e| e.address) else { return Ok(false) };
+    let Some(from) = inv.find_barcode(barcode).map(|e| e.address) else {
+        // What the operator is told next (where the tape is, which mail slot is free) comes
+        // from the catalog: bring it in step with the changer first.
+        let tx = catalog.write()?;
+        let changes = libraries::sync(&tx, lib.id, &observed(&inv))?;
+        if !changes.is_empty() {
+            let details = json!({"name": lib.name, "changes": changes, "looking_for": barcode});
+            audit::record(&tx, "library.inventory", "library", Some(lib.id), details)?;
+        }
+        tx.commit()?;
+        return Ok(false);
+    };
     if from == element {
         return Ok(true);
     }
