@@ -333,3 +333,40 @@ fn tgt_drives_report_health_as_not_supported() {
     assert!(e["message"].as_str().unwrap().contains("not supported by this drive"), "{e}");
     assert_eq!(h.snapshot(), before);
 }
+
+/// Alerts raised while a backup writes are read when a part closes (here at each checkpoint):
+/// the part just closed is kept, the run stops there, and `backup resume` goes on once the
+/// drive is cleaned, or on another tape once the bad one is retired.
+#[test]
+fn an_alert_in_the_middle_of_a_backup_stops_it_after_the_part() {
+    let h = library_home();
+    std::fs::write(h.data().join("big"), vec![0x5au8; 20 << 20]).unwrap();
+    let run = |faults: &str| {
+        h.cmd().env(FAULTS, faults).args(["--json", "backup", "run", "nightly", "--checkpoint", "4M"]).output().unwrap()
+    };
+    let execution = |h: &Home| count(h, "SELECT max(id) FROM job_executions").to_string();
+
+    // Clean now, raised at the 5th write: the run stops after its first part (exit 1).
+    let (e, code) = json_error(&run(r#"{"tapealert": [20], "tapealert_at_write": 5}"#));
+    assert_eq!((e["code"].as_str(), code), (Some("drive_alert"), 1), "{e}");
+    let m = e["message"].as_str().unwrap();
+    assert!(m.contains("backup resume") && m.contains("the set stops after the part just closed"), "{m}");
+    assert_eq!(count(&h, "SELECT count(*) FROM backup_set_parts"), 1);
+    assert_eq!(count(&h, "SELECT count(*) FROM job_executions WHERE status = 'paused'"), 1);
+    let (e, _) = json_error(&h.run(["--json", "backup", "resume", &execution(&h)]));
+    assert_eq!(e["code"], "drive_alert", "not resumed before cleaning: {e}");
+    h.ok(["drive", "clean"]);
+    let s = summary(&h.run(["--json", "backup", "resume", &execution(&h)]));
+    assert_eq!(s["status"], "completed", "{s}");
+
+    // Media, raised at the 5th write: W1 is retired after the part that was on its way; the
+    // run stops asking for a tape (exit 4), and resumes on W2.
+    std::fs::write(h.data().join("more"), b"x").unwrap();
+    let (e, code) = json_error(&run(r#"{"tapealert": [4], "tapealert_at_write": 5}"#));
+    assert_eq!((e["code"].as_str(), code), (Some("no_tape"), 4), "{e}");
+    assert!(e["message"].as_str().unwrap().contains("'W1', which is now retired"), "{e}");
+    assert_eq!(h.json(["tape", "show", "W1"])["tape"]["status"], "retired");
+    let s = summary(&h.run(["--json", "backup", "resume", &execution(&h)]));
+    assert_eq!(s["status"], "completed", "{s}");
+    assert_eq!(s["tapes"].as_array().unwrap().last().unwrap(), "W2", "{s}");
+}

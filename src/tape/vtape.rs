@@ -69,6 +69,10 @@ pub struct Faults {
     /// TapeAlert flags (1-64) the drive raises, once per command (process): when the command
     /// first opens the drive. They wait in the drive until its health is read.
     pub tapealert: Vec<u8>,
+    /// Raises the `tapealert` flags at the Nth write of an open (blocks and filemark calls,
+    /// counted as for `power_loss_after_writes`) instead of when the drive is opened: an alert
+    /// in the middle of a backup.
+    pub tapealert_at_write: Option<u64>,
 }
 
 /// What a virtual drive counts over its life, and the TapeAlert flags it raised and nobody
@@ -322,14 +326,22 @@ impl VirtualDrive {
                 }
             }
         }
-        let pid = std::process::id();
-        if !drive.faults.tapealert.is_empty() && drive.state.health.raised_by != Some(pid) {
-            drive.state.health.raised_by = Some(pid);
-            for flag in drive.faults.tapealert.clone() {
-                drive.raise(flag);
-            }
+        if drive.faults.tapealert_at_write.is_none() {
+            drive.raise_injected();
         }
         Ok(drive)
+    }
+
+    /// Raises the injected TapeAlert flags, unless this process raised them already.
+    fn raise_injected(&mut self) {
+        let pid = std::process::id();
+        if self.faults.tapealert.is_empty() || self.state.health.raised_by == Some(pid) {
+            return;
+        }
+        self.state.health.raised_by = Some(pid);
+        for flag in self.faults.tapealert.clone() {
+            self.raise(flag);
+        }
     }
 
     /// Raises TapeAlert flag `flag`; 20 (clean now) leaves the drive needing cleaning.
@@ -472,6 +484,9 @@ impl VirtualDrive {
     /// Counts a write and, when the injected moment comes, drops unsynced data and dies.
     fn count_write(&mut self) -> Result<()> {
         self.writes += 1;
+        if self.faults.tapealert_at_write == Some(self.writes) {
+            self.raise_injected();
+        }
         if self.faults.power_loss_after_writes.is_some_and(|n| self.writes > n) {
             let tape = self.tape.as_mut().expect("writes need a tape");
             let synced = tape.meta.synced;
