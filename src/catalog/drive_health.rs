@@ -234,7 +234,7 @@ pub fn raise(conn: &Connection, drive: &Drive, severity: &str, category: &str, m
         Some(drive.id),
         json!({"name": drive.name, "alert": id, "severity": severity, "category": category, "message": message}),
     )?;
-    Ok(alert(conn, id)?)
+    alert(conn, id)
 }
 
 /// Marks alert `id` resolved. `Ok(None)` when there is no such alert; the alert unchanged

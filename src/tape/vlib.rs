@@ -4,6 +4,8 @@
 //!
 //! Layout: `DIR/library.json` (which barcode sits in which slot), `DIR/cartridges/BARCODE/`
 //! (virtual cartridges), `DIR/drives/N/` (virtual drives, usable as `vtape:DIR/drives/N`).
+//! What a drive element holds is what its drive's `drive.json` says, threaded or ejected:
+//! a drive that unloads keeps the cartridge in its element until a move takes it out.
 
 use std::fs;
 use std::path::{Path, PathBuf};
