@@ -823,32 +823,35 @@ fn clean(ctx: &Ctx, catalog: &mut Catalog) -> Result<()> {
 
 /// Polls the drive until it no longer holds a threaded cartridge (it ejects the cleaning
 /// cartridge when done), then reads its health: `None` where it cannot report one. While
-/// cleaning, a drive answers NOT READY: it is asked again.
+/// cleaning, drives answer NOT READY or that a cleaning cartridge is in (30/03): every error
+/// is asked again until the time is up, and the last one reported then.
 fn wait_until_ejected(ctx: &Ctx, d: &Drive) -> Result<Option<DriveHealth>> {
     let spec = DeviceSpec::parse(&d.device).map_err(Failure::usage)?;
     let started = Instant::now();
     loop {
-        let mut dev = crate::tape::open(&spec).map_err(|e| device_error(e, d))?;
-        match dev.status() {
-            Ok(s) if !s.loaded => {
-                return match dev.health() {
-                    Ok(h) => Ok(Some(h)),
-                    Err(TapeError::Unsupported(_)) => Ok(None),
-                    Err(e) => {
-                        ctx.out.note(|| format!("warning: drive '{}': could not read its health: {e}", d.name));
-                        Ok(None)
-                    }
-                };
-            }
-            Ok(_) | Err(TapeError::NotReady(_)) => {}
-            Err(e) => return Err(device_error(e, d)),
-        }
-        drop(dev);
+        let last = match crate::tape::open(&spec) {
+            Ok(mut dev) => match dev.status() {
+                Ok(s) if !s.loaded => {
+                    return match dev.health() {
+                        Ok(h) => Ok(Some(h)),
+                        Err(TapeError::Unsupported(_)) => Ok(None),
+                        Err(e) => {
+                            ctx.out.note(|| format!("warning: drive '{}': could not read its health: {e}", d.name));
+                            Ok(None)
+                        }
+                    };
+                }
+                Ok(_) => None,
+                Err(e) => Some(e),
+            },
+            Err(e) => Some(e),
+        };
         if started.elapsed() >= CLEAN_TIMEOUT {
+            let why = last.map(|e| format!(" (last: {e})")).unwrap_or_default();
             return Err(Failure::new(
                 Kind::Device,
                 format!(
-                    "drive '{}' still holds the cleaning cartridge after {} minutes: check the drive",
+                    "drive '{}' still holds the cleaning cartridge after {} minutes{why}: check the drive",
                     d.name,
                     CLEAN_TIMEOUT.as_secs() / 60
                 ),
