@@ -151,6 +151,12 @@ _tapebackarr() {
             tapebackarr__subcmd__drive,add)
                 cmd="tapebackarr__subcmd__drive__subcmd__add"
                 ;;
+            tapebackarr__subcmd__drive,alerts)
+                cmd="tapebackarr__subcmd__drive__subcmd__alerts"
+                ;;
+            tapebackarr__subcmd__drive,clean)
+                cmd="tapebackarr__subcmd__drive__subcmd__clean"
+                ;;
             tapebackarr__subcmd__drive,disable)
                 cmd="tapebackarr__subcmd__drive__subcmd__disable"
                 ;;
@@ -178,11 +184,20 @@ _tapebackarr() {
             tapebackarr__subcmd__drive,show)
                 cmd="tapebackarr__subcmd__drive__subcmd__show"
                 ;;
+            tapebackarr__subcmd__drive,stats)
+                cmd="tapebackarr__subcmd__drive__subcmd__stats"
+                ;;
             tapebackarr__subcmd__drive,status)
                 cmd="tapebackarr__subcmd__drive__subcmd__status"
                 ;;
             tapebackarr__subcmd__drive__subcmd__help,add)
                 cmd="tapebackarr__subcmd__drive__subcmd__help__subcmd__add"
+                ;;
+            tapebackarr__subcmd__drive__subcmd__help,alerts)
+                cmd="tapebackarr__subcmd__drive__subcmd__help__subcmd__alerts"
+                ;;
+            tapebackarr__subcmd__drive__subcmd__help,clean)
+                cmd="tapebackarr__subcmd__drive__subcmd__help__subcmd__clean"
                 ;;
             tapebackarr__subcmd__drive__subcmd__help,disable)
                 cmd="tapebackarr__subcmd__drive__subcmd__help__subcmd__disable"
@@ -210,6 +225,9 @@ _tapebackarr() {
                 ;;
             tapebackarr__subcmd__drive__subcmd__help,show)
                 cmd="tapebackarr__subcmd__drive__subcmd__help__subcmd__show"
+                ;;
+            tapebackarr__subcmd__drive__subcmd__help,stats)
+                cmd="tapebackarr__subcmd__drive__subcmd__help__subcmd__stats"
                 ;;
             tapebackarr__subcmd__drive__subcmd__help,status)
                 cmd="tapebackarr__subcmd__drive__subcmd__help__subcmd__status"
@@ -298,6 +316,12 @@ _tapebackarr() {
             tapebackarr__subcmd__help__subcmd__drive,add)
                 cmd="tapebackarr__subcmd__help__subcmd__drive__subcmd__add"
                 ;;
+            tapebackarr__subcmd__help__subcmd__drive,alerts)
+                cmd="tapebackarr__subcmd__help__subcmd__drive__subcmd__alerts"
+                ;;
+            tapebackarr__subcmd__help__subcmd__drive,clean)
+                cmd="tapebackarr__subcmd__help__subcmd__drive__subcmd__clean"
+                ;;
             tapebackarr__subcmd__help__subcmd__drive,disable)
                 cmd="tapebackarr__subcmd__help__subcmd__drive__subcmd__disable"
                 ;;
@@ -321,6 +345,9 @@ _tapebackarr() {
                 ;;
             tapebackarr__subcmd__help__subcmd__drive,show)
                 cmd="tapebackarr__subcmd__help__subcmd__drive__subcmd__show"
+                ;;
+            tapebackarr__subcmd__help__subcmd__drive,stats)
+                cmd="tapebackarr__subcmd__help__subcmd__drive__subcmd__stats"
                 ;;
             tapebackarr__subcmd__help__subcmd__drive,status)
                 cmd="tapebackarr__subcmd__help__subcmd__drive__subcmd__status"
@@ -1788,7 +1815,7 @@ _tapebackarr() {
             return 0
             ;;
         tapebackarr__subcmd__drive)
-            opts="-q -v -y -h -V --home --json --quiet --verbose --no-progress --yes --drive --wait --password-file --help --version add list show status remove enable disable rewind eject load help"
+            opts="-q -v -y -h -V --home --json --quiet --verbose --no-progress --yes --drive --wait --password-file --help --version add list show status remove enable disable rewind eject stats alerts clean load help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1828,7 +1855,7 @@ _tapebackarr() {
             return 0
             ;;
         tapebackarr__subcmd__drive__subcmd__add)
-            opts="-q -v -y -h -V --device --capacity --home --json --quiet --verbose --no-progress --yes --drive --wait --password-file --help --version"
+            opts="-q -v -y -h -V --device --capacity --library --element --home --json --quiet --verbose --no-progress --yes --drive --wait --password-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1842,6 +1869,98 @@ _tapebackarr() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --library)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --element)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --home)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --drive)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password-file)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__drive__subcmd__alerts)
+            opts="-q -v -y -h -V --all --resolve --home --json --quiet --verbose --no-progress --yes --drive --wait --password-file --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --resolve)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --home)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --drive)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password-file)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__drive__subcmd__clean)
+            opts="-q -v -y -h -V --home --json --quiet --verbose --no-progress --yes --drive --wait --password-file --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --home)
                     COMPREPLY=()
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
@@ -1996,7 +2115,7 @@ _tapebackarr() {
             return 0
             ;;
         tapebackarr__subcmd__drive__subcmd__help)
-            opts="add list show status remove enable disable rewind eject load help"
+            opts="add list show status remove enable disable rewind eject stats alerts clean load help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2010,6 +2129,34 @@ _tapebackarr() {
             return 0
             ;;
         tapebackarr__subcmd__drive__subcmd__help__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__drive__subcmd__help__subcmd__alerts)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__drive__subcmd__help__subcmd__clean)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2136,6 +2283,20 @@ _tapebackarr() {
             return 0
             ;;
         tapebackarr__subcmd__drive__subcmd__help__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__drive__subcmd__help__subcmd__stats)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2328,6 +2489,46 @@ _tapebackarr() {
             return 0
             ;;
         tapebackarr__subcmd__drive__subcmd__show)
+            opts="-q -v -y -h -V --home --json --quiet --verbose --no-progress --yes --drive --wait --password-file --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --home)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --drive)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password-file)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__drive__subcmd__stats)
             opts="-q -v -y -h -V --home --json --quiet --verbose --no-progress --yes --drive --wait --password-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2632,7 +2833,7 @@ _tapebackarr() {
             return 0
             ;;
         tapebackarr__subcmd__help__subcmd__drive)
-            opts="add list show status remove enable disable rewind eject load"
+            opts="add list show status remove enable disable rewind eject stats alerts clean load"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2646,6 +2847,34 @@ _tapebackarr() {
             return 0
             ;;
         tapebackarr__subcmd__help__subcmd__drive__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__help__subcmd__drive__subcmd__alerts)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__help__subcmd__drive__subcmd__clean)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2758,6 +2987,20 @@ _tapebackarr() {
             return 0
             ;;
         tapebackarr__subcmd__help__subcmd__drive__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__help__subcmd__drive__subcmd__stats)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -57,6 +57,11 @@ pub enum Kind {
     WrongPassphrase,
     /// Stopped by Ctrl-C or SIGTERM, cleanly (a backup can be resumed).
     Interrupted,
+    /// The drive cannot do that at all (drive health from a drive without log pages).
+    Unsupported,
+    /// The drive raised a critical alert (TapeAlert) that keeps it from writing until it is
+    /// cleaned or repaired and the alert resolved.
+    DriveAlert,
 }
 
 impl Kind {
@@ -77,6 +82,8 @@ impl Kind {
             Kind::InvalidState => "invalid_state",
             Kind::WrongPassphrase => "wrong_passphrase",
             Kind::Interrupted => "interrupted",
+            Kind::Unsupported => "not_supported",
+            Kind::DriveAlert => "drive_alert",
         }
     }
 

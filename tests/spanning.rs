@@ -361,8 +361,9 @@ fn read_until(from: &mut impl std::io::Read, seen: &mut String, text: &str, coun
 
 /// An operator at a terminal (a pty from `script`): at the change the backup ejects the full
 /// tape and asks; the same tape put back is refused and the question asked again; a labelled
-/// tape of the pool is taken. Inserting a cartridge into the virtual drive is writing its
-/// path into the drive's `drive.json`, the operator's hand in this test.
+/// tape of the pool is taken. Taking a cartridge out of the virtual drive and inserting one is
+/// writing its `drive.json`, the operator's hand in this test. The drive belongs to a virtual
+/// library, so its eject leaves the cartridge in the drive's element, as a library drive does.
 #[test]
 fn an_operator_at_a_terminal_is_asked_again_after_offering_a_wrong_tape() {
     let h = Home::with_tape();
@@ -377,8 +378,18 @@ fn an_operator_at_a_terminal_is_asked_again_after_offering_a_wrong_tape() {
     let insert = |barcode: &str| {
         let path = h.drive_dir().join("drive.json");
         let mut state: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
-        assert_eq!(state["cartridge"], Value::Null, "the backup ejected the full tape");
+        assert_eq!(state["cartridge"], Value::Null, "the drive is empty");
         state["cartridge"] = h.dir.path().join("vl/cartridges").join(barcode).to_str().unwrap().into();
+        state["ejected"] = false.into();
+        std::fs::write(&path, state.to_string()).unwrap();
+    };
+    let take_out = |barcode: &str| {
+        let path = h.drive_dir().join("drive.json");
+        let mut state: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+        assert_eq!(state["ejected"], true, "the backup ejected the full tape: {state}");
+        assert!(state["cartridge"].as_str().is_some_and(|c| c.ends_with(barcode)), "{state}");
+        state["cartridge"] = Value::Null;
+        state["ejected"] = false.into();
         std::fs::write(&path, state.to_string()).unwrap();
     };
 
@@ -400,6 +411,7 @@ fn an_operator_at_a_terminal_is_asked_again_after_offering_a_wrong_tape() {
     let mut seen = String::new();
     read_until(&mut output, &mut seen, "press Enter", 1);
     assert!(seen.contains("the set needs another tape"), "{seen}");
+    take_out("VT0001L8");
     insert("VT0001L8");
     std::io::Write::write_all(&mut input, b"\n").unwrap();
     read_until(&mut output, &mut seen, "press Enter", 2);

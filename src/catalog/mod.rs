@@ -5,6 +5,7 @@
 //! newer tapebackarr is refused before anything is written to it.
 
 pub mod audit;
+pub mod drive_health;
 pub mod drives;
 pub mod entries;
 pub mod jobs;

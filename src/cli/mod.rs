@@ -18,7 +18,8 @@ pub const EXIT_CODES: &str = "\
 Exit codes:
   0    success
   1    error: the operation failed or was refused (unknown name, name taken, object in use,
-       missing catalog or path); nothing was changed
+       missing catalog or path, critical drive alert); nothing was changed but the drive
+       health it read
   2    usage: the command line is wrong (unknown option, bad value); nothing was changed
   3    partial: the set completed, but some source files could not be read
   4    operator action needed in non-interactive mode (insert or change a tape)

@@ -1,19 +1,40 @@
 //! `tapebackarr drive …`: register drives by device string, see their state, and move the
-//! tape in them (rewind, eject; load a cartridge into a virtual drive).
+//! tape in them (rewind, eject; load a cartridge into a virtual drive); read and record their
+//! health (`stats`, `alerts`) and clean a library's drive with its cleaning cartridge
+//! (`clean`).
+//!
+//! `drive add --library` and `drive clean` work a library's changer. The changer helpers of
+//! `cmd::library` are its own, so the few this module needs (opening a changer under its
+//! lock, recording an inventory) are kept here, taking the same lock file.
+
+use std::time::{Duration, Instant};
 
 use anyhow::Result;
 use clap::Subcommand;
-use serde_json::json;
+use rusqlite::Connection;
+use serde_json::{Value, json};
 
-use super::{Ctx, changes, describe_update, device_error};
+use super::{Ctx, changes, describe_update, device_error, health};
+use crate::catalog::drive_health::{self, Alert};
 use crate::catalog::drives::{self, Drive};
-use crate::catalog::{audit, tapes};
+use crate::catalog::libraries::{self, Library, Observed, is_cleaning};
+use crate::catalog::tapes::{self, Tape};
+use crate::catalog::{Catalog, audit};
 use crate::cli::parse_name;
 use crate::error::{Exit, Failure, Kind};
 use crate::output::{fields, or_dash, table, when};
+use crate::tape::changer::{self, Changer, ChangerError, ChangerSpec, ElementAddress, ElementType, Inventory};
+use crate::tape::health::DriveHealth;
+use crate::tape::lock::{self, DriveLock, LockError};
 use crate::tape::vlib;
 use crate::tape::vtape::{self, VirtualDrive};
-use crate::tape::{DeviceSpec, TapeDevice};
+use crate::tape::{DeviceSpec, TapeDevice, TapeError};
+
+/// How long `drive clean` waits for the drive to finish cleaning and eject the cartridge
+/// (an LTO cleaning takes a few minutes).
+const CLEAN_TIMEOUT: Duration = Duration::from_secs(15 * 60);
+/// How often it asks meanwhile.
+const CLEAN_POLL: Duration = Duration::from_secs(5);
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -27,7 +48,8 @@ pub enum Command {
 Examples:
   tapebackarr drive add lto1 --device /dev/nst0
   tapebackarr drive add demo --device vtape:/var/lib/tapebackarr/vtape0 --capacity 20G
-  tapebackarr drive add tgt --device iscsi://127.0.0.1:3260/iqn.2024-01.lab.vtl:3260/4")]
+  tapebackarr drive add tgt --device iscsi://127.0.0.1:3260/iqn.2024-01.lab.vtl:3260/4
+  tapebackarr drive add d0 --device vtape:/srv/vtl/drives/0 --library vtl --element 500")]
     Add {
         /// Drive name (letters, digits, '.', '_', '-')
         #[arg(value_parser = parse_name)]
@@ -38,6 +60,12 @@ Examples:
         /// Virtual drives: capacity of new cartridges, e.g. 500M, 20G, 1T (powers of 1024)
         #[arg(long, value_name = "SIZE", value_parser = parse_size)]
         capacity: Option<u64>,
+        /// Tie the drive to this library at once (as `library attach-drive` does)
+        #[arg(long, value_name = "LIBRARY", requires = "element")]
+        library: Option<String>,
+        /// The drive's element address in that library (see `library show`)
+        #[arg(long, value_name = "N", requires = "library")]
+        element: Option<u16>,
     },
     /// List drives
     #[command(after_help = "Example:\n  tapebackarr drive list --json")]
@@ -73,6 +101,42 @@ Examples:
     /// Rewind and eject the tape
     #[command(after_help = "Example:\n  tapebackarr --drive lto1 drive eject")]
     Eject,
+    /// Read the drive's health (TapeAlert flags, error and usage counters) and record it
+    #[command(after_help = "The drive is asked with LOG SENSE (SCSI drives) or keeps its own counters (virtual
+drives). Reading TapeAlert flags clears them on the drive: they are recorded as alerts (see
+`drive alerts`). A drive that cannot report its health is an error (not_supported, exit 1).
+
+Examples:
+  tapebackarr drive stats
+  tapebackarr --drive lto1 drive stats --json")]
+    Stats,
+    /// List the alerts drives raised, from the catalog, or resolve one
+    #[command(after_help = "Without --drive (or TAPEBACKARR_DRIVE), the alerts of every drive. Critical alerts
+about a drive or its cleaning keep backups off it until resolved: `drive clean` resolves the
+cleaning ones, --resolve any one after dealing with it.
+
+Examples:
+  tapebackarr drive alerts
+  tapebackarr --drive lto1 drive alerts --all --json
+  tapebackarr drive alerts --resolve 7")]
+    Alerts {
+        /// Resolved alerts too
+        #[arg(long)]
+        all: bool,
+        /// Mark alert ID resolved
+        #[arg(long, value_name = "ID", conflicts_with = "all")]
+        resolve: Option<i64>,
+    },
+    /// Clean a library's drive with a cleaning cartridge (barcode CLN...)
+    #[command(after_help = "The library moves a cleaning cartridge (barcode starting with CLN) into the drive,
+waits for the drive to clean itself and eject it, and puts it back in its slot. The drive's
+cleaning alerts are resolved and its last cleaning recorded. A cartridge in the drive is
+moved to a free storage slot first.
+
+Examples:
+  tapebackarr drive clean
+  tapebackarr --drive d0 drive clean --json")]
+    Clean,
     /// Put a cartridge into a virtual drive (outside a library)
     #[command(after_help = "Cartridges live on the drive's shelf (DIR/cartridges); --create makes a blank one.
 
@@ -114,13 +178,18 @@ pub fn parse_size(s: &str) -> Result<u64, String> {
 pub fn exec(ctx: &Ctx, cmd: Command) -> Result<Exit> {
     let mut catalog = ctx.catalog()?;
     match cmd {
-        Command::Add { name, device, capacity } => {
+        Command::Add { name, device, capacity, library, element } => {
             if capacity.is_some() && !matches!(device, DeviceSpec::Virtual(_)) {
                 return Err(Failure::usage("--capacity applies to virtual drives (vtape:DIR) only").into());
             }
             if drives::find(catalog.conn(), &name)?.is_some() {
                 return Err(Failure::already_exists("drive", &name).into());
             }
+            // The library and its element are checked before anything is created.
+            let place = match (library, element) {
+                (Some(library), Some(element)) => Some(check_drive_element(ctx, &catalog, &library, element)?),
+                _ => None,
+            };
             if let DeviceSpec::Virtual(dir) = &device {
                 // A virtual drive comes into being when added, like plugging one in.
                 let existing = dir.join("drive.json").exists();
@@ -168,6 +237,18 @@ pub fn exec(ctx: &Ctx, cmd: Command) -> Result<Exit> {
             }
             let tx = catalog.write()?;
             let id = drives::insert(&tx, &drive)?;
+            if let Some((lib, element, inv)) = &place {
+                if let Some(other) = libraries::drive_at(&tx, lib.id, (*element).into())? {
+                    return Err(Failure::in_use(format!(
+                        "element {element} of library '{}' is already drive '{other}'",
+                        lib.name
+                    ))
+                    .into());
+                }
+                libraries::attach_drive(&tx, id, Some((lib.id, (*element).into())))?;
+                // The drive learns what the changer says it holds.
+                libraries::sync(&tx, lib.id, &observed(inv))?;
+            }
             let doc = serde_json::to_value(drives::get(&tx, &name)?)?;
             audit::record(&tx, "drive.add", "drive", Some(id), json!({"drive": &doc}))?;
             tx.commit()?;
@@ -307,6 +388,9 @@ pub fn exec(ctx: &Ctx, cmd: Command) -> Result<Exit> {
                 }
             });
         }
+        Command::Stats => stats(ctx, &mut catalog)?,
+        Command::Alerts { all, resolve } => alerts(ctx, &mut catalog, all, resolve)?,
+        Command::Clean => clean(ctx, &mut catalog)?,
         Command::Load { tape, create } => {
             let d = ctx.pick_drive(catalog.conn())?;
             let DeviceSpec::Virtual(dir) = DeviceSpec::parse(&d.device).map_err(Failure::usage)? else {
@@ -414,4 +498,458 @@ fn show(d: &Drive) -> String {
         ("created", when(&d.created_at)),
         ("updated", when(&d.updated_at)),
     ])
+}
+
+/// `--library L --element N` of `drive add`: the library, and its inventory showing a drive
+/// element at N (the checks of `library attach-drive`).
+fn check_drive_element(ctx: &Ctx, catalog: &Catalog, library: &str, element: u16) -> Result<(Library, u16, Inventory)> {
+    let lib = libraries::get(catalog.conn(), library)?;
+    let inv = {
+        let mut open = open_changer(ctx, &lib, "drive add")?;
+        open.changer.inventory().map_err(|e| changer_error(e, &lib))?
+    };
+    match inv.get(ElementAddress(element)) {
+        Some(e) if e.kind == ElementType::Drive => Ok((lib, element, inv)),
+        Some(e) => Err(Failure::new(
+            Kind::InvalidState,
+            format!("{} of library '{library}' is a {} element, not a drive", e.address, e.kind),
+        )
+        .into()),
+        None => Err(Failure::new(
+            Kind::NotFound,
+            format!("library '{library}' has no element {element} (see `tapebackarr library show {library}`)"),
+        )
+        .into()),
+    }
+}
+
+/// The drive `--drive` / `TAPEBACKARR_DRIVE` names, enabled or not; `None` when none is named.
+fn named_drive(ctx: &Ctx, conn: &Connection) -> Result<Option<Drive>> {
+    let named = ctx.global.drive.clone().or_else(|| std::env::var("TAPEBACKARR_DRIVE").ok()).filter(|d| !d.is_empty());
+    named.map(|n| drives::get(conn, &n)).transpose()
+}
+
+/// The catalog tape in the drive: the one with the cartridge's barcode where the drive reports
+/// it, else the drive's current tape while a cartridge is loaded.
+fn tape_in_drive(conn: &Connection, dev: &mut dyn TapeDevice, d: &Drive) -> Result<Option<Tape>> {
+    let status = dev.status().map_err(|e| device_error(e, d))?;
+    if !status.loaded {
+        return Ok(None);
+    }
+    if let Some(barcode) = &status.cartridge
+        && let Some(t) = tapes::by_barcode(conn, barcode)?
+    {
+        return Ok(Some(t));
+    }
+    d.current_tape_id.map(|id| tapes::by_id(conn, id)).transpose()
+}
+
+/// `drive stats`: reads the drive's health and records it before anything else can fail
+/// (the flags read are gone from the drive).
+fn stats(ctx: &Ctx, catalog: &mut Catalog) -> Result<()> {
+    let d = ctx.pick_drive(catalog.conn())?;
+    let mut open = ctx.open_drive(&d, "drive stats")?;
+    let tape = tape_in_drive(catalog.conn(), open.dev.as_mut(), &d)?;
+    let h = match open.dev.health() {
+        Ok(h) => h,
+        Err(TapeError::Unsupported(why)) => {
+            return Err(Failure::new(
+                Kind::Unsupported,
+                format!("drive '{}' ({}): not supported by this drive: {why}", d.name, d.device),
+            )
+            .into());
+        }
+        Err(e) => return Err(device_error(e, &d)),
+    };
+    let tx = catalog.write()?;
+    let recorded = health::record(&tx, &d, &h, tape.as_ref())?;
+    let open_alerts = drive_health::alerts(&tx, Some(d.id), false)?;
+    tx.commit()?;
+    drop(open);
+    let retired = recorded.retired.as_ref().map(|(t, _)| t.label.clone());
+    let doc = json!({
+        "drive": d.name,
+        "device": d.device,
+        "tape": tape.as_ref().map(|t| &t.label),
+        "health": h,
+        "statistics": recorded.statistics,
+        "new_alerts": recorded.new_alerts,
+        "alerts": open_alerts,
+        "retired": retired,
+    });
+    ctx.out.data(&doc, || {
+        let mut text = stats_text(&d, tape.as_ref(), &h, &recorded.statistics);
+        if let Some(label) = &retired {
+            text.push_str(&format!("\n\nTape '{label}' is now retired: the drive raised a critical alert about it."));
+        }
+        if !open_alerts.is_empty() {
+            text.push_str(&format!("\n\nUnresolved alerts:\n{}", alert_table(&open_alerts, false)));
+        }
+        text
+    });
+    Ok(())
+}
+
+fn stats_text(d: &Drive, tape: Option<&Tape>, h: &DriveHealth, s: &drive_health::Statistics) -> String {
+    let c = &h.counters;
+    let n = |v: Option<u64>| or_dash(v);
+    let size = |v: Option<u64>| v.map(|b| super::tape::bytes(b as i64)).unwrap_or_else(|| "-".into());
+    let raised: Vec<String> =
+        h.alerts.iter().map(|a| format!("{} {} ({})", a.flag, a.name, a.severity.as_str())).collect();
+    fields(&[
+        ("drive", d.name.clone()),
+        ("tape", or_dash(tape.map(|t| t.label.as_str()))),
+        ("tapealert", if raised.is_empty() { "-".into() } else { raised.join(", ") }),
+        ("cleaning required", if h.cleaning_required { "yes".into() } else { "no".into() }),
+        ("last cleaned", when(&s.last_cleaned_at)),
+        ("bytes written", size(c.bytes_written)),
+        ("bytes read", size(c.bytes_read)),
+        ("write errors", format!("{} uncorrected, {} corrected", n(c.write_errors), n(c.corrected_write_errors))),
+        ("read errors", format!("{} uncorrected, {} corrected", n(c.read_errors), n(c.corrected_read_errors))),
+        ("loads", n(c.loads)),
+        ("cleanings", n(c.cleanings)),
+        ("power-on hours", n(c.power_on_hours)),
+        ("tape motion hours", n(c.tape_motion_hours)),
+        ("source", h.sources.join(" ")),
+    ])
+}
+
+fn alert_table(list: &[Alert], with_drive: bool) -> String {
+    let rows = list
+        .iter()
+        .map(|a| {
+            let mut row = vec![a.id.to_string()];
+            if with_drive {
+                row.push(a.drive.clone());
+            }
+            row.extend([
+                a.severity.clone(),
+                a.category.clone(),
+                a.message.clone(),
+                when(&a.created_at),
+                if a.resolved { when(&a.resolved_at) } else { "-".into() },
+            ]);
+            row
+        })
+        .collect();
+    let mut headers = vec!["id"];
+    if with_drive {
+        headers.push("drive");
+    }
+    headers.extend(["severity", "category", "message", "raised", "resolved"]);
+    table(&headers, rows)
+}
+
+/// `drive alerts`: a list from the catalog, or `--resolve ID`.
+fn alerts(ctx: &Ctx, catalog: &mut Catalog, all: bool, resolve: Option<i64>) -> Result<()> {
+    let named = named_drive(ctx, catalog.conn())?;
+    let Some(id) = resolve else {
+        let list = drive_health::alerts(catalog.conn(), named.as_ref().map(|d| d.id), all)?;
+        ctx.out.data(&json!({"alerts": list}), || {
+            if list.is_empty() {
+                let which = if all { "No alerts" } else { "No unresolved alerts" };
+                match &named {
+                    Some(d) => format!("{which} for drive '{}'.", d.name),
+                    None => format!("{which}."),
+                }
+            } else {
+                alert_table(&list, named.is_none())
+            }
+        });
+        return Ok(());
+    };
+    let tx = catalog.write()?;
+    let not_found = || Failure::new(Kind::NotFound, format!("no alert with id {id}"));
+    let found = drive_health::alert(&tx, id)?.ok_or_else(not_found)?;
+    if let Some(d) = &named
+        && found.drive_id != d.id
+    {
+        return Err(Failure::new(Kind::NotFound, format!("drive '{}' has no alert with id {id}", d.name)).into());
+    }
+    let (a, changed) = drive_health::resolve(&tx, id, "resolved by hand")?.ok_or_else(not_found)?;
+    tx.commit()?;
+    let diff = if changed { json!({"resolved": {"from": false, "to": true}}) } else { json!({}) };
+    ctx.out.done(&json!({"alert": a, "changes": diff}), || {
+        if changed {
+            format!("Resolved alert {id} of drive '{}': {}", a.drive, a.message)
+        } else {
+            format!("alert {id} was resolved already")
+        }
+    });
+    Ok(())
+}
+
+/// `drive clean`: cleaning cartridge in, wait for the drive to clean and eject it, cartridge
+/// back, then the catalog: last cleaning, cleaning alerts resolved.
+fn clean(ctx: &Ctx, catalog: &mut Catalog) -> Result<()> {
+    let d = ctx.pick_drive(catalog.conn())?;
+    let (Some(lib_id), Some(element)) = (d.library_id, d.library_drive_number) else {
+        return Err(Failure::new(
+            Kind::InvalidState,
+            format!(
+                "drive '{}' is not in a library: load a cleaning cartridge into it by hand, let it eject it, then \
+                 resolve its cleaning alerts with `tapebackarr drive alerts --resolve ID` (or attach the drive to \
+                 its library with `tapebackarr library attach-drive LIBRARY --drive {} --element N`)",
+                d.name, d.name
+            ),
+        )
+        .into());
+    };
+    let element =
+        ElementAddress(u16::try_from(element).map_err(|_| {
+            Failure::new(Kind::InvalidState, format!("drive '{}' has a bad element {element}", d.name))
+        })?);
+    let lib = libraries::by_id(catalog.conn(), lib_id)?;
+    let _drive_lock = ctx.lock_drive(&d, "drive clean")?;
+    let mut open = open_changer(ctx, &lib, "drive clean")?;
+    let inv = open.changer.inventory().map_err(|e| changer_error(e, &lib))?;
+    let cleaning = inv
+        .of_type(ElementType::Storage)
+        .chain(inv.of_type(ElementType::ImportExport))
+        .find(|e| e.full && e.barcode.as_deref().is_some_and(is_cleaning))
+        .map(|e| (e.address, e.barcode.clone().unwrap_or_default()));
+    let Some((home, cartridge)) = cleaning else {
+        return Err(Failure::new(
+            Kind::NotFound,
+            format!(
+                "library '{}' holds no cleaning cartridge (barcode starting with CLN): put one in through its mail \
+                 slot (virtual library: `tapebackarr vlib add-tape DIR CLN001L1`), then run \
+                 `tapebackarr library inventory {}` and `tapebackarr drive clean` again",
+                lib.name, lib.name
+            ),
+        )
+        .into());
+    };
+    let mut moves = Vec::new();
+    // A cartridge in the drive makes room first.
+    if let Some(inside) = inv.get(element).filter(|e| e.full) {
+        let barcode = inside.barcode.clone();
+        let to = inv.first_empty(ElementType::Storage).ok_or_else(|| {
+            Failure::new(Kind::InvalidState, format!("every storage slot of library '{}' is full", lib.name))
+        })?;
+        unload_before_move(ctx, &d);
+        open.changer.move_medium(element, to).map_err(|e| changer_error(e, &lib))?;
+        let details = json!({"name": lib.name, "drive": d.name, "from": element, "to": to, "barcode": barcode});
+        record_inventory(catalog, &lib, open.changer.as_mut(), "library.unload", details)?;
+        moves.push(json!({"barcode": barcode, "from": element, "to": to}));
+    }
+    open.changer.move_medium(home, element).map_err(|e| changer_error(e, &lib))?;
+    let details =
+        json!({"name": lib.name, "drive": d.name, "from": home, "to": element, "barcode": cartridge, "cleaning": true});
+    record_inventory(catalog, &lib, open.changer.as_mut(), "library.load", details)?;
+    moves.push(json!({"barcode": cartridge, "from": home, "to": element}));
+    ctx.out.note(|| format!("Loaded cleaning cartridge {cartridge} from {home} into drive '{}'", d.name));
+
+    // The drive cleans itself and ejects the cartridge into its element.
+    let after = wait_until_ejected(ctx, &d)?;
+    // Put the cartridge back where it came from (or in the first free slot).
+    let inv = open.changer.inventory().map_err(|e| changer_error(e, &lib))?;
+    let back = if inv.get(home).is_some_and(|e| !e.full) { Some(home) } else { inv.first_empty(ElementType::Storage) };
+    let back = back.ok_or_else(|| {
+        Failure::new(
+            Kind::InvalidState,
+            format!(
+                "the cleaning cartridge stays in drive '{}': every storage slot of library '{}' is full",
+                d.name, lib.name
+            ),
+        )
+    })?;
+    unload_before_move(ctx, &d);
+    open.changer.move_medium(element, back).map_err(|e| changer_error(e, &lib))?;
+    let details =
+        json!({"name": lib.name, "drive": d.name, "from": element, "to": back, "barcode": cartridge, "cleaning": true});
+    record_inventory(catalog, &lib, open.changer.as_mut(), "library.unload", details)?;
+    moves.push(json!({"barcode": cartridge, "from": element, "to": back}));
+    drop(open);
+
+    let tx = catalog.write()?;
+    if let Some(h) = &after {
+        health::record(&tx, &d, h, None)?;
+    }
+    // A worn-out or wrong cleaning cartridge (TapeAlert 22, 23) did not clean the drive.
+    let failed: Vec<String> = after
+        .iter()
+        .flat_map(|h| &h.alerts)
+        .filter(|a| a.flag == 22 || a.flag == 23)
+        .map(|a| format!("TapeAlert {} ({})", a.flag, a.name))
+        .collect();
+    if !failed.is_empty() {
+        tx.commit()?;
+        return Err(Failure::new(
+            Kind::DriveAlert,
+            format!(
+                "drive '{}' was not cleaned: {} with cleaning cartridge {cartridge} (back in {back}); replace it",
+                d.name,
+                failed.join(", ")
+            ),
+        )
+        .into());
+    }
+    let now = crate::timefmt::now_sql();
+    let statistics = drive_health::record_cleaning(
+        &tx,
+        &d,
+        &now,
+        json!({"cartridge": cartridge, "library": lib.name, "element": element, "returned_to": back}),
+    )?;
+    let resolved = drive_health::resolve_categories(
+        &tx,
+        d.id,
+        &health::CLEANING_CATEGORIES,
+        &format!("cleaned with {cartridge}"),
+    )?;
+    tx.commit()?;
+    let doc = json!({
+        "drive": d.name,
+        "library": lib.name,
+        "cartridge": cartridge,
+        "from": home,
+        "returned_to": back,
+        "moves": moves,
+        "resolved": resolved,
+        "statistics": statistics,
+        "health": after,
+    });
+    ctx.out.done(&doc, || {
+        let mut text = format!("Cleaned drive '{}' with {cartridge} (from {home}, put back in {back})", d.name);
+        if !resolved.is_empty() {
+            let ids: Vec<String> = resolved.iter().map(|a| a.id.to_string()).collect();
+            text.push_str(&format!("; resolved alert(s) {}", ids.join(", ")));
+        }
+        text
+    });
+    Ok(())
+}
+
+/// Polls the drive until it no longer holds a threaded cartridge (it ejects the cleaning
+/// cartridge when done), then reads its health: `None` where it cannot report one. While
+/// cleaning, drives answer NOT READY or that a cleaning cartridge is in (30/03): every error
+/// is asked again until the time is up, and the last one reported then.
+fn wait_until_ejected(ctx: &Ctx, d: &Drive) -> Result<Option<DriveHealth>> {
+    let spec = DeviceSpec::parse(&d.device).map_err(Failure::usage)?;
+    let started = Instant::now();
+    loop {
+        let last = match crate::tape::open(&spec) {
+            Ok(mut dev) => match dev.status() {
+                Ok(s) if !s.loaded => {
+                    return match dev.health() {
+                        Ok(h) => Ok(Some(h)),
+                        Err(TapeError::Unsupported(_)) => Ok(None),
+                        Err(e) => {
+                            ctx.out.note(|| format!("warning: drive '{}': could not read its health: {e}", d.name));
+                            Ok(None)
+                        }
+                    };
+                }
+                Ok(_) => None,
+                Err(e) => Some(e),
+            },
+            Err(e) => Some(e),
+        };
+        if started.elapsed() >= CLEAN_TIMEOUT {
+            let why = last.map(|e| format!(" (last: {e})")).unwrap_or_default();
+            return Err(Failure::new(
+                Kind::Device,
+                format!(
+                    "drive '{}' still holds the cleaning cartridge after {} minutes{why}: check the drive",
+                    d.name,
+                    CLEAN_TIMEOUT.as_secs() / 60
+                ),
+            )
+            .into());
+        }
+        ctx.out.verbose(|| format!("drive '{}' is cleaning…", d.name));
+        std::thread::sleep(CLEAN_POLL);
+    }
+}
+
+/// A real drive is asked to unload before the changer takes its cartridge; a virtual drive
+/// is unloaded by its library. Best effort: if the drive cannot, the changer says so.
+fn unload_before_move(ctx: &Ctx, d: &Drive) {
+    let Ok(spec) = DeviceSpec::parse(&d.device) else { return };
+    if matches!(spec, DeviceSpec::Virtual(_)) {
+        return;
+    }
+    if let Err(e) = crate::tape::open(&spec).and_then(|mut dev| dev.unload()) {
+        ctx.out.verbose(|| format!("drive '{}' did not unload ({e}); asking the changer anyway", d.name));
+    }
+}
+
+/// A changer, held under the same lock file `library` commands take.
+struct OpenChanger {
+    changer: Box<dyn Changer>,
+    _lock: DriveLock,
+}
+
+fn open_changer(ctx: &Ctx, lib: &Library, command: &str) -> Result<OpenChanger> {
+    let spec = ChangerSpec::parse(&lib.device).map_err(Failure::usage)?;
+    let path = match &spec {
+        ChangerSpec::Virtual(dir) => dir.join("changer.lock"),
+        other => lock::runtime_lock_path(&format!("changer-{other}")),
+    };
+    let lock = lock::lock_file(path, command, ctx.global.wait).map_err(|e| -> anyhow::Error {
+        match e {
+            LockError::Busy { pid, command } => Failure::new(
+                Kind::DriveBusy,
+                format!("library '{}' busy: held by pid {pid} ({command}); pass --wait to wait for it", lib.name),
+            )
+            .into(),
+            other => Failure::new(Kind::Device, format!("library '{}': {other}", lib.name)).into(),
+        }
+    })?;
+    let changer = changer::open(&spec).map_err(|e| changer_error(e, lib))?;
+    Ok(OpenChanger { changer, _lock: lock })
+}
+
+fn changer_error(e: ChangerError, lib: &Library) -> anyhow::Error {
+    let l = &lib.name;
+    match e {
+        ChangerError::SourceEmpty(a) => Failure::new(Kind::InvalidState, format!("library '{l}': {a} is empty")),
+        ChangerError::DestinationFull(a) => Failure::new(Kind::InvalidState, format!("library '{l}': {a} is full")),
+        ChangerError::RemovalPrevented(a) => {
+            Failure::in_use(format!("library '{l}': the cartridge in {a} is locked in by whoever is using the drive"))
+        }
+        ChangerError::NoSuchElement(a) => Failure::new(Kind::NotFound, format!("library '{l}' has no {a}")),
+        ChangerError::InvalidSpec(s) => Failure::usage(s),
+        other => Failure::new(Kind::Device, format!("library '{l}' ({}): {other}", lib.device)),
+    }
+    .into()
+}
+
+/// The elements the catalog keeps, as `library inventory` records them.
+fn observed(inv: &Inventory) -> Vec<Observed> {
+    inv.elements
+        .iter()
+        .filter_map(|e| {
+            let kind = match e.kind {
+                ElementType::Storage => "storage",
+                ElementType::ImportExport => "import_export",
+                ElementType::Drive => "drive",
+                ElementType::Transport => return None,
+            };
+            Some(Observed {
+                element: e.address.0.into(),
+                kind,
+                full: e.full,
+                barcode: e.barcode.clone().filter(|b| !b.is_empty()),
+            })
+        })
+        .collect()
+}
+
+/// After a move: the changer's inventory and the move, recorded in one transaction.
+fn record_inventory(
+    catalog: &mut Catalog,
+    lib: &Library,
+    changer: &mut dyn Changer,
+    action: &str,
+    mut details: Value,
+) -> Result<()> {
+    let inv = changer.inventory().map_err(|e| changer_error(e, lib))?;
+    let tx = catalog.write()?;
+    let changes = libraries::sync(&tx, lib.id, &observed(&inv))?;
+    details["changes"] = serde_json::to_value(&changes)?;
+    audit::record(&tx, action, "library", Some(lib.id), details)?;
+    tx.commit()?;
+    Ok(())
 }

@@ -12,6 +12,7 @@
 //! as outcomes, not errors; logical block numbers count filemarks, as READ POSITION does.
 
 pub mod changer;
+pub mod health;
 pub mod lock;
 pub mod read_ahead;
 pub mod scsi;
@@ -167,6 +168,13 @@ pub trait TapeDevice: Send {
     fn set_compression(&mut self, on: bool) -> Result<()>;
     fn load(&mut self) -> Result<()>;
     fn unload(&mut self) -> Result<()>;
+    /// Reads the drive's TapeAlert flags and counters ([`health::DriveHealth`]). Flags read
+    /// are cleared on the drive (SCSI log page 2Eh does that), so call it once per check and
+    /// keep what it returns. A backend or drive that cannot report health says so with
+    /// [`TapeError::Unsupported`], which callers branch on.
+    fn health(&mut self) -> Result<health::DriveHealth> {
+        Err(TapeError::Unsupported("drive health (this backend reads no TapeAlert flags or counters)"))
+    }
 }
 
 /// A parsed device string.

@@ -449,7 +449,9 @@ use nix::errno::Errno;
 use nix::libc::{self, c_int, c_short};
 
 #[cfg(target_os = "linux")]
-use super::scsi::{DataDir, cdb, params, sg, status};
+use super::health::DriveHealth;
+#[cfg(target_os = "linux")]
+use super::scsi::{DataDir, cdb, logs, params, sense, sg, status};
 #[cfg(target_os = "linux")]
 use super::{Capabilities, DriveStatus, Identity, Position, ReadOutcome, Space, WriteOutcome};
 
@@ -800,6 +802,41 @@ impl StDrive {
         Some(data)
     }
 
+    /// LOG SENSE of one page through SG_IO on the st node (CAP_SYS_RAWIO checked by the
+    /// caller). A unit attention (a reset, a new cartridge) is absorbed: LOG SENSE moves no
+    /// tape, so repeating it is harmless.
+    fn sg_log_sense(&self, page: u8) -> Result<Vec<u8>> {
+        use std::io::IoSliceMut;
+        use std::os::fd::AsFd;
+        let c = cdb::log_sense(page, cdb::LogPageControl::Cumulative, logs::LOG_ALLOC);
+        let mut data = vec![0u8; usize::from(logs::LOG_ALLOC)];
+        let mut attentions = 0;
+        loop {
+            let mut bufs = [IoSliceMut::new(&mut data)];
+            let done =
+                match sg::sg_io(self.file.as_fd(), &c, DataDir::In(&mut bufs), std::time::Duration::from_secs(60)) {
+                    Err(TapeError::Io(e)) if e.raw_os_error() == Some(libc::EINTR) => continue,
+                    other => other?,
+                };
+            match done.status {
+                status::GOOD => {}
+                status::CHECK_CONDITION => match sense::Sense::parse(&done.sense) {
+                    Some(s) if s.key == sense::key::UNIT_ATTENTION && attentions < 4 => {
+                        attentions += 1;
+                        continue;
+                    }
+                    Some(s) if s.key == sense::key::RECOVERED_ERROR => {}
+                    Some(s) => return Err(s.to_error("LOG SENSE")),
+                    None => return Err(TapeError::Other("LOG SENSE: CHECK CONDITION without sense data".into())),
+                },
+                other => return Err(TapeError::Other(format!("LOG SENSE: SCSI status 0x{other:02x}"))),
+            }
+            let n = done.transferred.unwrap_or(data.len()).min(data.len());
+            data.truncate(n);
+            return Ok(data);
+        }
+    }
+
     /// The SCSI midlayer publishes the same INQUIRY strings, and VPD page 0x80 as `vpd_pg80`,
     /// to every user under /sys/dev/char/MAJ:MIN/device/ (the st node's SCSI device).
     fn sysfs_identity(&self) -> (Option<(String, String, String)>, Option<String>) {
@@ -1026,6 +1063,17 @@ impl TapeDevice for StDrive {
     /// MTOFFL: rewind and unload, and unlock the door if st locked it.
     fn unload(&mut self) -> Result<()> {
         self.mtop(sys::MTOFFL, 1).map_err(|e| self.refine("unload", e))
+    }
+
+    /// st has no ioctl for log pages: LOG SENSE goes through SG_IO on the same node, which st
+    /// passes on only to callers with CAP_SYS_RAWIO (st.c `st_common_ioctl`).
+    fn health(&mut self) -> Result<DriveHealth> {
+        if !has_capability(CAP_SYS_RAWIO) {
+            return Err(TapeError::Unsupported(
+                "drive health through st without CAP_SYS_RAWIO (st passes LOG SENSE on only with it; use sg:/dev/sgN)",
+            ));
+        }
+        logs::read_health(|page| self.sg_log_sense(page))
     }
 }
 

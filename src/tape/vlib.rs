@@ -4,6 +4,8 @@
 //!
 //! Layout: `DIR/library.json` (which barcode sits in which slot), `DIR/cartridges/BARCODE/`
 //! (virtual cartridges), `DIR/drives/N/` (virtual drives, usable as `vtape:DIR/drives/N`).
+//! What a drive element holds is what its drive's `drive.json` says, threaded or ejected:
+//! a drive that unloads keeps the cartridge in its element until a move takes it out.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -11,7 +13,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::vtape::{self, VirtualDrive};
-use super::{Result, TapeDevice, TapeError};
+use super::{Result, TapeError};
 
 pub const LIBRARY_FORMAT: &str = "tapebackarr-vlib-1";
 
@@ -190,10 +192,8 @@ impl VirtualLibrary {
             Element::ImportExport(n) => {
                 self.state.import_export.get(n.wrapping_sub(1)).cloned().ok_or(MoveError::NoSuchElement(e))
             }
-            Element::Drive(n) if n < self.state.drives => {
-                let drive = VirtualDrive::open(&self.drive_dir(n))?;
-                Ok(drive.cartridge().and_then(|c| c.file_name()).map(|b| b.to_string_lossy().into_owned()))
-            }
+            // Threaded or ejected, a cartridge in the drive is in the drive's element.
+            Element::Drive(n) if n < self.state.drives => Ok(vtape::cartridge_in(&self.drive_dir(n))?),
             Element::Drive(_) => Err(MoveError::NoSuchElement(e)),
         }
     }
@@ -221,7 +221,7 @@ impl VirtualLibrary {
     }
 
     /// MOVE MEDIUM: a drive given a cartridge loads it at BOT; a drive giving one up ejects
-    /// it first.
+    /// it first (if it was not ejected already).
     pub fn move_medium(&mut self, from: Element, to: Element) -> Result<(), MoveError> {
         let barcode = self.contents(from)?.ok_or(MoveError::SourceEmpty(from))?;
         if self.contents(to)?.is_some() {
@@ -230,7 +230,7 @@ impl VirtualLibrary {
         self.set_source(to, Some(from));
         match from {
             Element::Drive(n) => {
-                VirtualDrive::open(&self.drive_dir(n))?.unload()?;
+                VirtualDrive::open(&self.drive_dir(n))?.remove()?;
                 self.set_source(from, None);
             }
             Element::Slot(n) => self.state.slots[n - 1] = None,
@@ -304,6 +304,7 @@ impl VirtualLibrary {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::tape::TapeDevice;
 
     #[test]
     fn moves_follow_changer_rules() {
@@ -327,5 +328,59 @@ mod tests {
         let lib = VirtualLibrary::open(tmp.path()).unwrap();
         assert_eq!(lib.state.slots[3].as_deref(), Some("TB0001L8"));
         assert_eq!(lib.state.import_export[0].as_deref(), Some("NEW001L8"));
+    }
+
+    #[test]
+    fn an_unloaded_drive_keeps_its_cartridge_in_the_drive_element() {
+        let tmp = tempfile::tempdir().unwrap();
+        let barcodes: Vec<String> = (1..=2).map(|i| format!("TB{i:04}L8")).collect();
+        let mut lib = VirtualLibrary::create(tmp.path(), 3, 1, 1, &barcodes, 1 << 20).unwrap();
+        lib.load_barcode("TB0001L8", 0).unwrap();
+        let mut drive = VirtualDrive::open(&lib.drive_dir(0)).unwrap();
+        drive.write_block(b"kept").unwrap();
+        drive.write_filemarks(1, true).unwrap();
+        // The drive's own unload (an interactive tape change does this): ejected, not gone.
+        drive.unload().unwrap();
+        assert!(!drive.status().unwrap().loaded);
+        drop(drive);
+        assert_eq!(lib.find("TB0001L8").unwrap(), Some(Element::Drive(0)));
+        assert_eq!(lib.contents(Element::Drive(0)).unwrap().as_deref(), Some("TB0001L8"));
+        assert!(matches!(lib.move_medium(Element::Slot(2), Element::Drive(0)), Err(MoveError::DestinationFull(_))));
+        // A load threads it again, at BOT, with what was written.
+        let mut drive = VirtualDrive::open(&lib.drive_dir(0)).unwrap();
+        assert!(matches!(drive.read_block(&mut [0u8; 8]), Err(TapeError::NoTape)));
+        drive.load().unwrap();
+        let mut buf = [0u8; 8];
+        assert_eq!(drive.read_block(&mut buf).unwrap(), crate::tape::ReadOutcome::Block(4));
+        assert_eq!(&buf[..4], b"kept");
+        drive.unload().unwrap();
+        drop(drive);
+        // The robot takes it out, whether threaded or not.
+        lib.move_medium(Element::Drive(0), Element::Slot(1)).unwrap();
+        assert_eq!(lib.contents(Element::Drive(0)).unwrap(), None);
+        assert_eq!(lib.find("TB0001L8").unwrap(), Some(Element::Slot(1)));
+        let lib = VirtualLibrary::open(tmp.path()).unwrap();
+        assert_eq!(lib.state.slots[0].as_deref(), Some("TB0001L8"));
+    }
+
+    #[test]
+    fn a_cleaning_cartridge_cleans_and_is_ejected_into_the_drive_element() {
+        let tmp = tempfile::tempdir().unwrap();
+        let mut lib = VirtualLibrary::create(tmp.path(), 2, 1, 1, &["TB0001L8".to_string()], 1 << 20).unwrap();
+        assert_eq!(lib.add_cartridge("CLN001L1", 1 << 20).unwrap(), Element::ImportExport(1));
+        std::fs::write(lib.drive_dir(0).join("faults.json"), r#"{"tapealert": [20]}"#).unwrap();
+        drop(VirtualDrive::open(&lib.drive_dir(0)).unwrap()); // raises flag 20
+        std::fs::remove_file(lib.drive_dir(0).join("faults.json")).unwrap();
+        lib.move_medium(Element::ImportExport(1), Element::Drive(0)).unwrap();
+        assert_eq!(lib.contents(Element::Drive(0)).unwrap().as_deref(), Some("CLN001L1"));
+        let mut drive = VirtualDrive::open(&lib.drive_dir(0)).unwrap();
+        assert!(!drive.status().unwrap().loaded, "ejected after cleaning");
+        let h = drive.health().unwrap();
+        assert!(!h.cleaning_required);
+        assert!(h.alerts.is_empty(), "flag 20 was cleared by the cleaning");
+        assert_eq!(h.counters.cleanings, Some(1));
+        drop(drive);
+        lib.move_medium(Element::Drive(0), Element::ImportExport(1)).unwrap();
+        assert_eq!(lib.find("CLN001L1").unwrap(), Some(Element::ImportExport(1)));
     }
 }

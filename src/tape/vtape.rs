@@ -15,6 +15,16 @@
 //!
 //! Faults come from `DIR/faults.json` or the `TAPEBACKARR_VTAPE_FAULTS` environment variable
 //! (JSON, same fields as [`Faults`]), read when the drive is opened; counters are per open.
+//!
+//! Health: the drive counts what it moved, loaded and failed over its life (in `drive.json`),
+//! raises the TapeAlert flags a fault injects, and reports and clears them when its health
+//! is read, as a real drive's log page 2Eh does. TapeAlert 20 (clean now) leaves the drive
+//! needing cleaning until a cleaning cartridge (barcode `CLN…`) is loaded: the drive then
+//! cleans itself and ejects it, as LTO drives do.
+//!
+//! Unloading a drive of a virtual library ejects the cartridge but leaves it in the drive's
+//! element, as a library drive does: it stays there, visible to the changer, until a MOVE
+//! MEDIUM takes it out (or a load threads it again). A standalone drive's unload empties it.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{Read, Write};
@@ -23,6 +33,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use super::health::{self, Counters, DriveHealth, TapeAlert};
 use super::{
     Capabilities, DriveStatus, Identity, Position, ReadOutcome, Result, Space, TapeDevice, TapeError, WriteOutcome,
 };
@@ -55,6 +66,37 @@ pub struct Faults {
     /// Overrides the cartridge's early-warning zone in bytes (an early warning that comes
     /// early, so tests fill tapes with little data).
     pub early_warning: Option<u64>,
+    /// TapeAlert flags (1-64) the drive raises, once per command (process): when the command
+    /// first opens the drive. They wait in the drive until its health is read.
+    pub tapealert: Vec<u8>,
+    /// Raises the `tapealert` flags at the Nth write of an open (blocks and filemark calls,
+    /// counted as for `power_loss_after_writes`) instead of when the drive is opened: an alert
+    /// in the middle of a backup.
+    pub tapealert_at_write: Option<u64>,
+}
+
+/// What a virtual drive counts over its life, and the TapeAlert flags it raised and nobody
+/// read yet.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct VirtualHealth {
+    pub bytes_written: u64,
+    pub bytes_read: u64,
+    /// Block writes that failed (injected medium errors).
+    pub write_errors: u64,
+    /// Block reads that failed (injected medium errors).
+    pub read_errors: u64,
+    /// Cartridges threaded: inserted, or loaded again after an unload.
+    pub loads: u64,
+    /// Cleaning cartridges loaded.
+    pub cleanings: u64,
+    /// Raised, not read yet: a health reading returns them and clears them.
+    pub alerts: Vec<u8>,
+    /// TapeAlert 20 was raised and no cleaning cartridge loaded since.
+    pub needs_cleaning: bool,
+    /// The process that raised the injected flags last, so that a command raises them once
+    /// however many times it opens the drive.
+    pub raised_by: Option<u32>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -118,6 +160,10 @@ pub struct DriveState {
     pub default_capacity: Option<u64>,
     pub serial: String,
     pub compression: bool,
+    /// The cartridge is in the drive but unloaded: in a library it stays in the drive's
+    /// element until the robot takes it.
+    pub ejected: bool,
+    pub health: VirtualHealth,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -267,15 +313,51 @@ impl VirtualDrive {
             VirtualDrive { dir: dir.to_path_buf(), state, tape: None, faults, writes: 0, reads: 0, powered_off: false };
         if let Some(cart) = drive.state.cartridge.clone() {
             match Loaded::open(&cart) {
+                // Ejected: in the drive's element, not threaded.
+                Ok(_) if drive.state.ejected => {}
                 Ok(t) => {
                     drive.state.position = drive.state.position.min(t.entries.len() as u64);
                     drive.tape = Some(t);
                 }
                 // The cartridge was removed behind the drive's back: the drive is empty.
-                Err(_) => drive.state.cartridge = None,
+                Err(_) => {
+                    drive.state.cartridge = None;
+                    drive.state.ejected = false;
+                }
             }
         }
+        if drive.faults.tapealert_at_write.is_none() {
+            drive.raise_injected();
+        }
         Ok(drive)
+    }
+
+    /// Raises the injected TapeAlert flags, unless this process raised them already.
+    fn raise_injected(&mut self) {
+        let pid = std::process::id();
+        if self.faults.tapealert.is_empty() || self.state.health.raised_by == Some(pid) {
+            return;
+        }
+        self.state.health.raised_by = Some(pid);
+        for flag in self.faults.tapealert.clone() {
+            self.raise(flag);
+        }
+    }
+
+    /// Raises TapeAlert flag `flag`; 20 (clean now) leaves the drive needing cleaning.
+    fn raise(&mut self, flag: u8) {
+        let h = &mut self.state.health;
+        if !h.alerts.contains(&flag) {
+            h.alerts.push(flag);
+        }
+        if flag == health::CLEAN_NOW {
+            h.needs_cleaning = true;
+        }
+    }
+
+    /// The drive's lifetime counters and pending flags, as kept in `drive.json`.
+    pub fn counters(&self) -> &VirtualHealth {
+        &self.state.health
     }
 
     /// Makes `shelf` the place cartridges are loaded from by name (a library's).
@@ -289,16 +371,64 @@ impl VirtualDrive {
     }
 
     /// Puts a cartridge into the drive, at BOT. The drive must be empty.
+    /// A cleaning cartridge (barcode `CLN…`) cleans the drive, which then ejects it.
     pub fn insert(&mut self, cartridge: &Path) -> Result<()> {
         self.powered()?;
-        if self.tape.is_some() {
+        if self.tape.is_some() || self.state.cartridge.is_some() {
             return Err(TapeError::Other("the drive already holds a cartridge: eject it first".into()));
         }
-        let cartridge = fs::canonicalize(cartridge)?;
-        self.tape = Some(Loaded::open(&cartridge)?);
-        self.state.cartridge = Some(cartridge);
-        self.state.position = 0;
+        self.thread(fs::canonicalize(cartridge)?)?;
         self.save()
+    }
+
+    /// Threads `cartridge` (in the drive's element) at BOT. A cleaning cartridge cleans the
+    /// drive instead, and is ejected again.
+    fn thread(&mut self, cartridge: PathBuf) -> Result<()> {
+        let loaded = Loaded::open(&cartridge)?;
+        let cleaning = is_cleaning_cartridge(&loaded.meta.barcode);
+        self.tape = Some(loaded);
+        self.state.cartridge = Some(cartridge);
+        self.state.ejected = false;
+        self.state.position = 0;
+        self.state.health.loads += 1;
+        if cleaning {
+            let h = &mut self.state.health;
+            h.cleanings += 1;
+            h.needs_cleaning = false;
+            h.alerts.retain(|f| *f != health::CLEAN_NOW && *f != health::CLEAN_PERIODIC);
+            self.release();
+        }
+        Ok(())
+    }
+
+    /// The cartridge in the drive's element, loaded or ejected.
+    pub fn held(&self) -> Option<&Path> {
+        self.state.cartridge.as_deref()
+    }
+
+    /// A robot takes the cartridge out of the drive (MOVE MEDIUM from a drive element): the
+    /// drive unloads it if it is still threaded, and is empty afterwards.
+    pub fn remove(&mut self) -> Result<Option<PathBuf>> {
+        self.powered()?;
+        self.tape = None;
+        self.state.ejected = false;
+        self.state.position = 0;
+        let taken = self.state.cartridge.take();
+        self.save()?;
+        Ok(taken)
+    }
+
+    /// Unthreads the cartridge. In a library it stays in the drive's element (ejected) until
+    /// the robot takes it; a standalone drive hands it back to the operator (empty drive).
+    fn release(&mut self) {
+        self.tape = None;
+        self.state.position = 0;
+        if super::vlib::library_of_drive(&self.dir).is_some() {
+            self.state.ejected = true;
+        } else {
+            self.state.cartridge = None;
+            self.state.ejected = false;
+        }
     }
 
     /// Inserts the cartridge `name` from the shelf, creating a blank one first if the shelf
@@ -354,6 +484,9 @@ impl VirtualDrive {
     /// Counts a write and, when the injected moment comes, drops unsynced data and dies.
     fn count_write(&mut self) -> Result<()> {
         self.writes += 1;
+        if self.faults.tapealert_at_write == Some(self.writes) {
+            self.raise_injected();
+        }
         if self.faults.power_loss_after_writes.is_some_and(|n| self.writes > n) {
             let tape = self.tape.as_mut().expect("writes need a tape");
             let synced = tape.meta.synced;
@@ -430,6 +563,7 @@ impl TapeDevice for VirtualDrive {
             return Ok(ReadOutcome::Filemark);
         }
         if self.faults.fail_read_at == Some(nth_read) || self.faults.unreadable_blocks.contains(&pos) {
+            self.state.health.read_errors += 1;
             return Err(TapeError::Medium(format!("unrecovered read error at block {pos} (injected)")));
         }
         let len = entry.len as usize;
@@ -441,6 +575,7 @@ impl TapeDevice for VirtualDrive {
         if self.faults.corrupt_blocks.contains(&pos) && len > 0 {
             buf[len / 2] ^= 0x5a;
         }
+        self.state.health.bytes_read += len as u64;
         Ok(ReadOutcome::Block(len))
     }
 
@@ -449,6 +584,7 @@ impl TapeDevice for VirtualDrive {
         let pos = self.state.position;
         if self.faults.fail_write_at == Some(self.writes + 1) {
             self.writes += 1;
+            self.state.health.write_errors += 1;
             return Err(TapeError::Medium(format!("write error at block {pos} (injected)")));
         }
         let t = self.tape.as_mut().expect("writable checked");
@@ -464,6 +600,7 @@ impl TapeDevice for VirtualDrive {
         let zone = self.faults.early_warning.unwrap_or(t.meta.early_warning);
         let early = used + data.len() as u64 >= capacity.saturating_sub(zone);
         self.state.position += 1;
+        self.state.health.bytes_written += data.len() as u64;
         self.count_write()?;
         Ok(if early { WriteOutcome::EarlyWarning } else { WriteOutcome::Written })
     }
@@ -584,20 +721,80 @@ impl TapeDevice for VirtualDrive {
         Ok(())
     }
 
+    /// Threads the cartridge again if it was ejected but is still in the drive's element.
     fn load(&mut self) -> Result<()> {
+        self.powered()?;
+        if self.tape.is_none()
+            && self.state.ejected
+            && let Some(cart) = self.state.cartridge.clone()
+        {
+            self.thread(cart)?;
+            self.save()?;
+            if self.tape.is_none() {
+                // A cleaning cartridge: the drive cleaned itself and ejected it again.
+                return Ok(());
+            }
+        }
         self.loaded()?;
         self.state.position = 0;
         Ok(())
     }
 
-    /// Ejects the cartridge: the drive is empty afterwards.
+    /// Ejects the cartridge: a library drive keeps it in its element (see the module docs), a
+    /// standalone drive is empty afterwards.
     fn unload(&mut self) -> Result<()> {
         self.loaded()?;
-        self.tape = None;
-        self.state.cartridge = None;
-        self.state.position = 0;
+        self.release();
         self.save()
     }
+
+    /// The drive's own counters, and the flags raised since the last reading (cleared now).
+    fn health(&mut self) -> Result<DriveHealth> {
+        self.powered()?;
+        let mut flags = std::mem::take(&mut self.state.health.alerts);
+        if let Err(e) = self.save() {
+            // Not cleared on disk: not cleared at all, so nothing is lost.
+            self.state.health.alerts = flags;
+            return Err(e);
+        }
+        flags.sort_unstable();
+        flags.dedup();
+        let h = &self.state.health;
+        Ok(DriveHealth {
+            alerts: flags.into_iter().map(TapeAlert::new).collect(),
+            counters: Counters {
+                bytes_written: Some(h.bytes_written),
+                bytes_read: Some(h.bytes_read),
+                write_errors: Some(h.write_errors),
+                read_errors: Some(h.read_errors),
+                corrected_write_errors: None,
+                corrected_read_errors: None,
+                loads: Some(h.loads),
+                cleanings: Some(h.cleanings),
+                power_on_hours: None,
+                tape_motion_hours: None,
+            },
+            cleaning_required: h.needs_cleaning,
+            volume: None,
+            sources: vec!["virtual".into()],
+        })
+    }
+}
+
+/// A cleaning cartridge's barcode starts with `CLN`, the LTO convention a virtual drive
+/// recognises one by (a real drive reads it from the cartridge).
+pub fn is_cleaning_cartridge(barcode: &str) -> bool {
+    barcode.starts_with("CLN")
+}
+
+/// The barcode of the cartridge in drive `dir`'s element (threaded or ejected), read from
+/// `drive.json` without opening the drive: a changer looks, it does not touch.
+pub fn cartridge_in(dir: &Path) -> Result<Option<String>> {
+    let state: DriveState = read_json(&dir.join("drive.json"))?;
+    Ok(state
+        .cartridge
+        .filter(|c| c.join("meta.json").is_file())
+        .and_then(|c| c.file_name().map(|b| b.to_string_lossy().into_owned())))
 }
 
 fn load_faults(dir: &Path) -> Result<Faults> {
@@ -609,7 +806,12 @@ fn load_faults(dir: &Path) -> Result<Faults> {
             Err(e) => return Err(e.into()),
         },
     };
-    serde_json::from_str(&text).map_err(|e| TapeError::Other(format!("bad vtape fault description: {e}")))
+    let faults: Faults =
+        serde_json::from_str(&text).map_err(|e| TapeError::Other(format!("bad vtape fault description: {e}")))?;
+    if let Some(bad) = faults.tapealert.iter().find(|f| !(1..=64).contains(*f)) {
+        return Err(TapeError::Other(format!("bad vtape fault description: TapeAlert flag {bad} is not 1-64")));
+    }
+    Ok(faults)
 }
 
 fn read_json<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<T> {
@@ -626,4 +828,73 @@ fn write_json<T: Serialize>(path: &Path, value: &T) -> Result<()> {
     drop(f);
     fs::rename(&tmp, path)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tape::health::Severity;
+
+    fn drive_with_faults(dir: &Path, faults: &str) -> VirtualDrive {
+        VirtualDrive::create(dir, 64 << 20).unwrap();
+        fs::write(dir.join("faults.json"), faults).unwrap();
+        VirtualDrive::open(dir).unwrap()
+    }
+
+    #[test]
+    fn health_counts_and_raised_flags_clear_on_read() {
+        let tmp = tempfile::tempdir().unwrap();
+        let mut d = drive_with_faults(tmp.path(), r#"{"tapealert": [20, 3], "fail_write_at": 3}"#);
+        d.insert_named("T1").unwrap();
+        d.write_block(&[1u8; 1000]).unwrap();
+        d.write_block(&[2u8; 500]).unwrap();
+        assert!(matches!(d.write_block(&[3u8; 10]), Err(TapeError::Medium(_))));
+        d.write_filemarks(1, true).unwrap();
+        d.rewind().unwrap();
+        let mut buf = vec![0u8; 2000];
+        assert_eq!(d.read_block(&mut buf).unwrap(), ReadOutcome::Block(1000));
+
+        let h = d.health().unwrap();
+        assert_eq!(h.alerts.iter().map(|a| a.flag).collect::<Vec<_>>(), [3, 20]);
+        assert_eq!(h.alerts[1].severity, Severity::Critical);
+        assert!(h.cleaning_required);
+        let c = &h.counters;
+        assert_eq!((c.bytes_written, c.bytes_read), (Some(1500), Some(1000)));
+        assert_eq!((c.write_errors, c.read_errors, c.loads, c.cleanings), (Some(1), Some(0), Some(1), Some(0)));
+        assert_eq!(h.sources, ["virtual"]);
+
+        // Read once: the flags are gone, the need for cleaning and the counters stay.
+        let again = d.health().unwrap();
+        assert!(again.alerts.is_empty());
+        assert!(again.cleaning_required);
+        assert_eq!(again.counters, h.counters);
+
+        // Opened again by the same command: the injected flags are not raised twice, and the
+        // counters survived in drive.json.
+        drop(d);
+        let mut d = VirtualDrive::open(tmp.path()).unwrap();
+        let h = d.health().unwrap();
+        assert!(h.alerts.is_empty() && h.cleaning_required);
+        assert_eq!(h.counters.bytes_written, Some(1500));
+
+        // A cleaning cartridge cleans the drive, which ejects it (standalone: out of the drive).
+        d.unload().unwrap();
+        d.insert_named("CLN001").unwrap();
+        assert!(!d.status().unwrap().loaded);
+        assert!(d.held().is_none());
+        let h = d.health().unwrap();
+        assert!(!h.cleaning_required);
+        assert_eq!((h.counters.cleanings, h.counters.loads), (Some(1), Some(2)));
+    }
+
+    #[test]
+    fn injected_flags_are_checked() {
+        let tmp = tempfile::tempdir().unwrap();
+        VirtualDrive::create(tmp.path(), 64 << 20).unwrap();
+        for bad in [r#"{"tapealert": [0]}"#, r#"{"tapealert": [65]}"#, r#"{"tapealert": "20"}"#] {
+            fs::write(tmp.path().join("faults.json"), bad).unwrap();
+            let Err(e) = VirtualDrive::open(tmp.path()) else { panic!("{bad} accepted") };
+            assert!(e.to_string().starts_with("bad vtape fault description"), "{e}");
+        }
+    }
 }

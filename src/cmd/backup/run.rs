@@ -31,6 +31,7 @@ use crate::catalog::pools::{self, AllocationPolicy, Pool};
 use crate::catalog::sources::{self, Source};
 use crate::catalog::tapes::{self, Tape, TapeStatus};
 use crate::catalog::{audit, drives, jobs, keys, sets};
+use crate::cmd::health::AfterPart;
 use crate::cmd::library::MailSlot;
 use crate::cmd::{Ctx, device_error};
 use crate::error::{Exit, Failure, Kind};
@@ -148,7 +149,7 @@ pub(super) fn acquire_tape(
     let mut from_library = drive.library_id.is_some();
     loop {
         let mut dev = crate::tape::open(&spec).map_err(|e| device_error(e, drive))?;
-        match usable_tape(catalog.conn(), dev.as_mut(), drive, plan) {
+        match usable_tape(ctx, catalog.conn(), dev.as_mut(), drive, plan) {
             Ok(tape) => return Ok((dev, tape)),
             Err(refusal) => {
                 drop(dev);
@@ -465,8 +466,10 @@ impl Refusal {
     }
 }
 
-/// Identifies the tape in the drive and checks it against the catalog and the policy.
+/// Identifies the tape in the drive and checks it against the catalog, the policy and the
+/// drive's health (`cmd::health`: a medium alert retires the tape, a drive alert stops).
 fn usable_tape(
+    ctx: &Ctx,
     conn: &Connection,
     dev: &mut dyn TapeDevice,
     drive: &drives::Drive,
@@ -507,7 +510,11 @@ fn usable_tape(
         return Err(Refusal::wrong(format!("tape '{}' is write-protected", t.label)));
     }
     acceptable(conn, &t, plan).map_err(Refusal::wrong)?;
-    Ok(t)
+    match super::super::health::before_write(ctx, conn, dev, drive, &t) {
+        Ok(None) => Ok(t),
+        Ok(Some(retired)) => Err(Refusal::wrong(retired)),
+        Err(e) => Err(Refusal { message: String::new(), fatal: Some(e) }),
+    }
 }
 
 /// Asks the operator for a usable tape and waits for Enter; without a terminal, fails with
@@ -1144,7 +1151,7 @@ impl Spanner<'_> {
         let end_blocks = span.end_blocks.filter(|e| *e <= next.stream_offset);
         let resume = Resume { at: next.stream_offset, after, crossing, end_blocks };
         let tx = self.catalog.write()?;
-        let (dev, closed) = close_part(&tx, &mut span, ended, EndStatus::Continued, drive)?;
+        let (mut dev, closed) = close_part(&tx, &mut span, ended, EndStatus::Continued, drive)?;
         tape_written(&tx, &closed, closed.early_warning)?;
         let spanning = match span.spanning_set_id {
             Some(id) => id,
@@ -1216,6 +1223,15 @@ impl Spanner<'_> {
         span.closed.push(closed);
         // From here on a failure leaves the set resumable from this point.
         span.checkpointed = true;
+        if let Some(next) = match closing {
+            Closing::TapeChange => Some(AfterPart::TapeChange),
+            Closing::Checkpoint => Some(AfterPart::Checkpoint),
+            Closing::Stop(_) => None,
+        } {
+            let tape = span.tape.clone();
+            drop(span);
+            super::super::health::after_part(self.ctx, self.catalog.conn(), dev.as_mut(), drive, &tape, next)?;
+        }
         Ok((dev, state))
     }
 
@@ -1362,7 +1378,7 @@ impl Spanner<'_> {
                 not_in_library.clear();
             }
             let mut d = crate::tape::open(&spec).map_err(|e| device_error(e, drive))?;
-            let refused = match usable_tape(self.catalog.conn(), d.as_mut(), drive, plan) {
+            let refused = match usable_tape(ctx, self.catalog.conn(), d.as_mut(), drive, plan) {
                 Ok(t) if used.contains(&t.id) => format!("tape '{}' already holds a part of this set", t.label),
                 Ok(t) => return Ok((d, t)),
                 Err(Refusal { fatal: Some(e), .. }) => return Err(e),
@@ -1530,7 +1546,7 @@ pub(super) fn finish_set(
     let mut span = span.borrow_mut();
     let tx = catalog.write()?;
     let index_started = Instant::now();
-    let (_dev, last) = close_part(&tx, &mut span, result, EndStatus::Complete, drive)?;
+    let (mut dev, last) = close_part(&tx, &mut span, result, EndStatus::Complete, drive)?;
     let early_warning = last.early_warning;
     tape_written(&tx, &last, early_warning)?;
     if let Some(spanning) = span.spanning_set_id {
@@ -1617,6 +1633,7 @@ pub(super) fn finish_set(
     });
     audit::record(&tx, "backup.run", "backup_set", Some(span.set_id), doc.clone())?;
     tx.commit()?;
+    super::super::health::after_part(ctx, catalog.conn(), dev.as_mut(), drive, &span.tape, AfterPart::SetComplete)?;
     debug_assert!(span.resumed || entry_rows == s.entries + s.deleted);
     ctx.out.verbose(|| {
         format!(

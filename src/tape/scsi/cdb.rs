@@ -51,6 +51,7 @@ impl Cdb {
             op::LOAD_UNLOAD => "LOAD UNLOAD",
             op::PREVENT_ALLOW => "PREVENT ALLOW MEDIUM REMOVAL",
             op::LOCATE10 => "LOCATE(10)",
+            op::LOG_SENSE => "LOG SENSE",
             op::READ_POSITION => "READ POSITION",
             op::SPACE16 => "SPACE(16)",
             op::LOCATE16 => "LOCATE(16)",
@@ -92,6 +93,7 @@ pub mod op {
     pub const LOAD_UNLOAD: u8 = 0x1B;
     pub const PREVENT_ALLOW: u8 = 0x1E;
     pub const LOCATE10: u8 = 0x2B;
+    pub const LOG_SENSE: u8 = 0x4D;
     pub const READ_POSITION: u8 = 0x34;
     pub const SPACE16: u8 = 0x91;
     pub const LOCATE16: u8 = 0x92;
@@ -122,6 +124,17 @@ pub enum PageControl {
     Changeable = 0b01,
     Default = 0b10,
     Saved = 0b11,
+}
+
+/// LOG SENSE page control (PC field): which values of the log parameters to return.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogPageControl {
+    /// Threshold values.
+    Threshold = 0b00,
+    /// The current cumulative values: what the drive has counted (what we read).
+    Cumulative = 0b01,
+    DefaultThreshold = 0b10,
+    DefaultCumulative = 0b11,
 }
 
 fn be24(v: u32) -> [u8; 3] {
@@ -435,6 +448,23 @@ pub fn prevent_allow(prevent: bool) -> Cdb {
     ])
 }
 
+/// LOG SENSE(10) (SPC-4): log page `page` (subpage 0) of at most `alloc` bytes. Page 00h
+/// lists the pages the drive has. Reading the TapeAlert page (2Eh) clears its flags.
+pub fn log_sense(page: u8, pc: LogPageControl, alloc: u16) -> Cdb {
+    Cdb::new([
+        op::LOG_SENSE,                   // 0: operation code
+        0x00,                            // 1: bit 1 PPC = 0 (from the first parameter), bit 0 SP = 0 (save nothing)
+        (pc as u8) << 6 | (page & 0x3F), // 2: bits 7-6 PC, bits 5-0 PAGE CODE
+        0x00,                            // 3: SUBPAGE CODE (0: the page itself)
+        0x00,                            // 4: reserved
+        0x00,                            // 5: PARAMETER POINTER (MSB): from parameter code 0
+        0x00,                            // 6: PARAMETER POINTER (LSB)
+        (alloc >> 8) as u8,              // 7: ALLOCATION LENGTH (MSB)
+        alloc as u8,                     // 8: ALLOCATION LENGTH (LSB)
+        0x00,                            // 9: CONTROL
+    ])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -516,6 +546,17 @@ mod tests {
         assert_eq!(&*mode_sense6(0x0F, PageControl::Changeable, true, 255), &[0x1A, 0x08, 0x4F, 0, 255, 0]);
         assert_eq!(&*mode_sense6(0x3F, PageControl::Saved, false, 255), &[0x1A, 0, 0xFF, 0, 255, 0]);
         assert_eq!(&*mode_select6(12), &[0x15, 0x10, 0, 0, 12, 0]);
+    }
+
+    #[test]
+    fn log_sense_pages() {
+        // As sg_logs sends them: supported pages, then TapeAlert with cumulative values.
+        assert_eq!(&*log_sense(0x00, LogPageControl::Cumulative, 0x1000), &[0x4D, 0, 0x40, 0, 0, 0, 0, 0x10, 0, 0]);
+        assert_eq!(&*log_sense(0x2E, LogPageControl::Cumulative, 324), &[0x4D, 0, 0x6E, 0, 0, 0, 0, 0x01, 0x44, 0]);
+        assert_eq!(&*log_sense(0x12, LogPageControl::Threshold, 0xFFFF), &[0x4D, 0, 0x12, 0, 0, 0, 0, 0xFF, 0xFF, 0]);
+        assert_eq!(log_sense(0x0C, LogPageControl::DefaultCumulative, 8)[2], 0xCC);
+        assert_eq!(log_sense(0x7F, LogPageControl::Threshold, 8)[2], 0x3F, "the page code has 6 bits");
+        assert_eq!(log_sense(0x17, LogPageControl::Cumulative, 8).name(), "LOG SENSE");
     }
 
     #[test]

@@ -44,6 +44,10 @@ pub struct State {
     pub becoming_ready: u32,
     /// tgt's variable-read bug, on a drive that otherwise conforms.
     pub read_bug: bool,
+    /// LOG SENSE pages (code, bytes) a conforming drive answers; page 00h is made from
+    /// them, and page 2Eh is cleared when read, as on a real drive. Empty: LOG SENSE is an
+    /// invalid operation code.
+    pub log_pages: Vec<(u8, Vec<u8>)>,
     /// Every CDB received.
     pub log: Vec<Vec<u8>>,
 }
@@ -62,6 +66,7 @@ impl State {
             unit_attention: None,
             becoming_ready: 0,
             read_bug: false,
+            log_pages: Vec::new(),
             log: Vec::new(),
         }
     }
@@ -142,7 +147,12 @@ impl Transport for MockDrive {
         }
         let needs_medium = !matches!(
             opc,
-            op::INQUIRY | op::LOAD_UNLOAD | op::PREVENT_ALLOW | op::READ_BLOCK_LIMITS | op::TEST_UNIT_READY
+            op::INQUIRY
+                | op::LOAD_UNLOAD
+                | op::PREVENT_ALLOW
+                | op::READ_BLOCK_LIMITS
+                | op::TEST_UNIT_READY
+                | op::LOG_SENSE
         );
         if !st.loaded && (needs_medium || opc == op::TEST_UNIT_READY) {
             return Ok(check(sense(0x2, 0x3A, 0, false, false, false, None), Some(0)));
@@ -290,6 +300,30 @@ impl Transport for MockDrive {
                 good(0)
             }
             op::PREVENT_ALLOW => good(0),
+            op::LOG_SENSE if !tgt && !st.log_pages.is_empty() => {
+                let page = cdb[2] & 0x3F;
+                let alloc = usize::from(u16::from_be_bytes([cdb[7], cdb[8]]));
+                let bytes = if page == 0 {
+                    let mut codes: Vec<u8> = st.log_pages.iter().map(|(c, _)| *c).collect();
+                    codes.insert(0, 0x00);
+                    let mut b = vec![0x00, 0x00, 0x00, codes.len() as u8];
+                    b.extend(codes);
+                    b
+                } else if let Some((_, b)) = st.log_pages.iter_mut().find(|(c, _)| *c == page) {
+                    let bytes = b.clone();
+                    if page == 0x2E {
+                        // Reading the TapeAlert page clears its flags.
+                        for param in b[4..].chunks_mut(5) {
+                            param[4] = 0;
+                        }
+                    }
+                    bytes
+                } else {
+                    return Ok(illegal(0x24));
+                };
+                let n = fill(&mut data, &bytes[..bytes.len().min(alloc)]);
+                good(n)
+            }
             _ => illegal(0x20),
         })
     }

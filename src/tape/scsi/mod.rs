@@ -1,10 +1,11 @@
-//! SCSI tape (SSC) over a transport: the CDBs ([`cdb`]), parameter data ([`params`]), sense
-//! decoding ([`sense`]) and the drive logic ([`ssc`]) are shared; SG_IO ([`sg`]) and iSCSI
-//! ([`iscsi`]) only move bytes.
+//! SCSI tape (SSC) over a transport: the CDBs ([`cdb`]), parameter data ([`params`]), log
+//! pages ([`logs`]), sense decoding ([`sense`]) and the drive logic ([`ssc`]) are shared;
+//! SG_IO ([`sg`]) and iSCSI ([`iscsi`]) only move bytes.
 
 pub mod cdb;
 mod exec;
 pub mod iscsi;
+pub mod logs;
 pub mod params;
 pub mod sense;
 pub mod sg;

@@ -45,12 +45,14 @@
 use std::io::IoSliceMut;
 use std::time::Duration;
 
-use super::cdb::{self, Cdb, MAX_U24, PageControl, PositionForm, SPACE6_MAX, SpaceCode};
+use super::cdb::{self, Cdb, LogPageControl, MAX_U24, PageControl, PositionForm, SPACE6_MAX, SpaceCode};
 use super::exec::{self, AttentionAction, Reply, Retries, RunError, Support, benign};
+use super::logs;
 use super::params::{self, BlockDescriptor, DrivePosition, Inquiry, ModeData};
 use super::sense::{Sense, key};
 use super::track::Tracker;
 use super::{DataDir, Transport};
+use crate::tape::health::DriveHealth;
 use crate::tape::{
     Capabilities, DriveStatus, Identity, Position, ReadOutcome, Result, Space, TapeDevice, TapeError, WriteOutcome,
 };
@@ -109,6 +111,8 @@ pub struct ScsiTape {
     erase: Support,
     compression: Support,
     load_unload: Support,
+    /// LOG SENSE with the pages health needs; `No` once the drive refused it.
+    log_sense: Support,
     /// 0 = variable-block mode.
     block_size: u32,
     trk: Tracker,
@@ -141,6 +145,7 @@ impl ScsiTape {
             erase: Support::Unknown,
             compression: Support::Unknown,
             load_unload: Support::Unknown,
+            log_sense: Support::Unknown,
             block_size: 0,
             trk: Tracker::default(),
             ew_at: None,
@@ -242,6 +247,15 @@ impl ScsiTape {
         let mut buf = [0u8; 96];
         self.run_in(&cdb::inquiry(96), &mut buf)?;
         Inquiry::parse(&buf)
+    }
+
+    /// One log page (cumulative values), as many bytes as the drive sent. No medium is
+    /// needed: a drive keeps its logs without one.
+    fn log_page(&mut self, page: u8) -> Result<Vec<u8>> {
+        let mut buf = vec![0u8; usize::from(logs::LOG_ALLOC)];
+        let n = self.run_in(&cdb::log_sense(page, LogPageControl::Cumulative, logs::LOG_ALLOC), &mut buf)?;
+        buf.truncate(n);
+        Ok(buf)
     }
 
     fn unit_serial(&mut self) -> Result<String> {
@@ -1256,6 +1270,23 @@ impl TapeDevice for ScsiTape {
         self.ready = false;
         self.ensure_ready()?;
         self.rewind_raw()
+    }
+
+    /// LOG SENSE: pages 00h, 02h, 03h, 0Ch, 14h, 17h, then TapeAlert (2Eh, else 12h); see
+    /// [`logs::read_health`]. A drive without LOG SENSE (tgt) is unsupported from then on.
+    fn health(&mut self) -> Result<DriveHealth> {
+        if self.log_sense == Support::No {
+            return Err(TapeError::Unsupported(
+                "LOG SENSE (the drive has no log pages: no TapeAlert flags or counters)",
+            ));
+        }
+        let h = logs::read_health(|page| self.log_page(page));
+        match &h {
+            Err(TapeError::Unsupported(_)) => self.log_sense = Support::No,
+            Ok(_) => self.log_sense = Support::Yes,
+            Err(_) => {}
+        }
+        h
     }
 
     fn unload(&mut self) -> Result<()> {

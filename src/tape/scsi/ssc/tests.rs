@@ -576,3 +576,37 @@ fn random_operations_match_the_model() {
         }
     }
 }
+
+#[test]
+fn health_from_log_pages_and_unsupported_on_tgt() {
+    use crate::tape::scsi::logs::build;
+    // tgt: LOG SENSE is an invalid operation code; asked once, then known.
+    let (mut d, st) = open(Flavour::Tgt);
+    assert!(matches!(d.health(), Err(TapeError::Unsupported(_))));
+    assert!(matches!(d.health(), Err(TapeError::Unsupported(_))));
+    assert_eq!(st.lock().unwrap().log.iter().filter(|c| c[0] == 0x4D).count(), 1);
+
+    let (mut d, _) = open(Flavour::Conforming);
+    assert!(matches!(d.health(), Err(TapeError::Unsupported(_))), "a drive without log pages");
+    let (mut d, st2) = open(Flavour::Conforming);
+    st2.lock().unwrap().log_pages = vec![
+        (0x02, build::page(0x02, &[(5, vec![0, 0, 0x10, 0]), (6, vec![0, 1])])),
+        (0x0C, build::page(0x0C, &[(0, vec![0, 0, 0x20, 0]), (3, vec![0, 0, 0, 9]), (0x100, vec![0])])),
+        (0x2E, build::tapealert(&[4, 20])),
+    ];
+    let h = d.health().unwrap();
+    assert_eq!(h.alerts.iter().map(|a| a.flag).collect::<Vec<_>>(), [4, 20]);
+    assert!(h.cleaning_required, "flag 20 says so even when page 0Ch does not");
+    assert_eq!(
+        (h.counters.bytes_written, h.counters.bytes_read, h.counters.write_errors),
+        (Some(0x2000), Some(9), Some(1))
+    );
+    // The flags were cleared by reading them; the counters stay.
+    let again = d.health().unwrap();
+    assert!(again.alerts.is_empty() && !again.cleaning_required);
+    assert_eq!(again.counters.bytes_written, Some(0x2000));
+    // Every LOG SENSE asked for cumulative values, and no medium was needed.
+    st2.lock().unwrap().loaded = false;
+    assert!(d.health().is_ok());
+    assert!(st2.lock().unwrap().log.iter().filter(|c| c[0] == 0x4D).all(|c| c[2] & 0xC0 == 0x40));
+}
