@@ -12,20 +12,20 @@ use std::time::{Duration, Instant};
 use anyhow::Result;
 use clap::Subcommand;
 use rusqlite::Connection;
-use serde_json::{Value, json};
+use serde_json::json;
 
+use super::library::{changer_error, home_slot, observed, open_changer, prepare_removal, record_move};
 use super::{Ctx, changes, describe_update, device_error, health};
 use crate::catalog::drive_health::{self, Alert};
 use crate::catalog::drives::{self, Drive};
-use crate::catalog::libraries::{self, Library, Observed, is_cleaning};
+use crate::catalog::libraries::{self, Library, is_cleaning};
 use crate::catalog::tapes::{self, Tape};
 use crate::catalog::{Catalog, audit};
 use crate::cli::parse_name;
 use crate::error::{Exit, Failure, Kind};
 use crate::output::{fields, or_dash, table, when};
-use crate::tape::changer::{self, Changer, ChangerError, ChangerSpec, ElementAddress, ElementType, Inventory};
+use crate::tape::changer::{ElementAddress, ElementType, Inventory};
 use crate::tape::health::DriveHealth;
-use crate::tape::lock::{self, DriveLock, LockError};
 use crate::tape::vlib;
 use crate::tape::vtape::{self, VirtualDrive};
 use crate::tape::{DeviceSpec, TapeDevice, TapeError};
@@ -504,23 +504,8 @@ fn show(d: &Drive) -> String {
 /// element at N (the checks of `library attach-drive`).
 fn check_drive_element(ctx: &Ctx, catalog: &Catalog, library: &str, element: u16) -> Result<(Library, u16, Inventory)> {
     let lib = libraries::get(catalog.conn(), library)?;
-    let inv = {
-        let mut open = open_changer(ctx, &lib, "drive add")?;
-        open.changer.inventory().map_err(|e| changer_error(e, &lib))?
-    };
-    match inv.get(ElementAddress(element)) {
-        Some(e) if e.kind == ElementType::Drive => Ok((lib, element, inv)),
-        Some(e) => Err(Failure::new(
-            Kind::InvalidState,
-            format!("{} of library '{library}' is a {} element, not a drive", e.address, e.kind),
-        )
-        .into()),
-        None => Err(Failure::new(
-            Kind::NotFound,
-            format!("library '{library}' has no element {element} (see `tapebackarr library show {library}`)"),
-        )
-        .into()),
-    }
+    let inv = super::library::drive_element(ctx, catalog.conn(), &lib, element, "drive add")?;
+    Ok((lib, element, inv))
 }
 
 /// The drive `--drive` / `TAPEBACKARR_DRIVE` names, enabled or not; `None` when none is named.
@@ -702,7 +687,7 @@ fn clean(ctx: &Ctx, catalog: &mut Catalog) -> Result<()> {
     let lib = libraries::by_id(catalog.conn(), lib_id)?;
     let _drive_lock = ctx.lock_drive(&d, "drive clean")?;
     let mut open = open_changer(ctx, &lib, "drive clean")?;
-    let inv = open.changer.inventory().map_err(|e| changer_error(e, &lib))?;
+    let inv = open.changer.inventory().map_err(|e| changer_error(e, &lib, catalog.conn()))?;
     let cleaning = inv
         .of_type(ElementType::Storage)
         .chain(inv.of_type(ElementType::ImportExport))
@@ -724,26 +709,26 @@ fn clean(ctx: &Ctx, catalog: &mut Catalog) -> Result<()> {
     // A cartridge in the drive makes room first.
     if let Some(inside) = inv.get(element).filter(|e| e.full) {
         let barcode = inside.barcode.clone();
-        let to = inv.first_empty(ElementType::Storage).ok_or_else(|| {
+        let to = home_slot(&inv, element).ok_or_else(|| {
             Failure::new(Kind::InvalidState, format!("every storage slot of library '{}' is full", lib.name))
         })?;
-        unload_before_move(ctx, &d);
-        open.changer.move_medium(element, to).map_err(|e| changer_error(e, &lib))?;
+        prepare_removal(ctx, &d);
+        open.changer.move_medium(element, to).map_err(|e| changer_error(e, &lib, catalog.conn()))?;
         let details = json!({"name": lib.name, "drive": d.name, "from": element, "to": to, "barcode": barcode});
-        record_inventory(catalog, &lib, open.changer.as_mut(), "library.unload", details)?;
+        record_move(catalog, &lib, open.changer.as_mut(), "library.unload", details)?;
         moves.push(json!({"barcode": barcode, "from": element, "to": to}));
     }
-    open.changer.move_medium(home, element).map_err(|e| changer_error(e, &lib))?;
+    open.changer.move_medium(home, element).map_err(|e| changer_error(e, &lib, catalog.conn()))?;
     let details =
         json!({"name": lib.name, "drive": d.name, "from": home, "to": element, "barcode": cartridge, "cleaning": true});
-    record_inventory(catalog, &lib, open.changer.as_mut(), "library.load", details)?;
+    record_move(catalog, &lib, open.changer.as_mut(), "library.load", details)?;
     moves.push(json!({"barcode": cartridge, "from": home, "to": element}));
     ctx.out.note(|| format!("Loaded cleaning cartridge {cartridge} from {home} into drive '{}'", d.name));
 
     // The drive cleans itself and ejects the cartridge into its element.
     let after = wait_until_ejected(ctx, &d)?;
     // Put the cartridge back where it came from (or in the first free slot).
-    let inv = open.changer.inventory().map_err(|e| changer_error(e, &lib))?;
+    let inv = open.changer.inventory().map_err(|e| changer_error(e, &lib, catalog.conn()))?;
     let back = if inv.get(home).is_some_and(|e| !e.full) { Some(home) } else { inv.first_empty(ElementType::Storage) };
     let back = back.ok_or_else(|| {
         Failure::new(
@@ -754,11 +739,11 @@ fn clean(ctx: &Ctx, catalog: &mut Catalog) -> Result<()> {
             ),
         )
     })?;
-    unload_before_move(ctx, &d);
-    open.changer.move_medium(element, back).map_err(|e| changer_error(e, &lib))?;
+    prepare_removal(ctx, &d);
+    open.changer.move_medium(element, back).map_err(|e| changer_error(e, &lib, catalog.conn()))?;
     let details =
         json!({"name": lib.name, "drive": d.name, "from": element, "to": back, "barcode": cartridge, "cleaning": true});
-    record_inventory(catalog, &lib, open.changer.as_mut(), "library.unload", details)?;
+    record_move(catalog, &lib, open.changer.as_mut(), "library.unload", details)?;
     moves.push(json!({"barcode": cartridge, "from": element, "to": back}));
     drop(open);
 
@@ -861,95 +846,4 @@ fn wait_until_ejected(ctx: &Ctx, d: &Drive) -> Result<Option<DriveHealth>> {
         ctx.out.verbose(|| format!("drive '{}' is cleaning…", d.name));
         std::thread::sleep(CLEAN_POLL);
     }
-}
-
-/// A real drive is asked to unload before the changer takes its cartridge; a virtual drive
-/// is unloaded by its library. Best effort: if the drive cannot, the changer says so.
-fn unload_before_move(ctx: &Ctx, d: &Drive) {
-    let Ok(spec) = DeviceSpec::parse(&d.device) else { return };
-    if matches!(spec, DeviceSpec::Virtual(_)) {
-        return;
-    }
-    if let Err(e) = crate::tape::open(&spec).and_then(|mut dev| dev.unload()) {
-        ctx.out.verbose(|| format!("drive '{}' did not unload ({e}); asking the changer anyway", d.name));
-    }
-}
-
-/// A changer, held under the same lock file `library` commands take.
-struct OpenChanger {
-    changer: Box<dyn Changer>,
-    _lock: DriveLock,
-}
-
-fn open_changer(ctx: &Ctx, lib: &Library, command: &str) -> Result<OpenChanger> {
-    let spec = ChangerSpec::parse(&lib.device).map_err(Failure::usage)?;
-    let path = match &spec {
-        ChangerSpec::Virtual(dir) => dir.join("changer.lock"),
-        other => lock::runtime_lock_path(&format!("changer-{other}")),
-    };
-    let lock = lock::lock_file(path, command, ctx.global.wait).map_err(|e| -> anyhow::Error {
-        match e {
-            LockError::Busy { pid, command } => Failure::new(
-                Kind::DriveBusy,
-                format!("library '{}' busy: held by pid {pid} ({command}); pass --wait to wait for it", lib.name),
-            )
-            .into(),
-            other => Failure::new(Kind::Device, format!("library '{}': {other}", lib.name)).into(),
-        }
-    })?;
-    let changer = changer::open(&spec).map_err(|e| changer_error(e, lib))?;
-    Ok(OpenChanger { changer, _lock: lock })
-}
-
-fn changer_error(e: ChangerError, lib: &Library) -> anyhow::Error {
-    let l = &lib.name;
-    match e {
-        ChangerError::SourceEmpty(a) => Failure::new(Kind::InvalidState, format!("library '{l}': {a} is empty")),
-        ChangerError::DestinationFull(a) => Failure::new(Kind::InvalidState, format!("library '{l}': {a} is full")),
-        ChangerError::RemovalPrevented(a) => {
-            Failure::in_use(format!("library '{l}': the cartridge in {a} is locked in by whoever is using the drive"))
-        }
-        ChangerError::NoSuchElement(a) => Failure::new(Kind::NotFound, format!("library '{l}' has no {a}")),
-        ChangerError::InvalidSpec(s) => Failure::usage(s),
-        other => Failure::new(Kind::Device, format!("library '{l}' ({}): {other}", lib.device)),
-    }
-    .into()
-}
-
-/// The elements the catalog keeps, as `library inventory` records them.
-fn observed(inv: &Inventory) -> Vec<Observed> {
-    inv.elements
-        .iter()
-        .filter_map(|e| {
-            let kind = match e.kind {
-                ElementType::Storage => "storage",
-                ElementType::ImportExport => "import_export",
-                ElementType::Drive => "drive",
-                ElementType::Transport => return None,
-            };
-            Some(Observed {
-                element: e.address.0.into(),
-                kind,
-                full: e.full,
-                barcode: e.barcode.clone().filter(|b| !b.is_empty()),
-            })
-        })
-        .collect()
-}
-
-/// After a move: the changer's inventory and the move, recorded in one transaction.
-fn record_inventory(
-    catalog: &mut Catalog,
-    lib: &Library,
-    changer: &mut dyn Changer,
-    action: &str,
-    mut details: Value,
-) -> Result<()> {
-    let inv = changer.inventory().map_err(|e| changer_error(e, lib))?;
-    let tx = catalog.write()?;
-    let changes = libraries::sync(&tx, lib.id, &observed(&inv))?;
-    details["changes"] = serde_json::to_value(&changes)?;
-    audit::record(&tx, action, "library", Some(lib.id), details)?;
-    tx.commit()?;
-    Ok(())
 }

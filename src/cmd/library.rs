@@ -287,30 +287,7 @@ pub fn exec(ctx: &Ctx, cmd: Command) -> Result<Exit> {
         Command::AttachDrive { library, element } => {
             let d = ctx.pick_drive(catalog.conn())?;
             let lib = libraries::get(catalog.conn(), &library)?;
-            // The element must be a drive of this changer.
-            let inv = {
-                let mut open = open_changer(ctx, &lib, "library attach-drive")?;
-                open.changer.inventory().map_err(|e| changer_error(e, &lib, catalog.conn()))?
-            };
-            match inv.get(ElementAddress(element)) {
-                Some(e) if e.kind == ElementType::Drive => {}
-                Some(e) => {
-                    return Err(Failure::new(
-                        Kind::InvalidState,
-                        format!("{} of library '{library}' is a {} element, not a drive", e.address, e.kind),
-                    )
-                    .into());
-                }
-                None => {
-                    return Err(Failure::new(
-                        Kind::NotFound,
-                        format!(
-                            "library '{library}' has no element {element} (see `tapebackarr library show {library}`)"
-                        ),
-                    )
-                    .into());
-                }
-            }
+            let inv = drive_element(ctx, catalog.conn(), &lib, element, "library attach-drive")?;
             let tx = catalog.write()?;
             if let Some(other) = libraries::drive_at(&tx, lib.id, element.into())?
                 && other != d.name
@@ -538,7 +515,7 @@ fn unload(ctx: &Ctx, catalog: &mut Catalog, slot: Option<u16>) -> Result<()> {
 }
 
 /// After a move: reads the inventory again and records it and the move, in one transaction.
-fn record_move(
+pub(crate) fn record_move(
     catalog: &mut Catalog,
     lib: &Library,
     changer: &mut dyn Changer,
@@ -557,7 +534,7 @@ fn record_move(
 /// Real drives are asked to unload (rewind and release the cartridge) before the changer
 /// takes it out; a virtual library does that itself. Best effort: if the drive cannot, the
 /// changer says so.
-fn prepare_removal(ctx: &Ctx, d: &Drive) {
+pub(crate) fn prepare_removal(ctx: &Ctx, d: &Drive) {
     let Ok(spec) = DeviceSpec::parse(&d.device) else { return };
     if matches!(spec, DeviceSpec::Virtual(_)) {
         return;
@@ -569,7 +546,7 @@ fn prepare_removal(ctx: &Ctx, d: &Drive) {
 }
 
 /// The library a drive sits in, and its element.
-fn drive_library(conn: &Connection, d: &Drive) -> Result<(Library, ElementAddress)> {
+pub(crate) fn drive_library(conn: &Connection, d: &Drive) -> Result<(Library, ElementAddress)> {
     match (d.library_id, d.library_drive_number) {
         (Some(id), Some(n)) => {
             let n = u16::try_from(n)
@@ -615,10 +592,39 @@ fn lib_name(conn: &Connection, id: Option<i64>) -> Result<Option<String>> {
     })
 }
 
+/// The changer's inventory, once it has shown that `element` is one of its drives (for
+/// tying a catalog drive to it).
+pub(crate) fn drive_element(
+    ctx: &Ctx,
+    conn: &Connection,
+    lib: &Library,
+    element: u16,
+    command: &str,
+) -> Result<Inventory> {
+    let inv = {
+        let mut open = open_changer(ctx, lib, command)?;
+        open.changer.inventory().map_err(|e| changer_error(e, lib, conn))?
+    };
+    let name = &lib.name;
+    match inv.get(ElementAddress(element)) {
+        Some(e) if e.kind == ElementType::Drive => Ok(inv),
+        Some(e) => Err(Failure::new(
+            Kind::InvalidState,
+            format!("{} of library '{name}' is a {} element, not a drive", e.address, e.kind),
+        )
+        .into()),
+        None => Err(Failure::new(
+            Kind::NotFound,
+            format!("library '{name}' has no element {element} (see `tapebackarr library show {name}`)"),
+        )
+        .into()),
+    }
+}
+
 /// Where the cartridge in drive element `drive` goes back to: the storage slot it came from,
 /// when the changer remembers it (SMC SVALID) and it is still empty, else the first empty
 /// storage slot.
-fn home_slot(inv: &Inventory, drive: ElementAddress) -> Option<ElementAddress> {
+pub(crate) fn home_slot(inv: &Inventory, drive: ElementAddress) -> Option<ElementAddress> {
     let source = inv.get(drive).and_then(|e| e.source);
     source
         .filter(|&a| inv.get(a).is_some_and(|e| e.kind == ElementType::Storage && !e.full))
@@ -633,7 +639,7 @@ fn describe_source(inv: &Inventory, a: ElementAddress) -> String {
 }
 
 /// The elements the catalog keeps (the robot is not one of them).
-fn observed(inv: &Inventory) -> Vec<Observed> {
+pub(crate) fn observed(inv: &Inventory) -> Vec<Observed> {
     inv.elements
         .iter()
         .filter_map(|e| {
@@ -654,7 +660,7 @@ fn observed(inv: &Inventory) -> Vec<Observed> {
 }
 
 /// A changer's refusal as the user should see it: which library, which element.
-fn changer_error(e: ChangerError, lib: &Library, conn: &Connection) -> anyhow::Error {
+pub(crate) fn changer_error(e: ChangerError, lib: &Library, conn: &Connection) -> anyhow::Error {
     let name = |a: ElementAddress| match libraries::drive_at(conn, lib.id, a.0.into()) {
         Ok(Some(d)) => format!("{a} (drive '{d}')"),
         _ => a.to_string(),
@@ -679,12 +685,12 @@ fn changer_error(e: ChangerError, lib: &Library, conn: &Connection) -> anyhow::E
 }
 
 /// A changer, held under its lock for as long as this lives.
-struct OpenChanger {
-    changer: Box<dyn Changer>,
+pub(crate) struct OpenChanger {
+    pub(crate) changer: Box<dyn Changer>,
     _lock: DriveLock,
 }
 
-fn open_changer(ctx: &Ctx, lib: &Library, command: &str) -> Result<OpenChanger> {
+pub(crate) fn open_changer(ctx: &Ctx, lib: &Library, command: &str) -> Result<OpenChanger> {
     let spec = ChangerSpec::parse(&lib.device).map_err(Failure::usage)?;
     let lock = lock_changer(&spec, lib, command, ctx.global.wait)?;
     let changer = changer::open(&spec).map_err(|e| -> anyhow::Error {
