@@ -77,9 +77,8 @@ fn cartridges_go_back_to_their_home_slot() {
     assert_eq!(h.json(["library", "unload"])["to"], 1000);
     // The drive's own eject in a library returns home too.
     h.ok(["library", "load", "TB0002L8"]);
-    h.ok(["drive", "eject"]);
-    h.ok(["library", "inventory"]);
-    assert_eq!(barcode_at(&h, 1001), "TB0002L8");
+    assert_eq!(h.json(["drive", "eject"])["returned_to"], "element 1001");
+    assert_eq!(barcode_at(&h, 1001), "TB0002L8", "the catalog's slots follow");
 }
 
 #[test]

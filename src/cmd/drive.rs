@@ -363,6 +363,8 @@ pub fn exec(ctx: &Ctx, cmd: Command) -> Result<Exit> {
                 _ => None,
             };
             let returned_to = match library {
+                // Tied to a catalog library: through its changer, so the catalog's slots follow.
+                Some(_) if d.library_id.is_some() => Some(eject_to_home_slot(ctx, &mut catalog, &d)?.to_string()),
                 Some((mut lib, n)) => Some(lib.unload_to_slot(n).map_err(|e| lib_error(e, &d))?.to_string()),
                 None => {
                     let mut dev = crate::tape::open(&spec).map_err(|e| device_error(e, &d))?;
@@ -498,6 +500,25 @@ fn show(d: &Drive) -> String {
         ("created", when(&d.created_at)),
         ("updated", when(&d.updated_at)),
     ])
+}
+
+/// `drive eject` of a virtual drive in a catalog library: the changer moves the cartridge to
+/// its home slot and the inventory is recorded, as `library unload` does.
+fn eject_to_home_slot(ctx: &Ctx, catalog: &mut Catalog, d: &Drive) -> Result<ElementAddress> {
+    let (lib, element) = super::library::drive_library(catalog.conn(), d)?;
+    let mut open = open_changer(ctx, &lib, "drive eject")?;
+    let inv = open.changer.inventory().map_err(|e| changer_error(e, &lib, catalog.conn()))?;
+    if !inv.get(element).is_some_and(|e| e.full) {
+        return Err(device_error(TapeError::NoTape, d));
+    }
+    let to = home_slot(&inv, element).ok_or_else(|| {
+        Failure::new(Kind::InvalidState, format!("every storage slot of library '{}' is full", lib.name))
+    })?;
+    let barcode = inv.get(element).and_then(|e| e.barcode.clone());
+    open.changer.move_medium(element, to).map_err(|e| changer_error(e, &lib, catalog.conn()))?;
+    let details = json!({"name": lib.name, "drive": d.name, "from": element, "to": to, "barcode": barcode});
+    record_move(catalog, &lib, open.changer.as_mut(), "library.unload", details)?;
+    Ok(to)
 }
 
 /// `--library L --element N` of `drive add`: the library, and its inventory showing a drive
