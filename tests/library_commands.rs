@@ -200,11 +200,35 @@ fn library_on_tgt_over_iscsi() {
     let before = h.snapshot();
     refused(&h, &["library", "load", "TB0004L8"], "invalid_state");
     assert_eq!(h.snapshot(), before);
+    h.ok(["pool", "create", "p"]);
+    h.ok(["tape", "label", "W3", "--pool", "p"]);
     let v = h.json(["library", "unload"]);
-    assert_eq!(v["to"], 1002, "the first empty storage slot");
+    assert_eq!(v["to"], 1002, "its home slot");
     let show = h.json(["library", "show", "tgt"]);
     assert_eq!(slot(&show, 1002)["barcode"], "TB0003L8");
     assert_eq!(slot(&show, 500)["full"], false);
+
+    // Status, export through the mail slot (element 10) and import back, on tgt's changer.
+    let v = h.json(["library", "status"]);
+    assert_eq!(v["storage"]["full"], 6, "{v}");
+    assert_eq!(v["storage"]["unknown"], 5, "only TB0003L8 is a catalog tape: {v}");
+    assert_eq!(v["out_of_step"], serde_json::json!([]));
+    let v = h.json(["library", "export", "W3", "--location", "vault"]);
+    assert_eq!((v["exported"][0]["from"].clone(), v["exported"][0]["to"].clone()), (1002.into(), 10.into()));
+    assert_eq!(h.json(["tape", "show", "W3"])["tape"]["status"], "exported");
+    let v = h.json(["library", "import"]);
+    assert_eq!(v["moved"][0]["tape"], "W3", "{v}");
+    assert_eq!(v["moved"][0]["from"], 10);
+    assert_eq!(h.json(["tape", "show", "W3"])["tape"]["status"], "blank");
+
+    // The other five labelled by their barcodes; nothing unknown is left to read.
+    let v = h.json(["tape", "label", "--barcodes", "--pool", "p"]);
+    let labelled = v["cartridges"].as_array().unwrap().iter().filter(|c| c["labelled"] == true).count();
+    assert_eq!(labelled, 5, "{v}");
+    assert_eq!(h.json(["tape", "show", "TB0005L8"])["tape"]["barcode"], "TB0005L8");
+    let v = h.json(["library", "inventory", "--read-labels"]);
+    assert_eq!(v["labels"], serde_json::json!([]), "{v}");
+    assert_eq!(slot(&v, 500)["full"], false, "the drive is left empty");
 }
 
 /// tgt's changer refuses a move to a full element (3B/0D), from an empty one (3B/0E), and out
