@@ -108,19 +108,19 @@ fn parse_checkpoint(s: &str) -> Result<u64, String> {
 
 /// What this run does, resolved from the job and the flags.
 pub(super) struct Plan {
-    job: jobs::Job,
-    source: Source,
-    pool: Pool,
-    backup_type: BackupType,
+    pub(super) job: jobs::Job,
+    pub(super) source: Source,
+    pub(super) pool: Pool,
+    pub(super) backup_type: BackupType,
     /// The set an incremental is relative to, with its snapshot.
-    parent: Option<(sets::Set, Vec<u8>)>,
-    framing: Framing,
-    key: Option<(keys::KeyRecord, DataKey)>,
-    cross_fs: bool,
+    pub(super) parent: Option<(sets::Set, Vec<u8>)>,
+    pub(super) framing: Framing,
+    pub(super) key: Option<(keys::KeyRecord, DataKey)>,
+    pub(super) cross_fs: bool,
     /// Bytes a full run will likely write (the last snapshot's), for the progress bar's ETA.
-    estimate: Option<u64>,
+    pub(super) estimate: Option<u64>,
     /// Stream bytes per part between checkpoints (0: none).
-    checkpoint: u64,
+    pub(super) checkpoint: u64,
 }
 
 pub fn exec(ctx: &Ctx, args: RunArgs) -> Result<Exit> {
@@ -571,7 +571,7 @@ pub(super) struct Span {
     home: std::path::PathBuf,
     /// Logical block of every frame written so far: an entry that crossed tapes points at a
     /// frame of an earlier part.
-    frame_blocks: FrameBlocks,
+    pub(super) frame_blocks: FrameBlocks,
     /// Parts closed so far, in order.
     closed: Vec<ClosedPart>,
     spanning_set_id: Option<i64>,
@@ -596,8 +596,20 @@ pub(super) struct Span {
 }
 
 impl Span {
+    /// A resumed set: the parts closed before, its spanning row and checksum, and the path
+    /// of the last entry recorded; a failure leaves it resumable from where it started.
+    pub(super) fn resumed(
+        self,
+        closed: Vec<ClosedPart>,
+        spanning_set_id: Option<i64>,
+        checksum: Option<String>,
+        last_recorded: Vec<u8>,
+    ) -> Span {
+        Span { closed, spanning_set_id, checksum, last_recorded, resumed: true, checkpointed: true, ..self }
+    }
+
     /// A set whose next part is about to be written at `at` of `tape`, from frame `first_seq`.
-    fn new(
+    pub(super) fn new(
         ctx: &Ctx,
         set_id: i64,
         execution_id: i64,
@@ -653,6 +665,11 @@ impl FrameBlocks {
         self.blocks.push(block);
     }
 
+    /// Where frame `seq` of an earlier part starts: the one a resumed run's cut entry starts in.
+    pub(super) fn set_earlier(&mut self, seq: u64, block: u64) {
+        self.earlier = Some((seq, block));
+    }
+
     fn get(&self, seq: u64) -> Option<u64> {
         match seq.checked_sub(self.first) {
             Some(i) => self.blocks.get(i as usize).copied(),
@@ -663,17 +680,17 @@ impl FrameBlocks {
 
 /// What a part left on tape.
 pub(super) struct ClosedPart {
-    part: u32,
-    tape_id: i64,
-    label: String,
-    data_file: u64,
-    header_block: u64,
-    end_block: u64,
-    stream_bytes: u64,
+    pub(super) part: u32,
+    pub(super) tape_id: i64,
+    pub(super) label: String,
+    pub(super) data_file: u64,
+    pub(super) header_block: u64,
+    pub(super) end_block: u64,
+    pub(super) stream_bytes: u64,
     /// Header, frames and index.
-    tape_bytes: u64,
-    entries: u64,
-    early_warning: bool,
+    pub(super) tape_bytes: u64,
+    pub(super) entries: u64,
+    pub(super) early_warning: bool,
 }
 
 pub(super) fn new_spool(home: &std::path::Path) -> Result<BufWriter<File>> {
@@ -760,7 +777,7 @@ fn write_set(
 /// A run that failed (not stopped on purpose): after a checkpoint, the set waits to be
 /// resumed from it (its parts up to there are on tape and committed); otherwise it is
 /// failed, and what it wrote stays on tape, unused. Returns the error to exit with.
-fn record_failure(
+pub(super) fn record_failure(
     catalog: &mut crate::catalog::Catalog,
     plan: &Plan,
     span: &Rc<RefCell<Span>>,
@@ -1705,11 +1722,11 @@ pub(super) struct Events {
 }
 
 impl Events {
-    fn new(ctx: &Ctx) -> Events {
+    pub(super) fn new(ctx: &Ctx) -> Events {
         Events { json: ctx.out.json }
     }
 
-    fn emit(&self, event: impl FnOnce() -> Value) {
+    pub(super) fn emit(&self, event: impl FnOnce() -> Value) {
         if self.json {
             crate::output::write_stdout(format!("{}\n", event()).as_bytes());
         }
@@ -1807,244 +1824,4 @@ impl Drop for Progress {
             let _ = t.join();
         }
     }
-}
-
-/// `backup resume`: continues a paused run (Ctrl-C, or a full tape nobody could change) in a
-/// new part, on the same tape when it has room or on another the pool's policy takes.
-pub fn resume(ctx: &Ctx, execution: Option<i64>) -> Result<Exit> {
-    let mut catalog = ctx.catalog()?;
-    // Paused (stopped cleanly), or still `running` with a checkpoint: a run that crashed.
-    let row: Option<(i64, String, String)> = catalog
-        .conn()
-        .query_row(
-            "SELECT id, resume_state, status FROM job_executions
-             WHERE can_resume AND status IN ('paused', 'running') AND resume_state IS NOT NULL
-               AND (?1 IS NULL OR id = ?1)
-             ORDER BY id DESC LIMIT 1",
-            [execution],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )
-        .optional()?;
-    let Some((execution_id, state, status)) = row else {
-        return Err(Failure::new(
-            Kind::NotFound,
-            match execution {
-                Some(id) => format!("execution {id} is not a paused backup that can be resumed"),
-                None => "no paused backup to resume".to_string(),
-            },
-        )
-        .into());
-    };
-    let state: Value = serde_json::from_str(&state).context("the execution's resume state is damaged")?;
-    let point: Resume = serde_json::from_value(state["resume"].clone()).context("the resume state has no point")?;
-    let field = |name: &str| state[name].as_u64().ok_or_else(|| anyhow::anyhow!("the resume state has no {name}"));
-    let (set_id, part, next_seq) = (field("set")? as i64, field("part")? as u32, field("next_seq")?);
-    let set = sets::get(catalog.conn(), set_id)?;
-    let crashed = status == "running";
-    if set.status != if crashed { "running" } else { "pending" } {
-        return Err(Failure::new(
-            Kind::InvalidState,
-            format!("set {set_id} is {}: it can no longer be resumed (run the job again)", set.status),
-        )
-        .into());
-    }
-    if crashed && set.encrypted {
-        // Frames written after the checkpoint may be on tape under the numbers the rest would
-        // take: with the same key, AES-GCM nonces would repeat.
-        return Err(Failure::new(
-            Kind::InvalidState,
-            format!("set {set_id} is encrypted and its run did not stop cleanly: it cannot be resumed safely; run the job again"),
-        )
-        .into());
-    }
-    let plan = plan_for_set(
-        ctx,
-        &catalog,
-        &set,
-        state["cross_fs"].as_bool().unwrap_or(false),
-        state["checkpoint_every"].as_u64().unwrap_or(0),
-    )?;
-    let drive = ctx.pick_drive(catalog.conn())?;
-    let lock = ctx.lock_drive(&drive, "backup resume")?;
-    if crashed && state["drive"].as_str() != Some(drive.name.as_str()) {
-        // Only holding the drive it ran on proves that run is gone.
-        return Err(Failure::new(
-            Kind::InUse,
-            format!(
-                "execution {execution_id} ran on drive '{}' and is not marked stopped: resume it with --drive {} \
-                 (if it is still running, it holds that drive)",
-                state["drive"].as_str().unwrap_or("?"),
-                state["drive"].as_str().unwrap_or("?")
-            ),
-        )
-        .into());
-    }
-    let (mut dev, tape) = acquire_tape(ctx, &mut catalog, &plan, &drive)?;
-    let started = Instant::now();
-    let label = match label::read_label(dev.as_mut()).map_err(|e| device_error(e, &drive))? {
-        TapeContents::Labeled(l) => l,
-        _ => return Err(Failure::new(Kind::WrongTape, "the tape's label went away").into()),
-    };
-    let block_size = set.block_size.unwrap_or(0) as u32;
-    if label.block_size != block_size {
-        return Err(Failure::new(
-            Kind::WrongTape,
-            format!(
-                "tape '{}' uses {}-byte blocks, set {set_id} {block_size}-byte ones: use a tape labelled with \
-                 --block-size {block_size}",
-                tape.label, label.block_size
-            ),
-        )
-        .into());
-    }
-    let at = prepare_tape(ctx, catalog.conn(), dev.as_mut(), &tape, &drive)?;
-    let set_uuid: Uuid = set.uuid.as_deref().unwrap_or_default().parse().context("the set has no UUID")?;
-    let mut header = PartHeader::new(
-        set_uuid,
-        plan.framing,
-        plan.key.as_ref().map(|(k, _)| k.fingerprint.clone()),
-        block_size,
-        FRAME_SIZE as u32,
-        chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-    );
-    header.job = plan.job.name.clone();
-    header.source = plan.source.name.clone();
-    header.backup_type = plan.backup_type;
-    header.parent_set_uuid = plan.parent.as_ref().and_then(|(s, _)| s.uuid.as_deref()).and_then(|u| u.parse().ok());
-    header.part = part + 1;
-    header.stream_offset = point.at;
-
-    // The parts on tape already, for the summary and the spanning rows.
-    let mut closed = Vec::new();
-    for p in sets::parts(catalog.conn(), set_id)? {
-        let t = tapes::get(catalog.conn(), &p.tape)?;
-        closed.push(ClosedPart {
-            part: p.part as u32,
-            tape_id: t.id,
-            label: t.label,
-            data_file: p.data_file as u64,
-            header_block: p.header_block as u64,
-            end_block: p.end_block.unwrap_or(0) as u64,
-            stream_bytes: p.stream_bytes as u64,
-            tape_bytes: 0,
-            entries: 0,
-            early_warning: p.status == "continued",
-        });
-    }
-    if let Some(first) = closed.first_mut() {
-        (first.tape_bytes, first.entries) = (field("tape_bytes").unwrap_or(0), field("entries").unwrap_or(0));
-    }
-    let spanning_set_id: Option<i64> = catalog
-        .conn()
-        .query_row(
-            "SELECT spanning_set_id FROM tape_spanning_members WHERE backup_set_id = ?1 LIMIT 1",
-            [set_id],
-            |r| r.get(0),
-        )
-        .optional()?;
-    {
-        let tx = catalog.write()?;
-        // Other runs cut off on this tape are marked failed; this one goes on.
-        tx.execute("UPDATE backup_sets SET status = 'pending' WHERE id = ?1", [set_id])?;
-        note_interrupted(ctx, &tx, &tape)?;
-        tx.execute("UPDATE backup_sets SET status = 'running', updated_at = datetime('now') WHERE id = ?1", [set_id])?;
-        tx.execute(
-            "UPDATE job_executions SET status = 'running', updated_at = datetime('now') WHERE id = ?1",
-            [execution_id],
-        )?;
-        tx.execute(
-            "UPDATE tape_change_requests SET status = 'completed', acknowledged_at = datetime('now'), new_tape_id = ?2
-             WHERE job_execution_id = ?1 AND status = 'pending'",
-            params![execution_id, tape.id],
-        )?;
-        drives::set_current_tape(&tx, drive.id, Some(tape.id))?;
-        audit::record(
-            &tx,
-            "backup.resume",
-            "backup_set",
-            Some(set_id),
-            json!({"execution": execution_id, "part": part + 1, "tape": tape.label}),
-        )?;
-        tx.commit()?;
-    }
-    let events = Events::new(ctx);
-    events.emit(|| {
-        json!({"type": "start", "set": set_id, "set_uuid": set_uuid.to_string(), "job": plan.job.name,
-            "backup_type": plan.backup_type.as_str(), "tape": tape.label, "drive": drive.name,
-            "file": at.file, "block": at.block, "resumed": true, "part": part + 1, "stream_offset": point.at})
-    });
-    ctx.out.note(|| {
-        format!(
-            "Resuming set {set_id} at stream offset {}: part {} on tape '{}', file {}",
-            point.at,
-            part + 1,
-            tape.label,
-            at.file
-        )
-    });
-    let mut span = Span::new(ctx, set_id, execution_id, tape.clone(), at, header, next_seq)?;
-    if let (Some(c), Some(block)) = (&point.crossing, state["crossing_block"].as_u64()) {
-        // The cut entry's record names a frame of an earlier part.
-        span.frame_blocks.earlier = Some((c.frame, block));
-    }
-    let span = Rc::new(RefCell::new(Span {
-        closed,
-        spanning_set_id,
-        checksum: state["checksum"].as_str().map(str::to_string),
-        last_recorded: point.after.clone(),
-        resumed: true,
-        checkpointed: true,
-        ..span
-    }));
-    let from = ResumeFrom { resume: point, first_seq: next_seq };
-    let outcome = stream(ctx, &events, &plan, &drive, dev, &span, Some(&from))
-        .and_then(|(result, summary)| finish_set(ctx, &mut catalog, &plan, &drive, &span, result, &summary, started));
-    let outcome = outcome.map_err(|e| record_failure(&mut catalog, &plan, &span, e));
-    drop(lock);
-    outcome
-}
-
-/// The plan of a set's first run, from the set: its job, source, pool, type, parent and key.
-fn plan_for_set(
-    ctx: &Ctx,
-    catalog: &crate::catalog::Catalog,
-    set: &sets::Set,
-    cross_fs: bool,
-    checkpoint: u64,
-) -> Result<Plan> {
-    let conn = catalog.conn();
-    let job = jobs::get(conn, &set.job)?;
-    let source = sources::get(conn, set.source.as_deref().unwrap_or(&job.source_name))?;
-    let pool = pools::get(conn, &job.pool_name)?;
-    let backup_type = if set.backup_type == "incremental" { BackupType::Incremental } else { BackupType::Full };
-    let parent = match set.parent_set {
-        Some(id) => {
-            let parent = sets::get(conn, id)?;
-            let snapshot: i64 = conn
-                .query_row("SELECT id FROM snapshots WHERE backup_set_id = ?1 ORDER BY id DESC LIMIT 1", [id], |r| {
-                    r.get(0)
-                })
-                .with_context(|| format!("the parent set {id} has no snapshot"))?;
-            Some((parent, sets::snapshot_data(conn, snapshot)?))
-        }
-        None => None,
-    };
-    let framing = Framing::from_fields(set.framing.as_deref().unwrap_or("raw"), &set.compression)
-        .map_err(|e| anyhow::anyhow!("set {}: {e}", set.id))?;
-    let key = match &set.encryption_key {
-        Some(name) => {
-            let record = keys::get(conn, name)?;
-            let key = super::super::key::unlock(ctx, &record, "nothing was written")?;
-            Some((record, key))
-        }
-        None if set.encrypted => {
-            return Err(Failure::new(
-                Kind::InvalidState,
-                format!("set {} is encrypted with a key the catalog no longer has", set.id),
-            )
-            .into());
-        }
-        None => None,
-    };
-    Ok(Plan { job, source, pool, backup_type, parent, framing, key, cross_fs, estimate: None, checkpoint })
 }

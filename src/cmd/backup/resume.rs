@@ -1,0 +1,257 @@
+//! `tapebackarr backup resume`: the rest of a set whose run stopped (Ctrl-C, a full tape
+//! nobody could change, a failure after a checkpoint, a crash after one), written as the next
+//! part of the same stream by the machinery of `run`.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use rusqlite::{OptionalExtension, params};
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use super::run::{
+    ClosedPart, Events, FRAME_SIZE, Plan, ResumeFrom, Span, acquire_tape, finish_set, note_interrupted, prepare_tape,
+    record_failure, stream,
+};
+use crate::catalog::{audit, drives, jobs, keys, pools, sets, sources, tapes};
+use crate::cmd::{Ctx, device_error};
+use crate::error::{Exit, Failure, Kind};
+use crate::format::frame::Framing;
+use crate::format::label::{self, TapeContents};
+use crate::format::part::{BackupType, PartHeader};
+use crate::pipeline::archive::Resume;
+
+/// `backup resume`: continues a paused run (Ctrl-C, or a full tape nobody could change) in a
+/// new part, on the same tape when it has room or on another the pool's policy takes.
+pub fn resume(ctx: &Ctx, execution: Option<i64>) -> Result<Exit> {
+    let mut catalog = ctx.catalog()?;
+    // Paused (stopped cleanly), or still `running` with a checkpoint: a run that crashed.
+    let row: Option<(i64, String, String)> = catalog
+        .conn()
+        .query_row(
+            "SELECT id, resume_state, status FROM job_executions
+             WHERE can_resume AND status IN ('paused', 'running') AND resume_state IS NOT NULL
+               AND (?1 IS NULL OR id = ?1)
+             ORDER BY id DESC LIMIT 1",
+            [execution],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()?;
+    let Some((execution_id, state, status)) = row else {
+        return Err(Failure::new(
+            Kind::NotFound,
+            match execution {
+                Some(id) => format!("execution {id} is not a paused backup that can be resumed"),
+                None => "no paused backup to resume".to_string(),
+            },
+        )
+        .into());
+    };
+    let state: Value = serde_json::from_str(&state).context("the execution's resume state is damaged")?;
+    let point: Resume = serde_json::from_value(state["resume"].clone()).context("the resume state has no point")?;
+    let field = |name: &str| state[name].as_u64().ok_or_else(|| anyhow::anyhow!("the resume state has no {name}"));
+    let (set_id, part, next_seq) = (field("set")? as i64, field("part")? as u32, field("next_seq")?);
+    let set = sets::get(catalog.conn(), set_id)?;
+    let crashed = status == "running";
+    if set.status != if crashed { "running" } else { "pending" } {
+        return Err(Failure::new(
+            Kind::InvalidState,
+            format!("set {set_id} is {}: it can no longer be resumed (run the job again)", set.status),
+        )
+        .into());
+    }
+    if crashed && set.encrypted {
+        // Frames written after the checkpoint may be on tape under the numbers the rest would
+        // take: with the same key, AES-GCM nonces would repeat.
+        return Err(Failure::new(
+            Kind::InvalidState,
+            format!("set {set_id} is encrypted and its run did not stop cleanly: it cannot be resumed safely; run the job again"),
+        )
+        .into());
+    }
+    let plan = plan_for_set(
+        ctx,
+        &catalog,
+        &set,
+        state["cross_fs"].as_bool().unwrap_or(false),
+        state["checkpoint_every"].as_u64().unwrap_or(0),
+    )?;
+    let drive = ctx.pick_drive(catalog.conn())?;
+    let lock = ctx.lock_drive(&drive, "backup resume")?;
+    if crashed && state["drive"].as_str() != Some(drive.name.as_str()) {
+        // Only holding the drive it ran on proves that run is gone.
+        return Err(Failure::new(
+            Kind::InUse,
+            format!(
+                "execution {execution_id} ran on drive '{}' and is not marked stopped: resume it with --drive {} \
+                 (if it is still running, it holds that drive)",
+                state["drive"].as_str().unwrap_or("?"),
+                state["drive"].as_str().unwrap_or("?")
+            ),
+        )
+        .into());
+    }
+    let (mut dev, tape) = acquire_tape(ctx, &mut catalog, &plan, &drive)?;
+    let started = Instant::now();
+    let label = match label::read_label(dev.as_mut()).map_err(|e| device_error(e, &drive))? {
+        TapeContents::Labeled(l) => l,
+        _ => return Err(Failure::new(Kind::WrongTape, "the tape's label went away").into()),
+    };
+    let block_size = set.block_size.unwrap_or(0) as u32;
+    if label.block_size != block_size {
+        return Err(Failure::new(
+            Kind::WrongTape,
+            format!(
+                "tape '{}' uses {}-byte blocks, set {set_id} {block_size}-byte ones: use a tape labelled with \
+                 --block-size {block_size}",
+                tape.label, label.block_size
+            ),
+        )
+        .into());
+    }
+    let at = prepare_tape(ctx, catalog.conn(), dev.as_mut(), &tape, &drive)?;
+    let set_uuid: Uuid = set.uuid.as_deref().unwrap_or_default().parse().context("the set has no UUID")?;
+    let mut header = PartHeader::new(
+        set_uuid,
+        plan.framing,
+        plan.key.as_ref().map(|(k, _)| k.fingerprint.clone()),
+        block_size,
+        FRAME_SIZE as u32,
+        chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+    );
+    header.job = plan.job.name.clone();
+    header.source = plan.source.name.clone();
+    header.backup_type = plan.backup_type;
+    header.parent_set_uuid = plan.parent.as_ref().and_then(|(s, _)| s.uuid.as_deref()).and_then(|u| u.parse().ok());
+    header.part = part + 1;
+    header.stream_offset = point.at;
+
+    // The parts on tape already, for the summary and the spanning rows.
+    let mut closed = Vec::new();
+    for p in sets::parts(catalog.conn(), set_id)? {
+        let t = tapes::get(catalog.conn(), &p.tape)?;
+        closed.push(ClosedPart {
+            part: p.part as u32,
+            tape_id: t.id,
+            label: t.label,
+            data_file: p.data_file as u64,
+            header_block: p.header_block as u64,
+            end_block: p.end_block.unwrap_or(0) as u64,
+            stream_bytes: p.stream_bytes as u64,
+            tape_bytes: 0,
+            entries: 0,
+            early_warning: p.status == "continued",
+        });
+    }
+    if let Some(first) = closed.first_mut() {
+        (first.tape_bytes, first.entries) = (field("tape_bytes").unwrap_or(0), field("entries").unwrap_or(0));
+    }
+    let spanning_set_id: Option<i64> = catalog
+        .conn()
+        .query_row(
+            "SELECT spanning_set_id FROM tape_spanning_members WHERE backup_set_id = ?1 LIMIT 1",
+            [set_id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    {
+        let tx = catalog.write()?;
+        // Other runs cut off on this tape are marked failed; this one goes on.
+        tx.execute("UPDATE backup_sets SET status = 'pending' WHERE id = ?1", [set_id])?;
+        note_interrupted(ctx, &tx, &tape)?;
+        tx.execute("UPDATE backup_sets SET status = 'running', updated_at = datetime('now') WHERE id = ?1", [set_id])?;
+        tx.execute(
+            "UPDATE job_executions SET status = 'running', updated_at = datetime('now') WHERE id = ?1",
+            [execution_id],
+        )?;
+        tx.execute(
+            "UPDATE tape_change_requests SET status = 'completed', acknowledged_at = datetime('now'), new_tape_id = ?2
+             WHERE job_execution_id = ?1 AND status = 'pending'",
+            params![execution_id, tape.id],
+        )?;
+        drives::set_current_tape(&tx, drive.id, Some(tape.id))?;
+        audit::record(
+            &tx,
+            "backup.resume",
+            "backup_set",
+            Some(set_id),
+            json!({"execution": execution_id, "part": part + 1, "tape": tape.label}),
+        )?;
+        tx.commit()?;
+    }
+    let events = Events::new(ctx);
+    events.emit(|| {
+        json!({"type": "start", "set": set_id, "set_uuid": set_uuid.to_string(), "job": plan.job.name,
+            "backup_type": plan.backup_type.as_str(), "tape": tape.label, "drive": drive.name,
+            "file": at.file, "block": at.block, "resumed": true, "part": part + 1, "stream_offset": point.at})
+    });
+    ctx.out.note(|| {
+        format!(
+            "Resuming set {set_id} at stream offset {}: part {} on tape '{}', file {}",
+            point.at,
+            part + 1,
+            tape.label,
+            at.file
+        )
+    });
+    let mut span = Span::new(ctx, set_id, execution_id, tape.clone(), at, header, next_seq)?;
+    if let (Some(c), Some(block)) = (&point.crossing, state["crossing_block"].as_u64()) {
+        // The cut entry's record names a frame of an earlier part.
+        span.frame_blocks.set_earlier(c.frame, block);
+    }
+    let checksum = state["checksum"].as_str().map(str::to_string);
+    let span = Rc::new(RefCell::new(span.resumed(closed, spanning_set_id, checksum, point.after.clone())));
+    let from = ResumeFrom { resume: point, first_seq: next_seq };
+    let outcome = stream(ctx, &events, &plan, &drive, dev, &span, Some(&from))
+        .and_then(|(result, summary)| finish_set(ctx, &mut catalog, &plan, &drive, &span, result, &summary, started));
+    let outcome = outcome.map_err(|e| record_failure(&mut catalog, &plan, &span, e));
+    drop(lock);
+    outcome
+}
+
+/// The plan of a set's first run, from the set: its job, source, pool, type, parent and key.
+fn plan_for_set(
+    ctx: &Ctx,
+    catalog: &crate::catalog::Catalog,
+    set: &sets::Set,
+    cross_fs: bool,
+    checkpoint: u64,
+) -> Result<Plan> {
+    let conn = catalog.conn();
+    let job = jobs::get(conn, &set.job)?;
+    let source = sources::get(conn, set.source.as_deref().unwrap_or(&job.source_name))?;
+    let pool = pools::get(conn, &job.pool_name)?;
+    let backup_type = if set.backup_type == "incremental" { BackupType::Incremental } else { BackupType::Full };
+    let parent = match set.parent_set {
+        Some(id) => {
+            let parent = sets::get(conn, id)?;
+            let snapshot: i64 = conn
+                .query_row("SELECT id FROM snapshots WHERE backup_set_id = ?1 ORDER BY id DESC LIMIT 1", [id], |r| {
+                    r.get(0)
+                })
+                .with_context(|| format!("the parent set {id} has no snapshot"))?;
+            Some((parent, sets::snapshot_data(conn, snapshot)?))
+        }
+        None => None,
+    };
+    let framing = Framing::from_fields(set.framing.as_deref().unwrap_or("raw"), &set.compression)
+        .map_err(|e| anyhow::anyhow!("set {}: {e}", set.id))?;
+    let key = match &set.encryption_key {
+        Some(name) => {
+            let record = keys::get(conn, name)?;
+            let key = super::super::key::unlock(ctx, &record, "nothing was written")?;
+            Some((record, key))
+        }
+        None if set.encrypted => {
+            return Err(Failure::new(
+                Kind::InvalidState,
+                format!("set {} is encrypted with a key the catalog no longer has", set.id),
+            )
+            .into());
+        }
+        None => None,
+    };
+    Ok(Plan { job, source, pool, backup_type, parent, framing, key, cross_fs, estimate: None, checkpoint })
+}
