@@ -46,6 +46,9 @@ pub struct State {
     pub read_bug: bool,
     /// Every CDB received.
     pub log: Vec<Vec<u8>>,
+    /// The transport's limit per command (as sg's scatter list); a larger data phase fails
+    /// the way SG_IO does (ENOMEM), before the drive sees it.
+    pub max_transfer: Option<usize>,
 }
 
 impl State {
@@ -63,6 +66,7 @@ impl State {
             becoming_ready: 0,
             read_bug: false,
             log: Vec::new(),
+            max_transfer: None,
         }
     }
 }
@@ -133,6 +137,9 @@ impl Transport for MockDrive {
         let tgt = self.flavour == Flavour::Tgt;
         let mut guard = self.state.lock().unwrap();
         let st = &mut *guard;
+        if st.max_transfer.is_some_and(|m| data.len() > m) {
+            return Err(crate::tape::TapeError::Io(std::io::Error::from_raw_os_error(12)));
+        }
         st.log.push(cdb.to_vec());
         let opc = cdb[0];
         if opc != op::INQUIRY
@@ -292,6 +299,10 @@ impl Transport for MockDrive {
             op::PREVENT_ALLOW => good(0),
             _ => illegal(0x20),
         })
+    }
+
+    fn max_transfer(&self) -> Option<usize> {
+        self.state.lock().unwrap().max_transfer
     }
 
     fn describe(&self) -> String {
