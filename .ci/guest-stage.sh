@@ -94,7 +94,11 @@ cp "$BIN" "$LAB/tapebackarr"
 {
     echo "BIN=/tmp/lab/tapebackarr"
     echo "VMROOT=$VM/root"
-    [ -n "${SELFTEST:-}" ] && echo "SELFTEST=$SELFTEST"
+    # Debugging: one pass only, and the backends' traces (on the guest log).
+    [ -n "${GUEST_ONLY:-}" ] && echo "GUEST_ONLY=$GUEST_ONLY"
+    [ -n "${TAPEBACKARR_ST_TRACE:-}" ] && echo "export TAPEBACKARR_ST_TRACE=$TAPEBACKARR_ST_TRACE"
+    [ -n "${TAPEBACKARR_SCSI_TRACE:-}" ] && echo "export TAPEBACKARR_SCSI_TRACE=$TAPEBACKARR_SCSI_TRACE"
+    true
 } >"$LAB/guest.env"
 if "$LAB/tapebackarr" drive selftest --help >/dev/null 2>&1; then echo "SELFTEST=1" >>"$LAB/guest.env"; fi
 

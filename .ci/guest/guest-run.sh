@@ -173,24 +173,30 @@ pass() {
     # ---- interop: mt-st, dd and GNU tar as docs/RECOVERY.md says --------------------------
     local t=/dev/$nst
     check "${n}_mt_label" sh -c "mt-st -f $t rewind && [ \"\$(dd if=$t bs=256k count=1 2>/dev/null | head -1)\" = 'TAPEBACKARR-LABEL v1' ]"
-    check "${n}_tar_list_raw" sh -c "mt-st -f $t rewind && mt-st -f $t fsf $rf && dd if=$t bs=256k skip=1 2>/dev/null | tar tf - | sort >$W/$n-tar.txt \
+    # dd's skip=1 cannot skip a block on a tape (st accepts lseek and ignores it); the log
+    # shows what it yields, the checks use docs/RECOVERY.md's `dd | tail -c +262145`.
+    mt-st -f $t rewind && mt-st -f $t fsf $rf && log "$n: dd skip=1 on $t starts with: $(dd if=$t bs=256k skip=1 count=1 2>/dev/null | head -c 19)"
+    check "${n}_tar_list_raw" sh -c "mt-st -f $t rewind && mt-st -f $t fsf $rf && dd if=$t bs=256k 2>/dev/null | tail -c +262145 | tar tf - | sort >$W/$n-tar.txt \
         && grep -qx 'deep/er/z-last.bin' $W/$n-tar.txt && grep -qx 'a-big.bin' $W/$n-tar.txt && grep -qx 'docs/notes 2024.txt' $W/$n-tar.txt"
-    check "${n}_tar_extract_raw" sh -c "mkdir -p $W/$n-t && mt-st -f $t rewind && mt-st -f $t fsf $rf && dd if=$t bs=256k skip=1 2>/dev/null | tar xf - -C $W/$n-t \
+    check "${n}_tar_extract_raw" sh -c "mkdir -p $W/$n-t && mt-st -f $t rewind && mt-st -f $t fsf $rf && dd if=$t bs=256k 2>/dev/null | tail -c +262145 | tar xf - -C $W/$n-t \
         && diff -r --no-dereference $SRC $W/$n-t"
-    check "${n}_zstd_cli" sh -c "mkdir -p $W/$n-z && mt-st -f $t rewind && mt-st -f $t fsf $zf && dd if=$t bs=256k skip=1 2>/dev/null | zstd -dc | tar xf - -C $W/$n-z \
+    check "${n}_zstd_cli" sh -c "mkdir -p $W/$n-z && mt-st -f $t rewind && mt-st -f $t fsf $zf && dd if=$t bs=256k 2>/dev/null | tail -c +262145 | zstd -dc | tar xf - -C $W/$n-z \
         && diff -r --no-dereference $SRC $W/$n-z"
-    # Five tape files, then end of data: fsf 5 works, and nothing is there to read.
-    check "${n}_no_stray_filemarks" sh -c "mt-st -f $t rewind && mt-st -f $t fsf 5 && [ \"\$(dd if=$t bs=256k count=1 2>/dev/null | wc -c)\" = 0 ] \
-        && mt-st -f $t rewind && ! mt-st -f $t fsf 6"
+    # Five tape files, then end of data: fsf 5 works, fsf 6 runs into end of data. (A read
+    # there is no test through st on tgt: see data_read_outcome in src/tape/st.rs.)
+    check "${n}_no_stray_filemarks" sh -c "mt-st -f $t rewind && mt-st -f $t fsf 5 && mt-st -f $t rewind && ! mt-st -f $t fsf 6"
     check "${n}_mt_rewind" mt-st -f "$t" rewind
     # Our binary again after the other tools moved the tape.
     check "${n}_verify_after_mt" tb $d verify "$rs" --quick
 }
 
-if [ -n "${ONLY_SG:-}" ]; then log "ONLY_SG: skipping the st pass"; else
+# GUEST_ONLY=st|sg (debugging; the host then reports the other pass's checks as missing).
+if [ "${GUEST_ONLY:-st}" = st ]; then
     pass st /dev/nst0 500 TB0001L8 W1 p1 raw1 zst1 nst0
 fi
-pass sg "sg:/dev/$SG1" 501 TB0002L8 W2 p2 raw2 zst2 nst1
+if [ "${GUEST_ONLY:-sg}" = sg ]; then
+    pass sg "sg:/dev/$SG1" 501 TB0002L8 W2 p2 raw2 zst2 nst1
+fi
 
 # ---- selftest, where the binary has it --------------------------------------------------------
 if [ -n "${SELFTEST:-}" ]; then

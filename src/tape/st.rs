@@ -290,15 +290,20 @@ mod decide {
     }
 
     /// read(2) returned `n` bytes into a buffer of `len`: a block, unless st is now in its
-    /// end-of-medium state and the "block" fills the buffer exactly. tgt answers a READ at
-    /// end of data with BLANK CHECK and the EOM bit but no residue (real drives: 00/05, no
-    /// EOM), and st then takes the whole request as read (st.c `read_tape`, SENSE_EOM:
-    /// `buffer_bytes = bytes - transfer`), handing back its buffer's stale bytes. Found in the
-    /// QEMU guest: a blank tape "held foreign data". A real block of exactly the buffer's size
+    /// end-of-medium or end-of-data state and the "block" fills the buffer exactly. tgt
+    /// answers a READ at end of data with BLANK CHECK and the EOM bit but no residue (real
+    /// drives: 00/05, no EOM), and st then takes the whole request as read (st.c `read_tape`,
+    /// SENSE_EOM: `buffer_bytes = bytes - transfer`; its state becomes ST_EOM_OK, or ST_EOD_1
+    /// right after a filemark), handing back its buffer's stale bytes. Found in the QEMU
+    /// guest: a blank tape "held foreign data", and end of data was counted one block late. A real block of exactly the buffer's size
     /// read at the physical end of the medium is taken for end of data too; our readers ask
     /// for more than a block, so it cannot be one of ours.
     pub fn data_read_outcome(n: usize, len: usize, after: Option<&StStatus>) -> ReadOutcome {
-        if n == len && after.is_some_and(StStatus::eot) { ReadOutcome::EndOfData } else { ReadOutcome::Block(n) }
+        if n == len && after.is_some_and(|s| s.eot() || s.eod()) {
+            ReadOutcome::EndOfData
+        } else {
+            ReadOutcome::Block(n)
+        }
     }
 
     /// READ BLOCK LIMITS data: the maximum block length (bytes 1-3); None for 0 (no limit
@@ -512,6 +517,8 @@ pub struct StDrive {
     /// The drive's minimum block length (READ BLOCK LIMITS), which st also enforces on reads:
     /// the length of the probing reads of the LOCATE emulation.
     min_read: usize,
+    /// `TAPEBACKARR_ST_TRACE=1` (see `trace`).
+    trace: bool,
     /// The node's device number, for the sysfs fallback of `identity`.
     rdev: u64,
 }
@@ -620,6 +627,7 @@ impl StDrive {
             trk: Tracker::default(),
             max_read: None,
             min_read: 1,
+            trace: std::env::var_os("TAPEBACKARR_ST_TRACE").is_some_and(|v| v == "1"),
             rdev,
         };
         drive.configure_driver();
@@ -843,11 +851,21 @@ impl StDrive {
         let fd = self.fd();
         // SAFETY: `arg` is a live `struct mtop` the kernel only reads.
         let res = retry_eintr(|| unsafe { sys::mtioctop(fd, &arg) }).map(drop);
+        self.trace(&format!("MTIOCTOP op {op} count {count}: {res:?}"));
         if resets_st_writing(op) {
             // st resets its state before running the command, so even on failure.
             self.pending_write = false;
         }
         res
+    }
+
+    /// `TAPEBACKARR_ST_TRACE=1`: every st call, its result, st's status and our count on
+    /// stderr (as TAPEBACKARR_SCSI_TRACE does for SCSI), for trying a drive.
+    fn trace(&self, what: &str) {
+        if self.trace {
+            let s = self.st_status();
+            eprintln!("st: {what}; status {s:?}; counted {:?} eod {:?}", self.trk.pos, self.trk.eod());
+        }
     }
 
     /// Make st forget that it was writing, so that it adds no filemark of its own: MTWEOF
@@ -1038,6 +1056,7 @@ impl StDrive {
             }
         };
         let buf = &mut buf[..len];
+        self.trace(&format!("read({len}): {res:?}"));
         match res {
             Ok(0) => match self.st_status() {
                 Ok(s) => Ok(zero_read_outcome(&s)),
@@ -1191,7 +1210,9 @@ impl Counted for StDrive {
         // One byte, or st's minimum (it refuses shorter reads with EINVAL): shorter than any
         // block we write, so st skips the block (ENOMEM).
         let mut one = vec![0u8; self.min_read];
-        let found = match retry_eintr(|| nix::unistd::read(&self.file, &mut one)) {
+        let res = retry_eintr(|| nix::unistd::read(&self.file, &mut one));
+        self.trace(&format!("probe read({}): {res:?}", one.len()));
+        let found = match res {
             Ok(0) => match self.st_status() {
                 Ok(s) if zero_read_outcome(&s) == ReadOutcome::Filemark => Probe::Filemark,
                 Ok(_) => Probe::EndOfData,
@@ -1530,6 +1551,9 @@ mod tests {
         // tgt's BLANK CHECK with EOM: st returned the whole 128 KiB request.
         assert_eq!(data_read_outcome(131_072, 131_072, Some(&eom)), ReadOutcome::EndOfData);
         assert_eq!(data_read_outcome(1, 1, Some(&eom)), ReadOutcome::EndOfData);
+        // The same right after a filemark: st's ST_EOD_1 (GMT_EOD), 4 bytes of a 4-byte probe.
+        let eod = status(GMT_ONLINE | GMT_EOD, 1, 1);
+        assert_eq!(data_read_outcome(4, 4, Some(&eod)), ReadOutcome::EndOfData);
         // A block shorter than the buffer is a block, whatever the state.
         assert_eq!(data_read_outcome(4096, 131_072, Some(&eom)), ReadOutcome::Block(4096));
         assert_eq!(data_read_outcome(131_072, 131_072, Some(&fine)), ReadOutcome::Block(131_072));
