@@ -100,7 +100,12 @@ cp "$BIN" "$LAB/tapebackarr"
     [ -n "${TAPEBACKARR_SCSI_TRACE:-}" ] && echo "export TAPEBACKARR_SCSI_TRACE=$TAPEBACKARR_SCSI_TRACE"
     true
 } >"$LAB/guest.env"
-if "$LAB/tapebackarr" drive selftest --help >/dev/null 2>&1; then echo "SELFTEST=1" >>"$LAB/guest.env"; fi
+# `drive selftest` (docs/HARDWARE.md) runs in the guest once the binary has it.
+if "$LAB/tapebackarr" drive selftest --help >/dev/null 2>&1; then
+    echo "SELFTEST=1" >>"$LAB/guest.env"
+else
+    say "NOTE: this binary has no 'drive selftest': not run"
+fi
 
 PORT=
 for _ in $(seq 20); do

@@ -33,6 +33,18 @@
 //! that it was writing. Callers always end a file with [`TapeDevice::write_filemarks`]; a file
 //! left open stays unterminated, as on every other backend. Only when the process dies without
 //! unwinding does the kernel's close let st add its filemark.
+//!
+//! # Drives without READ POSITION
+//! MTIOCPOS fails with EIO when the drive refuses READ POSITION or reports its position
+//! unknown (tgt's stub; old drives), and MTSEEK (LOCATE) fails with it. Such a drive is found
+//! when a tape is first seen (asked again at BOT), and from then on this backend counts, as
+//! the SCSI backend does ([`crate::tape::scsi::ssc`]): from BOT, +1 per block or filemark
+//! read, written or spaced over, with a map of filemarks and end of data (`Tracker`). LOCATE
+//! becomes MTFSF over known filemarks and MTFSR over runs known to hold none (a drive stops
+//! SPACE over blocks at a filemark, tgt does not: only such runs behave alike), and reads of
+//! the drive's minimum block length beyond the map, each skipping one block (ENOMEM).
+//! [`TapeDevice::capabilities`] then reports neither `locate` nor `read_position`. The QEMU
+//! guest stage (docs/HARDWARE.md) runs this against tgt through the kernel's st driver.
 
 use std::path::Path;
 
