@@ -30,13 +30,14 @@ done"#;
 const PIPE_DD: &str = r#"cat "$IN" | dd bs=256k skip=1 iflag=fullblock | tar xvf - -C restore"#;
 const PIPE_TAIL: &str = r#"tail -c +262145 "$IN" | tar xvf - -C restore"#;
 // "Restoring a set that is not encrypted"
-const RAW: &str = r#"dd if="$IN" bs=256k skip=1 | tar xvf - -C restore"#;
-const ZSTD: &str = r#"dd if="$IN" bs=256k skip=1 | zstd -d | tar xvf - -C restore"#;
+const RAW: &str = r#"dd if="$IN" bs=256k | tail -c +262145 | tar xvf - -C restore"#;
+const ZSTD: &str = r#"dd if="$IN" bs=256k | tail -c +262145 | zstd -d | tar xvf - -C restore"#;
 // "One file or a few"
-const LIST: &str = r#"dd if="$IN" bs=256k skip=1 | tar tvf -"#;
-const ONE_FILE: &str = r#"dd if="$IN" bs=256k skip=1 | tar xvf - -C restore 'docs/notes 2024.txt'"#;
-const WILDCARDS: &str = r#"dd if="$IN" bs=256k skip=1 | tar xvf - -C restore --wildcards 'docs/*.txt'"#;
-const ZSTD_ONE_FILE: &str = r#"dd if="$IN" bs=256k skip=1 | zstd -d | tar xvf - -C restore 'docs/notes 2024.txt'"#;
+const LIST: &str = r#"dd if="$IN" bs=256k | tail -c +262145 | tar tvf -"#;
+const ONE_FILE: &str = r#"dd if="$IN" bs=256k | tail -c +262145 | tar xvf - -C restore 'docs/notes 2024.txt'"#;
+const WILDCARDS: &str = r#"dd if="$IN" bs=256k | tail -c +262145 | tar xvf - -C restore --wildcards 'docs/*.txt'"#;
+const ZSTD_ONE_FILE: &str =
+    r#"dd if="$IN" bs=256k | tail -c +262145 | zstd -d | tar xvf - -C restore 'docs/notes 2024.txt'"#;
 // "Restoring an encrypted set"
 const CUT_UNWRAP: &str = "sed -n '/^# tbunwrap.py begin/,/^# tbunwrap.py end/p' RECOVERY.md > tbunwrap.py";
 const UNWRAP: &str = "(umask 077 && python3 tbunwrap.py offsite.tbkey passphrase.txt > data.key)";
@@ -44,10 +45,9 @@ const CUT_DECRYPT: &str =
     r#"dd if="$IN" bs=256k count=1 | sed -n '/^# tbdecrypt.py begin/,/^# tbdecrypt.py end/p' > tbdecrypt.py"#;
 const SET_UUID: &str =
     r#"SET=$(dd if="$IN" bs=256k count=1 2>/dev/null | sed -n 2p | grep -o '"set_uuid":"[^"]*"' | cut -d'"' -f4)"#;
-const DECRYPT_ZSTD: &str =
-    r#"dd if="$IN" bs=256k skip=1 | python3 tbdecrypt.py data.key "$SET" 262144 | zstd -d | tar xvf - -C restore"#;
+const DECRYPT_ZSTD: &str = r#"dd if="$IN" bs=256k | tail -c +262145 | python3 tbdecrypt.py data.key "$SET" 262144 | zstd -d | tar xvf - -C restore"#;
 const DECRYPT_PLAIN: &str =
-    r#"dd if="$IN" bs=256k skip=1 | python3 tbdecrypt.py data.key "$SET" 262144 | tar xvf - -C restore"#;
+    r#"dd if="$IN" bs=256k | tail -c +262145 | python3 tbdecrypt.py data.key "$SET" 262144 | tar xvf - -C restore"#;
 // "Incremental chains"
 const DELETIONS: &str = r#"dd if="$IN" bs=256k 2>/dev/null | zstd -dc | (cd restore && python3 -c '
 import base64, json, os, shutil, sys
@@ -62,7 +62,7 @@ for line in sys.stdin:
             os.remove(p)
         print("deleted", p.decode(errors="replace"))')"#;
 // "Sets that span tapes"
-const SAVE_PART: &str = r#"dd if="$IN" bs=256k skip=1 > part1"#;
+const SAVE_PART: &str = r#"dd if="$IN" bs=256k | tail -c +262145 > part1"#;
 const SPANNED: &str = "cat part1 part2 | zstd -d | tar xvf - -C restore";
 
 const BLOCK: usize = 256 << 10;

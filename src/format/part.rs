@@ -1,6 +1,7 @@
 //! The header block of a set part's data file (docs/FORMAT.md, "Data file: header block"):
 //! a magic line, one line of JSON, then text for people that says what the part is and how to
-//! restore it by hand. It is a block of its own, so `dd bs=BLOCK skip=1` yields the stream.
+//! restore it by hand. It is a block of its own, so the data file without its first block is
+//! the stream.
 //!
 //! ```text
 //! TAPEBACKARR-PART v1
@@ -221,6 +222,9 @@ impl PartHeader {
     pub fn restore_text(&self, data_file: Option<u64>) -> String {
         let bs = self.block_size;
         let dd_bs = if bs.is_multiple_of(1024) { format!("{}k", bs / 1024) } else { bs.to_string() };
+        // `tail -c +K` starts at byte K: past the header block. Not `dd skip=1`, which st
+        // turns into an lseek it ignores (docs/RECOVERY.md).
+        let skip = bs + 1;
         let (fsf, fsf_note) = match data_file {
             Some(n) => (format!("mt -f /dev/nst0 fsf {n}"), String::new()),
             None => ("mt -f /dev/nst0 fsf N".to_string(), "; N is this data file's number on the tape".to_string()),
@@ -250,11 +254,11 @@ impl PartHeader {
         match self.framing {
             FramingKind::Raw => {
                 t.push_str(&position);
-                t.push_str(&format!("  dd if=/dev/nst0 bs={dd_bs} skip=1 | tar xvf -\n"));
+                t.push_str(&format!("  dd if=/dev/nst0 bs={dd_bs} | tail -c +{skip} | tar xvf -\n"));
             }
             FramingKind::Zstd => {
                 t.push_str(&position);
-                t.push_str(&format!("  dd if=/dev/nst0 bs={dd_bs} skip=1 | zstd -d | tar xvf -\n"));
+                t.push_str(&format!("  dd if=/dev/nst0 bs={dd_bs} | tail -c +{skip} | zstd -d | tar xvf -\n"));
             }
             FramingKind::Aead => {
                 let unzstd = if self.compression == "none" { "" } else { " | zstd -d" };
@@ -265,7 +269,7 @@ impl PartHeader {
                 ));
                 t.push_str(&position);
                 t.push_str(&format!(
-                    "  dd if=/dev/nst0 bs={dd_bs} skip=1 | python3 tbdecrypt.py KEYFILE {set} {bs}{unzstd} | tar xvf -\n\
+                    "  dd if=/dev/nst0 bs={dd_bs} | tail -c +{skip} | python3 tbdecrypt.py KEYFILE {set} {bs}{unzstd} | tar xvf -\n\
                      \n\
                      The data is encrypted with AES-256-GCM under a per-set key, SHA-256 of the bytes\n\
                      \"tapebackarr set key v1\\0\", the data key and the set UUID's 16 bytes; the data key\n\
@@ -434,12 +438,15 @@ mod tests {
         };
         let raw = text(Framing::Raw);
         assert!(raw.contains(
-            "  mt -f /dev/nst0 rewind\n  mt -f /dev/nst0 fsf 5\n  dd if=/dev/nst0 bs=256k skip=1 | tar xvf -\n"
+            "  mt -f /dev/nst0 rewind\n  mt -f /dev/nst0 fsf 5\n  dd if=/dev/nst0 bs=256k | tail -c +262145 | tar xvf -\n"
         ));
-        assert!(text(Framing::Zstd { level: 3 }).contains("dd if=/dev/nst0 bs=256k skip=1 | zstd -d | tar xvf -\n"));
+        assert!(
+            text(Framing::Zstd { level: 3 })
+                .contains("dd if=/dev/nst0 bs=256k | tail -c +262145 | zstd -d | tar xvf -\n")
+        );
         let aead = text(Framing::Aead { zstd: Some(3) });
         assert!(aead.contains(
-            "dd if=/dev/nst0 bs=256k skip=1 | python3 tbdecrypt.py KEYFILE 0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0 262144 | zstd -d | tar xvf -\n"
+            "dd if=/dev/nst0 bs=256k | tail -c +262145 | python3 tbdecrypt.py KEYFILE 0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0 262144 | zstd -d | tar xvf -\n"
         ));
         assert!(aead.contains(&"ab".repeat(32)));
         assert!(aead.ends_with("# tbdecrypt.py end\n"));
@@ -448,7 +455,9 @@ mod tests {
         let mut odd = sample(Framing::Raw);
         odd.block_size = 1000;
         assert!(
-            String::from_utf8(odd.encode(None).unwrap()).unwrap().contains("fsf N\n  dd if=/dev/nst0 bs=1000 skip=1")
+            String::from_utf8(odd.encode(None).unwrap())
+                .unwrap()
+                .contains("fsf N\n  dd if=/dev/nst0 bs=1000 | tail -c +1001 |")
         );
     }
 

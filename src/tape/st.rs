@@ -33,6 +33,18 @@
 //! that it was writing. Callers always end a file with [`TapeDevice::write_filemarks`]; a file
 //! left open stays unterminated, as on every other backend. Only when the process dies without
 //! unwinding does the kernel's close let st add its filemark.
+//!
+//! # Drives without READ POSITION
+//! MTIOCPOS fails with EIO when the drive refuses READ POSITION or reports its position
+//! unknown (tgt's stub; old drives), and MTSEEK (LOCATE) fails with it. Such a drive is found
+//! when a tape is first seen (asked again at BOT), and from then on this backend counts, as
+//! the SCSI backend does ([`crate::tape::scsi::ssc`]): from BOT, +1 per block or filemark
+//! read, written or spaced over, with a map of filemarks and end of data (`Tracker`). LOCATE
+//! becomes MTFSF over known filemarks and MTFSR over runs known to hold none (a drive stops
+//! SPACE over blocks at a filemark, tgt does not: only such runs behave alike), and reads of
+//! the drive's minimum block length beyond the map, each skipping one block (ENOMEM).
+//! [`TapeDevice::capabilities`] then reports neither `locate` nor `read_position`. The QEMU
+//! guest stage (docs/HARDWARE.md) runs this against tgt through the kernel's st driver.
 
 use std::path::Path;
 
@@ -289,6 +301,42 @@ mod decide {
         if after.eod() || after.eot() { ReadOutcome::EndOfData } else { ReadOutcome::Filemark }
     }
 
+    /// read(2) returned `n` bytes into a buffer of `len`: a block, unless st is now in its
+    /// end-of-medium or end-of-data state and the "block" fills the buffer exactly. tgt
+    /// answers a READ at end of data with BLANK CHECK and the EOM bit but no residue (real
+    /// drives: 00/05, no EOM), and st then takes the whole request as read (st.c `read_tape`,
+    /// SENSE_EOM: `buffer_bytes = bytes - transfer`; its state becomes ST_EOM_OK, or ST_EOD_1
+    /// right after a filemark), handing back its buffer's stale bytes. Found in the QEMU
+    /// guest: a blank tape "held foreign data", and end of data was counted one block late. A real block of exactly the buffer's size
+    /// read at the physical end of the medium is taken for end of data too; our readers ask
+    /// for more than a block, so it cannot be one of ours.
+    pub fn data_read_outcome(n: usize, len: usize, after: Option<&StStatus>) -> ReadOutcome {
+        if n == len && after.is_some_and(|s| s.eot() || s.eod()) {
+            ReadOutcome::EndOfData
+        } else {
+            ReadOutcome::Block(n)
+        }
+    }
+
+    /// READ BLOCK LIMITS data: the maximum block length (bytes 1-3); None for 0 (no limit
+    /// reported) or short data.
+    pub fn max_block_from_limits(data: &[u8]) -> Option<usize> {
+        let b = data.get(1..4)?;
+        let max = usize::from(b[0]) << 16 | usize::from(b[1]) << 8 | usize::from(b[2]);
+        (max > 0).then_some(max)
+    }
+
+    /// READ BLOCK LIMITS data: the minimum block length (bytes 4-5), at least 1.
+    pub fn min_block_from_limits(data: &[u8]) -> usize {
+        data.get(4..6).map_or(1, |b| usize::from(u16::from_be_bytes([b[0], b[1]]))).max(1)
+    }
+
+    /// The next read length to try after st refused `len` with EINVAL (above the drive's block
+    /// limit, which this backend could not ask for): half, at least 1.
+    pub fn next_read_len(len: usize) -> usize {
+        (len / 2).max(1)
+    }
+
     /// What one write(2) did.
     #[derive(Debug)]
     pub enum WriteStep {
@@ -451,9 +499,13 @@ use nix::libc::{self, c_int, c_short};
 #[cfg(target_os = "linux")]
 use super::health::DriveHealth;
 #[cfg(target_os = "linux")]
+use super::scsi::track::{self, Counted, Probe, Tracker};
+#[cfg(target_os = "linux")]
 use super::scsi::{DataDir, cdb, logs, params, sense, sg, status};
 #[cfg(target_os = "linux")]
 use super::{Capabilities, DriveStatus, Identity, Position, ReadOutcome, Space, WriteOutcome};
+
+const UNKNOWN_POSITION: &str = "tape position unknown (an error left it undefined): rewind or locate first";
 
 /// A drive behind the Linux st driver.
 #[cfg(target_os = "linux")]
@@ -467,6 +519,20 @@ pub struct StDrive {
     /// attempt (a harmless overestimate: see `forget_writing`); cleared by every
     /// MTIOCTOP that resets st's state.
     pending_write: bool,
+    /// Whether this backend counts positions itself (see "Drives without READ POSITION" in
+    /// the module docs): `None` until a tape has been seen.
+    counting: Option<bool>,
+    /// The counted position and what is known of the tape, while `counting`.
+    trk: Tracker,
+    /// The longest read(2) st takes: in variable-block mode st refuses a read longer than the
+    /// drive's maximum block length with EINVAL (st.c `rw_checks`), though no block can be
+    /// longer. From READ BLOCK LIMITS where SG_IO is allowed, else learned from EINVAL.
+    max_read: Option<usize>,
+    /// The drive's minimum block length (READ BLOCK LIMITS), which st also enforces on reads:
+    /// the length of the probing reads of the LOCATE emulation.
+    min_read: usize,
+    /// `TAPEBACKARR_ST_TRACE=1` (see `trace`).
+    trace: bool,
     /// The node's device number, for the sysfs fallback of `identity`.
     rdev: u64,
 }
@@ -566,7 +632,18 @@ impl StDrive {
         flags.remove(OFlag::O_NONBLOCK);
         fcntl(&file, FcntlArg::F_SETFL(flags)).map_err(|e| errno_error("F_SETFL", e))?;
 
-        let mut drive = StDrive { file, path: path.to_path_buf(), read_only, pending_write: false, rdev };
+        let mut drive = StDrive {
+            file,
+            path: path.to_path_buf(),
+            read_only,
+            pending_write: false,
+            counting: None,
+            trk: Tracker::default(),
+            max_read: None,
+            min_read: 1,
+            trace: std::env::var_os("TAPEBACKARR_ST_TRACE").is_some_and(|v| v == "1"),
+            rdev,
+        };
         drive.configure_driver();
         drive.configure_tape()?;
         Ok(drive)
@@ -612,6 +689,12 @@ impl StDrive {
     /// streaming needs; the commit point is a flushing write_filemarks). The second needs
     /// CAP_SYS_ADMIN and is skipped without it.
     fn configure_tape(&mut self) -> Result<()> {
+        let limits = self.block_limits();
+        self.max_read = limits.and_then(|l| l.0);
+        self.min_read = limits.map_or(1, |l| l.1);
+        // A new tape: whether the drive reports positions is decided afresh.
+        self.counting = None;
+        self.trk.forget();
         match self.mtop(sys::MTSETBLK, 0) {
             Ok(()) => {}
             // No tape, or not ready: st sends MODE SELECT only with a tape (st.c `st_int_ioctl`).
@@ -629,6 +712,131 @@ impl StDrive {
         if has_capability(CAP_SYS_ADMIN) {
             let _ = self.mtop(sys::MTSETDRVBUFFER, 1);
         }
+        // Undecided (no tape, say) is decided on first use.
+        let _ = self.decide_counting();
+        Ok(())
+    }
+
+    /// Whether positions are counted here; decided the first time a tape is online. st's
+    /// MTIOCPOS fails with EIO when the drive refuses READ POSITION or answers "position
+    /// unknown" (st.c `get_location` checks the BPU bit; tgt's stub sets it). Asked again at
+    /// BOT before concluding, as a drive may only have lost its position; a drive that does not
+    /// know it even there gets counted, from BOT. Errors (no tape) leave it undecided.
+    fn decide_counting(&mut self) -> Result<bool> {
+        if let Some(c) = self.counting {
+            return Ok(c);
+        }
+        match self.raw_position() {
+            Ok(_) => {}
+            Err(Errno::EIO) if self.st_status().is_ok_and(|s| s.online()) => {
+                self.mtop(sys::MTREW, 1).map_err(|e| self.refine("rewind", e))?;
+                if self.raw_position().is_err() {
+                    self.trk.loaded();
+                    self.counting = Some(true);
+                    return Ok(true);
+                }
+            }
+            Err(e) => return Err(self.refine("read position", e)),
+        }
+        self.counting = Some(false);
+        Ok(false)
+    }
+
+    /// Counting positions (decided now if it was not).
+    fn counts(&mut self) -> bool {
+        self.decide_counting().unwrap_or(false)
+    }
+
+    /// MTREW, the count following.
+    fn rewind_counted(&mut self) -> Result<()> {
+        self.mtop(sys::MTREW, 1).map_err(|e| {
+            self.trk.pos = None;
+            self.refine("rewind", e)
+        })?;
+        self.trk.at_bot();
+        Ok(())
+    }
+
+    /// A tape motion of the LOCATE emulation; on failure the position is unknown.
+    fn counted_space(&mut self, op: c_short, motion: Motion, count: u64) -> Result<()> {
+        self.space_by(op, motion, count).inspect_err(|_| self.trk.pos = None)
+    }
+
+    /// Goes to `target` with the tracker's map: MTFSF over each known filemark, MTFSR over
+    /// runs of blocks known to hold none (a drive stops SPACE over blocks at a filemark, tgt
+    /// passes it: only filemark-free runs behave the same on both), 1-byte reads beyond the
+    /// map. Backwards: rewind, then forwards (MTBSR would meet the same difference).
+    fn goto_counted(&mut self, target: u64) -> Result<()> {
+        let mut cur = match self.trk.pos {
+            Some(p) if p <= target => p,
+            _ => {
+                self.rewind_counted()?;
+                0
+            }
+        };
+        while cur < target {
+            let frontier = self.trk.mapped_to();
+            if cur < frontier {
+                let end = target.min(frontier);
+                match self.trk.next_mapped_filemark(cur) {
+                    Some(f) if f < end => {
+                        self.counted_space(sys::MTFSF, Motion::FilemarksForward, 1)?;
+                        cur = f + 1;
+                        self.trk.pos = Some(cur);
+                    }
+                    _ => {
+                        // Where the map ends, end of data may begin, and tgt reports a SPACE
+                        // ending exactly there as one that ran into it: read the last object.
+                        let stop = if end == frontier { end - 1 } else { end };
+                        if stop > cur {
+                            self.counted_space(sys::MTFSR, Motion::BlocksForward, stop - cur)?;
+                            cur = stop;
+                            self.trk.pos = Some(cur);
+                        } else {
+                            match Counted::probe(self)? {
+                                Probe::Block | Probe::Filemark => cur += 1,
+                                Probe::EndOfData => return Err(TapeError::EndOfData),
+                            }
+                        }
+                    }
+                }
+            } else {
+                match Counted::probe(self)? {
+                    Probe::Block | Probe::Filemark => cur += 1,
+                    Probe::EndOfData => return Err(TapeError::EndOfData),
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Emulated space to end of data: through what is known, then 1-byte reads until blank
+    /// tape. Then MTEOM, which moves nothing from there but leaves st in its end-of-data
+    /// state: a READ that met tgt's BLANK CHECK with the EOM bit leaves st in its end-of-medium
+    /// state instead, where it would refuse the next write with ENOSPC.
+    fn space_eod_counted(&mut self) -> Result<()> {
+        let e = match self.trk.eod() {
+            Some(e) => {
+                Counted::goto(self, e)?;
+                e
+            }
+            None => {
+                let frontier = self.trk.mapped_to();
+                let from = self.trk.pos.filter(|&p| p >= frontier).unwrap_or(frontier);
+                self.goto_counted(from)?;
+                loop {
+                    if let Probe::EndOfData = Counted::probe(self)? {
+                        break;
+                    }
+                }
+                self.trk.pos.ok_or_else(|| TapeError::Other("end of data found at an unknown position".into()))?
+            }
+        };
+        self.mtop(sys::MTEOM, 1).map_err(|err| {
+            self.trk.pos = None;
+            self.refine("space to end of data", err)
+        })?;
+        self.trk.pos = Some(e);
         Ok(())
     }
 
@@ -657,11 +865,21 @@ impl StDrive {
         let fd = self.fd();
         // SAFETY: `arg` is a live `struct mtop` the kernel only reads.
         let res = retry_eintr(|| unsafe { sys::mtioctop(fd, &arg) }).map(drop);
+        self.trace(&format!("MTIOCTOP op {op} count {count}: {res:?}"));
         if resets_st_writing(op) {
             // st resets its state before running the command, so even on failure.
             self.pending_write = false;
         }
         res
+    }
+
+    /// `TAPEBACKARR_ST_TRACE=1`: every st call, its result, st's status and our count on
+    /// stderr (as TAPEBACKARR_SCSI_TRACE does for SCSI), for trying a drive.
+    fn trace(&self, what: &str) {
+        if self.trace {
+            let s = self.st_status();
+            eprintln!("st: {what}; status {s:?}; counted {:?} eod {:?}", self.trk.pos, self.trk.eod());
+        }
     }
 
     /// Make st forget that it was writing, so that it adds no filemark of its own: MTWEOF
@@ -777,19 +995,30 @@ impl StDrive {
     /// passes SG_IO to the SCSI midlayer only for callers with CAP_SYS_RAWIO (st.c
     /// `st_common_ioctl`); None otherwise, and when the drive does not answer GOOD.
     fn sg_inquiry(&self, vpd_page: Option<u8>, alloc: u16) -> Option<Vec<u8>> {
+        let cdb = match vpd_page {
+            None => cdb::inquiry(alloc),
+            Some(page) => cdb::inquiry_vpd(page, alloc),
+        };
+        self.sg_data_in(&cdb, alloc)
+    }
+
+    /// READ BLOCK LIMITS (maximum, minimum), through SG_IO (so with CAP_SYS_RAWIO only).
+    fn block_limits(&self) -> Option<(Option<usize>, usize)> {
+        let data = self.sg_data_in(&cdb::read_block_limits(), 6)?;
+        Some((max_block_from_limits(&data), min_block_from_limits(&data)))
+    }
+
+    /// A command with data in, through SG_IO on the st node (see `sg_inquiry`).
+    fn sg_data_in(&self, cdb: &[u8], alloc: u16) -> Option<Vec<u8>> {
         use std::io::IoSliceMut;
         use std::os::fd::AsFd;
         if !has_capability(CAP_SYS_RAWIO) {
             return None;
         }
-        let cdb = match vpd_page {
-            None => cdb::inquiry(alloc),
-            Some(page) => cdb::inquiry_vpd(page, alloc),
-        };
         let mut data = vec![0u8; usize::from(alloc)];
         let done = loop {
             let mut bufs = [IoSliceMut::new(&mut data)];
-            match sg::sg_io(self.file.as_fd(), &cdb, DataDir::In(&mut bufs), std::time::Duration::from_secs(30)) {
+            match sg::sg_io(self.file.as_fd(), cdb, DataDir::In(&mut bufs), std::time::Duration::from_secs(30)) {
                 // As for every st ioctl (see `retry_eintr`).
                 Err(TapeError::Io(e)) if e.raw_os_error() == Some(libc::EINTR) => continue,
                 other => break other.ok()?,
@@ -851,12 +1080,242 @@ impl StDrive {
     }
 }
 
+/// st's own view of each operation; the trait's methods add the counting where the drive
+/// cannot report positions.
+#[cfg(target_os = "linux")]
+impl StDrive {
+    /// read(2) of one block. 0 bytes is a filemark or, when st says so, end of data; ENOMEM a
+    /// block larger than `buf`, which st has skipped (st(4)).
+    fn read_block_st(&mut self, buf: &mut [u8]) -> Result<ReadOutcome> {
+        if buf.is_empty() {
+            // st answers a 0-byte read with 0 without touching the tape.
+            return Err(TapeError::IllegalRequest("read_block needs a non-empty buffer".into()));
+        }
+        let mut len = buf.len().min(self.max_read.unwrap_or(usize::MAX)).max(1);
+        let res = loop {
+            match retry_eintr(|| nix::unistd::read(&self.file, &mut buf[..len])) {
+                // Refused before any tape motion: longer than the drive's largest block (found in
+                // the QEMU guest: tgt's limit is under the 4 MiB the append check reads with).
+                // No block is longer than the drive allows, so a shorter read loses nothing.
+                Err(Errno::EINVAL) if len > 1 && self.max_read.is_none_or(|m| len <= m) => {
+                    len = next_read_len(len);
+                    self.max_read = Some(len);
+                }
+                other => break other,
+            }
+        };
+        let buf = &mut buf[..len];
+        self.trace(&format!("read({len}): {res:?}"));
+        match res {
+            Ok(0) => match self.st_status() {
+                Ok(s) => Ok(zero_read_outcome(&s)),
+                Err(e) => Err(errno_error("MTIOCGET after a 0-byte read", e)),
+            },
+            // The status matters only for a read that filled the buffer (see data_read_outcome).
+            Ok(n) if n == buf.len() => Ok(data_read_outcome(n, buf.len(), self.st_status().ok().as_ref())),
+            Ok(n) => Ok(ReadOutcome::Block(n)),
+            Err(Errno::ENOMEM) => {
+                let buffer_len = buf.len();
+                // Unmeasured: the least it can be.
+                let block_len = self.measure_skipped_block(buffer_len).unwrap_or(buffer_len.saturating_add(1));
+                Err(TapeError::BlockTooLarge { block_len, buffer_len })
+            }
+            Err(Errno::EIO) => {
+                if let Ok(s) = self.st_status() {
+                    // A read in st's EOD state (st(4): the third read at end of data fails).
+                    if s.eod() {
+                        return Ok(ReadOutcome::EndOfData);
+                    }
+                    if let Some(e) = not_ready_error(&s) {
+                        return Err(e);
+                    }
+                }
+                if self.probe_end_of_data() { Ok(ReadOutcome::EndOfData) } else { Err(errno_error("read", Errno::EIO)) }
+            }
+            Err(e) => Err(self.refine("read", e)),
+        }
+    }
+
+    /// write(2) of one block; see the module documentation for end of medium.
+    fn write_block_st(&mut self, data: &[u8]) -> Result<WriteOutcome> {
+        self.writable()?;
+        if data.is_empty() {
+            // st answers a 0-byte write with 0 and writes nothing.
+            return Err(TapeError::IllegalRequest("an empty block cannot be written".into()));
+        }
+        self.pending_write = true;
+        let len = data.len();
+        let write = |file: &File| retry_eintr(|| nix::unistd::write(file, data));
+        match write(&self.file) {
+            Err(Errno::EIO) => Err(self.refine("write", Errno::EIO)),
+            first => match write_step(first, len) {
+                WriteStep::Done => written_outcome(self.st_status()),
+                WriteStep::NotWritten => match write(&self.file) {
+                    Err(Errno::EIO) => Err(self.refine("write", Errno::EIO)),
+                    second => retry_outcome(second, len),
+                },
+                WriteStep::Failed(e) => Err(e),
+            },
+        }
+    }
+
+    fn write_filemarks_st(&mut self, count: u32, flush: bool) -> Result<()> {
+        self.writable()?;
+        let fail = |this: &Self, e: Errno| this.refine("write filemarks", e);
+        if count == 0 {
+            if !flush {
+                return Ok(());
+            }
+            // WRITE FILEMARKS(0): flush the drive's buffer (SSC-3).
+            return self.mtop(sys::MTWEOF, 0).map_err(|e| fail(self, e));
+        }
+        let op = if flush { sys::MTWEOF } else { sys::MTWEOFI };
+        for step in steps(u64::from(count), MAX_FILEMARKS) {
+            match self.mtop(op, step) {
+                Ok(()) => {}
+                // Kernels without MTWEOFI answer ENOSYS before writing anything.
+                Err(Errno::ENOSYS) if op == sys::MTWEOFI => {
+                    self.mtop(sys::MTWEOF, step).map_err(|e| fail(self, e))?;
+                }
+                Err(e) => return Err(fail(self, e)),
+            }
+        }
+        Ok(())
+    }
+
+    fn space_st(&mut self, how: Space) -> Result<()> {
+        match how {
+            Space::Blocks(0) | Space::Filemarks(0) => Ok(()),
+            Space::Blocks(n) if n > 0 => self.space_by(sys::MTFSR, Motion::BlocksForward, n.unsigned_abs()),
+            Space::Blocks(n) => self.space_by(sys::MTBSR, Motion::BlocksBackward, n.unsigned_abs()),
+            Space::Filemarks(n) if n > 0 => self.space_by(sys::MTFSF, Motion::FilemarksForward, n.unsigned_abs()),
+            // MTBSF ends on the BOT side of the last filemark crossed (linux/mtio.h).
+            Space::Filemarks(n) => self.space_by(sys::MTBSF, Motion::FilemarksBackward, n.unsigned_abs()),
+            // MTEOM: to end of data, counting files on the way (st(4), MT_ST_FAST_MTEOM off).
+            Space::EndOfData => self.mtop(sys::MTEOM, 1).map_err(|e| self.refine("space to end of data", e)),
+        }
+    }
+
+    fn position_st(&mut self) -> Result<Position> {
+        let block = self.raw_position().map_err(|e| match self.refine("read position", e) {
+            TapeError::Medium(_) => TapeError::IllegalRequest(
+                "the drive did not report its position (READ POSITION through MTIOCPOS)".into(),
+            ),
+            other => other,
+        })?;
+        let file = self.st_status().ok().and_then(|s| s.file());
+        Ok(Position { block, file })
+    }
+
+    fn locate_st(&mut self, block: u64) -> Result<()> {
+        let Ok(target) = u32::try_from(block) else {
+            return Err(TapeError::IllegalRequest(format!("block {block} is beyond the 32 bits st's MTSEEK carries")));
+        };
+        // st hands mt_count to its LOCATE as an unsigned int (st.c `set_location`).
+        match self.mtop(sys::MTSEEK, target as c_int) {
+            Ok(()) => Ok(()),
+            Err(Errno::EIO) if self.probe_end_of_data() => Err(TapeError::EndOfData),
+            Err(e) => Err(self.refine(&format!("locate to block {block}"), e)),
+        }
+    }
+
+    /// st(4): MTERASE with 0 is a short erase (end of data written here), otherwise long.
+    fn erase_st(&mut self, quick: bool) -> Result<()> {
+        self.writable()?;
+        self.mtop(sys::MTERASE, if quick { 0 } else { 1 }).map_err(|e| self.refine("erase", e))
+    }
+}
+
+/// The LOCATE emulation and 1-byte reads under [`track`]'s spacing, for drives without READ
+/// POSITION.
+#[cfg(target_os = "linux")]
+impl Counted for StDrive {
+    fn tracker(&mut self) -> &mut Tracker {
+        &mut self.trk
+    }
+
+    /// End of data, where known, is reached by reading the object before it (see
+    /// `goto_counted`); past it: there, and `Err(EndOfData)`.
+    fn goto(&mut self, target: u64) -> Result<()> {
+        if let Some(e) = self.trk.eod()
+            && target >= e
+        {
+            if self.trk.pos != Some(e) {
+                if e == 0 {
+                    self.rewind_counted()?;
+                } else {
+                    self.goto_counted(e - 1)?;
+                    Counted::probe(self)?;
+                }
+            }
+            return if self.trk.pos == Some(target) { Ok(()) } else { Err(TapeError::EndOfData) };
+        }
+        self.goto_counted(target)
+    }
+
+    /// A 1-byte read: st skips a longer block (ENOMEM, st(4)), returns 0 for a filemark, and
+    /// reports blank tape as for any read (see `read_block`).
+    fn probe(&mut self) -> Result<Probe> {
+        // One byte, or st's minimum (it refuses shorter reads with EINVAL): shorter than any
+        // block we write, so st skips the block (ENOMEM).
+        let mut one = vec![0u8; self.min_read];
+        let res = retry_eintr(|| nix::unistd::read(&self.file, &mut one));
+        self.trace(&format!("probe read({}): {res:?}", one.len()));
+        let found = match res {
+            Ok(0) => match self.st_status() {
+                Ok(s) if zero_read_outcome(&s) == ReadOutcome::Filemark => Probe::Filemark,
+                Ok(_) => Probe::EndOfData,
+                Err(e) => {
+                    self.trk.pos = None;
+                    return Err(errno_error("MTIOCGET after a 0-byte read", e));
+                }
+            },
+            Ok(n) => match data_read_outcome(n, one.len(), self.st_status().ok().as_ref()) {
+                ReadOutcome::Block(_) => Probe::Block,
+                _ => Probe::EndOfData,
+            },
+            Err(Errno::ENOMEM) => Probe::Block,
+            Err(Errno::EIO) => {
+                let st = self.st_status();
+                if let Some(e) = st.as_ref().ok().and_then(not_ready_error) {
+                    self.trk.pos = None;
+                    return Err(e);
+                }
+                if st.is_ok_and(|s| s.eod()) || self.probe_end_of_data() {
+                    Probe::EndOfData
+                } else {
+                    self.trk.pos = None;
+                    return Err(errno_error("read", Errno::EIO));
+                }
+            }
+            Err(e) => {
+                self.trk.pos = None;
+                return Err(self.refine("read", e));
+            }
+        };
+        match found {
+            Probe::Block => self.trk.passed_block(),
+            Probe::Filemark => self.trk.passed_filemark(),
+            Probe::EndOfData => self.trk.hit_eod(),
+        }
+        Ok(found)
+    }
+}
+
 #[cfg(target_os = "linux")]
 impl TapeDevice for StDrive {
     fn capabilities(&self) -> Capabilities {
         // st has an ioctl for each; whether the drive implements the SCSI command behind it
         // shows only when it is used (READ POSITION and LOCATE are optional in SSC).
-        Capabilities { locate: true, read_position: true, erase: true, compression_control: true, load_unload: true }
+        // Counting: the drive has neither (see the module docs).
+        let native = self.counting != Some(true);
+        Capabilities {
+            locate: native,
+            read_position: native,
+            erase: true,
+            compression_control: true,
+            load_unload: true,
+        }
     }
 
     /// INQUIRY (96 bytes) and VPD page 0x80 through SG_IO, else the same data from sysfs, else
@@ -886,13 +1345,17 @@ impl TapeDevice for StDrive {
         if !s.online() {
             return Ok(DriveStatus { write_protected: self.read_only, ..DriveStatus::default() });
         }
-        let position = self.raw_position().ok().map(|block| Position { block, file: s.file() });
+        let position = if self.counts() {
+            self.trk.pos.map(|block| Position { block, file: self.trk.file_at(block) })
+        } else {
+            self.raw_position().ok().map(|block| Position { block, file: s.file() })
+        };
         Ok(DriveStatus {
             loaded: true,
             write_protected: s.write_protected() || self.read_only,
             // READ POSITION knows; st's flag needs a known file number.
             bot: position.map_or(s.bot(), |p| p.block == 0),
-            eod: s.eod(),
+            eod: s.eod() || (position.is_some() && position.map(|p| p.block) == self.trk.eod()),
             early_warning: s.eot(),
             block_size: s.block_size(),
             position,
@@ -903,135 +1366,107 @@ impl TapeDevice for StDrive {
     }
 
     fn rewind(&mut self) -> Result<()> {
+        if self.counts() {
+            return self.rewind_counted();
+        }
         self.mtop(sys::MTREW, 1).map_err(|e| self.refine("rewind", e))
     }
 
     /// read(2) of one block. 0 bytes is a filemark or, when st says so, end of data; ENOMEM a
     /// block larger than `buf`, which st has skipped (st(4)).
     fn read_block(&mut self, buf: &mut [u8]) -> Result<ReadOutcome> {
-        if buf.is_empty() {
-            // st answers a 0-byte read with 0 without touching the tape.
-            return Err(TapeError::IllegalRequest("read_block needs a non-empty buffer".into()));
+        if !self.counts() {
+            return self.read_block_st(buf);
         }
-        match retry_eintr(|| nix::unistd::read(&self.file, buf)) {
-            Ok(0) => match self.st_status() {
-                Ok(s) => Ok(zero_read_outcome(&s)),
-                Err(e) => Err(errno_error("MTIOCGET after a 0-byte read", e)),
-            },
-            Ok(n) => Ok(ReadOutcome::Block(n)),
-            Err(Errno::ENOMEM) => {
-                let buffer_len = buf.len();
-                // Unmeasured: the least it can be.
-                let block_len = self.measure_skipped_block(buffer_len).unwrap_or(buffer_len.saturating_add(1));
-                Err(TapeError::BlockTooLarge { block_len, buffer_len })
-            }
-            Err(Errno::EIO) => {
-                if let Ok(s) = self.st_status() {
-                    // A read in st's EOD state (st(4): the third read at end of data fails).
-                    if s.eod() {
-                        return Ok(ReadOutcome::EndOfData);
-                    }
-                    if let Some(e) = not_ready_error(&s) {
-                        return Err(e);
-                    }
-                }
-                if self.probe_end_of_data() { Ok(ReadOutcome::EndOfData) } else { Err(errno_error("read", Errno::EIO)) }
-            }
-            Err(e) => Err(self.refine("read", e)),
+        let r = self.read_block_st(buf);
+        match &r {
+            Ok(ReadOutcome::Block(_)) | Err(TapeError::BlockTooLarge { .. }) => self.trk.passed_block(),
+            Ok(ReadOutcome::Filemark) => self.trk.passed_filemark(),
+            Ok(ReadOutcome::EndOfData) => self.trk.hit_eod(),
+            Err(_) => self.trk.pos = None,
         }
+        r
     }
 
     /// write(2) of one block; see the module documentation for end of medium.
     fn write_block(&mut self, data: &[u8]) -> Result<WriteOutcome> {
-        self.writable()?;
-        if data.is_empty() {
-            // st answers a 0-byte write with 0 and writes nothing.
-            return Err(TapeError::IllegalRequest("an empty block cannot be written".into()));
+        if !self.counts() {
+            return self.write_block_st(data);
         }
-        self.pending_write = true;
-        let len = data.len();
-        let write = |file: &File| retry_eintr(|| nix::unistd::write(file, data));
-        match write(&self.file) {
-            Err(Errno::EIO) => Err(self.refine("write", Errno::EIO)),
-            first => match write_step(first, len) {
-                WriteStep::Done => written_outcome(self.st_status()),
-                WriteStep::NotWritten => match write(&self.file) {
-                    Err(Errno::EIO) => Err(self.refine("write", Errno::EIO)),
-                    second => retry_outcome(second, len),
-                },
-                WriteStep::Failed(e) => Err(e),
-            },
+        let r = self.write_block_st(data);
+        match &r {
+            Ok(_) => self.trk.wrote_blocks(1),
+            // Nothing was written.
+            Err(TapeError::EndOfMedium | TapeError::WriteProtected | TapeError::IllegalRequest(_)) => {}
+            Err(_) => self.trk.pos = None,
         }
+        r
     }
 
     /// MTWEOF (flush) or MTWEOFI (immediate: returns once the filemarks are in the drive's
     /// buffer). Both end st's writing state, so st adds none at close.
     fn write_filemarks(&mut self, count: u32, flush: bool) -> Result<()> {
-        self.writable()?;
-        let fail = |this: &Self, e: Errno| this.refine("write filemarks", e);
-        if count == 0 {
-            if !flush {
-                return Ok(());
-            }
-            // WRITE FILEMARKS(0): flush the drive's buffer (SSC-3).
-            return self.mtop(sys::MTWEOF, 0).map_err(|e| fail(self, e));
+        if !self.counts() {
+            return self.write_filemarks_st(count, flush);
         }
-        let op = if flush { sys::MTWEOF } else { sys::MTWEOFI };
-        for step in steps(u64::from(count), MAX_FILEMARKS) {
-            match self.mtop(op, step) {
-                Ok(()) => {}
-                // Kernels without MTWEOFI answer ENOSYS before writing anything.
-                Err(Errno::ENOSYS) if op == sys::MTWEOFI => {
-                    self.mtop(sys::MTWEOF, step).map_err(|e| fail(self, e))?;
-                }
-                Err(e) => return Err(fail(self, e)),
-            }
+        let r = self.write_filemarks_st(count, flush);
+        match &r {
+            Ok(()) => self.trk.wrote_filemarks(u64::from(count)),
+            Err(TapeError::WriteProtected) => {}
+            Err(_) => self.trk.pos = None,
         }
-        Ok(())
+        r
     }
 
     fn space(&mut self, how: Space) -> Result<()> {
+        if !self.counts() {
+            return self.space_st(how);
+        }
+        if let Space::EndOfData = how {
+            return self.space_eod_counted();
+        }
+        let Some(p) = self.trk.pos else {
+            return Err(TapeError::Other(UNKNOWN_POSITION.into()));
+        };
         match how {
-            Space::Blocks(0) | Space::Filemarks(0) => Ok(()),
-            Space::Blocks(n) if n > 0 => self.space_by(sys::MTFSR, Motion::BlocksForward, n.unsigned_abs()),
-            Space::Blocks(n) => self.space_by(sys::MTBSR, Motion::BlocksBackward, n.unsigned_abs()),
-            Space::Filemarks(n) if n > 0 => self.space_by(sys::MTFSF, Motion::FilemarksForward, n.unsigned_abs()),
-            // MTBSF ends on the BOT side of the last filemark crossed (linux/mtio.h).
-            Space::Filemarks(n) => self.space_by(sys::MTBSF, Motion::FilemarksBackward, n.unsigned_abs()),
-            // MTEOM: to end of data, counting files on the way (st(4), MT_ST_FAST_MTEOM off).
-            Space::EndOfData => self.mtop(sys::MTEOM, 1).map_err(|e| self.refine("space to end of data", e)),
+            Space::Blocks(0) | Space::Filemarks(0) | Space::EndOfData => Ok(()),
+            Space::Blocks(n) if n > 0 => track::blocks_forward(self, p, n as u64),
+            Space::Blocks(n) => track::blocks_backward(self, p, n.unsigned_abs()),
+            Space::Filemarks(n) if n > 0 => track::filemarks_forward(self, p, n as u64),
+            Space::Filemarks(n) => track::filemarks_backward(self, p, n.unsigned_abs()),
         }
     }
 
     /// MTIOCPOS for the block; st's own count (MTIOCGET) for the file, unknown after locate.
+    /// Counting: ours.
     fn position(&mut self) -> Result<Position> {
-        let block = self.raw_position().map_err(|e| match self.refine("read position", e) {
-            TapeError::Medium(_) => TapeError::IllegalRequest(
-                "the drive did not report its position (READ POSITION through MTIOCPOS)".into(),
-            ),
-            other => other,
-        })?;
-        let file = self.st_status().ok().and_then(|s| s.file());
-        Ok(Position { block, file })
-    }
-
-    /// MTSEEK: LOCATE to a block MTIOCPOS reported.
-    fn locate(&mut self, block: u64) -> Result<()> {
-        let Ok(target) = u32::try_from(block) else {
-            return Err(TapeError::IllegalRequest(format!("block {block} is beyond the 32 bits st's MTSEEK carries")));
-        };
-        // st hands mt_count to its LOCATE as an unsigned int (st.c `set_location`).
-        match self.mtop(sys::MTSEEK, target as c_int) {
-            Ok(()) => Ok(()),
-            Err(Errno::EIO) if self.probe_end_of_data() => Err(TapeError::EndOfData),
-            Err(e) => Err(self.refine(&format!("locate to block {block}"), e)),
+        if self.counts() {
+            let block = self.trk.pos.ok_or_else(|| TapeError::Other(UNKNOWN_POSITION.into()))?;
+            return Ok(Position { block, file: self.trk.file_at(block) });
         }
+        self.position_st()
     }
 
-    /// st(4): MTERASE with 0 is a short erase (end of data written here), otherwise long.
+    /// MTSEEK: LOCATE to a block MTIOCPOS reported. Counting: emulated with MTFSF, MTFSR and
+    /// reads (`goto_counted`).
+    fn locate(&mut self, block: u64) -> Result<()> {
+        if self.counts() {
+            return Counted::goto(self, block);
+        }
+        self.locate_st(block)
+    }
+
     fn erase(&mut self, quick: bool) -> Result<()> {
-        self.writable()?;
-        self.mtop(sys::MTERASE, if quick { 0 } else { 1 }).map_err(|e| self.refine("erase", e))
+        if !self.counts() {
+            return self.erase_st(quick);
+        }
+        self.erase_st(quick).inspect_err(|_| self.trk.pos = None)?;
+        self.trk.erased();
+        if !quick {
+            // Where a long erase leaves the tape is up to the drive.
+            self.rewind_counted()?;
+        }
+        Ok(())
     }
 
     /// MTSETBLK; 0 is variable-block mode, which the read and write semantics above assume.
@@ -1167,6 +1602,35 @@ mod tests {
         assert_eq!(zero_read_outcome(&status(GMT_ONLINE | GMT_EOD, 3, 0)), ReadOutcome::EndOfData);
         // Blank check with the EOM bit (tgt) leaves st in its EOM state, with no data.
         assert_eq!(zero_read_outcome(&status(GMT_ONLINE | GMT_EOT, -1, -1)), ReadOutcome::EndOfData);
+    }
+
+    #[test]
+    fn a_full_buffer_in_st_end_of_medium_state_is_end_of_data() {
+        let eom = status(GMT_ONLINE | GMT_EOT, -1, -1);
+        let fine = status(GMT_ONLINE, 0, 1);
+        // tgt's BLANK CHECK with EOM: st returned the whole 128 KiB request.
+        assert_eq!(data_read_outcome(131_072, 131_072, Some(&eom)), ReadOutcome::EndOfData);
+        assert_eq!(data_read_outcome(1, 1, Some(&eom)), ReadOutcome::EndOfData);
+        // The same right after a filemark: st's ST_EOD_1 (GMT_EOD), 4 bytes of a 4-byte probe.
+        let eod = status(GMT_ONLINE | GMT_EOD, 1, 1);
+        assert_eq!(data_read_outcome(4, 4, Some(&eod)), ReadOutcome::EndOfData);
+        // A block shorter than the buffer is a block, whatever the state.
+        assert_eq!(data_read_outcome(4096, 131_072, Some(&eom)), ReadOutcome::Block(4096));
+        assert_eq!(data_read_outcome(131_072, 131_072, Some(&fine)), ReadOutcome::Block(131_072));
+        assert_eq!(data_read_outcome(131_072, 131_072, None), ReadOutcome::Block(131_072));
+    }
+
+    #[test]
+    fn read_lengths_within_the_drive_block_limit() {
+        assert_eq!(max_block_from_limits(&[0, 0x04, 0x00, 0x00, 0, 1]), Some(0x40000));
+        assert_eq!(max_block_from_limits(&[0, 0xff, 0xff, 0xff, 0, 1]), Some(0xff_ffff));
+        assert_eq!(max_block_from_limits(&[0, 0, 0, 0, 0, 0]), None);
+        assert_eq!(max_block_from_limits(&[0, 1]), None);
+        assert_eq!(min_block_from_limits(&[0, 0x04, 0x00, 0x00, 0, 4]), 4);
+        assert_eq!(min_block_from_limits(&[0, 0x04, 0x00, 0x00, 0, 0]), 1);
+        assert_eq!(min_block_from_limits(&[0, 0x04]), 1);
+        assert_eq!(next_read_len(4 << 20), 2 << 20);
+        assert_eq!(next_read_len(1), 1);
     }
 
     #[test]

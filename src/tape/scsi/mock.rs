@@ -50,6 +50,9 @@ pub struct State {
     pub log_pages: Vec<(u8, Vec<u8>)>,
     /// Every CDB received.
     pub log: Vec<Vec<u8>>,
+    /// The transport's limit per command (as sg's scatter list); a larger data phase fails
+    /// the way SG_IO does (ENOMEM), before the drive sees it.
+    pub max_transfer: Option<usize>,
 }
 
 impl State {
@@ -68,6 +71,7 @@ impl State {
             read_bug: false,
             log_pages: Vec::new(),
             log: Vec::new(),
+            max_transfer: None,
         }
     }
 }
@@ -138,6 +142,9 @@ impl Transport for MockDrive {
         let tgt = self.flavour == Flavour::Tgt;
         let mut guard = self.state.lock().unwrap();
         let st = &mut *guard;
+        if st.max_transfer.is_some_and(|m| data.len() > m) {
+            return Err(crate::tape::TapeError::Io(std::io::Error::from_raw_os_error(12)));
+        }
         st.log.push(cdb.to_vec());
         let opc = cdb[0];
         if opc != op::INQUIRY
@@ -326,6 +333,10 @@ impl Transport for MockDrive {
             }
             _ => illegal(0x20),
         })
+    }
+
+    fn max_transfer(&self) -> Option<usize> {
+        self.state.lock().unwrap().max_transfer
     }
 
     fn describe(&self) -> String {

@@ -11,7 +11,7 @@ pub mod sense;
 pub mod sg;
 pub mod smc;
 pub mod ssc;
-mod track;
+pub(crate) mod track;
 
 #[cfg(test)]
 mod mock;
@@ -91,6 +91,12 @@ pub trait Transport: Send {
     fn execute(&mut self, cdb: &[u8], data: DataDir<'_, '_>, timeout: Duration) -> Result<Completion>;
     /// "sg:/dev/sg3" or "iscsi://…", for messages.
     fn describe(&self) -> String;
+    /// The most bytes one command may move, where the transport has a limit (the sg driver:
+    /// its scatter list and the HBA's; a larger request fails with ENOMEM or EINVAL before
+    /// reaching the drive). `None`: no limit known.
+    fn max_transfer(&self) -> Option<usize> {
+        None
+    }
 }
 
 /// A drive reached through the Linux SCSI generic driver.

@@ -17,6 +17,13 @@ use crate::tape::{Result, TapeError};
 const SG_IO: libc::c_ulong = 0x2285;
 /// `SG_GET_VERSION_NUM`: an int, e.g. 30536 for 3.5.36.
 const SG_GET_VERSION_NUM: libc::c_ulong = 0x2282;
+/// `SG_GET_SG_TABLESIZE`: an int, the most scatter-gather elements the HBA takes.
+const SG_GET_SG_TABLESIZE: libc::c_ulong = 0x227F;
+/// `BLKSECTGET`, which sg answers with the queue's max_sectors in bytes (sg.c `sg_ioctl`,
+/// `max_sectors_bytes`; kernels before 4.0 answered in 512-byte sectors).
+const BLKSECTGET: libc::c_ulong = 0x1267;
+/// sg's default `scatter_elem_sz` module parameter (SG_SCATTER_SZ).
+const SG_SCATTER_SZ: usize = 32 * 1024;
 const SG_DXFER_NONE: c_int = -1;
 const SG_DXFER_TO_DEV: c_int = -2;
 const SG_DXFER_FROM_DEV: c_int = -3;
@@ -170,10 +177,45 @@ pub(crate) fn sg_io(
     completion(&hdr, &sense)
 }
 
+/// The most bytes one SG_IO may move. sg builds the kernel buffer of a command from at most
+/// `segments` chunks of `elem_size` bytes (sg.c `sg_build_indirect`: more is ENOMEM, which a
+/// 4 MiB read hits behind virtio-scsi), and the request queue takes at most `queue_bytes`
+/// (EINVAL beyond). `queue_bytes` below a page is taken as sectors (older kernels).
+pub(crate) fn max_transfer_from(
+    segments: Option<usize>,
+    elem_size: usize,
+    queue_bytes: Option<usize>,
+) -> Option<usize> {
+    // sg rounds scatter_elem_sz up to a power of two of at least a page (sg.c `sg_init`).
+    let elem = elem_size.max(4096).next_power_of_two();
+    let by_segments = segments.filter(|&n| n > 0).map(|n| n.saturating_mul(elem));
+    let by_queue = queue_bytes.filter(|&b| b > 0).map(|b| if b < 4096 { b.saturating_mul(512) } else { b });
+    match (by_segments, by_queue) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+/// The limits of the sg node behind `file` (see [`max_transfer_from`]).
+fn sg_max_transfer(file: &File) -> Option<usize> {
+    let int_ioctl = |req: libc::c_ulong| {
+        let mut v: c_int = 0;
+        // SAFETY: both ioctls write one int through the pointer, which is valid.
+        let r = unsafe { libc::ioctl(file.as_raw_fd(), req as _, &mut v as *mut c_int) };
+        (r >= 0).then_some(v).and_then(|v| usize::try_from(v).ok())
+    };
+    let elem = std::fs::read_to_string("/sys/module/sg/parameters/scatter_elem_sz")
+        .ok()
+        .and_then(|s| s.trim().parse().ok())
+        .unwrap_or(SG_SCATTER_SZ);
+    max_transfer_from(int_ioctl(SG_GET_SG_TABLESIZE), elem, int_ioctl(BLKSECTGET))
+}
+
 /// An open `/dev/sgN`.
 pub struct SgTransport {
     file: File,
     path: PathBuf,
+    max_transfer: Option<usize>,
 }
 
 impl SgTransport {
@@ -193,7 +235,8 @@ impl SgTransport {
                 path.display()
             )));
         }
-        Ok(SgTransport { file, path: path.to_owned() })
+        let max_transfer = sg_max_transfer(&file);
+        Ok(SgTransport { file, path: path.to_owned(), max_transfer })
     }
 }
 
@@ -210,6 +253,10 @@ impl Transport for SgTransport {
 
     fn describe(&self) -> String {
         format!("sg:{}", self.path.display())
+    }
+
+    fn max_transfer(&self) -> Option<usize> {
+        self.max_transfer
     }
 }
 
@@ -301,6 +348,20 @@ mod tests {
         h.host_status = 0;
         h.driver_status = 0x06;
         assert!(completion(&h, &sense_bytes).is_err());
+    }
+
+    #[test]
+    fn max_transfer_is_the_smaller_of_scatter_list_and_queue() {
+        // virtio-scsi in the QEMU guest: 126 segments of 32 KiB; a 4 MiB READ did not fit.
+        assert_eq!(max_transfer_from(Some(126), 32 * 1024, Some(32 << 20)), Some(126 * 32 * 1024));
+        assert!(max_transfer_from(Some(126), 32 * 1024, None).unwrap() < 4 << 20);
+        assert_eq!(max_transfer_from(Some(128), 32 * 1024, Some(512 * 1024)), Some(512 * 1024));
+        // scatter_elem_sz is rounded up to a power of two, at least a page.
+        assert_eq!(max_transfer_from(Some(10), 100, None), Some(10 * 4096));
+        assert_eq!(max_transfer_from(Some(10), 40_000, None), Some(10 * 65536));
+        // Older kernels answer BLKSECTGET in sectors.
+        assert_eq!(max_transfer_from(None, 32 * 1024, Some(1024)), Some(512 * 1024));
+        assert_eq!(max_transfer_from(Some(0), 32 * 1024, Some(0)), None);
     }
 
     #[test]

@@ -50,7 +50,7 @@ use super::exec::{self, AttentionAction, Reply, Retries, RunError, Support, beni
 use super::logs;
 use super::params::{self, BlockDescriptor, DrivePosition, Inquiry, ModeData};
 use super::sense::{Sense, key};
-use super::track::Tracker;
+use super::track::{self, Counted, Probe, Tracker};
 use super::{DataDir, Transport};
 use crate::tape::health::DriveHealth;
 use crate::tape::{
@@ -64,14 +64,6 @@ const T_LONG: Duration = Duration::from_secs(4 * 3600);
 const T_ERASE_LONG: Duration = Duration::from_secs(48 * 3600);
 
 pub use super::exec::RetryPolicy;
-
-/// What a 1-byte READ found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Probe {
-    Block,
-    Filemark,
-    EndOfData,
-}
 
 /// How a SPACE over blocks ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -392,7 +384,10 @@ impl ScsiTape {
         let len = buf.len();
         // Twice the buffer where the drive may be tgt, exactly the buffer on a drive that
         // knows its position (module docs); within READ(6)'s 24-bit length.
-        let want = if self.emulated() { len.saturating_mul(2) } else { len }.min(MAX_U24 as usize);
+        // Never more than the transport can move in one command (sg: ENOMEM otherwise); a
+        // block that arrives cut short by that is read again at its length (`reread`).
+        let cap = self.t.max_transfer().unwrap_or(usize::MAX).min(MAX_U24 as usize);
+        let want = if self.emulated() { len.saturating_mul(2) } else { len }.min(cap);
         let head = len.min(want);
         let extra = want - head;
         let mut scratch = std::mem::take(&mut self.scratch);
@@ -485,7 +480,8 @@ impl ScsiTape {
             return Ok(ReadOutcome::Filemark);
         }
         let size = self.block_size as usize;
-        let count = (buf.len() / size).min(MAX_U24 as usize);
+        let cap = self.t.max_transfer().unwrap_or(usize::MAX);
+        let count = (buf.len().min(cap) / size).min(MAX_U24 as usize);
         if count == 0 {
             return Err(TapeError::BlockTooLarge { block_len: size, buffer_len: buf.len() });
         }
@@ -804,162 +800,6 @@ impl ScsiTape {
         }
     }
 
-    fn blocks_forward(&mut self, start: u64, n: u64) -> Result<()> {
-        let (mut cur, mut left) = (start, n);
-        while left > 0 {
-            if cur < self.trk.mapped_to() {
-                let frontier = self.trk.mapped_to();
-                match self.trk.next_mapped_filemark(cur) {
-                    Some(f) if f - cur < left => {
-                        self.goto(f + 1)?;
-                        return Err(TapeError::Filemark);
-                    }
-                    _ => {
-                        let step = left.min(frontier - cur);
-                        cur += step;
-                        left -= step;
-                    }
-                }
-                continue;
-            }
-            if self.trk.eod() == Some(cur) {
-                self.goto(cur)?;
-                return Err(TapeError::EndOfData);
-            }
-            self.goto(cur)?;
-            match self.probe()? {
-                Probe::Block => {
-                    cur += 1;
-                    left -= 1;
-                }
-                Probe::Filemark => return Err(TapeError::Filemark),
-                Probe::EndOfData => return Err(TapeError::EndOfData),
-            }
-        }
-        self.goto(cur)
-    }
-
-    fn blocks_backward(&mut self, start: u64, n: u64) -> Result<()> {
-        let (mut cur, mut left) = (start, n);
-        while left > 0 {
-            if cur == 0 {
-                self.goto(0)?;
-                return Err(TapeError::BeginningOfTape);
-            }
-            let x = cur - 1;
-            match self.trk.is_filemark(x) {
-                Some(true) => {
-                    self.goto(x)?;
-                    return Err(TapeError::Filemark);
-                }
-                Some(false) if x < self.trk.mapped_to() => {
-                    // Known data down to just after the previous filemark (or BOT).
-                    let floor = self.trk.prev_filemark_if_mapped(cur).flatten().map_or(0, |f| f + 1);
-                    let step = left.min(cur - floor);
-                    cur -= step;
-                    left -= step;
-                }
-                _ => {
-                    self.goto(x)?;
-                    match self.probe()? {
-                        Probe::Block => {
-                            cur = x;
-                            left -= 1;
-                        }
-                        Probe::Filemark => {
-                            self.goto(x)?;
-                            return Err(TapeError::Filemark);
-                        }
-                        Probe::EndOfData => {
-                            self.trk.pos = None;
-                            return Err(TapeError::Other(format!("end of data at block {x}, before the position")));
-                        }
-                    }
-                }
-            }
-        }
-        self.goto(cur)
-    }
-
-    fn filemarks_forward(&mut self, start: u64, n: u64) -> Result<()> {
-        let (mut cur, mut left) = (start, n);
-        loop {
-            if cur < self.trk.mapped_to() {
-                match self.trk.next_mapped_filemark(cur) {
-                    Some(f) => {
-                        cur = f + 1;
-                        left -= 1;
-                        if left == 0 {
-                            return self.goto(cur);
-                        }
-                    }
-                    None => cur = self.trk.mapped_to(),
-                }
-                continue;
-            }
-            if self.trk.eod() == Some(cur) {
-                self.goto(cur)?;
-                return Err(TapeError::EndOfData);
-            }
-            self.goto(cur)?;
-            match self.probe()? {
-                Probe::Block => cur += 1,
-                Probe::Filemark => {
-                    cur += 1;
-                    left -= 1;
-                    if left == 0 {
-                        return Ok(());
-                    }
-                }
-                Probe::EndOfData => return Err(TapeError::EndOfData),
-            }
-        }
-    }
-
-    fn filemarks_backward(&mut self, start: u64, n: u64) -> Result<()> {
-        let (mut cur, mut left) = (start, n);
-        loop {
-            if cur == 0 {
-                self.goto(0)?;
-                return Err(TapeError::BeginningOfTape);
-            }
-            if let Some(prev) = self.trk.prev_filemark_if_mapped(cur) {
-                let Some(f) = prev else {
-                    self.goto(0)?;
-                    return Err(TapeError::BeginningOfTape);
-                };
-                left -= 1;
-                if left == 0 {
-                    return self.goto(f);
-                }
-                cur = f;
-                continue;
-            }
-            let x = cur - 1;
-            let filemark = match self.trk.is_filemark(x) {
-                Some(v) => v,
-                None => {
-                    self.goto(x)?;
-                    match self.probe()? {
-                        Probe::Filemark => true,
-                        Probe::Block => false,
-                        Probe::EndOfData => {
-                            self.trk.pos = None;
-                            return Err(TapeError::Other(format!("end of data at block {x}, before the position")));
-                        }
-                    }
-                }
-            };
-            if filemark {
-                left -= 1;
-                if left == 0 {
-                    return self.goto(x);
-                }
-            }
-            cur = x;
-        }
-    }
-
     fn space_emulated(&mut self, how: Space) -> Result<()> {
         if let Space::EndOfData = how {
             if let Some(e) = self.trk.eod() {
@@ -977,10 +817,10 @@ impl ScsiTape {
         };
         match how {
             Space::Blocks(0) | Space::Filemarks(0) | Space::EndOfData => Ok(()),
-            Space::Blocks(n) if n > 0 => self.blocks_forward(p, n as u64),
-            Space::Blocks(n) => self.blocks_backward(p, n.unsigned_abs()),
-            Space::Filemarks(n) if n > 0 => self.filemarks_forward(p, n as u64),
-            Space::Filemarks(n) => self.filemarks_backward(p, n.unsigned_abs()),
+            Space::Blocks(n) if n > 0 => track::blocks_forward(self, p, n as u64),
+            Space::Blocks(n) => track::blocks_backward(self, p, n.unsigned_abs()),
+            Space::Filemarks(n) if n > 0 => track::filemarks_forward(self, p, n as u64),
+            Space::Filemarks(n) => track::filemarks_backward(self, p, n.unsigned_abs()),
         }
     }
 
@@ -1044,6 +884,21 @@ impl ScsiTape {
         } else {
             s.to_error("SPACE")
         }
+    }
+}
+
+/// The emulated spacing of [`track`] goes by our LOCATE emulation and 1-byte READs.
+impl Counted for ScsiTape {
+    fn tracker(&mut self) -> &mut Tracker {
+        &mut self.trk
+    }
+
+    fn goto(&mut self, target: u64) -> Result<()> {
+        ScsiTape::goto(self, target)
+    }
+
+    fn probe(&mut self) -> Result<Probe> {
+        ScsiTape::probe(self)
     }
 }
 

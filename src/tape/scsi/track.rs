@@ -9,6 +9,8 @@
 
 use std::collections::BTreeSet;
 
+use crate::tape::{Result, TapeError};
+
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Tracker {
     /// Logical position (next object to read or write); `None` = unknown.
@@ -158,6 +160,187 @@ impl Tracker {
         if let Some(p) = self.pos {
             self.learn_eod(p);
         }
+    }
+}
+
+/// What reading one object with a buffer too small for any block found (a 1-byte READ).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Probe {
+    Block,
+    Filemark,
+    EndOfData,
+}
+
+/// A backend that counts its position with a [`Tracker`] because the drive cannot tell it:
+/// it can go to a counted position (its LOCATE emulation) and read one object, the tracker
+/// following both. The SCSI backend ([`super::ssc`]) and the st backend
+/// ([`crate::tape::st`]) share the spacing below, each with its own primitives.
+pub(crate) trait Counted {
+    fn tracker(&mut self) -> &mut Tracker;
+    /// Moves to logical object `target`; past end of data: at end of data, `Err(EndOfData)`.
+    fn goto(&mut self, target: u64) -> Result<()>;
+    fn probe(&mut self) -> Result<Probe>;
+}
+
+/// Over `n` blocks forward from `start`, stopping past a filemark (`Err(Filemark)`) or at end
+/// of data (`Err(EndOfData)`); the map where it covers the ground, else 1-object probes.
+pub(crate) fn blocks_forward<C: Counted + ?Sized>(c: &mut C, start: u64, n: u64) -> Result<()> {
+    let (mut cur, mut left) = (start, n);
+    while left > 0 {
+        if cur < c.tracker().mapped_to() {
+            let frontier = c.tracker().mapped_to();
+            match c.tracker().next_mapped_filemark(cur) {
+                Some(f) if f - cur < left => {
+                    c.goto(f + 1)?;
+                    return Err(TapeError::Filemark);
+                }
+                _ => {
+                    let step = left.min(frontier - cur);
+                    cur += step;
+                    left -= step;
+                }
+            }
+            continue;
+        }
+        if c.tracker().eod() == Some(cur) {
+            c.goto(cur)?;
+            return Err(TapeError::EndOfData);
+        }
+        c.goto(cur)?;
+        match c.probe()? {
+            Probe::Block => {
+                cur += 1;
+                left -= 1;
+            }
+            Probe::Filemark => return Err(TapeError::Filemark),
+            Probe::EndOfData => return Err(TapeError::EndOfData),
+        }
+    }
+    c.goto(cur)
+}
+
+/// Over `n` blocks backward, stopping on the BOT side of a filemark (`Err(Filemark)`) or at
+/// BOT (`Err(BeginningOfTape)`).
+pub(crate) fn blocks_backward<C: Counted + ?Sized>(c: &mut C, start: u64, n: u64) -> Result<()> {
+    let (mut cur, mut left) = (start, n);
+    while left > 0 {
+        if cur == 0 {
+            c.goto(0)?;
+            return Err(TapeError::BeginningOfTape);
+        }
+        let x = cur - 1;
+        match c.tracker().is_filemark(x) {
+            Some(true) => {
+                c.goto(x)?;
+                return Err(TapeError::Filemark);
+            }
+            Some(false) if x < c.tracker().mapped_to() => {
+                // Known data down to just after the previous filemark (or BOT).
+                let floor = c.tracker().prev_filemark_if_mapped(cur).flatten().map_or(0, |f| f + 1);
+                let step = left.min(cur - floor);
+                cur -= step;
+                left -= step;
+            }
+            _ => {
+                c.goto(x)?;
+                match c.probe()? {
+                    Probe::Block => {
+                        cur = x;
+                        left -= 1;
+                    }
+                    Probe::Filemark => {
+                        c.goto(x)?;
+                        return Err(TapeError::Filemark);
+                    }
+                    Probe::EndOfData => {
+                        c.tracker().pos = None;
+                        return Err(TapeError::Other(format!("end of data at block {x}, before the position")));
+                    }
+                }
+            }
+        }
+    }
+    c.goto(cur)
+}
+
+/// Over `n` filemarks forward, ending just past the last one.
+pub(crate) fn filemarks_forward<C: Counted + ?Sized>(c: &mut C, start: u64, n: u64) -> Result<()> {
+    let (mut cur, mut left) = (start, n);
+    loop {
+        if cur < c.tracker().mapped_to() {
+            match c.tracker().next_mapped_filemark(cur) {
+                Some(f) => {
+                    cur = f + 1;
+                    left -= 1;
+                    if left == 0 {
+                        return c.goto(cur);
+                    }
+                }
+                None => cur = c.tracker().mapped_to(),
+            }
+            continue;
+        }
+        if c.tracker().eod() == Some(cur) {
+            c.goto(cur)?;
+            return Err(TapeError::EndOfData);
+        }
+        c.goto(cur)?;
+        match c.probe()? {
+            Probe::Block => cur += 1,
+            Probe::Filemark => {
+                cur += 1;
+                left -= 1;
+                if left == 0 {
+                    return Ok(());
+                }
+            }
+            Probe::EndOfData => return Err(TapeError::EndOfData),
+        }
+    }
+}
+
+/// Over `n` filemarks backward, ending on the BOT side of the last one.
+pub(crate) fn filemarks_backward<C: Counted + ?Sized>(c: &mut C, start: u64, n: u64) -> Result<()> {
+    let (mut cur, mut left) = (start, n);
+    loop {
+        if cur == 0 {
+            c.goto(0)?;
+            return Err(TapeError::BeginningOfTape);
+        }
+        if let Some(prev) = c.tracker().prev_filemark_if_mapped(cur) {
+            let Some(f) = prev else {
+                c.goto(0)?;
+                return Err(TapeError::BeginningOfTape);
+            };
+            left -= 1;
+            if left == 0 {
+                return c.goto(f);
+            }
+            cur = f;
+            continue;
+        }
+        let x = cur - 1;
+        let filemark = match c.tracker().is_filemark(x) {
+            Some(v) => v,
+            None => {
+                c.goto(x)?;
+                match c.probe()? {
+                    Probe::Filemark => true,
+                    Probe::Block => false,
+                    Probe::EndOfData => {
+                        c.tracker().pos = None;
+                        return Err(TapeError::Other(format!("end of data at block {x}, before the position")));
+                    }
+                }
+            }
+        };
+        if filemark {
+            left -= 1;
+            if left == 0 {
+                return c.goto(x);
+            }
+        }
+        cur = x;
     }
 }
 
