@@ -181,6 +181,9 @@ _tapebackarr() {
             tapebackarr__subcmd__drive,rewind)
                 cmd="tapebackarr__subcmd__drive__subcmd__rewind"
                 ;;
+            tapebackarr__subcmd__drive,selftest)
+                cmd="tapebackarr__subcmd__drive__subcmd__selftest"
+                ;;
             tapebackarr__subcmd__drive,show)
                 cmd="tapebackarr__subcmd__drive__subcmd__show"
                 ;;
@@ -222,6 +225,9 @@ _tapebackarr() {
                 ;;
             tapebackarr__subcmd__drive__subcmd__help,rewind)
                 cmd="tapebackarr__subcmd__drive__subcmd__help__subcmd__rewind"
+                ;;
+            tapebackarr__subcmd__drive__subcmd__help,selftest)
+                cmd="tapebackarr__subcmd__drive__subcmd__help__subcmd__selftest"
                 ;;
             tapebackarr__subcmd__drive__subcmd__help,show)
                 cmd="tapebackarr__subcmd__drive__subcmd__help__subcmd__show"
@@ -342,6 +348,9 @@ _tapebackarr() {
                 ;;
             tapebackarr__subcmd__help__subcmd__drive,rewind)
                 cmd="tapebackarr__subcmd__help__subcmd__drive__subcmd__rewind"
+                ;;
+            tapebackarr__subcmd__help__subcmd__drive,selftest)
+                cmd="tapebackarr__subcmd__help__subcmd__drive__subcmd__selftest"
                 ;;
             tapebackarr__subcmd__help__subcmd__drive,show)
                 cmd="tapebackarr__subcmd__help__subcmd__drive__subcmd__show"
@@ -1815,7 +1824,7 @@ _tapebackarr() {
             return 0
             ;;
         tapebackarr__subcmd__drive)
-            opts="-q -v -y -h -V --home --json --quiet --verbose --no-progress --yes --drive --wait --password-file --help --version add list show status remove enable disable rewind eject stats alerts clean load help"
+            opts="-q -v -y -h -V --home --json --quiet --verbose --no-progress --yes --drive --wait --password-file --help --version add list show status remove enable disable rewind eject stats alerts clean selftest load help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2115,7 +2124,7 @@ _tapebackarr() {
             return 0
             ;;
         tapebackarr__subcmd__drive__subcmd__help)
-            opts="add list show status remove enable disable rewind eject stats alerts clean load help"
+            opts="add list show status remove enable disable rewind eject stats alerts clean selftest load help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2269,6 +2278,20 @@ _tapebackarr() {
             return 0
             ;;
         tapebackarr__subcmd__drive__subcmd__help__subcmd__rewind)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__drive__subcmd__help__subcmd__selftest)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2455,6 +2478,50 @@ _tapebackarr() {
                 return 0
             fi
             case "${prev}" in
+                --home)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --drive)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password-file)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__drive__subcmd__selftest)
+            opts="-q -v -y -h -V --max-size --force --home --json --quiet --verbose --no-progress --yes --drive --wait --password-file --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --max-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --home)
                     COMPREPLY=()
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
@@ -2833,7 +2900,7 @@ _tapebackarr() {
             return 0
             ;;
         tapebackarr__subcmd__help__subcmd__drive)
-            opts="add list show status remove enable disable rewind eject stats alerts clean load"
+            opts="add list show status remove enable disable rewind eject stats alerts clean selftest load"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2973,6 +3040,20 @@ _tapebackarr() {
             return 0
             ;;
         tapebackarr__subcmd__help__subcmd__drive__subcmd__rewind)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__help__subcmd__drive__subcmd__selftest)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

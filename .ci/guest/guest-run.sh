@@ -198,11 +198,18 @@ if [ "${GUEST_ONLY:-sg}" = sg ]; then
     pass sg "sg:/dev/$SG1" 501 TB0002L8 W2 p2 raw2 zst2 nst1
 fi
 
-# ---- selftest, where the binary has it --------------------------------------------------------
-if [ -n "${SELFTEST:-}" ]; then
-    check st_selftest tb --drive st drive selftest --max-size 64M --yes
-    check sg_selftest tb --drive sg drive selftest --max-size 64M --yes
-fi
+# ---- drive selftest through both kernel paths (overwrites the test tapes: last) --------------
+# The test tapes hold sets (never a selftest tape): two blank cartridges of the changer.
+reload() { tb --drive "$1" library unload && tb --drive "$1" library load "$2"; }
+check selftest_load_st reload st TB0003L8
+# Every step must pass, and the early warning must come within the bound (32 MiB tapes).
+selftest() {
+    tb --drive "$1" --json drive selftest --max-size 64M --yes >"$W/selftest-$1.json" || return 1
+    grep -q 'early warning after' "$W/selftest-$1.json"
+}
+check st_selftest selftest st
+check selftest_load_sg reload sg TB0004L8
+check sg_selftest selftest sg
 
 # ---- the changer again ----------------------------------------------------------------------
 check unload_st tb --drive st library unload

@@ -137,6 +137,31 @@ Examples:
   tapebackarr drive clean
   tapebackarr --drive d0 drive clean --json")]
     Clean,
+    /// Test a drive before trusting it with backups (overwrites the tape in it)
+    #[command(after_help = "Like Bacula's `btape test`: on a scratch tape, writes known blocks and files and
+checks that they read back as written, positions and LOCATE find blocks by number, SPACE
+moves over blocks and filemarks and to end of data, appending at end of data leaves what is
+before intact, blocks of 4 bytes to 500 kB survive, and the early warning comes before end of
+medium (writing at most --max-size for that; a real cartridge is larger, so that step says
+it was not reached). Drives without READ POSITION or LOCATE pass with the backend's counted
+positioning, which the output names.
+
+The tape is overwritten: a blank tape is asked for confirmation (--yes), a tape holding a
+label or data also needs --force, a catalog tape must be retired first, and one with backup
+sets is never used. Exit 0 when every step passed, else 1 (error code device_error) with
+the failed steps in the table (and in --json).
+
+Examples:
+  tapebackarr --drive lto1 drive selftest --yes
+  tapebackarr --drive lto1 drive selftest --max-size 2G --force --yes --json")]
+    Selftest {
+        /// The most written while waiting for the early warning, e.g. 256M, 2G
+        #[arg(long, value_name = "SIZE", value_parser = parse_size, default_value = "256M")]
+        max_size: u64,
+        /// Overwrite a tape that holds a label or data
+        #[arg(long)]
+        force: bool,
+    },
     /// Put a cartridge into a virtual drive (outside a library)
     #[command(after_help = "Cartridges live on the drive's shelf (DIR/cartridges); --create makes a blank one.
 
@@ -393,6 +418,11 @@ pub fn exec(ctx: &Ctx, cmd: Command) -> Result<Exit> {
         Command::Stats => stats(ctx, &mut catalog)?,
         Command::Alerts { all, resolve } => alerts(ctx, &mut catalog, all, resolve)?,
         Command::Clean => clean(ctx, &mut catalog)?,
+        Command::Selftest { max_size, force } => {
+            let d = ctx.pick_drive(catalog.conn())?;
+            let mut open = ctx.open_drive(&d, "drive selftest")?;
+            return super::drive_selftest::run(ctx, &mut catalog, &d, open.dev.as_mut(), max_size, force);
+        }
         Command::Load { tape, create } => {
             let d = ctx.pick_drive(catalog.conn())?;
             let DeviceSpec::Virtual(dir) = DeviceSpec::parse(&d.device).map_err(Failure::usage)? else {

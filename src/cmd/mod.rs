@@ -7,6 +7,7 @@ pub mod catalog;
 pub mod check;
 pub mod completions;
 pub mod drive;
+pub mod drive_selftest;
 pub mod health;
 pub mod init;
 pub mod job;
