@@ -128,7 +128,7 @@ st_empty_drive_add st_empty_status st_empty_remove"
 for n in st sg; do
     for c in drive_add drive_identity attach library_load status degraded_positioning tape_label label_barcode \
         tape_identify backup_raw backup_zstd layout restore_raw restore_zstd restore_one_raw restore_one_zstd \
-        verify_raw verify_zstd mt_label tar_list_raw tar_extract_raw zstd_cli no_stray_filemarks mt_rewind \
+        verify_raw verify_zstd mt_label tar_list_raw tar_extract_raw tar_off_the_drive zstd_cli no_stray_filemarks mt_rewind \
         verify_after_mt; do
         EXPECTED="$EXPECTED ${n}_$c"
     done
