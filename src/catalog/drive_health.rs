@@ -279,22 +279,7 @@ mod tests {
     fn catalog_with_drive() -> (tempfile::TempDir, Catalog, Drive) {
         let tmp = tempfile::tempdir().unwrap();
         let (mut cat, _) = Catalog::init(tmp.path()).unwrap();
-        let d = Drive {
-            id: 0,
-            name: "d0".into(),
-            device: "vtape:/nowhere".into(),
-            vendor: String::new(),
-            model: None,
-            serial_number: None,
-            enabled: true,
-            status: "ready".into(),
-            current_tape_id: None,
-            current_tape: None,
-            library_id: None,
-            library_drive_number: None,
-            created_at: None,
-            updated_at: None,
-        };
+        let d = Drive::new("d0", "vtape:/nowhere");
         let tx = cat.write().unwrap();
         drives::insert(&tx, &d).unwrap();
         tx.commit().unwrap();

@@ -53,6 +53,29 @@ fn from_row(r: &Row) -> rusqlite::Result<Drive> {
     })
 }
 
+impl Drive {
+    /// A drive not yet in the catalog: enabled, ready, in no library, no tape; the caller
+    /// sets what the drive tells about itself before `insert`.
+    pub fn new(name: &str, device: &str) -> Drive {
+        Drive {
+            id: 0,
+            name: name.into(),
+            device: device.into(),
+            vendor: String::new(),
+            model: None,
+            serial_number: None,
+            enabled: true,
+            status: "ready".into(),
+            current_tape_id: None,
+            current_tape: None,
+            library_id: None,
+            library_drive_number: None,
+            created_at: None,
+            updated_at: None,
+        }
+    }
+}
+
 pub fn insert(conn: &Connection, d: &Drive) -> Result<i64> {
     if find(conn, &d.name)?.is_some() {
         return Err(Failure::already_exists("drive", &d.name).into());

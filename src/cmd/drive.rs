@@ -229,22 +229,7 @@ pub fn exec(ctx: &Ctx, cmd: Command) -> Result<Exit> {
                 DeviceSpec::Virtual(dir) => DeviceSpec::Virtual(std::fs::canonicalize(dir)?),
                 other => other.clone(),
             };
-            let mut drive = Drive {
-                id: 0,
-                name: name.clone(),
-                device: device.to_string(),
-                vendor: String::new(),
-                model: None,
-                serial_number: None,
-                enabled: true,
-                status: "ready".into(),
-                current_tape_id: None,
-                current_tape: None,
-                library_id: None,
-                library_drive_number: None,
-                created_at: None,
-                updated_at: None,
-            };
+            let mut drive = Drive::new(&name, &device.to_string());
             // Ask the drive who it is; an unreachable drive is still registered, offline.
             match ctx
                 .open_drive(&drive, "drive add")

@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use super::run::{
-    ClosedPart, Events, FRAME_SIZE, Plan, ResumeFrom, Span, acquire_tape, finish_set, note_interrupted, prepare_tape,
+    ClosedPart, Events, Plan, ResumeFrom, Span, acquire_tape, finish_set, note_interrupted, part_header, prepare_tape,
     record_failure, stream,
 };
 use crate::catalog::{audit, drives, jobs, keys, pools, sets, sources, tapes};
@@ -20,7 +20,7 @@ use crate::cmd::{Ctx, device_error};
 use crate::error::{Exit, Failure, Kind};
 use crate::format::frame::Framing;
 use crate::format::label::{self, TapeContents};
-use crate::format::part::{BackupType, PartHeader};
+use crate::format::part::BackupType;
 use crate::pipeline::archive::Resume;
 
 /// `backup resume`: continues a paused run (Ctrl-C, or a full tape nobody could change) in a
@@ -113,18 +113,7 @@ pub fn resume(ctx: &Ctx, execution: Option<i64>) -> Result<Exit> {
     }
     let at = prepare_tape(ctx, catalog.conn(), dev.as_mut(), &tape, &drive)?;
     let set_uuid: Uuid = set.uuid.as_deref().unwrap_or_default().parse().context("the set has no UUID")?;
-    let mut header = PartHeader::new(
-        set_uuid,
-        plan.framing,
-        plan.key.as_ref().map(|(k, _)| k.fingerprint.clone()),
-        block_size,
-        FRAME_SIZE as u32,
-        chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-    );
-    header.job = plan.job.name.clone();
-    header.source = plan.source.name.clone();
-    header.backup_type = plan.backup_type;
-    header.parent_set_uuid = plan.parent.as_ref().and_then(|(s, _)| s.uuid.as_deref()).and_then(|u| u.parse().ok());
+    let mut header = part_header(&plan, set_uuid, block_size);
     header.part = part + 1;
     header.stream_offset = point.at;
 

@@ -693,6 +693,24 @@ pub(super) struct ClosedPart {
     pub(super) early_warning: bool,
 }
 
+/// The header of a part of set `set_uuid` written by `plan` (the first part; a resumed run
+/// sets the part number and stream offset).
+pub(super) fn part_header(plan: &Plan, set_uuid: Uuid, block_size: u32) -> PartHeader {
+    let mut header = PartHeader::new(
+        set_uuid,
+        plan.framing,
+        plan.key.as_ref().map(|(k, _)| k.fingerprint.clone()),
+        block_size,
+        FRAME_SIZE as u32,
+        chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+    );
+    header.job = plan.job.name.clone();
+    header.source = plan.source.name.clone();
+    header.backup_type = plan.backup_type;
+    header.parent_set_uuid = plan.parent.as_ref().and_then(|(s, _)| s.uuid.as_deref()).and_then(|u| u.parse().ok());
+    header
+}
+
 pub(super) fn new_spool(home: &std::path::Path) -> Result<BufWriter<File>> {
     let f = tempfile::tempfile_in(home).context("cannot create a spool file in the home directory")?;
     Ok(BufWriter::with_capacity(1 << 20, f))
@@ -715,18 +733,7 @@ fn write_set(
     let at = prepare_tape(ctx, catalog.conn(), dev.as_mut(), tape, drive)?;
 
     let set_uuid = Uuid::new_v4();
-    let mut header = PartHeader::new(
-        set_uuid,
-        plan.framing,
-        plan.key.as_ref().map(|(k, _)| k.fingerprint.clone()),
-        label.block_size,
-        FRAME_SIZE as u32,
-        chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-    );
-    header.job = plan.job.name.clone();
-    header.source = plan.source.name.clone();
-    header.backup_type = plan.backup_type;
-    header.parent_set_uuid = plan.parent.as_ref().and_then(|(s, _)| s.uuid.as_deref()).and_then(|u| u.parse().ok());
+    let header = part_header(plan, set_uuid, label.block_size);
 
     let (set_id, execution_id) = {
         let tx = catalog.write()?;

@@ -815,13 +815,7 @@ impl ScsiTape {
         let Some(p) = self.trk.pos else {
             return Err(TapeError::Other(UNKNOWN_POSITION.into()));
         };
-        match how {
-            Space::Blocks(0) | Space::Filemarks(0) | Space::EndOfData => Ok(()),
-            Space::Blocks(n) if n > 0 => track::blocks_forward(self, p, n as u64),
-            Space::Blocks(n) => track::blocks_backward(self, p, n.unsigned_abs()),
-            Space::Filemarks(n) if n > 0 => track::filemarks_forward(self, p, n as u64),
-            Space::Filemarks(n) => track::filemarks_backward(self, p, n.unsigned_abs()),
-        }
+        track::space_from(self, p, how)
     }
 
     /// SPACE on a drive that reports its position: the drive's semantics are the trait's.

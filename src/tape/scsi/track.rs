@@ -184,6 +184,19 @@ pub(crate) trait Counted {
 
 /// Over `n` blocks forward from `start`, stopping past a filemark (`Err(Filemark)`) or at end
 /// of data (`Err(EndOfData)`); the map where it covers the ground, else 1-object probes.
+/// SPACE from the known position `p`, counted: the moves both counting backends share (end
+/// of data is each backend's own).
+pub(crate) fn space_from<C: Counted + ?Sized>(c: &mut C, p: u64, how: crate::tape::Space) -> Result<()> {
+    use crate::tape::Space;
+    match how {
+        Space::Blocks(0) | Space::Filemarks(0) | Space::EndOfData => Ok(()),
+        Space::Blocks(n) if n > 0 => blocks_forward(c, p, n as u64),
+        Space::Blocks(n) => blocks_backward(c, p, n.unsigned_abs()),
+        Space::Filemarks(n) if n > 0 => filemarks_forward(c, p, n as u64),
+        Space::Filemarks(n) => filemarks_backward(c, p, n.unsigned_abs()),
+    }
+}
+
 pub(crate) fn blocks_forward<C: Counted + ?Sized>(c: &mut C, start: u64, n: u64) -> Result<()> {
     let (mut cur, mut left) = (start, n);
     while left > 0 {
