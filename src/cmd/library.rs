@@ -1205,13 +1205,7 @@ fn read_labels_in(ctx: &Ctx, catalog: &mut Catalog, lib: &Library) -> Result<Vec
         ))
         .into());
     }
-    let unknown = |conn: &Connection, e: &changer::ElementStatus| -> bool {
-        match &e.barcode {
-            Some(b) => tapes::by_barcode(conn, b).ok().flatten().is_none(),
-            None => true,
-        }
-    };
-    let seen = visit_in_place(ctx, catalog, &d, unknown, |catalog, e, dev| {
+    let seen = visit_in_place(ctx, catalog, &d, Pick::Unknown, |catalog, e, dev| {
         let contents = label::read_label(dev).map_err(|err| super::device_error(err, &d))?;
         let mut seen = LabelSeen {
             element: e.address,
@@ -1261,7 +1255,32 @@ fn read_labels_in(ctx: &Ctx, catalog: &mut Catalog, lib: &Library) -> Result<Vec
     Ok(seen)
 }
 
-/// Loads each storage cartridge `wanted` picks (cleaning cartridges never) into drive `d`, a
+/// Which storage cartridges [`visit_in_place`] takes (cleaning cartridges never).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Pick {
+    /// Every data cartridge.
+    All,
+    /// Those the catalog cannot name: a barcode no tape has, or no barcode.
+    Unknown,
+    /// Those with a barcode no tape has (a cartridge without one has nothing to be named by).
+    UnknownBarcode,
+}
+
+impl Pick {
+    fn takes(self, conn: &Connection, e: &changer::ElementStatus) -> Result<bool> {
+        if !e.full || e.barcode.as_deref().is_some_and(is_cleaning) {
+            return Ok(false);
+        }
+        Ok(match (self, &e.barcode) {
+            (Pick::All, _) => true,
+            (_, Some(b)) => tapes::by_barcode(conn, b)?.is_none(),
+            (Pick::Unknown, None) => true,
+            (Pick::UnknownBarcode, None) => false,
+        })
+    }
+}
+
+/// Loads each storage cartridge `pick` takes into drive `d`, a
 /// drive of its library, hands its device to `visit`, and puts it back in the slot it came
 /// from; the drive's own cartridge goes home first. Holds the changer and the drive locks
 /// throughout. On an error the cartridge is put back (when the changer can) before the error
@@ -1270,7 +1289,7 @@ pub(crate) fn visit_in_place<T>(
     ctx: &Ctx,
     catalog: &mut Catalog,
     d: &Drive,
-    wanted: impl Fn(&Connection, &changer::ElementStatus) -> bool,
+    pick: Pick,
     mut visit: impl FnMut(&mut Catalog, &changer::ElementStatus, &mut dyn TapeDevice) -> Result<T>,
 ) -> Result<Vec<T>> {
     let (lib, element) = drive_library(catalog.conn(), d)?;
@@ -1285,12 +1304,12 @@ pub(crate) fn visit_in_place<T>(
         prepare_removal(ctx, d);
         open.changer.move_medium(element, to).map_err(|e| changer_error(e, &lib, catalog.conn()))?;
     }
-    let picked: Vec<changer::ElementStatus> = inv
-        .slots()
-        .filter(|e| e.full && !e.barcode.as_deref().is_some_and(is_cleaning))
-        .filter(|e| wanted(catalog.conn(), e))
-        .cloned()
-        .collect();
+    let mut picked = Vec::new();
+    for e in inv.slots() {
+        if pick.takes(catalog.conn(), e)? {
+            picked.push(e.clone());
+        }
+    }
     let mut out = Vec::new();
     let mut failure = None;
     for e in &picked {

@@ -89,8 +89,8 @@ fn from_library(ctx: &Ctx, catalog: &mut crate::catalog::Catalog, drive: &drives
         ))
         .into());
     }
-    let every = |_: &rusqlite::Connection, _: &crate::tape::changer::ElementStatus| true;
-    let results = super::library::visit_in_place(ctx, catalog, drive, every, |catalog, e, dev| {
+    let all = super::library::Pick::All;
+    let results = super::library::visit_in_place(ctx, catalog, drive, all, |catalog, e, dev| {
         Ok(match rebuild_tape(ctx, catalog, drive, dev) {
             Ok(r) => (e.clone(), Ok(r)),
             Err(err) => (e.clone(), Err(format!("{err:#}"))),

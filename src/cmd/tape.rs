@@ -6,7 +6,6 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use clap::Subcommand;
-use rusqlite::Connection;
 use serde_json::{Value, json};
 
 use super::{Ctx, OpenDrive, device_error};
@@ -18,7 +17,6 @@ use crate::cli::{one_of, parse_name};
 use crate::error::{Exit, Failure, Kind};
 use crate::format::label::{self, TapeContents, TapeLabel};
 use crate::output::{fields, or_dash, table, when};
-use crate::tape::changer::ElementStatus;
 use crate::tape::{ReadOutcome, Space, TapeDevice, TapeError};
 use crate::timefmt;
 
@@ -688,12 +686,8 @@ fn label_by_barcodes(
         ))
         .into());
     }
-    let unknown = |conn: &Connection, e: &ElementStatus| match &e.barcode {
-        Some(b) => tapes::by_barcode(conn, b).ok().flatten().is_none(),
-        // A cartridge without a barcode has nothing to be named by.
-        None => false,
-    };
-    let results = super::library::visit_in_place(ctx, catalog, &drive, unknown, |catalog, e, dev| {
+    let pick = super::library::Pick::UnknownBarcode;
+    let results = super::library::visit_in_place(ctx, catalog, &drive, pick, |catalog, e, dev| {
         let barcode = e.barcode.clone().expect("picked for its barcode");
         let skip =
             |reason: String| Ok(json!({"barcode": barcode, "element": e.address, "labelled": false, "reason": reason}));
