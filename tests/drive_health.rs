@@ -245,34 +245,17 @@ fn drive_add_with_library_checks_the_element() {
     let vl = h.dir.path().join("vl");
     let dev = format!("vtape:{}", vl.join("drives/1").display());
     let before = h.snapshot();
-    for (element, code) in [("1000", "invalid_state"), ("999", "not_found"), ("500", "in_use")] {
-        let (e, exit) = json_error(&h.run([
-            "--json",
-            "drive",
-            "add",
-            "d1",
-            "--device",
-            &dev,
-            "--library",
-            "vtl",
-            "--element",
-            element,
-        ]));
-        assert_eq!((e["code"].as_str(), exit), (Some(code), 1), "element {element}: {e}");
+    let cases = [
+        ("vtl", "1000", "invalid_state"),
+        ("vtl", "999", "not_found"),
+        ("vtl", "500", "in_use"),
+        ("nosuch", "501", "not_found"),
+    ];
+    for (library, element, code) in cases {
+        let args = ["--json", "drive", "add", "d1", "--device", &dev, "--library", library, "--element", element];
+        let (e, exit) = json_error(&h.run(args));
+        assert_eq!((e["code"].as_str(), exit), (Some(code), 1), "{library} element {element}: {e}");
     }
-    let (e, _) = json_error(&h.run([
-        "--json",
-        "drive",
-        "add",
-        "d1",
-        "--device",
-        &dev,
-        "--library",
-        "nosuch",
-        "--element",
-        "501",
-    ]));
-    assert_eq!(e["code"], "not_found");
     assert_eq!(h.run(["drive", "add", "d1", "--device", &dev, "--element", "501"]).status.code(), Some(2));
     assert_eq!(h.snapshot(), before, "a refused add changes nothing");
 

@@ -43,6 +43,15 @@ fn setup() -> (Home, PathBuf) {
     (h, dir)
 }
 
+/// Job `j` of pool `weekly`, backing up a directory holding one file `f` with `content`.
+fn job_backing_up(h: &Home, content: &[u8]) {
+    let data = h.dir.path().join("data");
+    fs::create_dir_all(&data).unwrap();
+    fs::write(data.join("f"), content).unwrap();
+    h.ok_os(&["source".as_ref(), "add".as_ref(), "src".as_ref(), data.as_os_str()]);
+    h.ok(["job", "create", "j", "--source", "src", "--pool", "weekly"]);
+}
+
 fn slot(doc: &Value, element: i64) -> &Value {
     doc["slots"].as_array().unwrap().iter().find(|s| s["element"] == element).unwrap_or_else(|| panic!("{doc}"))
 }
@@ -242,11 +251,7 @@ fn label_by_barcodes_and_read_labels_of_unknown_cartridges() {
 fn a_tape_outside_the_library_is_asked_for_at_the_mail_slot_and_taken_from_it() {
     let (h, dir) = setup();
     let d = dir.to_str().unwrap();
-    let data = h.dir.path().join("data");
-    fs::create_dir_all(&data).unwrap();
-    fs::write(data.join("f"), b"mail slot\n").unwrap();
-    h.ok_os(&["source".as_ref(), "add".as_ref(), "src".as_ref(), data.as_os_str()]);
-    h.ok(["job", "create", "j", "--source", "src", "--pool", "weekly"]);
+    job_backing_up(&h, b"mail slot\n");
     h.ok(["library", "load", "TB0001L8"]);
     h.ok(["tape", "label", "W1", "--pool", "weekly"]);
     // The operator took W1 away through the mail slot; the pool has no other tape.
@@ -274,11 +279,7 @@ fn a_tape_outside_the_library_is_asked_for_at_the_mail_slot_and_taken_from_it() 
 #[test]
 fn a_lost_catalog_is_rebuilt_from_every_cartridge_of_the_library() {
     let (h, dir) = setup();
-    let data = h.dir.path().join("data");
-    fs::create_dir_all(&data).unwrap();
-    fs::write(data.join("f"), b"rebuilt from the library\n").unwrap();
-    h.ok_os(&["source".as_ref(), "add".as_ref(), "src".as_ref(), data.as_os_str()]);
-    h.ok(["job", "create", "j", "--source", "src", "--pool", "weekly"]);
+    job_backing_up(&h, b"rebuilt from the library\n");
     h.ok(["tape", "label", "--barcodes", "--pool", "weekly"]);
     h.ok(["backup", "run", "j"]);
     h.ok(["library", "unload"]);
@@ -320,11 +321,7 @@ fn a_lost_catalog_is_rebuilt_from_every_cartridge_of_the_library() {
 fn a_restore_asks_for_an_exported_tape_at_the_mail_slot() {
     let (h, dir) = setup();
     let d = dir.to_str().unwrap();
-    let data = h.dir.path().join("data");
-    fs::create_dir_all(&data).unwrap();
-    fs::write(data.join("f"), b"kept offsite\n").unwrap();
-    h.ok_os(&["source".as_ref(), "add".as_ref(), "src".as_ref(), data.as_os_str()]);
-    h.ok(["job", "create", "j", "--source", "src", "--pool", "weekly"]);
+    job_backing_up(&h, b"kept offsite\n");
     h.ok(["library", "load", "TB0001L8"]);
     h.ok(["tape", "label", "W1", "--pool", "weekly"]);
     h.ok(["backup", "run", "j"]);
