@@ -6160,7 +6160,7 @@ _tapebackarr() {
             return 0
             ;;
         tapebackarr__subcmd__restore)
-            opts="-q -v -y -h -V --set --job --as-of --to --overwrite --skip-existing --verify --dry-run --home --json --quiet --verbose --no-progress --yes --drive --wait --password-file --help --version"
+            opts="-q -v -y -h -V --set --job --as-of --to --overwrite --skip-existing --verify --keep-damaged --dry-run --home --json --quiet --verbose --no-progress --yes --drive --wait --password-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

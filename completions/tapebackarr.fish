@@ -1207,6 +1207,7 @@ complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand restore" -l pass
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand restore" -l overwrite -d 'Replace files that exist in the destination'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand restore" -l skip-existing -d 'Leave files that exist in the destination alone'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand restore" -l verify -d 'Read every restored file back from the destination and compare its checksum'
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand restore" -l keep-damaged -d 'Keep a file whose data fails its checksum as NAME.damaged beside where it belongs (default: remove it; the real name is never given to damaged data)'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand restore" -l dry-run -d 'List what would be restored and the tapes needed, reading no tape'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand restore" -l json -d 'Print exactly one JSON document on stdout; errors go to stderr as JSON'
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand restore" -s q -l quiet -d 'Print only what was asked for: no confirmations or notes'

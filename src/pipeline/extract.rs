@@ -75,13 +75,27 @@ pub struct ExtractOptions {
     /// Give entries their archived owner (uid/gid): needs root. Default: when running as
     /// root.
     pub owners: bool,
+    /// Read every file back from the destination (under its temporary name, before it
+    /// takes its real one) and compare it with what was written.
+    pub read_back: bool,
+    /// A file whose content fails its check is kept as `NAME.damaged` (never over an
+    /// existing name) instead of being removed.
+    pub keep_damaged: bool,
 }
 
 impl Default for ExtractOptions {
     fn default() -> ExtractOptions {
-        ExtractOptions { overwrite: Overwrite::Never, owners: nix::unistd::geteuid().is_root() }
+        ExtractOptions {
+            overwrite: Overwrite::Never,
+            owners: nix::unistd::geteuid().is_root(),
+            read_back: false,
+            keep_damaged: false,
+        }
     }
 }
+
+/// The suffix of a damaged file kept by [`ExtractOptions::keep_damaged`].
+pub const DAMAGED_SUFFIX: &[u8] = b".damaged";
 
 /// What [`Extractor::file`] did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -118,6 +132,11 @@ pub enum ExtractError {
         #[source]
         source: io::Error,
     },
+    /// The content was read whole but is not what it must be (its checksum differs from the
+    /// expected one, or the destination gave back other bytes): it never took the entry's
+    /// name; it was removed, or kept under `kept` with [`ExtractOptions::keep_damaged`].
+    #[error("{}: {reason}{}", human(.path), kept_note(.kept))]
+    Damaged { path: Vec<u8>, reason: String, kept: Option<Vec<u8>> },
     /// The content reader failed or ended early: the archive stream, not the destination,
     /// is at fault (and a [`super::untar::TarReader`] cannot go on after that).
     #[error("{}: reading its content from the archive: {source}", human(.path))]
@@ -136,6 +155,7 @@ impl ExtractError {
             | ExtractError::Exists(path)
             | ExtractError::Refused { path, .. }
             | ExtractError::Io { path, .. }
+            | ExtractError::Damaged { path, .. }
             | ExtractError::Content { path, .. } => path,
         }
     }
@@ -143,6 +163,13 @@ impl ExtractError {
 
 fn human(path: &[u8]) -> String {
     crate::pathjson::to_human(Path::new(OsStr::from_bytes(path)))
+}
+
+fn kept_note(kept: &Option<Vec<u8>>) -> String {
+    match kept {
+        Some(k) => format!(" (the damaged copy is kept as '{}')", human(k)),
+        None => " (not restored; anything already there is untouched)".into(),
+    }
 }
 
 fn unsafe_path(path: &[u8], reason: impl Into<String>) -> ExtractError {
@@ -355,7 +382,17 @@ impl Extractor {
     /// Writes a regular file from `content`, which must yield exactly `h.size` bytes (more
     /// are not read). Returns the size and BLAKE3 of what was written. On
     /// [`FileOutcome::Skipped`] or an error before writing, `content` may be left unread.
-    pub fn file(&mut self, h: &EntryHeader, content: &mut dyn Read) -> Result<FileOutcome, ExtractError> {
+    ///
+    /// With `expected`, the content's BLAKE3 must match it (and, with
+    /// [`ExtractOptions::read_back`], the bytes read back from the destination must match
+    /// too) before the file takes its real name: otherwise [`ExtractError::Damaged`], and
+    /// whatever was at the name is left as it was.
+    pub fn file(
+        &mut self,
+        h: &EntryHeader,
+        content: &mut dyn Read,
+        expected: Option<blake3::Hash>,
+    ) -> Result<FileOutcome, ExtractError> {
         if h.kind != EntryKind::File {
             return Err(refused(&h.path, "not a regular file entry"));
         }
@@ -367,7 +404,8 @@ impl Extractor {
             return Ok(FileOutcome::Skipped);
         }
         let open = |n: &[u8]| {
-            let flags = OFlag::O_WRONLY | OFlag::O_CREAT | OFlag::O_EXCL | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC;
+            // Read and write: the read-back check reads it through this descriptor.
+            let flags = OFlag::O_RDWR | OFlag::O_CREAT | OFlag::O_EXCL | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC;
             nix::fcntl::openat(dir, n, flags, Mode::from_bits_truncate(0o600))
         };
         let (fd, tmp) = create_temp(&mut self.rng, &h.path, open)?;
@@ -376,6 +414,14 @@ impl Extractor {
         let (opts, path) = (self.opts, &h.path[..]);
         let written = (|| {
             let (size, blake3) = write_sparse(&file, h, content, buf)?;
+            if let Some(want) = expected
+                && want != blake3
+            {
+                return Err(damaged(path, "checksum mismatch: the data read from tape is not what was backed up"));
+            }
+            if opts.read_back && hash_file(&file, path, buf)? != blake3 {
+                return Err(damaged(path, "verify: the destination gave back other bytes than were written"));
+            }
             let mode = file_mode(h.mode, opts.owners);
             set_metadata(file.as_fd(), path, opts.owners, h.uid, h.gid, mode, timespec(h))?;
             place(dir, &tmp, name, path, opts.overwrite)?;
@@ -386,6 +432,13 @@ impl Extractor {
             Err(ExtractError::Exists(_)) if opts.overwrite == Overwrite::Skip => {
                 remove_temp(dir, &tmp);
                 Ok(FileOutcome::Skipped)
+            }
+            Err(ExtractError::Damaged { path, reason, .. }) => {
+                let kept = if opts.keep_damaged { keep_damaged(dir, &tmp, name, &path) } else { None };
+                if kept.is_none() {
+                    remove_temp(dir, &tmp);
+                }
+                Err(ExtractError::Damaged { path, reason, kept })
             }
             Err(e) => {
                 remove_temp(dir, &tmp);
@@ -497,22 +550,12 @@ impl Extractor {
         // O_NONBLOCK: should a fifo be there by now, the open must not hang.
         let flags = OFlag::O_RDONLY | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC | OFlag::O_NONBLOCK;
         let fd = nix::fcntl::openat(dir, *name, flags, Mode::empty()).map_err(|e| step_error(path, "opening it", e))?;
-        let mut file = File::from(fd);
+        let file = File::from(fd);
         let md = file.metadata().map_err(|e| io_error(path, e))?;
         if !md.file_type().is_file() {
             return Err(refused(path, "not a regular file"));
         }
-        let mut hasher = blake3::Hasher::new();
-        loop {
-            let n = match file.read(&mut self.buf) {
-                Ok(0) => break,
-                Ok(n) => n,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(io_error(path, e)),
-            };
-            hasher.update(&self.buf[..n]);
-        }
-        Ok(hasher.finalize())
+        hash_file(&file, path, &mut self.buf)
     }
 
     /// Applies the mode, owner and times of every directory restored, deepest first. Every
@@ -710,6 +753,36 @@ fn place(dir: BorrowedFd<'_>, tmp: &[u8], name: &[u8], path: &[u8], overwrite: O
     }
 }
 
+fn damaged(path: &[u8], reason: &str) -> ExtractError {
+    ExtractError::Damaged { path: path.to_vec(), reason: reason.into(), kept: None }
+}
+
+/// Renames the temporary file of a damaged entry to `NAME.damaged` in the same directory,
+/// never over an existing name. Returns the archive path it is kept under, or `None` when
+/// it could not be (the caller then removes it).
+fn keep_damaged(dir: BorrowedFd<'_>, tmp: &[u8], name: &[u8], path: &[u8]) -> Option<Vec<u8>> {
+    let kept_name = [name, DAMAGED_SUFFIX].concat();
+    place(dir, tmp, &kept_name, path, Overwrite::Never).ok()?;
+    Some([path, DAMAGED_SUFFIX].concat())
+}
+
+/// BLAKE3 of a whole file, read from its start through `file` (not its current offset).
+fn hash_file(file: &File, path: &[u8], buf: &mut [u8]) -> Result<blake3::Hash, ExtractError> {
+    let mut hasher = blake3::Hasher::new();
+    let mut at = 0u64;
+    loop {
+        let n = match file.read_at(buf, at) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(io_error(path, e)),
+        };
+        hasher.update(&buf[..n]);
+        at += n as u64;
+    }
+    Ok(hasher.finalize())
+}
+
 /// Reads up to `buf.len()` bytes, fewer only at the end of `r`.
 fn fill(r: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
     let mut got = 0;
@@ -793,7 +866,7 @@ mod tests {
     }
 
     fn opts(overwrite: Overwrite) -> ExtractOptions {
-        ExtractOptions { overwrite, owners: false }
+        ExtractOptions { overwrite, owners: false, ..ExtractOptions::default() }
     }
 
     /// A destination and a directory beside it that must stay empty.
@@ -806,7 +879,7 @@ mod tests {
     }
 
     fn put(x: &mut Extractor, path: &str, content: &[u8]) -> Result<FileOutcome, ExtractError> {
-        x.file(&file_hdr(path, content.len()), &mut &content[..])
+        x.file(&file_hdr(path, content.len()), &mut &content[..], None)
     }
 
     fn p(root: &Path, rel: &[u8]) -> PathBuf {
@@ -840,7 +913,7 @@ mod tests {
     fn every_kind_with_its_metadata() {
         let (_tmp, dest, _) = setup();
         let root = nix::unistd::geteuid().is_root();
-        let mut x = Extractor::new(&dest, ExtractOptions { overwrite: Overwrite::Never, owners: root }).unwrap();
+        let mut x = Extractor::new(&dest, ExtractOptions { overwrite: Overwrite::Never, owners: root, ..ExtractOptions::default() }).unwrap();
         let owner = |mut h: EntryHeader| {
             if root {
                 (h.uid, h.gid) = (12345, 54321);
@@ -859,11 +932,11 @@ mod tests {
         let content = b"some content\n".repeat(1000);
         let mut f = owner(file_hdr("d/file", content.len()));
         f.mode = 0o4751;
-        let out = x.file(&f, &mut &content[..]).unwrap();
+        let out = x.file(&f, &mut &content[..], None).unwrap();
         assert_eq!(out, FileOutcome::Written { size: content.len() as u64, blake3: blake3::hash(&content) });
         assert_eq!(x.read_back(b"d/file").unwrap(), blake3::hash(&content));
-        x.file(&file_hdr("d/read-only/inside", 2), &mut &b"ok"[..]).unwrap();
-        x.file(&file_hdr("d/empty", 0), &mut io::empty()).unwrap();
+        x.file(&file_hdr("d/read-only/inside", 2), &mut &b"ok"[..], None).unwrap();
+        x.file(&file_hdr("d/empty", 0), &mut io::empty(), None).unwrap();
         let mut s = owner(hdr("d/sym", EntryKind::Symlink { target: b"file".to_vec() }));
         s.mtime_secs = 1_200_000_000;
         assert_eq!(x.symlink(&s).unwrap(), Outcome::Restored);
@@ -939,7 +1012,7 @@ mod tests {
         let mut x = Extractor::new(&dest, opts(Overwrite::Never)).unwrap();
         let mut h = file_hdr("suid", 2);
         h.mode = 0o6755;
-        x.file(&h, &mut &b"#!"[..]).unwrap();
+        x.file(&h, &mut &b"#!"[..], None).unwrap();
         let mut d = hdr("sgid-dir", EntryKind::Dir);
         d.mode = 0o2775;
         x.dir(&d).unwrap();
@@ -994,7 +1067,7 @@ mod tests {
         prepare();
         let mut x = Extractor::new(&dest, opts(Overwrite::Skip)).unwrap();
         let mut content = &b"new"[..];
-        assert_eq!(x.file(&file_hdr("f", 3), &mut content).unwrap(), FileOutcome::Skipped);
+        assert_eq!(x.file(&file_hdr("f", 3), &mut content, None).unwrap(), FileOutcome::Skipped);
         assert_eq!(content, b"new", "a skipped file's content is not read");
         assert_eq!(x.symlink(&sym).unwrap(), Outcome::Skipped);
         assert_eq!(x.hardlink(&link).unwrap(), Outcome::Skipped);
@@ -1041,7 +1114,7 @@ mod tests {
             let shown = String::from_utf8_lossy(path);
             let unsafe_err = |r: Result<Outcome, ExtractError>| matches!(r, Err(ExtractError::UnsafePath { .. }));
             assert!(
-                matches!(x.file(&file_hdr(path, 1), &mut &b"x"[..]), Err(ExtractError::UnsafePath { .. })),
+                matches!(x.file(&file_hdr(path, 1), &mut &b"x"[..], None), Err(ExtractError::UnsafePath { .. })),
                 "{shown}"
             );
             assert!(unsafe_err(x.dir(&hdr(path, EntryKind::Dir))), "{shown}");
@@ -1050,7 +1123,7 @@ mod tests {
         }
         // The destination itself is no place for a file.
         for path in [&b"."[..], b"./", b"./."] {
-            assert!(matches!(x.file(&file_hdr(path, 1), &mut &b"x"[..]), Err(ExtractError::UnsafePath { .. })));
+            assert!(matches!(x.file(&file_hdr(path, 1), &mut &b"x"[..], None), Err(ExtractError::UnsafePath { .. })));
         }
         // `.` and empty components are nothing.
         put(&mut x, "./a/./b//c", b"abc").unwrap();
@@ -1143,7 +1216,7 @@ mod tests {
         let mut x = Extractor::new(&dest, opts(Overwrite::Replace)).unwrap();
         let mut h = file_hdr("f", 3);
         h.mode = 0o600;
-        x.file(&h, &mut &b"new"[..]).unwrap();
+        x.file(&h, &mut &b"new"[..], None).unwrap();
         x.symlink(&hdr("s", EntryKind::Symlink { target: b"somewhere".to_vec() })).unwrap();
         x.special(&hdr("p", EntryKind::Fifo)).unwrap();
         x.finish().unwrap();
@@ -1168,7 +1241,7 @@ mod tests {
         let file_path = [path.clone(), b"/file".to_vec()].concat();
         let mut x = Extractor::new(&dest, opts(Overwrite::Never)).unwrap();
         x.dir(&hdr(&path, EntryKind::Dir)).unwrap();
-        x.file(&file_hdr(&file_path, 4), &mut &b"deep"[..]).unwrap();
+        x.file(&file_hdr(&file_path, 4), &mut &b"deep"[..], None).unwrap();
         let link_path = [path.clone(), b"/link".to_vec()].concat();
         x.hardlink(&hdr(&link_path, EntryKind::Hardlink { target: file_path.clone() })).unwrap();
         assert_eq!(x.read_back(&link_path).unwrap(), blake3::hash(b"deep"));
@@ -1204,7 +1277,7 @@ mod tests {
                 Ok(n)
             }
         }
-        let out = x.file(&file_hdr("sparse", content.len()), &mut Trickle(&content)).unwrap();
+        let out = x.file(&file_hdr("sparse", content.len()), &mut Trickle(&content), None).unwrap();
         assert_eq!(out, FileOutcome::Written { size: content.len() as u64, blake3: blake3::hash(&content) });
         let md = fs::metadata(dest.join("sparse")).unwrap();
         assert_eq!(md.len(), content.len() as u64);
@@ -1212,7 +1285,7 @@ mod tests {
         assert!(fs::read(dest.join("sparse")).unwrap() == content);
         // All zeros: nothing but a hole.
         let zeros = vec![0u8; 5 << 20];
-        x.file(&file_hdr("zeros", zeros.len()), &mut &zeros[..]).unwrap();
+        x.file(&file_hdr("zeros", zeros.len()), &mut &zeros[..], None).unwrap();
         let md = fs::metadata(dest.join("zeros")).unwrap();
         assert_eq!((md.len(), md.blocks()), (5 << 20, 0));
     }
@@ -1231,22 +1304,77 @@ mod tests {
         }
     }
 
+    /// A file whose checksum fails never takes its name, in any overwrite mode: an existing
+    /// good copy stays, a missing one stays missing, and no temporary name is left.
+    #[test]
+    fn a_damaged_file_never_takes_its_name() {
+        for overwrite in [Overwrite::Never, Overwrite::Skip, Overwrite::Replace] {
+            let (_tmp, dest, _) = setup();
+            let mut x = Extractor::new(&dest, opts(overwrite)).unwrap();
+            put(&mut x, "good", b"good copy").unwrap();
+            let h = file_hdr("good", 9);
+            let want = blake3::hash(b"good copy");
+            let out = x.file(&h, &mut &b"bad! copy"[..], Some(want));
+            match overwrite {
+                // The name is taken: never (or skip) stops before any content is read.
+                Overwrite::Never => assert!(matches!(out, Err(ExtractError::Exists(_)))),
+                Overwrite::Skip => assert_eq!(out.unwrap(), FileOutcome::Skipped),
+                Overwrite::Replace => {
+                    let e = out.unwrap_err();
+                    assert!(matches!(&e, ExtractError::Damaged { kept: None, .. }), "{e}");
+                    assert!(e.to_string().contains("checksum mismatch"), "{e}");
+                }
+            }
+            assert_eq!(fs::read(dest.join("good")).unwrap(), b"good copy", "{overwrite:?}");
+            let e = x.file(&file_hdr("new", 9), &mut &b"bad! copy"[..], Some(want)).unwrap_err();
+            assert!(matches!(e, ExtractError::Damaged { .. }), "{e}");
+            assert_eq!(names(&dest), ["good"], "{overwrite:?}: nothing else, no temporary name");
+            // A matching checksum lets it in.
+            x.file(&file_hdr("new", 9), &mut &b"good copy"[..], Some(want)).unwrap();
+            assert_eq!(fs::read(dest.join("new")).unwrap(), b"good copy");
+        }
+    }
+
+    #[test]
+    fn a_damaged_file_is_kept_aside_only_when_asked() {
+        let (_tmp, dest, _) = setup();
+        let mut x = Extractor::new(
+            &dest,
+            ExtractOptions { keep_damaged: true, read_back: true, ..opts(Overwrite::Replace) },
+        )
+        .unwrap();
+        put(&mut x, "f", b"good").unwrap();
+        let e = x.file(&file_hdr("f", 4), &mut &b"evil"[..], Some(blake3::hash(b"good"))).unwrap_err();
+        match &e {
+            ExtractError::Damaged { kept: Some(k), .. } => assert_eq!(k, b"f.damaged"),
+            other => panic!("{other}"),
+        }
+        assert!(e.to_string().contains("f.damaged"), "{e}");
+        assert_eq!(fs::read(dest.join("f")).unwrap(), b"good");
+        assert_eq!(fs::read(dest.join("f.damaged")).unwrap(), b"evil");
+        // A second damaged copy never replaces the first kept one (nor anything else).
+        let e = x.file(&file_hdr("f", 4), &mut &b"vile"[..], Some(blake3::hash(b"good"))).unwrap_err();
+        assert!(matches!(e, ExtractError::Damaged { kept: None, .. }), "{e}");
+        assert_eq!(fs::read(dest.join("f.damaged")).unwrap(), b"evil");
+        assert_eq!(names(&dest), ["f", "f.damaged"]);
+    }
+
     #[test]
     fn failed_content_leaves_nothing_behind() {
         let (_tmp, dest, _) = setup();
         let mut x = Extractor::new(&dest, opts(Overwrite::Replace)).unwrap();
-        let e = x.file(&file_hdr("d/f", 3 << 20), &mut Failing(100 << 10)).unwrap_err();
+        let e = x.file(&file_hdr("d/f", 3 << 20), &mut Failing(100 << 10), None).unwrap_err();
         assert!(matches!(e, ExtractError::Content { .. }), "{e}");
         assert!(e.to_string().contains("tape on fire"), "{e}");
         // A reader that ends early.
-        let e = x.file(&file_hdr("d/short", 1000), &mut &b"only this"[..]).unwrap_err();
+        let e = x.file(&file_hdr("d/short", 1000), &mut &b"only this"[..], None).unwrap_err();
         assert!(matches!(&e, ExtractError::Content { source, .. } if source.kind() == io::ErrorKind::UnexpectedEof));
         // An existing file is kept when its replacement fails.
         put(&mut x, "d/kept", b"old").unwrap();
-        assert!(x.file(&file_hdr("d/kept", 10), &mut Failing(5)).is_err());
+        assert!(x.file(&file_hdr("d/kept", 10), &mut Failing(5), None).is_err());
         assert_eq!(fs::read(dest.join("d/kept")).unwrap(), b"old");
         // A reader with more than the size: only the size is taken.
-        let out = x.file(&file_hdr("d/more", 3), &mut &b"abcdef"[..]).unwrap();
+        let out = x.file(&file_hdr("d/more", 3), &mut &b"abcdef"[..], None).unwrap();
         assert_eq!(out, FileOutcome::Written { size: 3, blake3: blake3::hash(b"abc") });
         assert_eq!(names(&dest), ["d", "d/kept", "d/more"], "no temporary file, no half file");
         // The extractor goes on after failures.
@@ -1332,7 +1460,7 @@ mod tests {
         while let Some(e) = r.next_entry().unwrap() {
             match &e.kind {
                 EntryKind::File => {
-                    let FileOutcome::Written { size, .. } = x.file(&e, &mut r.content()).unwrap() else { panic!() };
+                    let FileOutcome::Written { size, .. } = x.file(&e, &mut r.content(), None).unwrap() else { panic!() };
                     assert_eq!(size, e.size);
                 }
                 EntryKind::Dir => assert_eq!(x.dir(&e).unwrap(), Outcome::Restored),
