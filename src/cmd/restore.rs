@@ -297,10 +297,14 @@ pub fn exec(ctx: &Ctx, args: RestoreArgs) -> Result<Exit> {
     } else {
         Overwrite::Never
     };
-    let options =
-        ExtractOptions { overwrite, read_back: args.verify, keep_damaged: args.keep_damaged, ..ExtractOptions::default() };
-    let mut extractor = Extractor::new(&dest, options)
-        .with_context(|| format!("cannot use {} as the destination", dest.display()))?;
+    let options = ExtractOptions {
+        overwrite,
+        read_back: args.verify,
+        keep_damaged: args.keep_damaged,
+        ..ExtractOptions::default()
+    };
+    let mut extractor =
+        Extractor::new(&dest, options).with_context(|| format!("cannot use {} as the destination", dest.display()))?;
     let started = Instant::now();
     let newest = work.last().map(|w| w.set.id).unwrap_or_default();
     let op = {

@@ -913,7 +913,11 @@ mod tests {
     fn every_kind_with_its_metadata() {
         let (_tmp, dest, _) = setup();
         let root = nix::unistd::geteuid().is_root();
-        let mut x = Extractor::new(&dest, ExtractOptions { overwrite: Overwrite::Never, owners: root, ..ExtractOptions::default() }).unwrap();
+        let mut x = Extractor::new(
+            &dest,
+            ExtractOptions { overwrite: Overwrite::Never, owners: root, ..ExtractOptions::default() },
+        )
+        .unwrap();
         let owner = |mut h: EntryHeader| {
             if root {
                 (h.uid, h.gid) = (12345, 54321);
@@ -1338,11 +1342,9 @@ mod tests {
     #[test]
     fn a_damaged_file_is_kept_aside_only_when_asked() {
         let (_tmp, dest, _) = setup();
-        let mut x = Extractor::new(
-            &dest,
-            ExtractOptions { keep_damaged: true, read_back: true, ..opts(Overwrite::Replace) },
-        )
-        .unwrap();
+        let mut x =
+            Extractor::new(&dest, ExtractOptions { keep_damaged: true, read_back: true, ..opts(Overwrite::Replace) })
+                .unwrap();
         put(&mut x, "f", b"good").unwrap();
         let e = x.file(&file_hdr("f", 4), &mut &b"evil"[..], Some(blake3::hash(b"good"))).unwrap_err();
         match &e {
@@ -1460,7 +1462,9 @@ mod tests {
         while let Some(e) = r.next_entry().unwrap() {
             match &e.kind {
                 EntryKind::File => {
-                    let FileOutcome::Written { size, .. } = x.file(&e, &mut r.content(), None).unwrap() else { panic!() };
+                    let FileOutcome::Written { size, .. } = x.file(&e, &mut r.content(), None).unwrap() else {
+                        panic!()
+                    };
                     assert_eq!(size, e.size);
                 }
                 EntryKind::Dir => assert_eq!(x.dir(&e).unwrap(), Outcome::Restored),

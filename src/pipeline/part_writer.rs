@@ -17,6 +17,19 @@
 //! closes it on tape, gets another tape and writes the next part's header) and goes on with
 //! the same stream on the drive it gets back, the kept frames first. Parts end on frame
 //! boundaries, so every frame but the set's last stays exactly `frame_size` decoded bytes.
+//!
+//! **The physical end.** A drive may reach the end of the medium in the middle of a frame:
+//! the early-warning zone is smaller than a frame (small cartridges), or the drive gives no
+//! early warning at all (tgt). The writer then spaces back over the blocks of that frame
+//! already written, so the part's filemark (written next, at that spot) cuts them off, and
+//! keeps the frame with the others in flight: no part ever ends in half a frame, and the
+//! room the cut frame took is what the filemark and index need.
+//!
+//! **Stopping with frames in flight.** When no other tape can be had now (a standalone drive
+//! with nobody at the terminal), the frames encoded but not on tape are handed over as
+//! [`Carried`] frames: the caller saves them ([`Carried::save`]) and a resumed run writes
+//! them first ([`PartWriter::spanning_after`]), so nothing goes past the early-warning mark
+//! but the frame being written when it came.
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -29,7 +42,7 @@ use uuid::Uuid;
 
 use crate::format::frame::{FrameEncoder, FrameError, Framing};
 use crate::format::index::FrameRecord;
-use crate::tape::{TapeDevice, TapeError, WriteOutcome};
+use crate::tape::{Space, TapeDevice, TapeError, WriteOutcome};
 
 #[derive(Debug, Clone)]
 pub struct PartConfig {
@@ -88,19 +101,22 @@ pub enum Stop {
 }
 
 /// What the writer calls when a tape fills up or it is told to stop (on the thread that
-/// writes the stream).
+/// writes the stream). `next` is always where the stream stands (what a resumed run would
+/// write next); frames encoded but not on tape are in `ended` ([`PartResult::take_carried`]).
 pub trait NextTape {
     /// Whether another tape can be had now (a library, an operator at a terminal). When not,
-    /// a full tape takes the frames in flight too and the writer stops.
+    /// the writer stops at a full tape.
     fn can_change(&mut self) -> bool;
     /// `ended` is on tape up to its last frame: close it (filemark, index), get the next tape,
-    /// write the next part's header, and return the drive positioned for its first frame.
-    fn next_tape(&mut self, ended: PartResult, next: NextPart) -> Result<Box<dyn TapeDevice>, String>;
-    /// The writer stops: `ended` holds everything written, up to `next.stream_offset`, where
-    /// a resumed run picks the stream up. Close the part; the stream's writes fail after this.
+    /// write the next part's header, and return the drive positioned for its first frame,
+    /// with the frames `ended` carried, which open that part.
+    fn next_tape(&mut self, ended: PartResult, next: NextPart) -> Result<(Box<dyn TapeDevice>, Carried), String>;
+    /// The writer stops: `ended` holds everything written; a resumed run writes the frames
+    /// it carries first, then picks the stream up at `next`. Close the part; the stream's
+    /// writes fail after this.
     fn stopped(&mut self, ended: PartResult, next: NextPart, why: Stop) -> Result<(), String>;
-    /// A checkpoint: as [`NextTape::stopped`], then the next part's header on the same tape;
-    /// returns the drive positioned for its first frame.
+    /// A checkpoint: as [`NextTape::stopped`] (nothing carried), then the next part's header
+    /// on the same tape; returns the drive positioned for its first frame.
     fn checkpoint(&mut self, ended: PartResult, next: NextPart) -> Result<Box<dyn TapeDevice>, String>;
 }
 
@@ -109,8 +125,11 @@ pub struct PartResult {
     /// The drive, handed back.
     pub dev: Box<dyn TapeDevice>,
     pub frames: Vec<FrameRecord>,
-    /// Some block was written past the early-warning mark.
+    /// Some block was written past the early-warning mark, or the end of the medium was
+    /// reached: the tape is full.
     pub early_warning: bool,
+    /// The end of the medium was reached in the middle of a frame (cut off again).
+    pub end_of_medium: bool,
     /// Stream bytes in this part.
     pub stream_bytes: u64,
     /// Bytes written to tape (frames with their padding).
@@ -132,6 +151,116 @@ struct Encoded {
     decoded_len: usize,
     encoded: Vec<u8>,
     blake3: [u8; 32],
+}
+
+impl PartResult {
+    /// The frames encoded but not on tape when the part ended, in sequence order: a
+    /// stopped run keeps them for the next ([`Carried::save`]).
+    pub fn take_carried(&mut self) -> Carried {
+        let mut frames = std::mem::take(&mut self.unwritten);
+        frames.sort_by_key(|e| e.seq);
+        Carried { frames }
+    }
+}
+
+/// Frames encoded (compressed, encrypted) but not yet on tape, kept across runs in a file of
+/// the home directory: a stopped run's frames in flight, written first by the resumed run.
+/// The file is ours alone (not part of the tape format): `TBCARRY1`, then per frame its
+/// sequence number, stream offset, decoded length, BLAKE3 (as the index records it) and
+/// encoded bytes, then the BLAKE3 of everything before, so a damaged file is refused.
+#[derive(Default)]
+pub struct Carried {
+    frames: Vec<Encoded>,
+}
+
+const CARRY_MAGIC: &[u8; 8] = b"TBCARRY1";
+
+impl Carried {
+    pub fn is_empty(&self) -> bool {
+        self.frames.is_empty()
+    }
+
+    pub fn len(&self) -> usize {
+        self.frames.len()
+    }
+
+    /// Where the first carried frame starts: (sequence number, stream offset).
+    pub fn first(&self) -> Option<NextPart> {
+        self.frames.first().map(|e| NextPart { seq: e.seq, stream_offset: e.stream_offset })
+    }
+
+    /// Encoded bytes held.
+    pub fn bytes(&self) -> u64 {
+        self.frames.iter().map(|e| e.encoded.len() as u64).sum()
+    }
+
+    /// Writes the frames to `path` (created, mode 0600, never over an existing file) and
+    /// syncs it.
+    pub fn save(&self, path: &std::path::Path) -> io::Result<()> {
+        use std::os::unix::fs::OpenOptionsExt;
+        let mut out = Vec::new();
+        out.extend_from_slice(CARRY_MAGIC);
+        out.extend_from_slice(&(self.frames.len() as u64).to_le_bytes());
+        let mut f = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)?;
+        let mut hasher = blake3::Hasher::new();
+        let mut put = |f: &mut std::fs::File, bytes: &[u8]| -> io::Result<()> {
+            hasher.update(bytes);
+            f.write_all(bytes)
+        };
+        put(&mut f, &out)?;
+        for e in &self.frames {
+            let mut head = Vec::with_capacity(64);
+            for n in [e.seq, e.stream_offset, e.decoded_len as u64, e.encoded.len() as u64] {
+                head.extend_from_slice(&n.to_le_bytes());
+            }
+            head.extend_from_slice(&e.blake3);
+            put(&mut f, &head)?;
+            put(&mut f, &e.encoded)?;
+        }
+        let sum = *hasher.finalize().as_bytes();
+        f.write_all(&sum)?;
+        f.sync_all()
+    }
+
+    /// Reads frames saved by [`Carried::save`], checking the file's checksum.
+    pub fn load(path: &std::path::Path) -> io::Result<Carried> {
+        let bytes = std::fs::read(path)?;
+        let bad = |what: &str| io::Error::new(io::ErrorKind::InvalidData, format!("{}: {what}", path.display()));
+        if bytes.len() < 48 || &bytes[..8] != CARRY_MAGIC {
+            return Err(bad("not a file of carried frames"));
+        }
+        let (body, sum) = bytes.split_at(bytes.len() - 32);
+        if blake3::hash(body).as_bytes() != sum {
+            return Err(bad("damaged (its checksum does not match)"));
+        }
+        let u64_at = |at: usize| -> io::Result<u64> {
+            body.get(at..at + 8)
+                .map(|b| u64::from_le_bytes(b.try_into().expect("8 bytes")))
+                .ok_or_else(|| bad("cut short"))
+        };
+        let count = u64_at(8)?;
+        let mut at = 16;
+        let mut frames = Vec::new();
+        for _ in 0..count {
+            let (seq, stream_offset, decoded_len, len) =
+                (u64_at(at)?, u64_at(at + 8)?, u64_at(at + 16)?, u64_at(at + 24)?);
+            let blake3: [u8; 32] = body.get(at + 32..at + 64).ok_or_else(|| bad("cut short"))?.try_into().expect("32");
+            at += 64;
+            let end = at.checked_add(len as usize).filter(|e| *e <= body.len()).ok_or_else(|| bad("cut short"))?;
+            frames.push(Encoded {
+                seq,
+                stream_offset,
+                decoded_len: decoded_len as usize,
+                encoded: body[at..end].to_vec(),
+                blake3,
+            });
+            at = end;
+        }
+        if at != body.len() {
+            return Err(bad("trailing bytes"));
+        }
+        Ok(Carried { frames })
+    }
 }
 
 /// Frame-sized buffers, reused so the hot path neither allocates nor faults in pages.
@@ -219,9 +348,30 @@ impl<'a> PartWriter<'a> {
         PartWriter::with_next_tape(dev, cfg, Some(next_tape))
     }
 
+    /// A spanning writer whose part begins with frames a stopped run carried
+    /// ([`PartResult::take_carried`]); `cfg.first_seq` and `cfg.stream_offset` say where the
+    /// stream goes on after them.
+    pub fn spanning_after(
+        dev: Box<dyn TapeDevice>,
+        cfg: PartConfig,
+        carried: Carried,
+        next_tape: Box<dyn NextTape + 'a>,
+    ) -> Result<PartWriter<'a>, PipelineError> {
+        PartWriter::with_carried(dev, cfg, carried, Some(next_tape))
+    }
+
     fn with_next_tape(
         dev: Box<dyn TapeDevice>,
         cfg: PartConfig,
+        next_tape: Option<Box<dyn NextTape + 'a>>,
+    ) -> Result<PartWriter<'a>, PipelineError> {
+        PartWriter::with_carried(dev, cfg, Carried::default(), next_tape)
+    }
+
+    fn with_carried(
+        dev: Box<dyn TapeDevice>,
+        cfg: PartConfig,
+        carried: Carried,
         next_tape: Option<Box<dyn NextTape + 'a>>,
     ) -> Result<PartWriter<'a>, PipelineError> {
         if cfg.block_size == 0 || cfg.frame_size == 0 || !cfg.frame_size.is_multiple_of(cfg.block_size) {
@@ -242,11 +392,11 @@ impl<'a> PartWriter<'a> {
             early_warning: Arc::new(AtomicBool::new(false)),
             stop_requested: Arc::new(AtomicBool::new(false)),
             stopped: false,
-            part_start: cfg_stream_offset,
+            part_start: carried.first().map_or(cfg_stream_offset, |f| f.stream_offset),
             next_tape,
         };
-        let first_seq = w.next_seq;
-        w.spawn_with(dev, first_seq, Vec::new())?;
+        let first_seq = carried.first().map_or(w.next_seq, |f| f.seq);
+        w.spawn_with(dev, first_seq, carried.frames)?;
         Ok(w)
     }
 
@@ -369,13 +519,22 @@ impl<'a> PartWriter<'a> {
         Ok(())
     }
 
-    /// Ends the part where the stream stands (every frame dispatched written, on this tape
-    /// even past early warning) and hands it to [`NextTape::stopped`].
+    /// Ends the part and hands it to [`NextTape::stopped`], the stream standing where it is:
+    /// interrupted, the frames dispatched go on this tape (as far as it has room); when the
+    /// tape is full, nothing more goes past the mark. Frames not on tape stay in the part
+    /// result for the caller to carry over ([`PartResult::take_carried`]).
     fn stop_here(&mut self, why: Stop) -> PipelineError {
-        let ended = match self.stop().and_then(|ended| self.write_through(ended)) {
-            Ok(ended) => ended,
-            Err(e) => return e,
+        let ended = match self.stop() {
+            Ok(ended) if why == Stop::Interrupted && !ended.early_warning => self.write_through(ended),
+            other => other,
         };
+        match ended {
+            Ok(ended) => self.stopped_with(ended, why),
+            Err(e) => e,
+        }
+    }
+
+    fn stopped_with(&mut self, ended: PartResult, why: Stop) -> PipelineError {
         self.stopped = true;
         let next = NextPart { seq: self.next_seq, stream_offset: self.frame_offset };
         let next_tape = self.next_tape.as_mut().expect("only when spanning");
@@ -385,11 +544,14 @@ impl<'a> PartWriter<'a> {
         }
     }
 
-    /// Writes frames the writer kept back at early warning on the same tape after all.
+    /// Writes frames the writer kept back at early warning on the same tape after all, as far
+    /// as the medium has room (the rest stay unwritten).
     fn write_through(&mut self, ended: PartResult) -> Result<PartResult, PipelineError> {
-        let PartResult { dev, mut frames, early_warning, stream_bytes, tape_bytes, unwritten } = ended;
-        let Some(first) = unwritten.first().map(|e| e.seq) else {
-            return Ok(PartResult { dev, frames, early_warning, stream_bytes, tape_bytes, unwritten });
+        let PartResult { dev, mut frames, early_warning, end_of_medium, stream_bytes, tape_bytes, mut unwritten } =
+            ended;
+        unwritten.sort_by_key(|e| e.seq);
+        let Some(first) = unwritten.first().map(|e| e.seq).filter(|_| !end_of_medium) else {
+            return Ok(PartResult { dev, frames, early_warning, end_of_medium, stream_bytes, tape_bytes, unwritten });
         };
         // Without a next tape the writer thread writes on past the mark.
         let spanning = self.next_tape.take();
@@ -402,6 +564,7 @@ impl<'a> PartWriter<'a> {
             dev: rest.dev,
             frames,
             early_warning: true,
+            end_of_medium: rest.end_of_medium,
             stream_bytes: stream_bytes + rest.stream_bytes,
             tape_bytes: tape_bytes + rest.tape_bytes,
             unwritten: rest.unwritten,
@@ -411,6 +574,10 @@ impl<'a> PartWriter<'a> {
     /// Ends the part where the stream stands and goes on in the next on the same tape.
     fn checkpoint(&mut self) -> Result<(), PipelineError> {
         let ended = self.stop().and_then(|ended| self.write_through(ended))?;
+        if !ended.unwritten.is_empty() {
+            // The medium ended on the way: not a checkpoint but a full tape.
+            return self.change_tape_after(ended);
+        }
         let next = NextPart { seq: self.next_seq, stream_offset: self.frame_offset };
         let next_tape = self.next_tape.as_mut().expect("only when spanning");
         let dev = next_tape.checkpoint(ended, next).map_err(PipelineError::TapeChange)?;
@@ -428,17 +595,22 @@ impl<'a> PartWriter<'a> {
         self.continue_after(ended)
     }
 
-    fn continue_after(&mut self, mut ended: PartResult) -> Result<(), PipelineError> {
+    /// As [`PartWriter::change_tape`], the part already ended.
+    fn change_tape_after(&mut self, ended: PartResult) -> Result<(), PipelineError> {
+        if !self.next_tape.as_mut().is_some_and(|n| n.can_change()) {
+            return Err(self.stopped_with(ended, Stop::TapeFull));
+        }
+        self.continue_after(ended)
+    }
+
+    fn continue_after(&mut self, ended: PartResult) -> Result<(), PipelineError> {
         self.early_warning.store(false, Ordering::Relaxed);
-        let carried = std::mem::take(&mut ended.unwritten);
-        let next = match carried.first() {
-            Some(e) => NextPart { seq: e.seq, stream_offset: e.stream_offset },
-            None => NextPart { seq: self.next_seq, stream_offset: self.frame_offset },
-        };
+        let next = NextPart { seq: self.next_seq, stream_offset: self.frame_offset };
         let next_tape = self.next_tape.as_mut().expect("parts end early only when spanning");
-        let dev = next_tape.next_tape(ended, next).map_err(PipelineError::TapeChange)?;
-        self.part_start = next.stream_offset;
-        self.spawn_with(dev, next.seq, carried)
+        let (dev, carried) = next_tape.next_tape(ended, next).map_err(PipelineError::TapeChange)?;
+        let first = carried.first().unwrap_or(next);
+        self.part_start = first.stream_offset;
+        self.spawn_with(dev, first.seq, carried.frames)
     }
 
     /// Flushes the last frame and waits for everything to be on tape (changing tapes once
@@ -453,8 +625,16 @@ impl<'a> PartWriter<'a> {
                 return Ok(result);
             }
             if !self.next_tape.as_mut().is_some_and(|n| n.can_change()) {
-                // The set ends within a few frames: they go on this tape, past the mark.
-                return self.write_through(result);
+                // The set ends within a few frames: they go on this tape, past the mark, as
+                // far as it has room.
+                let result = self.write_through(result)?;
+                if result.unwritten.is_empty() {
+                    return Ok(result);
+                }
+                if self.next_tape.is_none() {
+                    return Err(PipelineError::Tape(TapeError::EndOfMedium));
+                }
+                return Err(self.stopped_with(result, Stop::TapeFull));
             }
             self.continue_after(result)?;
         }
@@ -544,17 +724,45 @@ fn write_frames(
     let mut pending: BTreeMap<u64, Encoded> = carried.into_iter().map(|e| (e.seq, e)).collect();
     let mut next = first_seq;
     let (mut frames, mut early_warning, mut stream_bytes, mut tape_bytes) = (Vec::new(), false, 0u64, 0u64);
+    let mut end_of_medium = false;
     let mut write_ready = |pending: &mut BTreeMap<u64, Encoded>, dev: &mut Box<dyn TapeDevice>, ew: &mut bool| {
         // After early warning nothing more goes on this tape: the rest waits for the next.
+        // At the end of the medium nothing more goes on it at all.
         while !(span && *ew)
+            && !end_of_medium
             && let Some(e) = pending.remove(&next)
         {
             // Where the frame starts, as the drive reports it.
             let block = dev.position()?.block;
+            let mut blocks_written = 0i64;
             for chunk in e.encoded.chunks(block_size) {
-                if dev.write_block(chunk)? == WriteOutcome::EarlyWarning {
-                    *ew = true;
+                match dev.write_block(chunk) {
+                    Ok(WriteOutcome::Written) => {}
+                    Ok(WriteOutcome::EarlyWarning) => *ew = true,
+                    Err(TapeError::EndOfMedium) => {
+                        end_of_medium = true;
+                        break;
+                    }
+                    Err(other) => return Err(other.into()),
                 }
+                blocks_written += 1;
+            }
+            if end_of_medium {
+                // Half a frame is no frame: back to where it began, so the part's filemark
+                // cuts it off there; the frame waits for the next tape.
+                if blocks_written > 0 {
+                    dev.space(Space::Blocks(-blocks_written))?;
+                }
+                let at = dev.position()?.block;
+                if at != block {
+                    return Err(PipelineError::Tape(TapeError::Other(format!(
+                        "at the end of the medium the drive went back to block {at}, not to the frame's start {block}"
+                    ))));
+                }
+                pending.insert(e.seq, e);
+                *ew = true;
+                early_flag.store(true, Ordering::Relaxed);
+                break;
             }
             frames.push(FrameRecord {
                 seq: e.seq,
@@ -584,5 +792,5 @@ fn write_frames(
         write_ready(&mut pending, &mut dev, &mut early_warning)?;
     }
     let unwritten = pending.into_values().collect();
-    Ok(PartResult { dev, frames, early_warning, stream_bytes, tape_bytes, unwritten })
+    Ok(PartResult { dev, frames, early_warning, end_of_medium, stream_bytes, tape_bytes, unwritten })
 }

@@ -12,16 +12,18 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use super::run::{
-    ClosedPart, Events, Plan, ResumeFrom, Span, acquire_tape, finish_set, note_interrupted, part_header, prepare_tape,
+    ClosedPart, Events, Plan, Ready, ResumeFrom, Span, acquire_tape, finish_set, note_interrupted, part_header,
     record_failure, stream,
 };
 use crate::catalog::{audit, drives, jobs, keys, pools, sets, sources, tapes};
-use crate::cmd::{Ctx, device_error};
+use crate::cmd::Ctx;
 use crate::error::{Exit, Failure, Kind};
 use crate::format::frame::Framing;
-use crate::format::label::{self, TapeContents};
+use crate::format::index::FileRecord;
 use crate::format::part::BackupType;
 use crate::pipeline::archive::Resume;
+use crate::pipeline::part_writer::Carried;
+use std::path::{Path, PathBuf};
 
 /// `backup resume`: continues a paused run (Ctrl-C, or a full tape nobody could change) in a
 /// new part, on the same tape when it has room or on another the pool's policy takes.
@@ -93,12 +95,8 @@ pub fn resume(ctx: &Ctx, execution: Option<i64>) -> Result<Exit> {
         )
         .into());
     }
-    let (mut dev, tape) = acquire_tape(ctx, &mut catalog, &plan, &drive)?;
+    let (dev, Ready { tape, label, at }) = acquire_tape(ctx, &mut catalog, &plan, &drive)?;
     let started = Instant::now();
-    let label = match label::read_label(dev.as_mut()).map_err(|e| device_error(e, &drive))? {
-        TapeContents::Labeled(l) => l,
-        _ => return Err(Failure::new(Kind::WrongTape, "the tape's label went away").into()),
-    };
     let block_size = set.block_size.unwrap_or(0) as u32;
     if label.block_size != block_size {
         return Err(Failure::new(
@@ -111,11 +109,14 @@ pub fn resume(ctx: &Ctx, execution: Option<i64>) -> Result<Exit> {
         )
         .into());
     }
-    let at = prepare_tape(ctx, catalog.conn(), dev.as_mut(), &tape, &drive)?;
+    let carried = load_carried(&state["carried"])?;
     let set_uuid: Uuid = set.uuid.as_deref().unwrap_or_default().parse().context("the set has no UUID")?;
     let mut header = part_header(&plan, set_uuid, block_size);
     header.part = part + 1;
-    header.stream_offset = point.at;
+    // The part opens with the frames the stopped run carried, if any; the stream goes on
+    // at `point.at` after them.
+    let first = carried.as_ref().and_then(|(c, _, _)| c.first());
+    header.stream_offset = first.map_or(point.at, |f| f.stream_offset);
 
     // The parts on tape already, for the summary and the spanning rows.
     let mut closed = Vec::new();
@@ -185,19 +186,58 @@ pub fn resume(ctx: &Ctx, execution: Option<i64>) -> Result<Exit> {
             at.file
         )
     });
-    let mut span = Span::new(ctx, set_id, execution_id, tape.clone(), at, header, next_seq)?;
+    let mut span = Span::new(ctx, set_id, execution_id, tape.clone(), at, header, first.map_or(next_seq, |f| f.seq))?;
+    let carried = carried.map(|(frames, records, files)| {
+        span.carried_files = files;
+        (frames, records)
+    });
+    if let Some((_, records)) = &carried {
+        span.spool_records(records)?;
+    }
     if let (Some(c), Some(block)) = (&point.crossing, state["crossing_block"].as_u64()) {
         // The cut entry's record names a frame of an earlier part.
         span.frame_blocks.set_earlier(c.frame, block);
     }
     let checksum = state["checksum"].as_str().map(str::to_string);
     let span = Rc::new(RefCell::new(span.resumed(closed, spanning_set_id, checksum, point.after.clone())));
-    let from = ResumeFrom { resume: point, first_seq: next_seq };
-    let outcome = stream(ctx, &events, &plan, &drive, dev, &span, Some(&from))
+    let from = ResumeFrom { resume: point, first_seq: next_seq, carried };
+    let outcome = stream(ctx, &events, &plan, &drive, dev, &span, Some(from))
         .and_then(|(result, summary)| finish_set(ctx, &mut catalog, &plan, &drive, &span, result, &summary, started));
     let outcome = outcome.map_err(|e| record_failure(&mut catalog, &plan, &span, e));
     drop(lock);
     outcome
+}
+
+/// The frames a stopped run carried over and the records of the entries in them, as the
+/// resume state's `carried` names them (with the files, to remove once they are on tape).
+#[allow(clippy::type_complexity)]
+fn load_carried(carried: &Value) -> Result<Option<(Carried, Vec<FileRecord>, Vec<PathBuf>)>> {
+    if carried.is_null() {
+        return Ok(None);
+    }
+    let path = |name: &str| -> Result<PathBuf> {
+        carried[name]
+            .as_str()
+            .map(PathBuf::from)
+            .ok_or_else(|| anyhow::anyhow!("the resume state names no file of carried {name}"))
+    };
+    let (frames_path, records_path) = (path("frames")?, path("records")?);
+    let lost = |e: std::io::Error, what: &Path| {
+        Failure::new(
+            Kind::InvalidState,
+            format!(
+                "the frames the stopped run had in flight were kept in {}, which cannot be read ({e}):                  the set cannot be resumed; run the job again",
+                what.display()
+            ),
+        )
+    };
+    let frames = Carried::load(&frames_path).map_err(|e| lost(e, &frames_path))?;
+    let text = std::fs::read(&records_path).map_err(|e| lost(e, &records_path))?;
+    let mut records = Vec::new();
+    for line in text.split(|b| *b == b'\n').filter(|l| !l.is_empty()) {
+        records.push(serde_json::from_slice(line).with_context(|| format!("{} is damaged", records_path.display()))?);
+    }
+    Ok(Some((frames, records, vec![frames_path, records_path])))
 }
 
 /// The plan of a set's first run, from the set: its job, source, pool, type, parent and key.

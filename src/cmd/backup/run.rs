@@ -44,7 +44,9 @@ use crate::pathjson;
 use crate::pipeline::archive::{self, Crossing, Event, Resume};
 use crate::pipeline::compression::Compression;
 use crate::pipeline::keywrap::DataKey;
-use crate::pipeline::part_writer::{NextPart, NextTape, PartConfig, PartResult, PartWriter, PipelineError, Stop};
+use crate::pipeline::part_writer::{
+    Carried, NextPart, NextTape, PartConfig, PartResult, PartWriter, PipelineError, Stop,
+};
 use crate::pipeline::select::Selector;
 use crate::pipeline::snapshot::{Change, Differ, SnapEntry};
 use crate::pipeline::tar::TarWriter;
@@ -131,26 +133,35 @@ pub fn exec(ctx: &Ctx, args: RunArgs) -> Result<Exit> {
     }
     let drive = ctx.pick_drive(catalog.conn())?;
     let lock = ctx.lock_drive(&drive, "backup run")?;
-    let (dev, tape) = acquire_tape(ctx, &mut catalog, &plan, &drive)?;
-    let result = write_set(ctx, &mut catalog, &plan, &drive, dev, &tape);
+    let (dev, ready) = acquire_tape(ctx, &mut catalog, &plan, &drive)?;
+    let result = write_set(ctx, &mut catalog, &plan, &drive, dev, &ready);
     drop(lock);
     result
 }
 
-/// Opens the drive with a tape the plan may write to: the one in it, one the library
-/// fetches, or one the operator inserts (exit 4 without a terminal).
+/// A tape taken for writing: the catalog's row, its label, and where the next part goes
+/// (the drive stands there).
+pub(super) struct Ready {
+    pub tape: Tape,
+    pub label: label::TapeLabel,
+    pub at: append::AppendPoint,
+}
+
+/// Opens the drive with a tape the plan may write to, positioned where the next part goes:
+/// the one in it, one the library fetches, or one the operator inserts (exit 4 without a
+/// terminal).
 pub(super) fn acquire_tape(
     ctx: &Ctx,
     catalog: &mut crate::catalog::Catalog,
     plan: &Plan,
     drive: &drives::Drive,
-) -> Result<(Box<dyn TapeDevice>, Tape)> {
+) -> Result<(Box<dyn TapeDevice>, Ready)> {
     let spec = crate::tape::DeviceSpec::parse(&drive.device).map_err(Failure::usage)?;
     let mut from_library = drive.library_id.is_some();
     loop {
         let mut dev = crate::tape::open(&spec).map_err(|e| device_error(e, drive))?;
-        match usable_tape(ctx, catalog.conn(), dev.as_mut(), drive, plan) {
-            Ok(tape) => return Ok((dev, tape)),
+        match usable_tape(ctx, catalog.conn(), dev.as_mut(), drive, plan, &[]) {
+            Ok(ready) => return Ok((dev, ready)),
             Err(refusal) => {
                 drop(dev);
                 // A drive in a library fetches the tape the policy prefers, once.
@@ -466,15 +477,19 @@ impl Refusal {
     }
 }
 
-/// Identifies the tape in the drive and checks it against the catalog, the policy and the
-/// drive's health (`cmd::health`: a medium alert retires the tape, a drive alert stops).
+/// Identifies the tape in the drive and checks it against the catalog, the policy, the
+/// tapes this set already uses (`taken`) and the drive's health (`cmd::health`: a medium
+/// alert retires the tape, a drive alert stops); then readies it for appending
+/// ([`prepare_tape`]). A tape whose data already reaches the early-warning mark is marked
+/// full and refused.
 fn usable_tape(
     ctx: &Ctx,
     conn: &Connection,
     dev: &mut dyn TapeDevice,
     drive: &drives::Drive,
     plan: &Plan,
-) -> Result<Tape, Refusal> {
+    taken: &[i64],
+) -> Result<Ready, Refusal> {
     let fatal = |e| Refusal { message: String::new(), fatal: Some(device_error(e, drive)) };
     let status = dev.status().map_err(fatal)?;
     if !status.loaded {
@@ -510,11 +525,35 @@ fn usable_tape(
         return Err(Refusal::wrong(format!("tape '{}' is write-protected", t.label)));
     }
     acceptable(conn, &t, plan).map_err(Refusal::wrong)?;
-    match super::super::health::before_write(ctx, conn, dev, drive, &t) {
-        Ok(None) => Ok(t),
-        Ok(Some(retired)) => Err(Refusal::wrong(retired)),
-        Err(e) => Err(Refusal { message: String::new(), fatal: Some(e) }),
+    if taken.contains(&t.id) {
+        return Err(Refusal::wrong(format!("tape '{}' already holds a part of this set", t.label)));
     }
+    match super::super::health::before_write(ctx, conn, dev, drive, &t) {
+        Ok(None) => {}
+        Ok(Some(retired)) => return Err(Refusal::wrong(retired)),
+        Err(e) => return Err(Refusal { message: String::new(), fatal: Some(e) }),
+    }
+    let fatal_any = |e: anyhow::Error| Refusal { message: String::new(), fatal: Some(e) };
+    let at = prepare_tape(ctx, conn, dev, &t, drive).map_err(fatal_any)?;
+    if dev.status().map_err(fatal)?.early_warning {
+        // What is on it (perhaps a run that failed before it could say so) reaches the
+        // early-warning mark: no room for a part. Another tape is taken.
+        let message = format!("tape '{}' is full: its data reaches the early-warning mark; marked full", t.label);
+        mark_full(conn, &t, "end of data past the early-warning mark").map_err(fatal_any)?;
+        return Err(Refusal::wrong(message));
+    }
+    Ok(Ready { tape: t, label: l, at })
+}
+
+/// Marks a tape full in the catalog (audit `tape.full`): no backup takes it again.
+fn mark_full(conn: &Connection, t: &Tape, why: &str) -> Result<()> {
+    let mut t = tapes::by_id(conn, t.id)?;
+    t.status = TapeStatus::Full;
+    let tx = conn.unchecked_transaction()?;
+    tapes::save(&tx, &t)?;
+    audit::record(&tx, "tape.full", "tape", Some(t.id), json!({"label": t.label, "reason": why}))?;
+    tx.commit()?;
+    Ok(())
 }
 
 /// Asks the operator for a usable tape and waits for Enter; without a terminal, fails with
@@ -593,9 +632,21 @@ pub(super) struct Span {
     resumed: bool,
     /// A checkpoint of this run is committed: a failure leaves the set resumable from it.
     checkpointed: bool,
+    /// Files of frames and records a stopped run carried over, which this run writes first:
+    /// removed once a part holding them is committed.
+    pub(super) carried_files: Vec<std::path::PathBuf>,
 }
 
 impl Span {
+    /// Puts records of entries into the spool, for the index of the part being written.
+    pub(super) fn spool_records(&mut self, records: &[FileRecord]) -> Result<()> {
+        for r in records {
+            serde_json::to_writer(&mut self.spool, r)?;
+            self.spool.write_all(b"\n")?;
+        }
+        Ok(())
+    }
+
     /// A resumed set: the parts closed before, its spanning row and checksum, and the path
     /// of the last entry recorded; a failure leaves it resumable from where it started.
     pub(super) fn resumed(
@@ -638,6 +689,7 @@ impl Span {
             stopped: None,
             resumed: false,
             checkpointed: false,
+            carried_files: Vec::new(),
         })
     }
 }
@@ -722,15 +774,12 @@ fn write_set(
     catalog: &mut crate::catalog::Catalog,
     plan: &Plan,
     drive: &drives::Drive,
-    mut dev: Box<dyn TapeDevice>,
-    tape: &Tape,
+    dev: Box<dyn TapeDevice>,
+    ready: &Ready,
 ) -> Result<Exit> {
     let started = Instant::now();
-    let label = match label::read_label(dev.as_mut()).map_err(|e| device_error(e, drive))? {
-        TapeContents::Labeled(l) => l,
-        _ => return Err(Failure::new(Kind::WrongTape, "the tape's label went away").into()),
-    };
-    let at = prepare_tape(ctx, catalog.conn(), dev.as_mut(), tape, drive)?;
+    let Ready { tape, label, at } = ready;
+    let at = at.clone();
 
     let set_uuid = Uuid::new_v4();
     let header = part_header(plan, set_uuid, label.block_size);
@@ -942,6 +991,9 @@ fn append_refused(e: AppendError, tape: &Tape) -> anyhow::Error {
 pub(super) struct ResumeFrom {
     pub resume: Resume,
     pub first_seq: u64,
+    /// Frames the stopped run had encoded but not written, and the records of the entries
+    /// whose headers are in them: they open the part.
+    pub carried: Option<(Carried, Vec<FileRecord>)>,
 }
 
 /// Header block, then the archive through the frame pipeline, changing tapes as they fill.
@@ -953,7 +1005,7 @@ pub(super) fn stream(
     drive: &drives::Drive,
     mut dev: Box<dyn TapeDevice>,
     span: &Rc<RefCell<Span>>,
-    from: Option<&ResumeFrom>,
+    from: Option<ResumeFrom>,
 ) -> Result<(PartResult, archive::Summary)> {
     let (set_uuid, block_size, tape_label, set_id) = {
         let s = span.borrow();
@@ -962,7 +1014,7 @@ pub(super) fn stream(
         (s.header.set_uuid, s.header.block_size as usize, s.tape.label.clone(), s.set_id)
     };
     let workers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2).clamp(1, 8);
-    let at = from.map_or(0, |f| f.resume.at);
+    let at = from.as_ref().map_or(0, |f| f.resume.at);
     let cfg = PartConfig {
         framing: plan.framing,
         key: plan.key.as_ref().map(|(_, k)| *k.bytes()),
@@ -970,7 +1022,7 @@ pub(super) fn stream(
         block_size,
         frame_size: FRAME_SIZE,
         workers: if plan.framing == Framing::Raw { 1 } else { workers },
-        first_seq: from.map_or(0, |f| f.first_seq),
+        first_seq: from.as_ref().map_or(0, |f| f.first_seq),
         stream_offset: at,
         checkpoint_every: plan.checkpoint,
     };
@@ -985,7 +1037,15 @@ pub(super) fn stream(
         span: span.clone(),
         tape_now: tape_now.clone(),
     };
-    let writer = PartWriter::spanning(dev, cfg, Box::new(spanner))?;
+    let (from, carried) = match from {
+        Some(ResumeFrom { resume, first_seq, carried }) => (Some((resume, first_seq)), carried),
+        None => (None, None),
+    };
+    let (carried, carried_records) = carried.unzip();
+    let writer = match carried {
+        Some(frames) => PartWriter::spanning_after(dev, cfg, frames, Box::new(spanner))?,
+        None => PartWriter::spanning(dev, cfg, Box::new(spanner))?,
+    };
     super::super::signals::catch_interrupts();
     let progress = Progress::start(ctx, events, writer.tape_bytes(), writer.stop_flag(), plan, tape_now);
     let mut tar = TarWriter::with_offset(writer, at);
@@ -994,7 +1054,21 @@ pub(super) fn stream(
     let files = progress.files.clone();
     // A replay asks which entries the set already holds (the catalog has the closed parts).
     let recorded_conn = ctx.catalog()?;
+    // Entries in frames carried over are not in the catalog yet: their records say.
+    let carried_records: std::collections::HashMap<Vec<u8>, (Option<u64>, i64)> = carried_records
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|r| r.kind != FileKind::Deleted)
+        .map(|r| {
+            let size = (r.kind == FileKind::File).then_some(r.size);
+            let mtime = r.mtime.saturating_mul(1_000_000_000).saturating_add(r.mtime_nsec.into());
+            (r.path, (size, mtime))
+        })
+        .collect();
     let mut recorded = |path: &[u8]| -> io::Result<Option<(Option<u64>, i64)>> {
+        if let Some(r) = carried_records.get(path) {
+            return Ok(Some(*r));
+        }
         let path = std::path::Path::new(std::ffi::OsStr::from_bytes(path));
         let listed = crate::catalog::entries::entry(recorded_conn.conn(), set_id, path).map_err(io::Error::other)?;
         Ok(listed.filter(|l| l.kind != "deleted").map(|l| {
@@ -1032,7 +1106,7 @@ pub(super) fn stream(
             }
             Ok(())
         },
-        from.map(|f| (&f.resume, &mut recorded as &mut archive::Recorded<'_>)),
+        from.as_ref().map(|(resume, _)| (resume, &mut recorded as &mut archive::Recorded<'_>)),
     );
     // A stop or a failed tape change says best what happened (and may ask for the
     // operator: exit 4).
@@ -1060,7 +1134,7 @@ pub(super) fn stream(
         }
     };
     span.borrow_mut().end_blocks = Some(tar.offset());
-    if let Some(start) = from.and_then(|f| f.resume.end_blocks)
+    if let Some(start) = from.as_ref().and_then(|(resume, _)| resume.end_blocks)
         && tar.offset() == at
     {
         // Cut in the end-of-archive blocks: only the rest of them.
@@ -1132,7 +1206,7 @@ impl NextTape for Spanner<'_> {
         self.drive.library_id.is_some() || self.ctx.interactive()
     }
 
-    fn next_tape(&mut self, ended: PartResult, next: NextPart) -> Result<Box<dyn TapeDevice>, String> {
+    fn next_tape(&mut self, ended: PartResult, next: NextPart) -> Result<(Box<dyn TapeDevice>, Carried), String> {
         self.change(ended, next).map_err(|e| self.keep_error(e))
     }
 
@@ -1161,6 +1235,7 @@ impl Spanner<'_> {
         ended: PartResult,
         next: NextPart,
         closing: Closing,
+        carried: &Carried,
     ) -> Result<(Box<dyn TapeDevice>, Value)> {
         let why = match closing {
             Closing::Stop(stop) => Some(stop),
@@ -1177,6 +1252,35 @@ impl Spanner<'_> {
         let tx = self.catalog.write()?;
         let (mut dev, closed) = close_part(&tx, &mut span, ended, EndStatus::Continued, drive)?;
         tape_written(&tx, &closed, closed.early_warning)?;
+        // Frames in flight when the run stopped, and the records of the entries in them (the
+        // spool's rest): saved before the state that names them is committed.
+        let mut carried_files = Vec::new();
+        let carried_json = if carried.is_empty() {
+            Value::Null
+        } else {
+            let first = carried.first().expect("not empty");
+            let base = span.home.join(format!("carried-set{}-part{}", span.set_id, closed.part + 1));
+            let (frames, records) = (base.with_extension("frames"), base.with_extension("records"));
+            for old in [&frames, &records] {
+                // Left by an earlier stop of this set that a resume already wrote out.
+                let _ = std::fs::remove_file(old);
+            }
+            carried
+                .save(&frames)
+                .with_context(|| format!("cannot save the frames in flight to {}", frames.display()))?;
+            span.spool.flush()?;
+            let spool = span.spool.get_mut();
+            spool.rewind()?;
+            let mut out = std::fs::OpenOptions::new();
+            std::os::unix::fs::OpenOptionsExt::mode(out.write(true).create_new(true), 0o600);
+            let mut out = out.open(&records).with_context(|| format!("cannot create {}", records.display()))?;
+            io::copy(spool, &mut out)?;
+            out.sync_all()?;
+            spool.seek(io::SeekFrom::End(0))?;
+            carried_files = vec![frames.clone(), records.clone()];
+            json!({"frames": frames.to_string_lossy(), "records": records.to_string_lossy(), "count": carried.len(),
+                   "bytes": carried.bytes(), "first_seq": first.seq, "stream_offset": first.stream_offset})
+        };
         let spanning = match span.spanning_set_id {
             Some(id) => id,
             None => {
@@ -1223,6 +1327,7 @@ impl Spanner<'_> {
             "tape_change_request": request,
             "cross_fs": plan.cross_fs,
             "checkpoint_every": plan.checkpoint,
+            "carried": carried_json,
         });
         let status = if why.is_some() { "paused" } else { "running" };
         tx.execute(
@@ -1247,6 +1352,10 @@ impl Spanner<'_> {
         span.closed.push(closed);
         // From here on a failure leaves the set resumable from this point.
         span.checkpointed = true;
+        // What an earlier stop carried is in a committed part now.
+        for f in std::mem::replace(&mut span.carried_files, carried_files) {
+            let _ = std::fs::remove_file(f);
+        }
         if let Some(next) = match closing {
             Closing::TapeChange => Some(AfterPart::TapeChange),
             Closing::Checkpoint => Some(AfterPart::Checkpoint),
@@ -1260,8 +1369,9 @@ impl Spanner<'_> {
     }
 
     /// The writer stopped at `next`: the part is closed and the run paused for `backup resume`.
-    fn pause(&mut self, ended: PartResult, next: NextPart, why: Stop) -> Result<()> {
-        let (dev, state) = self.close_and_record(ended, next, Closing::Stop(why))?;
+    fn pause(&mut self, mut ended: PartResult, next: NextPart, why: Stop) -> Result<()> {
+        let carried = ended.take_carried();
+        let (dev, state) = self.close_and_record(ended, next, Closing::Stop(why), &carried)?;
         drop(dev);
         self.events.emit(|| {
             let mut e = state.clone();
@@ -1283,7 +1393,7 @@ impl Spanner<'_> {
 
     /// A checkpoint: the part is closed and recorded, and the next starts right after it.
     fn checkpoint_here(&mut self, ended: PartResult, next: NextPart) -> Result<Box<dyn TapeDevice>> {
-        let (mut dev, state) = self.close_and_record(ended, next, Closing::Checkpoint)?;
+        let (mut dev, state) = self.close_and_record(ended, next, Closing::Checkpoint, &Carried::default())?;
         let mut span = self.span.borrow_mut();
         let closed = span.closed.last().expect("a part was just closed");
         let at = append::AppendPoint {
@@ -1303,9 +1413,13 @@ impl Spanner<'_> {
         Ok(dev)
     }
 
-    fn change(&mut self, ended: PartResult, next: NextPart) -> Result<Box<dyn TapeDevice>> {
+    /// The tape is full: the part is closed and recorded (the frames in flight saved with it,
+    /// so a run that cannot get another tape stays resumable), the next tape taken, and its
+    /// part begun; returns the drive and the frames in flight, which open that part.
+    fn change(&mut self, mut ended: PartResult, next: NextPart) -> Result<(Box<dyn TapeDevice>, Carried)> {
         let (ctx, drive) = (self.ctx, self.drive);
-        let (dev, state) = self.close_and_record(ended, next, Closing::TapeChange)?;
+        let carried = ended.take_carried();
+        let (dev, state) = self.close_and_record(ended, next, Closing::TapeChange, &carried)?;
         let request = state["tape_change_request"].as_i64().unwrap_or_default();
         let full = state["tape"].as_str().unwrap_or_default().to_string();
         let used: Vec<i64> = self.span.borrow().closed.iter().map(|c| c.tape_id).collect();
@@ -1315,11 +1429,11 @@ impl Spanner<'_> {
         });
         ctx.out.note(|| format!("Tape '{full}' is full; the set goes on on another tape (part {})", used.len() + 1));
 
-        let (mut dev, tape) = self.next_usable(dev, &used, request)?;
-        let at = prepare_tape(ctx, self.catalog.conn(), dev.as_mut(), &tape, drive)?;
+        let (mut dev, Ready { tape, at, .. }) = self.next_usable(dev, &used, request)?;
         let mut span = self.span.borrow_mut();
+        let part_start = carried.first().unwrap_or(next);
         span.header.part += 1;
-        span.header.stream_offset = next.stream_offset;
+        span.header.stream_offset = part_start.stream_offset;
         let header_block = span.header.encode(Some(at.file))?;
         dev.write_block(&header_block).map_err(|e| device_error(e, drive))?;
         let tx = self.catalog.write()?;
@@ -1333,13 +1447,13 @@ impl Spanner<'_> {
         tx.commit()?;
         self.events.emit(|| {
             json!({"type": "part", "set": span.set_id, "part": span.header.part, "tape": tape.label,
-                "file": at.file, "block": at.block, "stream_offset": next.stream_offset})
+                "file": at.file, "block": at.block, "stream_offset": part_start.stream_offset})
         });
         ctx.out.note(|| format!("Writing part {} to tape '{}', file {}", span.header.part, tape.label, at.file));
         tape.label.clone_into(&mut self.tape_now.lock().expect("tape name lock"));
         span.tape = tape;
         span.at = at;
-        Ok(dev)
+        Ok((dev, carried))
     }
 
     /// The next tape to write: fetched from the library when the drive is in one, else asked
@@ -1350,7 +1464,7 @@ impl Spanner<'_> {
         dev: Box<dyn TapeDevice>,
         used: &[i64],
         request: i64,
-    ) -> Result<(Box<dyn TapeDevice>, Tape)> {
+    ) -> Result<(Box<dyn TapeDevice>, Ready)> {
         let (ctx, plan, drive) = (self.ctx, self.plan, self.drive);
         let spec = crate::tape::DeviceSpec::parse(&drive.device).map_err(Failure::usage)?;
         // Tapes loaded from the library and refused, and tapes the library does not hold
@@ -1402,9 +1516,8 @@ impl Spanner<'_> {
                 not_in_library.clear();
             }
             let mut d = crate::tape::open(&spec).map_err(|e| device_error(e, drive))?;
-            let refused = match usable_tape(ctx, self.catalog.conn(), d.as_mut(), drive, plan) {
-                Ok(t) if used.contains(&t.id) => format!("tape '{}' already holds a part of this set", t.label),
-                Ok(t) => return Ok((d, t)),
+            let refused = match usable_tape(ctx, self.catalog.conn(), d.as_mut(), drive, plan, used) {
+                Ok(ready) => return Ok((d, ready)),
                 Err(Refusal { fatal: Some(e), .. }) => return Err(e),
                 Err(Refusal { message, .. }) => message,
             };
@@ -1657,6 +1770,9 @@ pub(super) fn finish_set(
     });
     audit::record(&tx, "backup.run", "backup_set", Some(span.set_id), doc.clone())?;
     tx.commit()?;
+    for f in &span.carried_files {
+        let _ = std::fs::remove_file(f);
+    }
     super::super::health::after_part(ctx, catalog.conn(), dev.as_mut(), drive, &span.tape, AfterPart::SetComplete)?;
     debug_assert!(span.resumed || entry_rows == s.entries + s.deleted);
     ctx.out.verbose(|| {
