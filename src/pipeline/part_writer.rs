@@ -728,8 +728,7 @@ fn write_frames(
     let mut write_ready = |pending: &mut BTreeMap<u64, Encoded>, dev: &mut Box<dyn TapeDevice>, ew: &mut bool| {
         // After early warning nothing more goes on this tape: the rest waits for the next.
         // At the end of the medium nothing more goes on it at all.
-        while !(span && *ew)
-            && !end_of_medium
+        while !(end_of_medium || span && *ew)
             && let Some(e) = pending.remove(&next)
         {
             // Where the frame starts, as the drive reports it.
