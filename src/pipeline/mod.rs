@@ -7,6 +7,7 @@ pub mod extract;
 pub mod keywrap;
 pub mod part_reader;
 pub mod part_writer;
+pub mod resumable_hash;
 pub mod select;
 pub mod snapshot;
 pub mod tar;
