@@ -39,6 +39,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("004_sets_parts_entries", include_str!("../../migrations/004_sets_parts_entries.sql")),
     ("005_verifications", include_str!("../../migrations/005_verifications.sql")),
     ("006_bulk_search_index", include_str!("../../migrations/006_bulk_search_index.sql")),
+    ("007_waiting_for_tapes", include_str!("../../migrations/007_waiting_for_tapes.sql")),
 ];
 
 /// The schema version this binary writes.

@@ -106,14 +106,49 @@ pub fn entry(conn: &Connection, set_id: i64, path: &std::path::Path) -> Result<O
         .optional()?)
 }
 
-/// Records a restore as running; returns its id.
-pub fn start(conn: &Connection, set_id: i64, destination: &std::path::Path, verify: bool) -> Result<i64> {
+/// Records a restore as running; returns its id. `request` (JSON) says what was asked, so
+/// the same command run again finds it while it waits for a tape ([`waiting`]).
+pub fn start(
+    conn: &Connection,
+    set_id: i64,
+    destination: &std::path::Path,
+    verify: bool,
+    request: &str,
+) -> Result<i64> {
     conn.execute(
         "INSERT INTO restore_operations (backup_set_id, destination_type, destination_path, status, verify_enabled,
-            started_at) VALUES (?1, 'local', ?2, 'running', ?3, datetime('now'))",
-        params![set_id, PathRef(destination), verify],
+            started_at, request) VALUES (?1, 'local', ?2, 'running', ?3, datetime('now'), ?4)",
+        params![set_id, PathRef(destination), verify, request],
     )?;
     Ok(conn.last_insert_rowid())
+}
+
+/// The newest restore of exactly `request` that waits for a tape: its id and saved progress.
+pub fn waiting(conn: &Connection, request: &str) -> Result<Option<(i64, String)>> {
+    Ok(conn
+        .query_row(
+            "SELECT id, resume_state FROM restore_operations
+             WHERE status = 'pending' AND resume_state IS NOT NULL AND request = ?1 ORDER BY id DESC LIMIT 1",
+            [request],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?)
+}
+
+/// The restore stops until a tape is inserted: its progress so far, and why it waits.
+pub fn wait_for_tape(conn: &Connection, id: i64, o: &Outcome, state: &str) -> Result<()> {
+    conn.execute(
+        "UPDATE restore_operations SET files_requested = ?2, files_restored = ?3, bytes_restored = ?4,
+            status = 'pending', error_message = ?5, resume_state = ?6 WHERE id = ?1",
+        params![id, o.files_requested as i64, o.files_restored as i64, o.bytes_restored as i64, o.error, state],
+    )?;
+    Ok(())
+}
+
+/// The restore goes on (the same command was run again).
+pub fn resume(conn: &Connection, id: i64) -> Result<()> {
+    conn.execute("UPDATE restore_operations SET status = 'running', error_message = NULL WHERE id = ?1", [id])?;
+    Ok(())
 }
 
 /// How a restore ended.
@@ -128,7 +163,8 @@ pub struct Outcome<'a> {
 pub fn finish(conn: &Connection, id: i64, o: &Outcome) -> Result<()> {
     conn.execute(
         "UPDATE restore_operations SET files_requested = ?2, files_restored = ?3, bytes_restored = ?4,
-            status = ?5, error_message = ?6, verify_passed = ?7, completed_at = datetime('now') WHERE id = ?1",
+            status = ?5, error_message = ?6, verify_passed = ?7, completed_at = datetime('now'), resume_state = NULL
+         WHERE id = ?1",
         params![
             id,
             o.files_requested as i64,

@@ -17,6 +17,7 @@ use anyhow::{Context, Result};
 use clap::Args;
 use globset::{GlobBuilder, GlobMatcher};
 use rusqlite::Connection;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
@@ -29,7 +30,7 @@ use crate::error::{Exit, Failure, Kind};
 use crate::format::frame::Framing;
 use crate::format::label::{self, TapeContents};
 use crate::pathjson;
-use crate::pipeline::extract::{ExtractError, ExtractOptions, Extractor, FileOutcome, Overwrite};
+use crate::pipeline::extract::{ExtractError, ExtractOptions, Extractor, FileOutcome, Overwrite, Partial};
 use crate::pipeline::part_reader::{PartReader, ReadStats, SetLayout};
 use crate::pipeline::untar::{EntryHeader, EntryKind, TarReader};
 use crate::tape::TapeDevice;
@@ -167,7 +168,7 @@ struct SetWork {
     parts: Vec<(sets::Part, tapes::Tape)>,
 }
 
-#[derive(Default)]
+#[derive(Debug, Default, Serialize, Deserialize)]
 struct Totals {
     requested: u64,
     restored: u64,
@@ -307,17 +308,62 @@ pub fn exec(ctx: &Ctx, args: RestoreArgs) -> Result<Exit> {
         Extractor::new(&dest, options).with_context(|| format!("cannot use {} as the destination", dest.display()))?;
     let started = Instant::now();
     let newest = work.last().map(|w| w.set.id).unwrap_or_default();
-    let op = {
+    // The same request run again goes on where a run that waited for a tape stopped.
+    let request = json!({
+        "sets": work.iter().map(|w| w.set.id).collect::<Vec<_>>(),
+        "patterns": args.patterns.iter().map(|p| pathjson::to_json(Path::new(p))).collect::<Vec<_>>(),
+        "to": pathjson::to_json(&std::path::absolute(&dest).unwrap_or_else(|_| dest.clone())),
+        "overwrite": args.overwrite, "skip_existing": args.skip_existing,
+        "keep_damaged": args.keep_damaged, "verify": args.verify,
+    })
+    .to_string();
+    let (op, mut progress) = {
         let tx = catalog.write()?;
-        let id = plan::start(&tx, newest, &dest, args.verify)?;
+        let found = match plan::waiting(&tx, &request)? {
+            Some((id, state)) => {
+                let progress: Progress = serde_json::from_str(&state)
+                    .with_context(|| format!("restore {id}: its saved progress is damaged"))?;
+                plan::resume(&tx, id)?;
+                (id, progress)
+            }
+            None => (plan::start(&tx, newest, &dest, args.verify, &request)?, Progress::default()),
+        };
         tx.commit()?;
-        id
+        found
     };
+    if progress.runs > 0 {
+        ctx.out.note(|| {
+            format!(
+                "Continuing restore {op}: {} of {requested} entries restored so far ({} earlier run(s))",
+                progress.totals.restored, progress.runs
+            )
+        });
+    }
+    progress.runs += 1;
     let bar = ctx.progress_bytes("restoring");
-    let mut totals = Totals { requested, ..Totals::default() };
-    let mut problems: Vec<(Vec<u8>, String)> = Vec::new();
+    let mut totals = Totals { requested, ..std::mem::take(&mut progress.totals) };
+    let mut problems: Vec<(Vec<u8>, String)> =
+        std::mem::take(&mut progress.problems).into_iter().map(|p| (p.path, p.message)).collect();
+    // Sets before the one an earlier run stopped in are done; in that one, what came before
+    // its cursor.
+    let mut resume_set = progress.set.take();
+    let mut from = resume_set.map(|_| Stopped {
+        cursor: progress.cursor,
+        partial: progress.partial.take(),
+        head: progress.head.take(),
+    });
+    let mut failed: HashSet<Vec<u8>> = std::mem::take(&mut progress.failed).into_iter().map(|p| p.path).collect();
     let mut result = Ok(());
+    let mut waiting: Option<(i64, Stopped, (String, Value))> = None;
     for w in &work {
+        if let Some(id) = resume_set {
+            if id != w.set.id {
+                continue;
+            }
+            resume_set = None;
+        } else {
+            failed.clear();
+        }
         let key = w.set.encryption_key.as_ref().and_then(|k| set_keys.get(k)).copied();
         let layout = layout(&w.set, key)?;
         let mut set_tapes = SetTapes::new(
@@ -339,15 +385,57 @@ pub fn exec(ctx: &Ctx, args: RestoreArgs) -> Result<Exit> {
             &mut extractor,
             &mut totals,
             &mut problems,
+            &mut failed,
+            from.take(),
             args.verify,
             &bar,
         );
-        if let Err(e) = r {
-            result = Err(e.context(format!("restoring set {}", w.set.id)));
-            break;
+        match r {
+            Ok(None) => {}
+            Ok(Some(stopped)) => {
+                let waiting_for = set_tapes.waiting_for().expect("stopped for a tape");
+                let tape = (waiting_for.message.clone(), waiting_for.details.clone());
+                waiting = Some((w.set.id, stopped, tape));
+                break;
+            }
+            Err(e) => {
+                result = Err(e.context(format!("restoring set {}", w.set.id)));
+                break;
+            }
         }
     }
     bar.finish_and_clear();
+    if let Some((set_id, stopped, tape)) = waiting {
+        // Directories get their metadata when the restore ends, in the last run.
+        drop(extractor);
+        drop(lock);
+        return wait_for_tape(
+            &mut catalog,
+            op,
+            Progress {
+                set: Some(set_id),
+                cursor: stopped.cursor,
+                partial: stopped.partial,
+                head: stopped.head,
+                totals,
+                problems: problems.into_iter().map(|(path, message)| Problem { path, message }).collect(),
+                failed: failed.into_iter().map(|path| Problem { path, message: String::new() }).collect(),
+                runs: progress.runs,
+            },
+            tape,
+        );
+    }
+    if progress.runs > 1 {
+        // Directories restored by the earlier runs get their metadata now, with the others.
+        for w in &work {
+            plan::for_each_current(catalog.conn(), &chain_ids, w.set.id, &mut |e| {
+                if e.kind == "dir" && matcher.matches(e.path.as_os_str().as_bytes()) {
+                    let _ = extractor.dir_metadata(&dir_header(&e));
+                }
+                Ok(())
+            })?;
+        }
+    }
     if let Err(errors) = extractor.finish() {
         for e in errors {
             totals.failed += 1;
@@ -377,7 +465,7 @@ pub fn exec(ctx: &Ctx, args: RestoreArgs) -> Result<Exit> {
             "restore_operation",
             Some(op),
             json!({"sets": work.iter().map(|w| w.set.id).collect::<Vec<_>>(), "destination": pathjson::to_json(&dest),
-                "restored": totals.restored, "failed": totals.failed, "damaged": totals.damaged}),
+                "restored": totals.restored, "failed": totals.failed, "damaged": totals.damaged, "runs": progress.runs}),
         )?;
         tx.commit()?;
     }
@@ -440,6 +528,61 @@ pub fn exec(ctx: &Ctx, args: RestoreArgs) -> Result<Exit> {
     } else {
         Exit::Ok
     })
+}
+
+/// A restore stops until a tape is inserted: saves where it stands and exits 4 naming the
+/// tape; the same command run again goes on from there.
+fn wait_for_tape(catalog: &mut Catalog, op: i64, progress: Progress, (told, details): (String, Value)) -> Result<Exit> {
+    let (restored, requested) = (progress.totals.restored, progress.totals.requested);
+    let message = format!(
+        "{told} (restore {op}: {restored} of {requested} entries restored so far; the same command goes on from there)"
+    );
+    let state = serde_json::to_string(&progress)?;
+    {
+        let tx = catalog.write()?;
+        plan::wait_for_tape(
+            &tx,
+            op,
+            &plan::Outcome {
+                files_requested: requested,
+                files_restored: restored,
+                bytes_restored: progress.totals.bytes,
+                error: Some(&message),
+                verify_passed: None,
+            },
+            &state,
+        )?;
+        audit::record(
+            &tx,
+            "restore.wait",
+            "restore_operation",
+            Some(op),
+            json!({"wanted": details["wanted"], "restored": restored, "requested": requested, "runs": progress.runs}),
+        )?;
+        tx.commit()?;
+    }
+    let mut details = if details.is_object() { details } else { json!({}) };
+    details["restore"] = json!(op);
+    details["restored"] = json!(restored);
+    details["requested"] = json!(requested);
+    Err(Failure::new(Kind::NoTape, message).with_details(details).into())
+}
+
+/// A directory entry's header as the catalog recorded it, for its metadata.
+fn dir_header(e: &Wanted) -> EntryHeader {
+    EntryHeader {
+        path: e.path.as_os_str().as_bytes().to_vec(),
+        kind: EntryKind::Dir,
+        size: 0,
+        mode: e.mode,
+        uid: e.uid.into(),
+        gid: e.gid.into(),
+        uname: Vec::new(),
+        gname: Vec::new(),
+        mtime_secs: e.mtime_ns.div_euclid(1_000_000_000),
+        mtime_nanos: e.mtime_ns.rem_euclid(1_000_000_000) as u32,
+        header_offset: 0,
+    }
 }
 
 pub(super) fn layout(set: &Set, key: Option<[u8; 32]>) -> Result<SetLayout> {
@@ -531,8 +674,102 @@ pub(super) fn insert_tape(
     }
 }
 
+/// Where a restore that waits for a tape stands (`restore_operations.resume_state`): what
+/// came before `cursor` in set `set` (and in the sets before it) is done; the entry at the
+/// cursor goes on from `partial` or `head` when it was begun.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct Progress {
+    set: Option<i64>,
+    cursor: (u64, u64),
+    partial: Option<PartialFile>,
+    /// The bytes of the entry at the cursor that the earlier tape held, when its tar header
+    /// itself goes on on the next tape (base64).
+    #[serde(default, with = "b64_opt")]
+    head: Option<Vec<u8>>,
+    totals: Totals,
+    problems: Vec<Problem>,
+    /// Files of `set` that failed: no hard link is made to them.
+    failed: Vec<Problem>,
+    /// Runs so far.
+    runs: u32,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Problem {
+    #[serde(with = "crate::format::index::path_json")]
+    path: Vec<u8>,
+    message: String,
+}
+
+/// A file whose content goes on on the next tape: the piece written, where the rest starts
+/// in the stream, and what the entry's header said.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct PartialFile {
+    piece: Partial,
+    continue_at: u64,
+    size: u64,
+    mode: u32,
+    uid: u64,
+    gid: u64,
+    mtime_secs: i64,
+    mtime_nanos: u32,
+    checksum: Option<String>,
+}
+
+impl PartialFile {
+    fn header(&self) -> EntryHeader {
+        EntryHeader {
+            path: self.piece.path.clone(),
+            kind: EntryKind::File,
+            size: self.size,
+            mode: self.mode,
+            uid: self.uid,
+            gid: self.gid,
+            uname: Vec::new(),
+            gname: Vec::new(),
+            mtime_secs: self.mtime_secs,
+            mtime_nanos: self.mtime_nanos,
+            header_offset: 0,
+        }
+    }
+}
+
+mod b64_opt {
+    use base64::Engine;
+    use base64::engine::general_purpose::STANDARD;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(v: &Option<Vec<u8>>, s: S) -> Result<S::Ok, S::Error> {
+        match v {
+            Some(b) => s.serialize_some(&STANDARD.encode(b)),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<u8>>, D::Error> {
+        Option::<String>::deserialize(d)?.map(|t| STANDARD.decode(t).map_err(serde::de::Error::custom)).transpose()
+    }
+}
+
+/// Where a set's reading stopped for a tape nobody could insert.
+struct Stopped {
+    cursor: (u64, u64),
+    partial: Option<PartialFile>,
+    head: Option<Vec<u8>>,
+}
+
+/// Whether a content read failed because the next tape is needed and nobody can insert it.
+fn waits_for_tape(e: &std::io::Error) -> bool {
+    use crate::pipeline::part_reader::ReadError;
+    e.get_ref()
+        .and_then(|i| i.downcast_ref::<ReadError>())
+        .is_some_and(|r| matches!(r, ReadError::TapeChange(inner) if SetTapes::is_waiting(inner)))
+}
+
 /// Restores the wanted entries of one set from its tapes, the drive reading ahead on a
-/// thread of its own meanwhile (`tape::read_ahead`).
+/// thread of its own meanwhile (`tape::read_ahead`). With `from`, the entries before its
+/// cursor were restored by an earlier run. Returns where it stopped when a tape is needed
+/// that nobody can insert.
 #[allow(clippy::too_many_arguments)]
 fn restore_set(
     catalog: &Catalog,
@@ -544,87 +781,112 @@ fn restore_set(
     extractor: &mut Extractor,
     totals: &mut Totals,
     problems: &mut Vec<(Vec<u8>, String)>,
+    failed: &mut HashSet<Vec<u8>>,
+    from: Option<Stopped>,
     verify: bool,
     bar: &indicatif::ProgressBar,
-) -> Result<()> {
+) -> Result<Option<Stopped>> {
     let conn = catalog.conn();
     let later: Vec<i64> = chain.iter().skip_while(|s| **s != w.set.id).skip(1).copied().collect();
+    let parts: Vec<sets::Part> = w.parts.iter().map(|(p, _)| p.clone()).collect();
     // One reader for the set, moved with LOCATE or by reading on. It starts nowhere, so the
     // first entry LOCATEs straight to its own block; so does the next entry after damage.
-    {
-        let mut reader = PartReader::across(tapes, layout).map_err(|e| anyhow::anyhow!("set {}: {e}", w.set.id))?;
-        // Files that failed here: a hard link to one must not be made.
-        let mut failed: HashSet<Vec<u8>> = HashSet::new();
-        let mut tape_error = None;
-        plan::for_each_current(conn, chain, w.set.id, &mut |entry| {
-            let path = entry.path.as_os_str().as_bytes().to_vec();
-            if entry.kind == "deleted" || !matcher.matches(&path) {
-                return Ok(());
-            }
-            // A hard link is made only to a target restored from this very set; otherwise it
-            // gets the target's content as a file of its own.
-            let mut source = entry.clone();
-            let mut as_file = false;
-            if entry.kind == "hardlink" {
-                let target = entry.link_target.clone().unwrap_or_default();
-                let superseded = later.iter().any(|s| {
-                    plan::entry(conn, *s, Path::new(std::ffi::OsStr::from_bytes(&target))).ok().flatten().is_some()
-                });
-                if !matcher.matches(&target) || superseded || failed.contains(&target) {
-                    match plan::entry(conn, w.set.id, Path::new(std::ffi::OsStr::from_bytes(&target)))? {
-                        Some(t) if t.kind == "file" => {
-                            source = t;
-                            as_file = true;
-                        }
-                        _ => {
-                            totals.failed += 1;
-                            problems.push((path, "its hard-link target is not in the set".into()));
-                            return Ok(());
-                        }
+    let mut reader = PartReader::across(tapes, layout).map_err(|e| anyhow::anyhow!("set {}: {e}", w.set.id))?;
+    let mut tape_error = None;
+    let mut stopped = None;
+    let (cursor, mut resume_here) = match from {
+        Some(f) => (Some(f.cursor), Some((f.partial, f.head))),
+        None => (None, None),
+    };
+    plan::for_each_current(conn, chain, w.set.id, &mut |entry| {
+        let position = (entry.frame_seq, entry.frame_offset);
+        if cursor.is_some_and(|c| position < c) {
+            // Restored by an earlier run.
+            return Ok(());
+        }
+        let path = entry.path.as_os_str().as_bytes().to_vec();
+        if entry.kind == "deleted" || !matcher.matches(&path) {
+            return Ok(());
+        }
+        // A hard link is made only to a target restored from this very set; otherwise it
+        // gets the target's content as a file of its own.
+        let mut source = entry.clone();
+        let mut as_file = false;
+        if entry.kind == "hardlink" {
+            let target = entry.link_target.clone().unwrap_or_default();
+            let superseded = later.iter().any(|s| {
+                plan::entry(conn, *s, Path::new(std::ffi::OsStr::from_bytes(&target))).ok().flatten().is_some()
+            });
+            if !matcher.matches(&target) || superseded || failed.contains(&target) {
+                match plan::entry(conn, w.set.id, Path::new(std::ffi::OsStr::from_bytes(&target)))? {
+                    Some(t) if t.kind == "file" => {
+                        source = t;
+                        as_file = true;
+                    }
+                    _ => {
+                        totals.failed += 1;
+                        problems.push((path, "its hard-link target is not in the set".into()));
+                        return Ok(());
                     }
                 }
             }
-            match restore_entry(&mut reader, layout, &entry, &source, as_file, extractor) {
-                Ok(Done::Restored(bytes)) => {
-                    totals.restored += 1;
-                    totals.bytes += bytes;
-                    if verify && bytes > 0 {
-                        totals.verified += 1;
-                    }
-                    bar.inc(bytes);
+        }
+        let begun = if Some(position) == cursor { resume_here.take().unwrap_or_default() } else { (None, None) };
+        let kept = begun.clone();
+        match restore_entry(&mut reader, layout, &parts, &entry, &source, as_file, extractor, begun) {
+            Ok(Done::Restored(bytes)) => {
+                totals.restored += 1;
+                totals.bytes += bytes;
+                if verify && bytes > 0 {
+                    totals.verified += 1;
                 }
-                Ok(Done::Skipped) => totals.skipped += 1,
-                Err(Trouble::Entry(message)) => {
-                    totals.failed += 1;
-                    failed.insert(path.clone());
-                    problems.push((path, message));
-                }
-                Err(Trouble::Data(message)) => {
-                    totals.damaged += 1;
-                    failed.insert(path.clone());
-                    problems.push((path, message));
-                    // The reader is somewhere in a damaged frame: start afresh at the next entry.
-                    reader.lose_position();
-                }
-                Err(Trouble::Tape(e)) => {
-                    tape_error = Some(e);
-                    return Err(anyhow::anyhow!("tape error"));
-                }
+                bar.inc(bytes);
             }
-            Ok(())
-        })
-        .or_else(|e| if tape_error.is_some() { Ok(()) } else { Err(e) })?;
-        totals.tape += reader.stats();
-        if let Some(e) = tape_error {
-            return Err(e);
+            Ok(Done::Skipped) => totals.skipped += 1,
+            Ok(Done::Waiting { partial, head }) => {
+                stopped = Some(Stopped { cursor: position, partial, head });
+                return Err(anyhow::anyhow!("waiting for a tape"));
+            }
+            Err(Trouble::Entry(message)) => {
+                totals.failed += 1;
+                failed.insert(path.clone());
+                problems.push((path, message));
+            }
+            Err(Trouble::Data(message)) => {
+                totals.damaged += 1;
+                failed.insert(path.clone());
+                problems.push((path, message));
+                // The reader is somewhere in a damaged frame: start afresh at the next entry.
+                reader.lose_position();
+            }
+            Err(Trouble::Tape(e)) if SetTapes::is_waiting(&e) => {
+                // Not begun here: as it was (a piece written before stays as it is).
+                stopped = Some(Stopped { cursor: position, partial: kept.0, head: kept.1 });
+                return Err(anyhow::anyhow!("waiting for a tape"));
+            }
+            Err(Trouble::Tape(e)) => {
+                tape_error = Some(e);
+                return Err(anyhow::anyhow!("tape error"));
+            }
         }
         Ok(())
+    })
+    .or_else(|e| if tape_error.is_some() || stopped.is_some() { Ok(()) } else { Err(e) })?;
+    totals.tape += reader.stats();
+    if let Some(e) = tape_error {
+        return Err(e);
     }
+    Ok(stopped)
 }
 
 enum Done {
     Restored(u64),
     Skipped,
+    /// The entry goes on on a tape nobody could insert: what of it is kept.
+    Waiting {
+        partial: Option<PartialFile>,
+        head: Option<Vec<u8>>,
+    },
 }
 
 enum Trouble {
@@ -632,32 +894,84 @@ enum Trouble {
     Entry(String),
     /// The tape's data is damaged or not what the catalog says: exit 5.
     Data(String),
-    /// The drive failed: the restore stops.
+    /// The drive failed, or a tape is needed: the restore stops.
     Tape(anyhow::Error),
 }
 
+/// Tar headers (with their pax records) are read in one piece from a buffer when they start
+/// this close to the end of a part: one that goes on on the next tape can then be kept for
+/// the run that has that tape.
+const HEADER_ROOM: u64 = 1 << 20;
+
 /// Positions `reader` at `source`'s header (reading on when that is cheaper than a LOCATE),
-/// checks the header against the catalog and writes the entry under `entry`'s path.
+/// checks the header against the catalog and writes the entry under `entry`'s path. `begun`
+/// is what an earlier run kept of this entry: a piece of its file, or the start of its
+/// header.
 #[allow(clippy::too_many_arguments)]
 fn restore_entry(
     reader: &mut PartReader,
     layout: &SetLayout,
+    parts: &[sets::Part],
     entry: &Wanted,
     source: &Wanted,
     as_file: bool,
     extractor: &mut Extractor,
+    begun: (Option<PartialFile>, Option<Vec<u8>>),
 ) -> Result<Done, Trouble> {
+    let expected = source.checksum.as_deref().and_then(|c| blake3::Hash::from_hex(c).ok());
+    if let (Some(p), _) = &begun {
+        // The rest of a file begun on an earlier tape, from the start of the part holding it.
+        let (seq, block) = part_start(parts, p.continue_at, &source.path)?;
+        reader.seek(seq, block, 0, SKIP_LIMIT).map_err(|e| read_trouble(e, &source.path))?;
+        let h = p.header();
+        let mut content = std::io::Read::take(&mut *reader, p.size - p.piece.written);
+        let outcome = extractor
+            .file_in_pieces(&h, &mut content, expected, Some(&p.piece), &waits_for_tape)
+            .map_err(extract_trouble)?;
+        return Ok(file_done(outcome, p.continue_at - p.piece.written, p));
+    }
     let block = source
         .block
         .ok_or_else(|| Trouble::Data(format!("'{}': the catalog has no tape position for it", human(&source.path))))?;
     let target = source.frame_seq * layout.frame_size as u64 + source.frame_offset;
-    reader.seek(source.frame_seq, block, source.frame_offset, SKIP_LIMIT).map_err(|e| read_trouble(e, &source.path))?;
-    let mut tar = TarReader::with_offset(&mut *reader, target);
+    let head = match begun.1 {
+        Some(head) => {
+            // The header's start was on the earlier tape; the rest opens the next part.
+            let at = target + head.len() as u64;
+            let (seq, block) = part_start(parts, at, &source.path)?;
+            reader.seek(seq, block, 0, SKIP_LIMIT).map_err(|e| read_trouble(e, &source.path))?;
+            head
+        }
+        None => {
+            reader
+                .seek(source.frame_seq, block, source.frame_offset, SKIP_LIMIT)
+                .map_err(|e| read_trouble(e, &source.path))?;
+            // Near the end of its part, what the part holds of the entry is read first.
+            let part_end = parts
+                .iter()
+                .map(|p| (p.stream_offset + p.stream_bytes) as u64)
+                .find(|end| *end > target)
+                .unwrap_or(u64::MAX);
+            if part_end - target <= HEADER_ROOM
+                && parts.last().is_some_and(|p| ((p.stream_offset + p.stream_bytes) as u64) != part_end)
+            {
+                let mut head = vec![0u8; (part_end - target) as usize];
+                std::io::Read::read_exact(&mut *reader, &mut head).map_err(|e| io_trouble(e, &source.path))?;
+                head
+            } else {
+                Vec::new()
+            }
+        }
+    };
+    let head_len = head.len();
+    let mut stream = std::io::Read::chain(std::io::Cursor::new(head.clone()), &mut *reader);
+    let mut tar = TarReader::with_offset(&mut stream, target);
     let mut h = match tar.next_entry() {
         Ok(Some(h)) => h,
         Ok(None) => {
             return Err(Trouble::Data(format!("'{}': the archive ends where it should be", human(&source.path))));
         }
+        Err(e) if head_len > 0 && waits_for_tape(&e) => return Ok(Done::Waiting { partial: None, head: Some(head) }),
         Err(e) => return Err(io_trouble(e, &source.path)),
     };
     check_header(&h, source).map_err(Trouble::Data)?;
@@ -666,16 +980,26 @@ fn restore_entry(
         h.path = entry.path.as_os_str().as_bytes().to_vec();
         h.kind = EntryKind::File;
     }
+    let content_start = tar.offset();
     let outcome = match &h.kind {
         EntryKind::File => {
             // The catalog's checksum is checked before the file takes its name: damaged data
             // never replaces (or poses as) a good file.
-            let expected = source.checksum.as_deref().and_then(|c| blake3::Hash::from_hex(c).ok());
-            let written = extractor.file(&h, &mut tar.content(), expected).map_err(extract_trouble)?;
-            return match written {
-                FileOutcome::Skipped => Ok(Done::Skipped),
-                FileOutcome::Written { size, .. } => Ok(Done::Restored(size)),
+            let written = extractor
+                .file_in_pieces(&h, &mut tar.content(), expected, None, &waits_for_tape)
+                .map_err(extract_trouble)?;
+            let p = PartialFile {
+                piece: Partial { path: h.path.clone(), temp: Vec::new(), written: 0 },
+                continue_at: 0,
+                size: h.size,
+                mode: h.mode,
+                uid: h.uid,
+                gid: h.gid,
+                mtime_secs: h.mtime_secs,
+                mtime_nanos: h.mtime_nanos,
+                checksum: source.checksum.clone(),
             };
+            return Ok(file_done(written, content_start, &p));
         }
         // An existing directory is merged into, whatever the overwrite mode: it counts as
         // restored (its metadata is set at the end), not skipped.
@@ -691,6 +1015,28 @@ fn restore_entry(
         crate::pipeline::extract::Outcome::Restored => Ok(Done::Restored(0)),
         crate::pipeline::extract::Outcome::Skipped => Ok(Done::Skipped),
     }
+}
+
+/// What writing a file came to; `content_start` is the stream offset of its first byte and
+/// `p` what a piece of it kept for later says of it.
+fn file_done(outcome: FileOutcome, content_start: u64, p: &PartialFile) -> Done {
+    match outcome {
+        FileOutcome::Skipped => Done::Skipped,
+        FileOutcome::Written { size, .. } => Done::Restored(size),
+        FileOutcome::Partial(piece) => {
+            let continue_at = content_start + piece.written;
+            Done::Waiting { partial: Some(PartialFile { piece, continue_at, ..p.clone() }), head: None }
+        }
+    }
+}
+
+/// The first frame (and its block) of the part that starts at stream offset `at`.
+fn part_start(parts: &[sets::Part], at: u64, path: &Path) -> Result<(u64, u64), Trouble> {
+    parts
+        .iter()
+        .find(|p| p.stream_offset as u64 == at)
+        .map(|p| (p.first_frame as u64, p.header_block as u64 + 1))
+        .ok_or_else(|| Trouble::Data(format!("'{}': no part of the set starts where its rest is ({at})", human(path))))
 }
 
 pub(super) fn human(path: &Path) -> String {

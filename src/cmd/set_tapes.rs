@@ -14,6 +14,14 @@ use crate::pipeline::part_reader::{Medium, ReadError};
 use crate::tape::read_ahead::ReadAhead;
 use crate::tape::{DeviceSpec, ReadOutcome, TapeDevice};
 
+/// A tape nobody could insert: which, and what the operator was told (message and JSON
+/// details of the exit-4 error).
+pub struct Waiting {
+    pub tape: tapes::Tape,
+    pub message: String,
+    pub details: Value,
+}
+
 pub struct SetTapes<'a> {
     ctx: &'a Ctx,
     /// A connection of its own: library moves are recorded while the caller reads entries.
@@ -27,6 +35,9 @@ pub struct SetTapes<'a> {
     block_size: usize,
     /// The part whose tape is in the drive, and the drive reading ahead.
     current: Option<(usize, ReadAhead<'static>)>,
+    /// The tape that was needed and nobody could insert (exit 4), with what the operator
+    /// was told: a run that reads on in pieces saves where it stands and says it.
+    waiting_for: Option<Waiting>,
 }
 
 impl<'a> SetTapes<'a> {
@@ -40,7 +51,37 @@ impl<'a> SetTapes<'a> {
         needed: Value,
         block_size: usize,
     ) -> anyhow::Result<SetTapes<'a>> {
-        Ok(SetTapes { ctx, catalog: ctx.catalog()?, spec, drive, set_uuid, parts, needed, block_size, current: None })
+        Ok(SetTapes {
+            ctx,
+            catalog: ctx.catalog()?,
+            spec,
+            drive,
+            set_uuid,
+            parts,
+            needed,
+            block_size,
+            current: None,
+            waiting_for: None,
+        })
+    }
+
+    /// The tape a read stopped for because nobody could insert it.
+    pub fn waiting_for(&self) -> Option<&Waiting> {
+        self.waiting_for.as_ref()
+    }
+
+    /// The set's parts with their tapes.
+    pub fn parts(&self) -> &[(Part, tapes::Tape)] {
+        &self.parts
+    }
+
+    /// Whether `e` is the read stopping because a tape is needed that nobody can insert.
+    pub fn is_waiting(e: &anyhow::Error) -> bool {
+        e.chain().any(|c| {
+            c.downcast_ref::<crate::error::Failure>().is_some_and(|f| f.kind == crate::error::Kind::NoTape)
+                || c.downcast_ref::<ReadError>()
+                    .is_some_and(|r| matches!(r, ReadError::TapeChange(inner) if Self::is_waiting(inner)))
+        })
     }
 
     /// Puts part `k`'s tape in the drive, unless it is there already.
@@ -60,8 +101,21 @@ impl<'a> SetTapes<'a> {
         if self.parts.len() > 1 {
             self.ctx.out.note(|| format!("Part {} of the set is on tape '{}'", self.parts[k].0.part, tape.label));
         }
-        let dev = insert_tape(self.ctx, &mut self.catalog, &self.spec, self.drive, &tape, &self.needed)
-            .map_err(ReadError::TapeChange)?;
+        let dev = match insert_tape(self.ctx, &mut self.catalog, &self.spec, self.drive, &tape, &self.needed) {
+            Ok(dev) => dev,
+            Err(e) => {
+                if Self::is_waiting(&e) {
+                    let failure = e.chain().find_map(|c| c.downcast_ref::<crate::error::Failure>());
+                    self.waiting_for = Some(Waiting {
+                        tape,
+                        message: failure.map_or_else(|| e.to_string(), |f| f.message.clone()),
+                        details: failure.and_then(|f| f.details.clone()).unwrap_or(Value::Null),
+                    });
+                }
+                return Err(ReadError::TapeChange(e));
+            }
+        };
+        self.waiting_for = None;
         self.current = Some((k, ReadAhead::owning(dev, self.block_size)));
         Ok(())
     }

@@ -98,12 +98,28 @@ impl Default for ExtractOptions {
 pub const DAMAGED_SUFFIX: &[u8] = b".damaged";
 
 /// What [`Extractor::file`] did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FileOutcome {
     /// The file was written: `size` bytes, whose BLAKE3 is `blake3`.
     Written { size: u64, blake3: blake3::Hash },
     /// It existed and [`Overwrite::Skip`] left it; its content was not read.
     Skipped,
+    /// Its first `written` bytes are under a temporary name; the rest comes later
+    /// ([`Extractor::file_in_pieces`]).
+    Partial(Partial),
+}
+
+/// A file written in part, under its temporary name in its final directory.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Partial {
+    /// The entry's path (as in the archive).
+    #[serde(with = "crate::format::index::path_json")]
+    pub path: Vec<u8>,
+    /// The temporary name in the entry's directory.
+    #[serde(with = "crate::format::index::path_json")]
+    pub temp: Vec<u8>,
+    /// Content bytes written so far.
+    pub written: u64,
 }
 
 /// What the other operations did.
@@ -393,6 +409,23 @@ impl Extractor {
         content: &mut dyn Read,
         expected: Option<blake3::Hash>,
     ) -> Result<FileOutcome, ExtractError> {
+        self.file_in_pieces(h, content, expected, None, &|_| false)
+    }
+
+    /// [`Extractor::file`] for content that may come in pieces, in separate runs: when
+    /// `content` fails with an error `later` accepts (the rest is on another tape, say), what
+    /// was written stays under its temporary name and [`FileOutcome::Partial`] says how far
+    /// it got; a later call with that [`Partial`] as `resume` (and `content` yielding the
+    /// rest) goes on from there. The checks before the file takes its name are the same:
+    /// then over the whole file, read back from the destination.
+    pub fn file_in_pieces(
+        &mut self,
+        h: &EntryHeader,
+        content: &mut dyn Read,
+        expected: Option<blake3::Hash>,
+        resume: Option<&Partial>,
+        later: &dyn Fn(&io::Error) -> bool,
+    ) -> Result<FileOutcome, ExtractError> {
         if h.kind != EntryKind::File {
             return Err(refused(&h.path, "not a regular file entry"));
         }
@@ -400,20 +433,37 @@ impl Extractor {
         let (name, parents) = comps.split_last().ok_or_else(|| unsafe_path(&h.path, "the destination itself"))?;
         self.load_parent(&h.path, parents)?;
         let dir = self.cache.as_ref().expect("loaded").1.as_fd();
-        if let Existing::Skip = existing(dir, name, &h.path, self.opts.overwrite)? {
-            return Ok(FileOutcome::Skipped);
-        }
-        let open = |n: &[u8]| {
-            // Read and write: the read-back check reads it through this descriptor.
-            let flags = OFlag::O_RDWR | OFlag::O_CREAT | OFlag::O_EXCL | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC;
-            nix::fcntl::openat(dir, n, flags, Mode::from_bits_truncate(0o600))
+        let (file, tmp, from) = match resume {
+            None => {
+                if let Existing::Skip = existing(dir, name, &h.path, self.opts.overwrite)? {
+                    return Ok(FileOutcome::Skipped);
+                }
+                let open = |n: &[u8]| {
+                    // Read and write: the read-back check reads it through this descriptor.
+                    let flags = OFlag::O_RDWR | OFlag::O_CREAT | OFlag::O_EXCL | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC;
+                    nix::fcntl::openat(dir, n, flags, Mode::from_bits_truncate(0o600))
+                };
+                let (fd, tmp) = create_temp(&mut self.rng, &h.path, open)?;
+                (File::from(fd), tmp, 0)
+            }
+            Some(p) => {
+                if p.path != h.path || p.written > h.size || !p.temp.starts_with(TEMP_PREFIX) || p.temp.contains(&b'/')
+                {
+                    return Err(refused(&h.path, "the piece written before does not belong to this entry"));
+                }
+                let file = open_partial(dir, &p.temp, &h.path, p.written)?;
+                (file, p.temp.clone(), p.written)
+            }
         };
-        let (fd, tmp) = create_temp(&mut self.rng, &h.path, open)?;
-        let file = File::from(fd);
         let buf = &mut self.buf;
         let (opts, path) = (self.opts, &h.path[..]);
         let written = (|| {
-            let (size, blake3) = write_sparse(&file, h, content, buf)?;
+            let blake3 = match write_sparse(&file, h, content, buf, from, later)? {
+                Sparse::Done(hash) if from == 0 => hash,
+                // Only the last piece went through the hasher: the whole file is read back.
+                Sparse::Done(_) => hash_file(&file, path, buf)?,
+                Sparse::Paused(written) => return Ok(Err(written)),
+            };
             if let Some(want) = expected
                 && want != blake3
             {
@@ -425,10 +475,11 @@ impl Extractor {
             let mode = file_mode(h.mode, opts.owners);
             set_metadata(file.as_fd(), path, opts.owners, h.uid, h.gid, mode, timespec(h))?;
             place(dir, &tmp, name, path, opts.overwrite)?;
-            Ok((size, blake3))
+            Ok(Ok((h.size, blake3)))
         })();
         match written {
-            Ok((size, blake3)) => Ok(FileOutcome::Written { size, blake3 }),
+            Ok(Ok((size, blake3))) => Ok(FileOutcome::Written { size, blake3 }),
+            Ok(Err(written)) => Ok(FileOutcome::Partial(Partial { path: h.path.clone(), temp: tmp, written })),
             Err(ExtractError::Exists(_)) if opts.overwrite == Overwrite::Skip => {
                 remove_temp(dir, &tmp);
                 Ok(FileOutcome::Skipped)
@@ -444,6 +495,19 @@ impl Extractor {
                 remove_temp(dir, &tmp);
                 Err(e)
             }
+        }
+    }
+
+    /// Removes the temporary file of a [`Partial`] that will not be finished.
+    pub fn discard(&mut self, p: &Partial) {
+        let Ok(comps) = components(&p.path) else { return };
+        let Some((_, parents)) = comps.split_last() else { return };
+        if self.load_parent_existing(&p.path, parents).is_ok()
+            && p.temp.starts_with(TEMP_PREFIX)
+            && !p.temp.contains(&b'/')
+        {
+            let dir = self.cache.as_ref().expect("loaded").1.as_fd();
+            remove_temp(dir, &p.temp);
         }
     }
 
@@ -483,6 +547,23 @@ impl Extractor {
         }
         self.dirs.push(DirFix { path: comps.join(&b'/'), mode: h.mode, uid: h.uid, gid: h.gid, mtime: timespec(h) });
         Ok(Outcome::Restored)
+    }
+
+    /// Gives an existing directory (restored by an earlier run of the same restore) the
+    /// mode, owner and times of `h` in [`Extractor::finish`], as [`Extractor::dir`] would;
+    /// [`Overwrite::Skip`] leaves it as it is.
+    pub fn dir_metadata(&mut self, h: &EntryHeader) -> Result<(), ExtractError> {
+        let comps = components(&h.path).map_err(|r| unsafe_path(&h.path, r))?;
+        if self.opts.overwrite != Overwrite::Skip {
+            self.dirs.push(DirFix {
+                path: comps.join(&b'/'),
+                mode: h.mode,
+                uid: h.uid,
+                gid: h.gid,
+                mtime: timespec(h),
+            });
+        }
+        Ok(())
     }
 
     /// Creates a symlink. Its target is stored as it is (it may point anywhere); nothing
@@ -783,38 +864,47 @@ fn hash_file(file: &File, path: &[u8], buf: &mut [u8]) -> Result<blake3::Hash, E
     Ok(hasher.finalize())
 }
 
-/// Reads up to `buf.len()` bytes, fewer only at the end of `r`.
-fn fill(r: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
+/// Reads up to `buf.len()` bytes, fewer only at the end of `r`; an error comes with the
+/// bytes read before it.
+fn fill(r: &mut impl Read, buf: &mut [u8]) -> (usize, Option<io::Error>) {
     let mut got = 0;
     while got < buf.len() {
         match r.read(&mut buf[got..]) {
             Ok(0) => break,
             Ok(n) => got += n,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
+            Err(e) => return (got, Some(e)),
         }
     }
-    Ok(got)
+    (got, None)
 }
 
-/// Copies exactly `h.size` bytes of `content` into `file`, leaving aligned runs of zeros as
-/// holes, and hashes them.
+/// What [`write_sparse`] did.
+enum Sparse {
+    /// All of the content is in the file; the BLAKE3 of the bytes written by this call.
+    Done(blake3::Hash),
+    /// The content stopped with an error `later` accepts, after this many bytes of it.
+    Paused(u64),
+}
+
+/// Copies the content from offset `from` to `h.size` out of `content` into `file`, leaving
+/// aligned runs of zeros as holes, and hashes what it wrote.
 fn write_sparse(
     file: &File,
     h: &EntryHeader,
     content: &mut dyn Read,
     buf: &mut [u8],
-) -> Result<(u64, blake3::Hash), ExtractError> {
-    let mut src = content.take(h.size);
+    from: u64,
+    later: &dyn Fn(&io::Error) -> bool,
+) -> Result<Sparse, ExtractError> {
+    let mut src = content.take(h.size - from);
     let mut hasher = blake3::Hasher::new();
-    let mut pos = 0u64;
+    let mut pos = from;
     loop {
-        let n = fill(&mut src, buf).map_err(|source| ExtractError::Content { path: h.path.clone(), source })?;
-        if n == 0 {
-            break;
-        }
+        let (n, error) = fill(&mut src, buf);
         hasher.update(&buf[..n]);
-        // `pos` is a multiple of the buffer's size, so chunks are aligned in the file.
+        // Chunks are aligned in the file when `pos` is a multiple of the buffer's size, as
+        // it is for a file written in one piece.
         let mut at = pos;
         for chunk in buf[..n].chunks(HOLE) {
             if chunk.len() < HOLE || chunk != &ZEROS[..] {
@@ -823,6 +913,17 @@ fn write_sparse(
             at += chunk.len() as u64;
         }
         pos += n as u64;
+        match error {
+            Some(e) if later(&e) => {
+                // The length says how much is there, holes included.
+                file.set_len(pos).map_err(|e| io_error(&h.path, e))?;
+                file.sync_all().map_err(|e| io_error(&h.path, e))?;
+                return Ok(Sparse::Paused(pos));
+            }
+            Some(source) => return Err(ExtractError::Content { path: h.path.clone(), source }),
+            None if n == 0 => break,
+            None => {}
+        }
     }
     if pos != h.size {
         let msg = format!("the content ended after {pos} of its {} bytes", h.size);
@@ -833,7 +934,21 @@ fn write_sparse(
     }
     // A hole at the end is not written: the length makes it.
     file.set_len(pos).map_err(|e| io_error(&h.path, e))?;
-    Ok((pos, hasher.finalize()))
+    Ok(Sparse::Done(hasher.finalize()))
+}
+
+/// Opens the temporary file of a [`Partial`] to go on writing it: a regular file of ours
+/// (no symlink followed) holding exactly what was written.
+fn open_partial(dir: BorrowedFd<'_>, temp: &[u8], path: &[u8], written: u64) -> Result<File, ExtractError> {
+    let flags = OFlag::O_RDWR | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC | OFlag::O_NONBLOCK;
+    let fd = nix::fcntl::openat(dir, temp, flags, Mode::empty())
+        .map_err(|e| step_error(path, "opening the piece written before", e))?;
+    let file = File::from(fd);
+    let md = file.metadata().map_err(|e| io_error(path, e))?;
+    if !md.file_type().is_file() || md.len() != written {
+        return Err(refused(path, "the piece written before is no longer what it was"));
+    }
+    Ok(file)
 }
 
 #[cfg(test)]

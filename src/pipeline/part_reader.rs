@@ -88,7 +88,7 @@ impl Source<'_> {
 }
 
 /// Tape traffic, for restore summaries and the "read only what is needed" benchmark.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ReadStats {
     pub blocks: u64,
     pub bytes: u64,

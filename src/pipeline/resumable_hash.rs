@@ -66,7 +66,8 @@ impl ResumableHash {
     /// number of subtrees allows.
     fn push_group(&mut self, group: &[u8]) {
         debug_assert_eq!(group.len(), GROUP);
-        let mut cv = blake3::Hasher::new().set_input_offset(self.groups * GROUP as u64).update(group).finalize_non_root();
+        let mut cv =
+            blake3::Hasher::new().set_input_offset(self.groups * GROUP as u64).update(group).finalize_non_root();
         self.groups += 1;
         let mut total = self.groups;
         while total & 1 == 0 {
@@ -83,8 +84,10 @@ impl ResumableHash {
             return blake3::hash(&self.pending);
         }
         // With a subtree before it, the last one holds at least one byte (it was kept open).
-        let mut right =
-            blake3::Hasher::new().set_input_offset(self.groups * GROUP as u64).update(&self.pending).finalize_non_root();
+        let mut right = blake3::Hasher::new()
+            .set_input_offset(self.groups * GROUP as u64)
+            .update(&self.pending)
+            .finalize_non_root();
         let (first, rest) = self.stack.split_first().expect("a subtree before the last");
         for left in rest.iter().rev() {
             right = merge_subtrees_non_root(left, &right, Mode::Hash);
