@@ -18,6 +18,7 @@ pub mod restore;
 pub mod sets;
 pub mod sources;
 pub mod tapes;
+pub mod verifications;
 
 use std::fs::{self, DirBuilder, OpenOptions};
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};

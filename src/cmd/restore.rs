@@ -622,6 +622,7 @@ fn tape_list(conn: &Connection, work: &[SetWork]) -> Result<Value> {
 /// Opens the drive with `tape` in it: checks the label's UUID, and asks for the tape (or
 /// exits 4 naming it and the others needed) until it is there.
 pub(super) fn insert_tape(
+    who: &str,
     ctx: &Ctx,
     catalog: &mut Catalog,
     spec: &crate::tape::DeviceSpec,
@@ -661,7 +662,7 @@ pub(super) fn insert_tape(
         };
         ctx.ask_operator(
             &format!(
-                "the restore needs tape '{}' (barcode {}, {location}); {found}",
+                "{who} needs tape '{}' (barcode {}, {location}); {found}",
                 tape.label,
                 tape.barcode.as_deref().unwrap_or("-")
             ),

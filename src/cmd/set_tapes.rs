@@ -38,7 +38,16 @@ pub struct SetTapes<'a> {
     /// The tape that was needed and nobody could insert (exit 4), with what the operator
     /// was told: a run that reads on in pieces saves where it stands and says it.
     waiting_for: Option<Waiting>,
+    /// Called once for each part when its tape is first in the drive (verify checks the
+    /// part's header and index there), with the drive; parts already seen are marked.
+    on_part: Option<PartHook<'a>>,
+    seen: Vec<bool>,
+    /// Who asks for tapes, for the operator ("the restore").
+    who: &'static str,
 }
+
+/// See [`SetTapes::on_each_part`].
+pub type PartHook<'a> = Box<dyn FnMut(usize, &mut dyn TapeDevice) -> Result<(), ReadError> + 'a>;
 
 impl<'a> SetTapes<'a> {
     /// The set's parts with their tapes, in order. No tape is asked for until a frame is.
@@ -62,7 +71,46 @@ impl<'a> SetTapes<'a> {
             block_size,
             current: None,
             waiting_for: None,
+            on_part: None,
+            seen: Vec::new(),
+            who: "the restore",
         })
+    }
+
+    /// Names who asks for tapes, for the operator ("the verify").
+    pub fn asking_as(mut self, who: &'static str) -> SetTapes<'a> {
+        self.who = who;
+        self
+    }
+
+    /// Calls `hook` with the drive the first time each part's tape is in it (before the
+    /// reader goes on there), except for parts marked `seen` (done by an earlier run).
+    pub fn on_each_part(&mut self, seen: Vec<bool>, hook: PartHook<'a>) {
+        self.seen = seen;
+        self.on_part = Some(hook);
+    }
+
+    /// Puts part `k`'s tape in the drive (the hook sees it, the first time).
+    pub fn visit(&mut self, k: usize) -> Result<(), ReadError> {
+        self.have_part(k)
+    }
+
+    /// Which parts the hook was called for (or were marked seen).
+    pub fn seen(&self) -> &[bool] {
+        &self.seen
+    }
+
+    fn first_visit(&mut self, k: usize, dev: &mut dyn TapeDevice) -> Result<(), ReadError> {
+        if let Some(hook) = self.on_part.as_mut() {
+            if self.seen.len() < self.parts.len() {
+                self.seen.resize(self.parts.len(), false);
+            }
+            if !self.seen[k] {
+                self.seen[k] = true;
+                hook(k, dev)?;
+            }
+        }
+        Ok(())
     }
 
     /// The tape a read stopped for because nobody could insert it.
@@ -91,7 +139,10 @@ impl<'a> SetTapes<'a> {
             && self.parts[*here].1.id == tape_id
         {
             *here = k;
-            return Ok(());
+            let (_, mut ahead) = self.current.take().expect("just seen");
+            let visited = self.first_visit(k, &mut ahead);
+            self.current = Some((k, ahead));
+            return visited;
         }
         // The drive must be closed for the library to move cartridges and for the next open.
         if let Some((_, ahead)) = self.current.take() {
@@ -101,7 +152,8 @@ impl<'a> SetTapes<'a> {
         if self.parts.len() > 1 {
             self.ctx.out.note(|| format!("Part {} of the set is on tape '{}'", self.parts[k].0.part, tape.label));
         }
-        let dev = match insert_tape(self.ctx, &mut self.catalog, &self.spec, self.drive, &tape, &self.needed) {
+        let dev = match insert_tape(self.who, self.ctx, &mut self.catalog, &self.spec, self.drive, &tape, &self.needed)
+        {
             Ok(dev) => dev,
             Err(e) => {
                 if Self::is_waiting(&e) {
@@ -116,6 +168,8 @@ impl<'a> SetTapes<'a> {
             }
         };
         self.waiting_for = None;
+        let mut dev = dev;
+        self.first_visit(k, dev.as_mut())?;
         self.current = Some((k, ReadAhead::owning(dev, self.block_size)));
         Ok(())
     }

@@ -1419,19 +1419,20 @@ impl Spanner<'_> {
     fn change(&mut self, mut ended: PartResult, next: NextPart) -> Result<(Box<dyn TapeDevice>, Carried)> {
         let (ctx, drive) = (self.ctx, self.drive);
         let carried = ended.take_carried();
+        // The next part starts with the frames in flight.
+        let part_start = carried.first().unwrap_or(next);
         let (dev, state) = self.close_and_record(ended, next, Closing::TapeChange, &carried)?;
         let request = state["tape_change_request"].as_i64().unwrap_or_default();
         let full = state["tape"].as_str().unwrap_or_default().to_string();
         let used: Vec<i64> = self.span.borrow().closed.iter().map(|c| c.tape_id).collect();
         self.events.emit(|| {
             json!({"type": "tape_change", "reason": "tape_full", "tape": full, "request": request,
-                "next_part": used.len() + 1, "stream_offset": next.stream_offset})
+                "next_part": used.len() + 1, "stream_offset": part_start.stream_offset})
         });
         ctx.out.note(|| format!("Tape '{full}' is full; the set goes on on another tape (part {})", used.len() + 1));
 
         let (mut dev, Ready { tape, at, .. }) = self.next_usable(dev, &used, request)?;
         let mut span = self.span.borrow_mut();
-        let part_start = carried.first().unwrap_or(next);
         span.header.part += 1;
         span.header.stream_offset = part_start.stream_offset;
         let header_block = span.header.encode(Some(at.file))?;
