@@ -119,3 +119,275 @@ fn a_damaged_file_never_replaces_a_good_one() {
         // zstd and AES-GCM frames fail before their content is whole: nothing to keep.
     }
 }
+
+const MIB: usize = 1 << 20;
+
+/// Runs `args` (with `--json`, no terminal) and returns its exit code, stdout and the JSON
+/// error on stderr, if any.
+fn attempt(h: &Home, args: &[&str]) -> (i32, String, Option<Value>) {
+    let mut all = vec!["--json"];
+    all.extend_from_slice(args);
+    let out = h.cmd().args(&all).write_stdin("").output().unwrap();
+    let err = stderr(&out);
+    let error = err.lines().filter_map(|l| serde_json::from_str::<Value>(l).ok()).find(|v| v["type"] == "error");
+    (out.status.code().unwrap_or(-1), stdout(&out), error)
+}
+
+/// `count` files of `size` noise bytes each (a different seed per file), and two small ones.
+fn noise_tree(root: &Path, count: usize, size: usize) {
+    let b = tree::Builder::new(root);
+    b.file(b"0-first.txt", b"before the big ones\n");
+    for i in 0..count {
+        b.file(format!("f{i:02}.bin").as_bytes(), &tree::noise(size, i as u64 + 11));
+    }
+    b.file(b"z-last.txt", b"after them\n");
+}
+
+/// Carried frames a stopped run left in the home.
+fn carried_files(h: &Home) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(h.home())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("carried-"))
+        .collect();
+    names.sort();
+    names
+}
+
+/// A home with pool `p`, source `s` (the data directory), job `j` (`job_args` added), and a
+/// standalone virtual drive of `capacity` cartridges with `tapes` labelled in `p`.
+fn standalone_home(capacity: &str, tapes: &[&str], job_args: &[&str]) -> Home {
+    let h = Home::new();
+    fs::create_dir_all(h.data()).unwrap();
+    let drive = h.dir.path().join("drive");
+    h.ok(["drive", "add", "d0", "--device", &format!("vtape:{}", drive.display()), "--capacity", capacity]);
+    h.ok(["pool", "create", "p"]);
+    for t in tapes {
+        h.ok(["drive", "load", "--tape", t, "--create"]);
+        h.ok(["tape", "label", t, "--pool", "p"]);
+        h.ok(["drive", "eject"]);
+    }
+    h.ok_os(&["source".as_ref(), "add".as_ref(), "s".as_ref(), h.data().as_os_str()]);
+    let mut job = vec!["job", "create", "j", "--source", "s", "--pool", "p"];
+    job.extend_from_slice(job_args);
+    h.ok(&job);
+    h
+}
+
+/// Puts cartridge `tape` in the standalone drive (taking out the one in it).
+fn swap(h: &Home, tape: &str) {
+    let _ = h.run(["drive", "eject"]);
+    h.ok(["drive", "load", "--tape", tape]);
+}
+
+/// Runs `args` once per tape of `tapes`, loaded in that order: every run but the last must
+/// exit 4 asking for the next tape (by label, in its JSON error) and the last must succeed.
+/// Returns the last run's stdout.
+fn tape_by_tape(h: &Home, args: &[&str], tapes: &[&str]) -> String {
+    for (i, tape) in tapes.iter().enumerate() {
+        swap(h, tape);
+        let (code, out, error) = attempt(h, args);
+        if i + 1 == tapes.len() {
+            assert_eq!(code, 0, "{args:?} with {tape}: {error:?}\n{out}");
+            return out;
+        }
+        assert_eq!(code, 4, "{args:?} with {tape}: {error:?}\n{out}");
+        let error = error.unwrap_or_else(|| panic!("{args:?}: exit 4 without a JSON error"));
+        assert_eq!(error["code"], "no_tape", "{error}");
+        assert_eq!(
+            error["details"]["wanted"][0]["label"],
+            tapes[i + 1],
+            "{args:?} with {tape} asks for the next: {error}"
+        );
+    }
+    unreachable!("at least one tape")
+}
+
+/// The issue's library case with the shipped defaults: 64 MiB cartridges (a 5% early-warning
+/// zone of 3.2 MiB, smaller than one 8 MiB frame), automatic loads, ~320 MB of data.
+#[test]
+fn a_library_of_64mib_cartridges_takes_a_320mb_set_with_default_zones() {
+    let h = Home::new();
+    let vl = h.dir.path().join("vl");
+    h.ok([
+        "vlib",
+        "create",
+        vl.to_str().unwrap(),
+        "--slots",
+        "8",
+        "--drives",
+        "1",
+        "--tapes",
+        "8",
+        "--capacity",
+        "64M",
+    ]);
+    h.ok(["library", "add", "L", "--device", &format!("vlib:{}", vl.display())]);
+    h.ok(["library", "inventory", "L"]);
+    h.ok([
+        "drive",
+        "add",
+        "d0",
+        "--device",
+        &format!("vtape:{}", vl.join("drives/0").display()),
+        "--library",
+        "L",
+        "--element",
+        "500",
+    ]);
+    h.ok(["pool", "create", "p"]);
+    h.ok(["tape", "label", "--barcodes", "--pool", "p"]);
+    fs::create_dir_all(h.data()).unwrap();
+    noise_tree(&h.data(), 10, 32_000_000);
+    h.ok_os(&["source".as_ref(), "add".as_ref(), "s".as_ref(), h.data().as_os_str()]);
+    h.ok(["job", "create", "j", "--source", "s", "--pool", "p"]);
+
+    let (code, out, error) = attempt(&h, &["backup", "run", "j"]);
+    assert_eq!(code, 0, "{error:?}");
+    let summary: Value = serde_json::from_str(out.lines().last().unwrap()).unwrap();
+    assert_eq!(summary["status"], "completed", "{summary}");
+    let tapes = summary["tapes"].as_array().unwrap().len();
+    assert!((6..=7).contains(&tapes), "320 MB on 64 MiB cartridges: {summary}");
+    assert!(carried_files(&h).is_empty(), "{:?}", carried_files(&h));
+    // Every full tape is marked so, and none holds more than it can.
+    let list = h.json(["tape", "list"]);
+    let full = list["tapes"].as_array().unwrap().iter().filter(|t| t["status"] == "full").count();
+    assert_eq!(full, tapes - 1, "{list}");
+    for t in list["tapes"].as_array().unwrap() {
+        assert!(t["used_bytes"].as_i64().unwrap() <= 64 << 20, "{t}");
+    }
+
+    let dest = h.dir.path().join("r");
+    let (code, _, error) = attempt(&h, &["restore", "--set", "1", "--to", dest.to_str().unwrap()]);
+    assert_eq!(code, 0, "{error:?}");
+    tree::assert_same(&h.data(), &dest);
+    let (code, out, error) = attempt(&h, &["verify", "1"]);
+    assert_eq!(code, 0, "{error:?}\n{out}");
+}
+
+/// The issue's standalone case: ~640 MB on 256 MiB cartridges, nobody at a terminal. The
+/// backup pauses (exit 4) at each full tape and `backup resume` goes on; then restore and
+/// verify read the set tape by tape across runs, each run exiting 4 for the next tape.
+#[test]
+fn a_standalone_drive_of_256mib_cartridges_takes_a_640mb_set_tape_by_tape() {
+    let h = standalone_home("256M", &["A1", "A2", "A3", "A4"], &[]);
+    noise_tree(&h.data(), 20, 32_000_000);
+    swap(&h, "A1");
+    let (code, _, error) = attempt(&h, &["backup", "run", "j"]);
+    assert_eq!(code, 4, "{error:?}");
+    let error = error.unwrap();
+    assert_eq!(error["code"], "no_tape", "{error}");
+    assert_eq!(error["details"]["tape_full"], true, "{error}");
+    // The frames in flight wait in the home, not past the mark.
+    assert_eq!(carried_files(&h).len(), 2, "{:?}", carried_files(&h));
+    swap(&h, "A2");
+    let (code, _, error) = attempt(&h, &["backup", "resume"]);
+    assert_eq!(code, 4, "{error:?}");
+    swap(&h, "A3");
+    let (code, out, error) = attempt(&h, &["backup", "resume"]);
+    assert_eq!(code, 0, "{error:?}");
+    let summary: Value = serde_json::from_str(out.lines().last().unwrap()).unwrap();
+    assert_eq!(summary["tapes"], serde_json::json!(["A1", "A2", "A3"]), "{summary}");
+    assert!(carried_files(&h).is_empty(), "{:?}", carried_files(&h));
+    let list = h.json(["tape", "list"]);
+    for t in list["tapes"].as_array().unwrap() {
+        assert!(t["used_bytes"].as_i64().unwrap() <= 256 << 20, "{t}");
+    }
+
+    // Restore: A2 first names A1 and restores nothing; then A1, A2, A3 in order.
+    let dest = h.dir.path().join("r");
+    let restore = ["restore", "--set", "1", "--to", dest.to_str().unwrap()];
+    swap(&h, "A2");
+    let (code, _, error) = attempt(&h, &restore);
+    assert_eq!(code, 4);
+    let error = error.unwrap();
+    assert_eq!(error["details"]["wanted"][0]["label"], "A1", "{error}");
+    assert_eq!(error["details"]["restored"], 0, "{error}");
+    let out = tape_by_tape(&h, &restore, &["A1", "A2", "A3"]);
+    let summary: Value = serde_json::from_str(out.lines().last().unwrap()).unwrap();
+    assert_eq!(summary["restored"], summary["requested"], "{summary}");
+    tree::assert_same(&h.data(), &dest);
+    let leftovers: Vec<_> = fs::read_dir(&dest)
+        .unwrap()
+        .filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().starts_with(".tb-"))
+        .collect();
+    assert!(leftovers.is_empty(), "no temporary file is left");
+    let ops: Vec<(String, i64)> = {
+        let conn = h.sql();
+        let mut stmt = conn.prepare("SELECT status, files_restored FROM restore_operations ORDER BY id").unwrap();
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(Result::unwrap).collect()
+    };
+    assert_eq!(ops, vec![("completed".to_string(), 23)], "one restore (the root, 22 files), four runs");
+
+    // Verify the same way, full and quick.
+    let out = tape_by_tape(&h, &["verify", "1"], &["A1", "A2", "A3"]);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["passed"], true, "{v}");
+    assert_eq!(v["files"], 20, "{v}");
+    let out = tape_by_tape(&h, &["verify", "1", "--quick"], &["A1", "A2", "A3"]);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["passed"], true, "{v}");
+}
+
+/// A file split across two tapes restores byte for byte in pieces (one run per tape) with
+/// zstd and with AES-256-GCM too, and verify's hash of it spans the runs.
+#[test]
+fn a_file_crossing_tapes_restores_and_verifies_in_pieces_in_every_framing() {
+    let pw = tempfile::NamedTempFile::new().unwrap();
+    write_secret(pw.path(), "correct horse battery\n");
+    let pw = pw.path().to_str().unwrap().to_string();
+    for framing in ["zstd", "aes"] {
+        let job: Vec<&str> = match framing {
+            "zstd" => vec!["--compression", "zstd"],
+            _ => vec!["--encryption-key", "k"],
+        };
+        let h = if framing == "aes" {
+            let h = standalone_home("32M", &["B1", "B2", "B3", "B4"], &[]);
+            h.ok(["key", "create", "k", "--password-file", &pw]);
+            h.ok(["job", "update", "j", "--encryption-key", "k"]);
+            h
+        } else {
+            standalone_home("32M", &["B1", "B2", "B3", "B4"], &job)
+        };
+        // 3 x 20 MB of noise over 32 MiB cartridges: files cross from one tape to the next.
+        noise_tree(&h.data(), 3, 20 * MIB);
+        let backup_args = ["backup", "run", "j", "--password-file", &pw];
+        swap(&h, "B1");
+        let (mut code, _, mut error) = attempt(&h, &backup_args);
+        let mut used = vec!["B1"];
+        for next in ["B2", "B3", "B4"] {
+            if code == 0 {
+                break;
+            }
+            assert_eq!(code, 4, "{framing}: {error:?}");
+            swap(&h, next);
+            used.push(next);
+            (code, _, error) = attempt(&h, &["backup", "resume", "--password-file", &pw]);
+        }
+        assert_eq!(code, 0, "{framing}: {error:?}");
+        assert!(used.len() >= 2, "{framing}: the set spans tapes");
+        let crossing: i64 = h
+            .sql()
+            .query_row(
+                "SELECT count(*) FROM catalog_entries e
+                 JOIN backup_sets s ON s.id = e.backup_set_id
+                 JOIN backup_set_parts p ON p.backup_set_id = e.backup_set_id AND p.status = 'continued'
+                 WHERE e.kind = 'file'
+                   AND e.frame_seq * s.frame_size + e.frame_offset < p.stream_offset + p.stream_bytes
+                   AND e.frame_seq * s.frame_size + e.frame_offset + e.file_size > p.stream_offset + p.stream_bytes",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert!(crossing >= 1, "{framing}: some file crosses a part boundary");
+
+        let dest = h.dir.path().join("r");
+        let restore = ["restore", "--set", "1", "--to", dest.to_str().unwrap(), "--password-file", &pw];
+        tape_by_tape(&h, &restore, &used);
+        tree::assert_same(&h.data(), &dest);
+        let out = tape_by_tape(&h, &["verify", "1", "--password-file", &pw], &used);
+        let v: Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(v["passed"], true, "{framing}: {v}");
+        assert_eq!(v["files"], 5, "{framing}: {v}");
+    }
+}

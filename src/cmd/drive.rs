@@ -178,6 +178,35 @@ Examples:
     },
 }
 
+/// The directory of `drive` when it is a built-in virtual drive outside any library (its
+/// cartridges are on its own shelf).
+pub(super) fn standalone_virtual(drive: &drives::Drive) -> Option<std::path::PathBuf> {
+    match DeviceSpec::parse(&drive.device) {
+        Ok(DeviceSpec::Virtual(dir)) if drive.library_id.is_none() && vlib::library_of_drive(&dir).is_none() => {
+            Some(dir)
+        }
+        _ => None,
+    }
+}
+
+/// Puts cartridge `name` from the shelf into the standalone virtual drive in `dir`, taking
+/// out the one in it (the operator's hands, for a run that holds the drive and asks).
+pub(super) fn put_in_virtual(dir: &std::path::Path, name: &str) -> Result<()> {
+    if name.contains('/') || name.starts_with('.') {
+        anyhow::bail!("'{name}' is not a cartridge name");
+    }
+    let mut vd = VirtualDrive::open(dir)?;
+    let shelf_path = vd.shelf().join(name);
+    if !shelf_path.exists() {
+        anyhow::bail!("no cartridge '{name}' on the shelf of the virtual drive ({})", vd.shelf().display());
+    }
+    if vd.status()?.loaded {
+        vd.unload()?;
+    }
+    vd.insert(&shelf_path)?;
+    Ok(())
+}
+
 fn parse_device(s: &str) -> Result<DeviceSpec, String> {
     DeviceSpec::parse(s)
 }

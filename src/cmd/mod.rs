@@ -137,16 +137,44 @@ impl Ctx {
 }
 
 impl Ctx {
-    /// Asks the operator to do something with a tape (`action`, e.g. "insert WEEK02 in drive
-    /// 'lto1'") after saying why (`situation`), and waits for Enter. Without a terminal, or
-    /// with `--json`, nobody can answer: fails with `no_tape` (exit 4) and `details` in the
-    /// JSON error, so a script learns what is wanted.
     /// Someone is at a terminal to answer a question (and `--json` is off).
     pub fn interactive(&self) -> bool {
         std::io::stdin().is_terminal() && std::io::stderr().is_terminal() && !self.out.json
     }
 
+    /// [`Ctx::ask_operator`] for a tape wanted in `drive`. Nobody can reach into a
+    /// standalone virtual drive while this run holds it (`drive load` waits for its lock), so
+    /// there the operator may type the name of a cartridge on the drive's shelf instead of
+    /// just pressing Enter, and it is put in the drive here.
+    pub fn ask_for_tape_in(&self, drive: &drives::Drive, situation: &str, action: &str, details: Value) -> Result<()> {
+        let shelf = drive::standalone_virtual(drive);
+        let action = match &shelf {
+            Some(_) => format!("{action} (or, as it is a virtual drive, type the name of a cartridge on its shelf)"),
+            None => action.to_string(),
+        };
+        let answer = self.ask_operator_answer(situation, &action, details)?;
+        let name = answer.trim();
+        if let Some(dir) = shelf
+            && !name.is_empty()
+        {
+            match drive::put_in_virtual(&dir, name) {
+                Ok(()) => eprintln!("Loaded cartridge '{name}' into drive '{}'", drive.name),
+                Err(e) => eprintln!("error: {e:#}"),
+            }
+        }
+        Ok(())
+    }
+
+    /// Asks the operator to do something with a tape (`action`, e.g. "insert WEEK02 in drive
+    /// 'lto1'") after saying why (`situation`), and waits for Enter. Without a terminal, or
+    /// with `--json`, nobody can answer: fails with `no_tape` (exit 4) and `details` in the
+    /// JSON error, so a script learns what is wanted.
     pub fn ask_operator(&self, situation: &str, action: &str, details: Value) -> Result<()> {
+        self.ask_operator_answer(situation, action, details).map(|_| ())
+    }
+
+    /// [`Ctx::ask_operator`], returning the line the operator typed before Enter.
+    fn ask_operator_answer(&self, situation: &str, action: &str, details: Value) -> Result<String> {
         if !self.interactive() {
             return Err(Failure::new(Kind::NoTape, format!("{situation}; {action} and run again"))
                 .with_details(details)
@@ -160,7 +188,7 @@ impl Ctx {
         if std::io::BufRead::read_line(&mut std::io::stdin().lock(), &mut line)? == 0 {
             return Err(Failure::new(Kind::NoTape, "no answer on the terminal").with_details(details).into());
         }
-        Ok(())
+        Ok(line)
     }
 }
 

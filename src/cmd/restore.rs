@@ -660,7 +660,8 @@ pub(super) fn insert_tape(
             Some(m) => m.action(&what),
             None => format!("insert {what} in drive '{}'", drive.name),
         };
-        ctx.ask_operator(
+        ctx.ask_for_tape_in(
+            drive,
             &format!(
                 "{who} needs tape '{}' (barcode {}, {location}); {found}",
                 tape.label,

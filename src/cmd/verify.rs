@@ -44,6 +44,10 @@ pub struct VerifyArgs {
     quick: bool,
 }
 
+/// The frames' hashes and lengths from the parts' indexes, which the frames read are
+/// checked against.
+type IndexFrames = Rc<RefCell<HashMap<u64, ([u8; 32], u64)>>>;
+
 /// What a verify found so far; saved between runs while it waits for a tape
 /// (`set_verifications.resume_state`).
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -144,7 +148,7 @@ pub fn exec(ctx: &Ctx, args: VerifyArgs) -> Result<Exit> {
     .asking_as("the verify");
     let tally = Rc::new(RefCell::new(tally));
     // Each part's header block and index, checked when its tape is first in the drive.
-    let index_frames: Rc<RefCell<HashMap<u64, ([u8; 32], u64)>>> = Rc::default();
+    let index_frames: IndexFrames = Rc::default();
     {
         let (tally, index_frames, set, parts) = (tally.clone(), index_frames.clone(), set.clone(), parts.clone());
         let seen = tally.borrow().parts_checked.clone();
@@ -290,7 +294,7 @@ fn full_pass(
     layout: &SetLayout,
     set_tapes: &mut SetTapes,
     tally: &Rc<RefCell<Tally>>,
-    index_frames: &Rc<RefCell<HashMap<u64, ([u8; 32], u64)>>>,
+    index_frames: &IndexFrames,
 ) -> Result<()> {
     let parts: Vec<sets::Part> = set_tapes.parts().iter().map(|(p, _)| p.clone()).collect();
     let bar = ctx.progress_bytes(&format!("verifying set {}", set.id));

@@ -572,7 +572,8 @@ fn ask_for_tape(ctx: &Ctx, conn: &Connection, plan: &Plan, drive: &drives::Drive
         "wanted": wanted_json(&wanted),
         "import_export": mail.as_ref().map(MailSlot::json),
     });
-    ctx.ask_operator(
+    ctx.ask_for_tape_in(
+        drive,
         &format!("{}. {}", refusal.message, describe_wanted(&plan.pool, &wanted)),
         &insert_action(mail.as_ref(), drive),
         details,
@@ -1509,7 +1510,8 @@ impl Spanner<'_> {
                     "wanted": wanted_json(&wanted),
                     "import_export": mail.as_ref().map(MailSlot::json),
                 });
-                ctx.ask_operator(
+                ctx.ask_for_tape_in(
+                    drive,
                     &format!("the set needs another tape. {}", describe_wanted(&plan.pool, &wanted)),
                     &insert_action(mail.as_ref(), drive),
                     details,
