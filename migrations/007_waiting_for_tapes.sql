@@ -5,3 +5,6 @@
 ALTER TABLE restore_operations ADD COLUMN request TEXT;      -- JSON: sets, patterns, destination, options
 ALTER TABLE restore_operations ADD COLUMN resume_state TEXT; -- JSON: progress, while status = 'pending'
 ALTER TABLE set_verifications ADD COLUMN resume_state TEXT;  -- JSON: progress, while status = 'running'
+-- An entry `catalog rebuild` read from a tape with a path no restore will write (absolute,
+-- or climbing with `..`): kept for inspection, flagged, and refused by restore.
+ALTER TABLE catalog_entries ADD COLUMN unsafe_path INTEGER NOT NULL DEFAULT 0;

@@ -49,6 +49,15 @@ impl Output {
         }
     }
 
+    /// Reports, with `--json`, why a command that wrote its result on stdout still exits
+    /// non-zero: one error object on stderr, as for any other failure (`code`, `exit_code`,
+    /// `message`). People read the same from the lines the command printed.
+    pub fn outcome_error(&self, code: &str, exit: crate::error::Exit, message: &str) {
+        if self.json {
+            eprintln!("{}", json!({"type": "error", "code": code, "exit_code": exit as i32, "message": message}));
+        }
+    }
+
     /// Reports a failed command on stderr.
     pub fn error(&self, err: &anyhow::Error) {
         let (code, exit) = classify(err);

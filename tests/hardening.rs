@@ -288,6 +288,9 @@ fn a_standalone_drive_of_256mib_cartridges_takes_a_640mb_set_tape_by_tape() {
     assert_eq!(code, 0, "{error:?}");
     let summary: Value = serde_json::from_str(out.lines().last().unwrap()).unwrap();
     assert_eq!(summary["tapes"], serde_json::json!(["A1", "A2", "A3"]), "{summary}");
+    // The resumed run reports the whole set, as `backup list` does, not only its own part.
+    assert_eq!((&summary["files"], &summary["entries"]), (&Value::from(22), &Value::from(23)), "{summary}");
+    assert_eq!(summary["bytes"], 20 * 32_000_000 + 20 + 11, "{summary}");
     assert!(carried_files(&h).is_empty(), "{:?}", carried_files(&h));
     let list = h.json(["tape", "list"]);
     for t in list["tapes"].as_array().unwrap() {
@@ -390,4 +393,45 @@ fn a_file_crossing_tapes_restores_and_verifies_in_pieces_in_every_framing() {
         assert_eq!(v["passed"], true, "{framing}: {v}");
         assert_eq!(v["files"], 5, "{framing}: {v}");
     }
+}
+
+/// The small contract slips found beside the rest: each a clear usage or device error, and
+/// `--json` keeping stdout for data and stderr for the error.
+#[test]
+fn contract_slips_are_clear_errors() {
+    let h = Home::with_tape();
+    tree::Builder::new(&h.data()).file(b"a.txt", b"a\n").file(b"b.txt", b"b\n");
+    run(&h, &["backup", "run", "nightly"], 0);
+
+    // --as-of means a job's state: with --set it is a usage error, not silently ignored.
+    let dest = h.dir.path().join("r");
+    let (code, _, error) =
+        attempt(&h, &["restore", "--set", "1", "--as-of", "2026-01-01", "--to", dest.to_str().unwrap()]);
+    assert_eq!(code, 2, "{error:?}");
+    assert_eq!(error.unwrap()["code"], "usage");
+
+    // A malformed glob is a usage error, not "no match".
+    let (code, _, error) = attempt(&h, &["catalog", "find", "["]);
+    assert_eq!(code, 2, "{error:?}");
+    assert!(error.unwrap()["message"].as_str().unwrap().contains("never closes"));
+    let (code, _, _) = attempt(&h, &["catalog", "find", "[ab]*"]);
+    assert_eq!(code, 0);
+
+    // A virtual library that is not there is a device that does not answer.
+    let (code, _, error) = attempt(&h, &["library", "add", "L", "--device", "vlib:/nonexistent"]);
+    assert_eq!(code, 1);
+    assert_eq!(error.unwrap()["code"], "device_error");
+
+    // A restore into a directory holding the files: stdout has the entry errors and the
+    // summary, stderr the one error that says why the exit code is 1.
+    fs::create_dir_all(&dest).unwrap();
+    fs::write(dest.join("a.txt"), b"mine\n").unwrap();
+    let (code, out, error) = attempt(&h, &["restore", "--set", "1", "--to", dest.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    let lines: Vec<Value> = out.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.iter().filter(|l| l["type"] == "entry_error").count(), 1, "{lines:?}");
+    assert_eq!(lines.last().unwrap()["type"], "summary");
+    let error = error.expect("one JSON error on stderr");
+    assert_eq!((&error["code"], &error["exit_code"]), (&Value::from("entries_failed"), &Value::from(1)), "{error}");
+    assert_eq!(fs::read(dest.join("a.txt")).unwrap(), b"mine\n");
 }

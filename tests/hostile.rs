@@ -161,6 +161,17 @@ fn a_hostile_tape_writes_nothing_outside_the_destination() {
     let out = h.run(["--json", "catalog", "rebuild"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let set: i64 = h.sql().query_row("SELECT id FROM backup_sets WHERE uuid IS NOT NULL", [], |r| r.get(0)).unwrap();
+    // The rebuild says so, and marks them.
+    let report = stdout(&out) + &stderr(&out);
+    assert!(report.contains("3 entries have paths no restore will write"), "{report}");
+    assert!(report.contains("'../escape.txt' (a `..` component)"), "{report}");
+    let marked: Vec<String> = {
+        let conn = h.sql();
+        let mut stmt =
+            conn.prepare("SELECT file_path FROM catalog_entries WHERE unsafe_path ORDER BY file_path").unwrap();
+        stmt.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect()
+    };
+    assert_eq!(marked, ["../escape.txt", "/tmp/absolute-escape.txt", "a/../../escape2.txt"]);
 
     let dest = h.dir.path().join("dest");
     let out = h.run(["--json", "restore", "--set", &set.to_string(), "--to", dest.to_str().unwrap()]);
@@ -183,4 +194,7 @@ fn a_hostile_tape_writes_nothing_outside_the_destination() {
     assert!(!Path::new("/tmp/absolute-escape.txt").exists());
     let errors: Vec<&Value> = lines.iter().filter(|l| l["type"] == "entry_error").collect();
     assert!(errors.len() >= 6, "every hostile entry is named: {errors:?}");
+    // With --json, stdout carries the lines and the summary; stderr one error for the outcome.
+    let err: Value = serde_json::from_str(stderr(&out).trim()).unwrap();
+    assert_eq!((&err["type"], &err["exit_code"]), (&Value::from("error"), &Value::from(code.unwrap())), "{err}");
 }

@@ -12,7 +12,7 @@
 //! (the set is recorded as encrypted without one; `key import` it and rebuild again to link it).
 
 use std::collections::{BTreeSet, HashMap};
-use std::os::unix::ffi::OsStringExt;
+use std::os::unix::ffi::{OsStrExt, OsStringExt};
 
 use anyhow::Result;
 use rusqlite::{Connection, OptionalExtension, params};
@@ -20,6 +20,7 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use super::entries::{EntryWriter, NewEntry};
+use super::pathblob::PathRef;
 use super::pools::{self, AllocationPolicy, NewPool};
 use super::sources::{self, Source, SourceType};
 use super::tapes::{self, Tape, TapeStatus};
@@ -431,6 +432,8 @@ where
     let mut unresolved: BTreeSet<u64> = BTreeSet::new();
     let (mut first_frame, mut frame_count, mut frame_bytes) = (None, 0u64, 0u64);
     let (mut files, mut file_bytes, mut deleted) = (0u64, 0u64, 0u64);
+    // Paths a restore would refuse (absolute, climbing with `..`): a hostile or damaged tape.
+    let mut unsafe_paths: Vec<(Vec<u8>, &'static str)> = Vec::new();
     {
         let mut writer = EntryWriter::new(conn, set_id)?;
         for record in records {
@@ -443,6 +446,9 @@ where
                     frame_blocks.insert(f.seq, f.block.saturating_add_signed(shift));
                 }
                 IndexRecord::File(f) => {
+                    if let Some(why) = crate::format::index::unsafe_path(&f.path) {
+                        unsafe_paths.push((f.path.clone(), why));
+                    }
                     let block = match f.kind {
                         FileKind::Deleted => None,
                         _ => {
@@ -481,6 +487,28 @@ where
             }
         }
         writer.finish()?;
+    }
+    if !unsafe_paths.is_empty() {
+        for (path, _) in &unsafe_paths {
+            conn.execute(
+                "UPDATE catalog_entries SET unsafe_path = 1 WHERE backup_set_id = ?1 AND file_path = ?2",
+                params![set_id, PathRef(std::path::Path::new(std::ffi::OsStr::from_bytes(path)))],
+            )?;
+        }
+        let shown: Vec<String> = unsafe_paths
+            .iter()
+            .take(5)
+            .map(|(p, why)| {
+                format!("'{}' ({why})", crate::pathjson::to_human(std::path::Path::new(std::ffi::OsStr::from_bytes(p))))
+            })
+            .collect();
+        rb.warnings.push(format!(
+            "set {set_id} part {}: {} entries have paths no restore will write (marked unsafe_path in the catalog): {}{}",
+            header.part,
+            unsafe_paths.len(),
+            shown.join(", "),
+            if unsafe_paths.len() > shown.len() { ", …" } else { "" }
+        ));
     }
     // File records ahead of their frame record (the format allows them to interleave).
     for seq in unresolved {

@@ -255,6 +255,34 @@ pub struct Part {
     pub status: String,
 }
 
+/// What a set holds, by kind of entry.
+pub struct EntryCounts {
+    /// Entries other than recorded deletions.
+    pub entries: u64,
+    pub files: u64,
+    pub file_bytes: u64,
+    pub deleted: u64,
+}
+
+/// The set's entries as the catalog has them (all its parts, whichever run wrote them).
+pub fn entry_counts(conn: &Connection, set_id: i64) -> Result<EntryCounts> {
+    Ok(conn.query_row(
+        "SELECT coalesce(sum(kind IS NOT 'deleted'), 0), coalesce(sum(coalesce(kind, 'file') = 'file'), 0),
+            coalesce(sum(CASE WHEN coalesce(kind, 'file') = 'file' THEN file_size END), 0),
+            coalesce(sum(kind = 'deleted'), 0)
+         FROM catalog_entries WHERE backup_set_id = ?1",
+        [set_id],
+        |r| {
+            Ok(EntryCounts {
+                entries: r.get::<_, i64>(0)? as u64,
+                files: r.get::<_, i64>(1)? as u64,
+                file_bytes: r.get::<_, i64>(2)? as u64,
+                deleted: r.get::<_, i64>(3)? as u64,
+            })
+        },
+    )?)
+}
+
 pub fn parts(conn: &Connection, set_id: i64) -> Result<Vec<Part>> {
     let mut stmt = conn.prepare(
         "SELECT p.part, t.label, p.data_file, p.header_block, p.index_block, p.end_block, p.first_frame,

@@ -158,6 +158,31 @@ pub fn exec(ctx: &Ctx, cmd: Command) -> Result<Exit> {
     }
 }
 
+/// A glob as `catalog find` matches it (SQLite's GLOB: `*`, `?`, `[...]`, `[^...]`) must
+/// close every character class: SQLite would otherwise match nothing, silently.
+fn check_glob(pattern: &str) -> Result<(), String> {
+    let bytes = pattern.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'[' {
+            let mut j = i + 1;
+            if bytes.get(j) == Some(&b'^') {
+                j += 1;
+            }
+            // A `]` right after the opening is a member, not the end.
+            if bytes.get(j) == Some(&b']') {
+                j += 1;
+            }
+            match bytes[j.min(bytes.len())..].iter().position(|b| *b == b']') {
+                Some(k) => i = j + k,
+                None => return Err(format!("the '[' at position {} opens a character class that never closes", i + 1)),
+            }
+        }
+        i += 1;
+    }
+    Ok(())
+}
+
 fn find(ctx: &Ctx, a: FindArgs) -> Result<Exit> {
     let catalog = ctx.catalog()?;
     let conn = catalog.conn();
@@ -168,6 +193,9 @@ fn find(ctx: &Ctx, a: FindArgs) -> Result<Exit> {
         sources::get(conn, source)?;
     }
     let how = if a.pattern.contains(['*', '?', '[']) { Match::Glob } else { Match::Substring };
+    if how == Match::Glob {
+        check_glob(&a.pattern).map_err(|why| Failure::usage(format!("'{}' is not a glob: {why}", a.pattern)))?;
+    }
     let indexed = entries::uses_index(&a.pattern, how);
     if !indexed {
         ctx.out.note(|| {

@@ -375,7 +375,7 @@ fn add(ctx: &Ctx, catalog: &mut Catalog, name: String, device: ChangerSpec) -> R
         // One directory, one changer string, however it was written.
         ChangerSpec::Virtual(dir) => ChangerSpec::Virtual(
             fs::canonicalize(&dir)
-                .map_err(|e| Failure::new(Kind::BadPath, format!("{} is not a virtual library: {e}", dir.display())))?,
+                .map_err(|e| Failure::new(Kind::Device, format!("{} is not a virtual library: {e}", dir.display())))?,
         ),
         other => other,
     };

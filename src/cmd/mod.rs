@@ -147,7 +147,7 @@ impl Ctx {
     /// there the operator may type the name of a cartridge on the drive's shelf instead of
     /// just pressing Enter, and it is put in the drive here.
     pub fn ask_for_tape_in(&self, drive: &drives::Drive, situation: &str, action: &str, details: Value) -> Result<()> {
-        let shelf = drive::standalone_virtual(drive);
+        let shelf = drive::standalone_virtual(drive).filter(|_| self.interactive());
         let action = match &shelf {
             Some(_) => format!("{action} (or, as it is a virtual drive, type the name of a cartridge on its shelf)"),
             None => action.to_string(),

@@ -60,7 +60,7 @@ pub struct RestoreArgs {
     job: Option<String>,
     /// With --job: the state as of this time: YYYY-MM-DD (the end of that day, so that
     /// night's backup counts), YYYY-MM-DD HH:MM[:SS] UTC or RFC 3339
-    #[arg(long, requires = "job", value_name = "DATE", value_parser = crate::timefmt::parse_as_of)]
+    #[arg(long, requires = "job", conflicts_with = "set", value_name = "DATE", value_parser = crate::timefmt::parse_as_of)]
     as_of: Option<chrono::DateTime<chrono::Utc>>,
     /// Paths or globs to restore (default: everything)
     #[arg(value_name = "PATTERN")]
@@ -521,9 +521,16 @@ pub fn exec(ctx: &Ctx, args: RestoreArgs) -> Result<Exit> {
         }
         crate::output::write_stdout(format!("{text}\n").as_bytes());
     }
+    let not_restored = format!(
+        "{} of {} entries were not restored (the entry_error lines on stdout name them)",
+        totals.failed + totals.damaged,
+        totals.requested
+    );
     Ok(if totals.damaged > 0 {
+        ctx.out.outcome_error("verify_mismatch", Exit::VerifyMismatch, &not_restored);
         Exit::VerifyMismatch
     } else if totals.failed > 0 {
+        ctx.out.outcome_error("entries_failed", Exit::Error, &not_restored);
         Exit::Error
     } else {
         Exit::Ok

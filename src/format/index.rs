@@ -510,6 +510,23 @@ mod hex32 {
 
 /// Serde for byte paths as `{"text":…}` (valid UTF-8) or `{"bytes":base64}` (anything else),
 /// the convention of `crate::pathjson`.
+/// Why an entry's path could lead outside a restore's destination, if it could: what a tape
+/// written by TapeBackarr never holds (paths are relative, without `..`), so a hostile or
+/// damaged one. Restores refuse such paths (`pipeline::extract`); `catalog rebuild` marks them.
+pub fn unsafe_path(path: &[u8]) -> Option<&'static str> {
+    if path.is_empty() {
+        Some("an empty path")
+    } else if path[0] == b'/' {
+        Some("an absolute path")
+    } else if path.contains(&0) {
+        Some("a NUL byte")
+    } else if path.split(|b| *b == b'/').any(|c| c == b"..") {
+        Some("a `..` component")
+    } else {
+        None
+    }
+}
+
 pub mod path_json {
     use super::*;
     use serde::{Deserializer, Serializer};

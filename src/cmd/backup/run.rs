@@ -1708,16 +1708,12 @@ pub(super) fn finish_set(
     }
     let warning = (s.unreadable > 0).then(|| format!("{} file(s) could not be read", s.unreadable));
     // A resumed run saw only its own part of the stream: the catalog has all of it.
-    let (file_count, total_bytes) = if span.resumed {
-        tx.query_row(
-            "SELECT count(*), coalesce(sum(CASE WHEN kind = 'file' THEN file_size END), 0) FROM catalog_entries
-             WHERE backup_set_id = ?1 AND kind IS NOT 'deleted'",
-            [span.set_id],
-            |r| Ok((r.get::<_, i64>(0)? as u64, r.get::<_, i64>(1)? as u64)),
-        )?
+    let counts = if span.resumed {
+        sets::entry_counts(&tx, span.set_id)?
     } else {
-        (s.entries, s.file_bytes)
+        sets::EntryCounts { entries: s.entries, files: s.files, file_bytes: s.file_bytes, deleted: s.deleted }
     };
+    let (file_count, total_bytes) = (counts.entries, counts.file_bytes);
     sets::complete(
         &tx,
         span.set_id,
@@ -1739,7 +1735,13 @@ pub(super) fn finish_set(
     job.next_run_at = crate::cmd::job::next_run(&job)?;
     jobs::save(&tx, &job)?;
     let elapsed = started.elapsed().as_secs_f64();
-    let tape_labels: Vec<&str> = parts.iter().map(|p| p.label.as_str()).collect();
+    // Each tape once, in the order the set went on them (checkpoints put parts side by side).
+    let mut tape_labels: Vec<&str> = Vec::new();
+    for p in parts {
+        if !tape_labels.contains(&p.label.as_str()) {
+            tape_labels.push(&p.label);
+        }
+    }
     let doc = json!({
         "type": "summary",
         "set": span.set_id,
@@ -1758,13 +1760,13 @@ pub(super) fn finish_set(
         "start_block": first.header_block,
         "end_block": end_block,
         "blocks": if parts.len() == 1 { end_block - first.header_block } else { parts.iter().map(|p| p.end_block - p.header_block).sum() },
-        "entries": s.entries,
-        "files": s.files,
-        "bytes": s.file_bytes,
+        "entries": counts.entries,
+        "files": counts.files,
+        "bytes": counts.file_bytes,
         "stream_bytes": stream_bytes,
         "tape_bytes": on_tape,
         "unchanged": s.unchanged,
-        "deleted": s.deleted,
+        "deleted": counts.deleted,
         "warnings": s.warnings,
         "unreadable": s.unreadable,
         "compression": plan.framing.compression(),
