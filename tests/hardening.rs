@@ -207,40 +207,8 @@ fn tape_by_tape(h: &Home, args: &[&str], tapes: &[&str]) -> String {
 /// zone of 3.2 MiB, smaller than one 8 MiB frame), automatic loads, ~320 MB of data.
 #[test]
 fn a_library_of_64mib_cartridges_takes_a_320mb_set_with_default_zones() {
-    let h = Home::new();
-    let vl = h.dir.path().join("vl");
-    h.ok([
-        "vlib",
-        "create",
-        vl.to_str().unwrap(),
-        "--slots",
-        "8",
-        "--drives",
-        "1",
-        "--tapes",
-        "8",
-        "--capacity",
-        "64M",
-    ]);
-    h.ok(["library", "add", "L", "--device", &format!("vlib:{}", vl.display())]);
-    h.ok(["library", "inventory", "L"]);
-    h.ok([
-        "drive",
-        "add",
-        "d0",
-        "--device",
-        &format!("vtape:{}", vl.join("drives/0").display()),
-        "--library",
-        "L",
-        "--element",
-        "500",
-    ]);
-    h.ok(["pool", "create", "p"]);
-    h.ok(["tape", "label", "--barcodes", "--pool", "p"]);
-    fs::create_dir_all(h.data()).unwrap();
+    let h = library_home("64M", 8);
     noise_tree(&h.data(), 10, 32_000_000);
-    h.ok_os(&["source".as_ref(), "add".as_ref(), "s".as_ref(), h.data().as_os_str()]);
-    h.ok(["job", "create", "j", "--source", "s", "--pool", "p"]);
 
     let (code, out, error) = attempt(&h, &["backup", "run", "j"]);
     assert_eq!(code, 0, "{error:?}");
@@ -326,7 +294,7 @@ fn a_standalone_drive_of_256mib_cartridges_takes_a_640mb_set_tape_by_tape() {
     let out = tape_by_tape(&h, &["verify", "1"], &["A1", "A2", "A3"]);
     let v: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["passed"], true, "{v}");
-    assert_eq!(v["files"], 20, "{v}");
+    assert_eq!(v["files"], 22, "{v}");
     let out = tape_by_tape(&h, &["verify", "1", "--quick"], &["A1", "A2", "A3"]);
     let v: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["passed"], true, "{v}");
@@ -434,4 +402,91 @@ fn contract_slips_are_clear_errors() {
     let error = error.expect("one JSON error on stderr");
     assert_eq!((&error["code"], &error["exit_code"]), (&Value::from("entries_failed"), &Value::from(1)), "{error}");
     assert_eq!(fs::read(dest.join("a.txt")).unwrap(), b"mine\n");
+}
+
+/// A virtual library of `tapes` cartridges of `capacity`, labelled by barcode into pool `p`;
+/// source `s` and job `j` (raw).
+fn library_home(capacity: &str, tapes: usize) -> Home {
+    let h = Home::new();
+    let vl = h.dir.path().join("vl");
+    let n = tapes.to_string();
+    h.ok([
+        "vlib",
+        "create",
+        vl.to_str().unwrap(),
+        "--slots",
+        "8",
+        "--drives",
+        "1",
+        "--tapes",
+        &n,
+        "--capacity",
+        capacity,
+    ]);
+    h.ok(["library", "add", "L", "--device", &format!("vlib:{}", vl.display())]);
+    h.ok(["library", "inventory", "L"]);
+    h.ok([
+        "drive",
+        "add",
+        "d0",
+        "--device",
+        &format!("vtape:{}", vl.join("drives/0").display()),
+        "--library",
+        "L",
+        "--element",
+        "500",
+    ]);
+    h.ok(["pool", "create", "p"]);
+    h.ok(["tape", "label", "--barcodes", "--pool", "p"]);
+    fs::create_dir_all(h.data()).unwrap();
+    h.ok_os(&["source".as_ref(), "add".as_ref(), "s".as_ref(), h.data().as_os_str()]);
+    h.ok(["job", "create", "j", "--source", "s", "--pool", "p"]);
+    h
+}
+
+fn tape_row(h: &Home, label: &str) -> Value {
+    h.json(["tape", "show", label])["tape"].clone()
+}
+
+/// A run that fails after writing (here a write error injected at the 100th block) leaves
+/// data no set accounts for: the next run appends after it, counts it as used, and spans on
+/// as usual; `tape update` marks a tape full by hand and back.
+#[test]
+fn a_failed_run_leaves_its_tape_accounted_and_the_next_run_goes_on() {
+    let h = library_home("64M", 6);
+    noise_tree(&h.data(), 5, 20_000_000);
+    let faults = h.dir.path().join("vl/drives/0/faults.json");
+    fs::write(&faults, r#"{"fail_write_at": 100}"#).unwrap();
+    let (code, _, error) = attempt(&h, &["backup", "run", "j"]);
+    assert_eq!(code, 1, "{error:?}");
+    fs::remove_file(&faults).unwrap();
+    assert_eq!(tape_row(&h, "VT0001L8")["used_bytes"], 0, "nothing was recorded");
+
+    // By hand: VT0002L8 is full; the run must not take it.
+    h.ok(["tape", "update", "VT0002L8", "--status", "full"]);
+    let (code, out, error) = attempt(&h, &["backup", "run", "j"]);
+    assert_eq!(code, 0, "{error:?}");
+    let summary: Value = serde_json::from_str(out.lines().last().unwrap()).unwrap();
+    let tapes: Vec<&str> = summary["tapes"].as_array().unwrap().iter().map(|t| t.as_str().unwrap()).collect();
+    assert_eq!(tapes[0], "VT0001L8", "{summary}");
+    assert!(!tapes.contains(&"VT0002L8"), "a tape marked full is not written: {summary}");
+    // The cut-off run's ~25 MiB are counted: VT0001L8 holds that and a part of this set.
+    let first = tape_row(&h, "VT0001L8");
+    assert!(first["used_bytes"].as_i64().unwrap() > 25 << 20, "{first}");
+    assert!(first["used_bytes"].as_i64().unwrap() <= 64 << 20, "{first}");
+    let audit = h.json(["audit", "list", "--resource", "tape"]);
+    assert!(audit.to_string().contains("tape.unaccounted_data"), "{audit}");
+
+    let dest = h.dir.path().join("r");
+    let (code, _, error) = attempt(&h, &["restore", "--set", "2", "--to", dest.to_str().unwrap()]);
+    assert_eq!(code, 0, "{error:?}");
+    tree::assert_same(&h.data(), &dest);
+
+    // Back from the mark: a tape without sets is blank again; twice is refused.
+    h.ok(["tape", "update", "VT0002L8", "--status", "active"]);
+    assert_eq!(tape_row(&h, "VT0002L8")["status"], "blank");
+    let (code, _, error) = attempt(&h, &["tape", "update", "VT0002L8", "--status", "active"]);
+    assert_eq!(code, 1, "{error:?}");
+    let (code, _, _) = attempt(&h, &["tape", "update", "VT0002L8", "--status", "expired"]);
+    assert_eq!(code, 2, "only full or active");
 }

@@ -87,6 +87,22 @@ Examples:
         #[arg(long)]
         pool: String,
     },
+    /// Mark a tape full by hand (no backup appends to it), or active again
+    #[command(after_help = "full: backups take another tape from now on (a tape a failed run filled with data the
+catalog does not know of, say; backups also notice this by themselves when the data on a
+tape reaches its early-warning mark). active: undoes a mark made by hand; a full tape that
+holds no set becomes blank.
+
+Examples:
+  tapebackarr tape update WEEK01 --status full
+  tapebackarr tape update WEEK01 --status active")]
+    Update {
+        /// Tape label
+        label: String,
+        /// The new status: full or active
+        #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(["full", "active"]))]
+        status: String,
+    },
     /// Take a tape out of service for good
     #[command(after_help = "Example:\n  tapebackarr tape retire WEEK01")]
     Retire {
@@ -371,6 +387,27 @@ pub fn exec(ctx: &Ctx, cmd: Command) -> Result<Exit> {
             let doc = serde_json::to_value(tapes::by_id(&tx, t.id)?)?;
             tx.commit()?;
             ctx.out.done(&json!({"tape": doc}), || format!("Tape '{label}' now belongs to pool '{}'", pool.name));
+        }
+        Command::Update { label, status } if status == "full" => {
+            transition(ctx, &mut catalog, &label, TapeStatus::Full, "tape.update", |_| Ok(()))?;
+        }
+        Command::Update { label, .. } => {
+            // Back from a full mark: active when it holds sets, else blank.
+            let tx = catalog.write()?;
+            let mut t = tapes::get(&tx, &label)?;
+            if t.status != TapeStatus::Full {
+                return Err(invalid(format!(
+                    "tape '{label}' is {}: only a full tape can be made active again",
+                    t.status.as_str()
+                )));
+            }
+            let to = if tapes::set_count(&tx, t.id)? > 0 { TapeStatus::Active } else { TapeStatus::Blank };
+            t.status = to;
+            tapes::save(&tx, &t)?;
+            audit::record(&tx, "tape.update", "tape", Some(t.id), json!({"label": label, "from": "full", "to": to}))?;
+            let doc = serde_json::to_value(tapes::by_id(&tx, t.id)?)?;
+            tx.commit()?;
+            ctx.out.done(&json!({"tape": doc}), || format!("Tape '{label}': full → {}", to.as_str()));
         }
         Command::Retire { label } => {
             transition(ctx, &mut catalog, &label, TapeStatus::Retired, "tape.retire", |_| Ok(()))?;

@@ -534,7 +534,7 @@ fn usable_tape(
         Err(e) => return Err(Refusal { message: String::new(), fatal: Some(e) }),
     }
     let fatal_any = |e: anyhow::Error| Refusal { message: String::new(), fatal: Some(e) };
-    let at = prepare_tape(ctx, conn, dev, &t, drive).map_err(fatal_any)?;
+    let at = prepare_tape(ctx, conn, dev, &t, drive, l.block_size).map_err(fatal_any)?;
     if dev.status().map_err(fatal)?.early_warning {
         // What is on it (perhaps a run that failed before it could say so) reaches the
         // early-warning mark: no room for a part. Another tape is taken.
@@ -909,15 +909,19 @@ pub(super) fn note_interrupted(ctx: &Ctx, tx: &Connection, tape: &Tape) -> Resul
     Ok(())
 }
 
+/// The first block after the label (block 0) and its filemark: where a blank tape's data goes.
+const FIRST_DATA_BLOCK: u64 = 2;
+
 /// Readies the tape in `dev` for appending: checks what its last file is, closes a file a
 /// crash left open, and checks the catalog agrees on where its data ends. Returns where the
 /// next part goes.
-pub(super) fn prepare_tape(
+fn prepare_tape(
     ctx: &Ctx,
     conn: &Connection,
     dev: &mut dyn TapeDevice,
     tape: &Tape,
     drive: &drives::Drive,
+    block_size: u32,
 ) -> Result<append::AppendPoint> {
     if tape.status == TapeStatus::Expired {
         // Its sets are gone from the catalog: start again right after the label.
@@ -965,6 +969,37 @@ pub(super) fn prepare_tape(
     }
     let recorded_end: Option<i64> =
         conn.query_row("SELECT max(end_block) FROM backup_set_parts WHERE tape_id = ?1", [tape.id], |r| r.get(0))?;
+    // Data the catalog does not know of before the append point (a run that failed before it
+    // could record its part): it stays, and the tape's usage counts it from now on.
+    let known_end = recorded_end.map_or(FIRST_DATA_BLOCK, |e| e as u64);
+    if at.block > known_end {
+        let blocks = at.block - known_end;
+        ctx.out.note(|| {
+            format!(
+                "tape '{}': blocks {known_end} to {} hold data no set in the catalog accounts for (a run cut off); \
+                 it is left as it is and counted as used",
+                tape.label,
+                at.block - 1
+            )
+        });
+        let mut t = tapes::by_id(conn, tape.id)?;
+        let block_size = i64::from(block_size.max(512));
+        let at_least = at.block as i64 * block_size;
+        if t.used_bytes < at_least {
+            t.used_bytes = at_least;
+            let tx = conn.unchecked_transaction()?;
+            tapes::save(&tx, &t)?;
+            audit::record(
+                &tx,
+                "tape.unaccounted_data",
+                "tape",
+                Some(t.id),
+                json!({"label": t.label, "from_block": known_end, "to_block": at.block, "blocks": blocks,
+                       "used_bytes": at_least}),
+            )?;
+            tx.commit()?;
+        }
+    }
     if let Some(end) = recorded_end
         && end as u64 > at.block
     {
