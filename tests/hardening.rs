@@ -490,3 +490,71 @@ fn a_failed_run_leaves_its_tape_accounted_and_the_next_run_goes_on() {
     let (code, _, _) = attempt(&h, &["tape", "update", "VT0002L8", "--status", "expired"]);
     assert_eq!(code, 2, "only full or active");
 }
+
+/// Reads the terminal's output until `text` has appeared `count` times.
+fn read_until(from: &mut impl std::io::Read, seen: &mut String, text: &str, count: usize) {
+    let mut buf = [0u8; 4096];
+    while seen.matches(text).count() < count {
+        let n = from.read(&mut buf).unwrap();
+        assert!(n > 0, "the command ended before asking for the {count}. time: {seen}");
+        seen.push_str(&String::from_utf8_lossy(&buf[..n]));
+    }
+}
+
+/// At a terminal, nobody can reach into a standalone virtual drive while the restore holds
+/// it, so the prompt takes the name of a cartridge on its shelf: the operator types B2, then
+/// B3, and the restore of a set across three tapes goes through in one run.
+#[test]
+fn at_a_terminal_the_operator_names_the_next_cartridge_of_a_virtual_drive() {
+    let h = standalone_home("32M", &["B1", "B2", "B3", "B4"], &[]);
+    noise_tree(&h.data(), 3, 20 * MIB);
+    swap(&h, "B1");
+    let (mut code, _, mut error) = attempt(&h, &["backup", "run", "j"]);
+    let mut used = vec!["B1"];
+    for next in ["B2", "B3", "B4"] {
+        if code == 0 {
+            break;
+        }
+        assert_eq!(code, 4, "{error:?}");
+        swap(&h, next);
+        used.push(next);
+        (code, _, error) = attempt(&h, &["backup", "resume"]);
+    }
+    assert_eq!(code, 0, "{error:?}");
+    assert_eq!(used, ["B1", "B2", "B3"], "60 MB over 32 MiB cartridges");
+    swap(&h, "B1");
+
+    let dest = h.dir.path().join("r");
+    let restore = h.std_cmd();
+    let command = format!("{} restore --set 1 --to {}", restore.get_program().to_str().unwrap(), dest.display());
+    let mut script = std::process::Command::new("script");
+    script
+        .args(["-qfec", &command, "/dev/null"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped());
+    for (k, v) in restore.get_envs() {
+        match v {
+            Some(v) => script.env(k, v),
+            None => script.env_remove(k),
+        };
+    }
+    let mut child = script.spawn().unwrap();
+    let (mut input, mut output) = (child.stdin.take().unwrap(), child.stdout.take().unwrap());
+    let mut seen = String::new();
+    read_until(&mut output, &mut seen, "press Enter", 1);
+    assert!(seen.contains("needs tape 'B2'"), "{seen}");
+    assert!(seen.contains("type the name of a cartridge on its shelf"), "{seen}");
+    // A name that is not on the shelf is said so, and asked again.
+    std::io::Write::write_all(&mut input, b"NOPE\n").unwrap();
+    read_until(&mut output, &mut seen, "press Enter", 2);
+    assert!(seen.contains("no cartridge 'NOPE' on the shelf"), "{seen}");
+    std::io::Write::write_all(&mut input, b"B2\n").unwrap();
+    read_until(&mut output, &mut seen, "press Enter", 3);
+    assert!(seen.contains("needs tape 'B3'"), "{seen}");
+    std::io::Write::write_all(&mut input, b"B3\n").unwrap();
+    drop(input);
+    std::io::Read::read_to_string(&mut output, &mut seen).unwrap();
+    assert!(child.wait().unwrap().success(), "{seen}");
+    assert!(seen.contains("Restored 6 of 6 entries"), "{seen}");
+    tree::assert_same(&h.data(), &dest);
+}
