@@ -199,3 +199,70 @@ fn a_backup_spans_two_tgt_cartridges_loaded_by_the_changer() {
     assert_all_home(&h);
     drop(conn);
 }
+
+/// Nobody at the drive and no changer it may use: tgt's drive (LUN 1) added on its own, its
+/// cartridges moved by hand (`library transfer`, the operator's hands). tgt reports the end
+/// of a cartridge with no early warning before it, so the backup pauses at the end of W1
+/// (exit 4), `backup resume` goes on on W2, and restore and verify read the set tape by tape
+/// across runs, each exiting 4 for the next tape until the last.
+#[test]
+fn without_a_changer_a_tgt_backup_pauses_at_the_end_and_everything_goes_on_tape_by_tape() {
+    if !tgt_available("without_a_changer_a_tgt_backup_pauses_at_the_end_and_everything_goes_on_tape_by_tape") {
+        return;
+    }
+    let vtl = Vtl::start(Some(TAPE_MB));
+    let h = Home::with_basics();
+    h.ok(["library", "add", "tgt", "--device", &vtl.url(3)]);
+    h.ok(["library", "inventory", "tgt"]);
+    h.ok(["drive", "add", "t1", "--device", &vtl.url(1)]);
+    let put = |slot: &str| h.ok(["library", "transfer", slot, "500"]);
+    let back = |slot: &str| h.ok(["library", "transfer", "500", slot]);
+    for (slot, label, barcode) in [("1000", "W1", "TB0001L8"), ("1001", "W2", "TB0002L8")] {
+        put(slot);
+        h.ok(["tape", "label", label, "--pool", "weekly", "--barcode", barcode]);
+        back(slot);
+    }
+    let data = h.data();
+    tree::Builder::new(&data)
+        .file(b"a-first.txt", b"before the big one\n")
+        .file(b"b-big.bin", &tree::noise(30 * MIB, 81))
+        .file(b"c-last.txt", b"after\n");
+    let run = |args: &[&str]| -> (i32, Value) {
+        let mut all = vec!["--json"];
+        all.extend_from_slice(args);
+        let out = h.cmd().args(&all).write_stdin("").output().unwrap();
+        let err = stderr(&out);
+        let error = err.lines().filter_map(|l| serde_json::from_str::<Value>(l).ok()).find(|v| v["type"] == "error");
+        (out.status.code().unwrap_or(-1), error.unwrap_or(Value::Null))
+    };
+
+    put("1000");
+    let (code, error) = run(&["backup", "run", "nightly"]);
+    assert_eq!(code, 4, "{error}");
+    assert_eq!(error["details"]["tape"], "W1", "{error}");
+    back("1000");
+    put("1001");
+    let (code, error) = run(&["backup", "resume"]);
+    assert_eq!(code, 0, "{error}");
+    let set = h.json(["backup", "list"])["sets"][0]["id"].to_string();
+    back("1001");
+
+    // Restore: W1, then W2, each run naming the next tape.
+    let dest = h.dir.path().join("r");
+    for (args, check) in [
+        (vec!["restore", "--set", set.as_str(), "--to", dest.to_str().unwrap()], "restore"),
+        (vec!["verify", set.as_str()], "verify"),
+    ] {
+        put("1000");
+        let (code, error) = run(&args);
+        assert_eq!(code, 4, "{check}: {error}");
+        assert_eq!(error["details"]["wanted"][0]["label"], "W2", "{check}: {error}");
+        back("1000");
+        put("1001");
+        let (code, error) = run(&args);
+        assert_eq!(code, 0, "{check}: {error}");
+        back("1001");
+    }
+    tree::assert_same(&data, &dest);
+    assert_all_home(&h);
+}

@@ -624,16 +624,17 @@ impl<'a> PartWriter<'a> {
             if result.unwritten.is_empty() {
                 return Ok(result);
             }
-            if !self.next_tape.as_mut().is_some_and(|n| n.can_change()) {
-                // The set ends within a few frames: they go on this tape, past the mark, as
-                // far as it has room.
+            if self.next_tape.is_none() {
+                // Not spanning: the rest goes on this tape, as far as it has room.
                 let result = self.write_through(result)?;
                 if result.unwritten.is_empty() {
                     return Ok(result);
                 }
-                if self.next_tape.is_none() {
-                    return Err(PipelineError::Tape(TapeError::EndOfMedium));
-                }
+                return Err(PipelineError::Tape(TapeError::EndOfMedium));
+            }
+            if !self.next_tape.as_mut().is_some_and(|n| n.can_change()) {
+                // Even at the set's end nothing more goes past the mark: the frames left are
+                // carried to the next tape by a resumed run.
                 return Err(self.stopped_with(result, Stop::TapeFull));
             }
             self.continue_after(result)?;
