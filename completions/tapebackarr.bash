@@ -502,6 +502,9 @@ _tapebackarr() {
             tapebackarr__subcmd__help__subcmd__tape,show)
                 cmd="tapebackarr__subcmd__help__subcmd__tape__subcmd__show"
                 ;;
+            tapebackarr__subcmd__help__subcmd__tape,update)
+                cmd="tapebackarr__subcmd__help__subcmd__tape__subcmd__update"
+                ;;
             tapebackarr__subcmd__help__subcmd__vlib,add-tape)
                 cmd="tapebackarr__subcmd__help__subcmd__vlib__subcmd__add__subcmd__tape"
                 ;;
@@ -802,6 +805,9 @@ _tapebackarr() {
             tapebackarr__subcmd__tape,show)
                 cmd="tapebackarr__subcmd__tape__subcmd__show"
                 ;;
+            tapebackarr__subcmd__tape,update)
+                cmd="tapebackarr__subcmd__tape__subcmd__update"
+                ;;
             tapebackarr__subcmd__tape__subcmd__help,assign)
                 cmd="tapebackarr__subcmd__tape__subcmd__help__subcmd__assign"
                 ;;
@@ -834,6 +840,9 @@ _tapebackarr() {
                 ;;
             tapebackarr__subcmd__tape__subcmd__help,show)
                 cmd="tapebackarr__subcmd__tape__subcmd__help__subcmd__show"
+                ;;
+            tapebackarr__subcmd__tape__subcmd__help,update)
+                cmd="tapebackarr__subcmd__tape__subcmd__help__subcmd__update"
                 ;;
             tapebackarr__subcmd__vlib,add-tape)
                 cmd="tapebackarr__subcmd__vlib__subcmd__add__subcmd__tape"
@@ -3740,7 +3749,7 @@ _tapebackarr() {
             return 0
             ;;
         tapebackarr__subcmd__help__subcmd__tape)
-            opts="label identify list show assign retire export import erase dump"
+            opts="label identify list show assign update retire export import erase dump"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3880,6 +3889,20 @@ _tapebackarr() {
             return 0
             ;;
         tapebackarr__subcmd__help__subcmd__tape__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__help__subcmd__tape__subcmd__update)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -6589,7 +6612,7 @@ _tapebackarr() {
             return 0
             ;;
         tapebackarr__subcmd__tape)
-            opts="-q -v -y -h -V --home --json --quiet --verbose --no-progress --yes --drive --wait --password-file --help --version label identify list show assign retire export import erase dump help"
+            opts="-q -v -y -h -V --home --json --quiet --verbose --no-progress --yes --drive --wait --password-file --help --version label identify list show assign update retire export import erase dump help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6809,7 +6832,7 @@ _tapebackarr() {
             return 0
             ;;
         tapebackarr__subcmd__tape__subcmd__help)
-            opts="label identify list show assign retire export import erase dump help"
+            opts="label identify list show assign update retire export import erase dump help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6963,6 +6986,20 @@ _tapebackarr() {
             return 0
             ;;
         tapebackarr__subcmd__tape__subcmd__help__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__tape__subcmd__help__subcmd__update)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -7203,6 +7240,50 @@ _tapebackarr() {
                 return 0
             fi
             case "${prev}" in
+                --home)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --drive)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password-file)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__tape__subcmd__update)
+            opts="-q -v -y -h -V --status --home --json --quiet --verbose --no-progress --yes --drive --wait --password-file --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --status)
+                    COMPREPLY=($(compgen -W "full active" -- "${cur}"))
+                    return 0
+                    ;;
                 --home)
                     COMPREPLY=()
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then

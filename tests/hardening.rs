@@ -558,3 +558,44 @@ fn at_a_terminal_the_operator_names_the_next_cartridge_of_a_virtual_drive() {
     assert!(seen.contains("Restored 6 of 6 entries"), "{seen}");
     tree::assert_same(&h.data(), &dest);
 }
+
+/// A cartridge that a cut-off run filled past its early-warning mark (61 MiB of a 64 MiB
+/// cartridge written and never closed): the next backup, starting with an empty drive, loads
+/// it as the policy's first choice, finds its data at the mark, marks it full and takes the
+/// next cartridge of the library by itself.
+#[test]
+fn a_tape_filled_by_a_cut_off_run_is_marked_full_and_the_next_taken() {
+    use tapebackarr::tape::TapeDevice;
+    let h = library_home("64M", 4);
+    noise_tree(&h.data(), 2, 10_000_000);
+    h.ok(["library", "load", "VT0001L8"]);
+    {
+        let mut dev = tapebackarr::tape::vtape::VirtualDrive::open(&h.dir.path().join("vl/drives/0")).unwrap();
+        dev.rewind().unwrap();
+        dev.space(tapebackarr::tape::Space::Filemarks(1)).unwrap();
+        // As a run writes it: a part header block, then its frames' blocks.
+        let header = tapebackarr::format::part::PartHeader::new(
+            uuid::Uuid::new_v4(),
+            tapebackarr::format::frame::Framing::Raw,
+            None,
+            256 << 10,
+            8 << 20,
+            "2026-12-01T00:00:00Z".into(),
+        );
+        dev.write_block(&header.encode(Some(1)).unwrap()).unwrap();
+        let block = tree::noise(256 << 10, 99);
+        for _ in 0..243 {
+            dev.write_block(&block).unwrap();
+        }
+    }
+    h.ok(["library", "unload"]);
+    let (code, out, error) = attempt(&h, &["backup", "run", "j"]);
+    assert_eq!(code, 0, "{error:?}");
+    let summary: Value = serde_json::from_str(out.lines().last().unwrap()).unwrap();
+    assert_eq!(summary["tapes"], serde_json::json!(["VT0002L8"]), "{summary}");
+    let first = tape_row(&h, "VT0001L8");
+    assert_eq!(first["status"], "full", "{first}");
+    assert!(first["used_bytes"].as_i64().unwrap() >= 61 << 20, "{first}");
+    let audit = h.json(["audit", "list", "--resource", "tape"]);
+    assert!(audit.to_string().contains("tape.full"), "{audit}");
+}

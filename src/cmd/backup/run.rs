@@ -157,23 +157,23 @@ pub(super) fn acquire_tape(
     drive: &drives::Drive,
 ) -> Result<(Box<dyn TapeDevice>, Ready)> {
     let spec = crate::tape::DeviceSpec::parse(&drive.device).map_err(Failure::usage)?;
-    let mut from_library = drive.library_id.is_some();
+    let in_library = drive.library_id.is_some();
+    // Tapes fetched from the library this round: each is tried once (a refused one may stay
+    // wanted, a write-protected one say), then the operator is asked.
+    let mut tried = Vec::new();
     loop {
         let mut dev = crate::tape::open(&spec).map_err(|e| device_error(e, drive))?;
         match usable_tape(ctx, catalog.conn(), dev.as_mut(), drive, plan, &[]) {
             Ok(ready) => return Ok((dev, ready)),
             Err(refusal) => {
                 drop(dev);
-                // A drive in a library fetches the tape the policy prefers, once.
-                if from_library && refusal.fatal.is_none() {
-                    from_library = false;
-                    if load_wanted(ctx, catalog, plan, drive)? {
-                        continue;
-                    }
+                // A drive in a library fetches the tapes the policy prefers, in order.
+                if in_library && refusal.fatal.is_none() && load_wanted(ctx, catalog, plan, drive, &mut tried)? {
+                    continue;
                 }
                 ask_for_tape(ctx, catalog.conn(), plan, drive, refusal)?;
                 // The operator may have put one in the library's mail slot.
-                from_library = drive.library_id.is_some();
+                tried.clear();
             }
         }
     }
@@ -451,10 +451,20 @@ fn acceptable(conn: &Connection, t: &Tape, plan: &Plan) -> Result<(), String> {
     }
 }
 
-/// Loads the first tape the pool's policy would take that sits in the drive's library;
-/// false when none does.
-fn load_wanted(ctx: &Ctx, catalog: &mut crate::catalog::Catalog, plan: &Plan, drive: &drives::Drive) -> Result<bool> {
+/// Loads the first tape the pool's policy would take that sits in the drive's library and
+/// is not among `tried` (which it joins); false when none does.
+fn load_wanted(
+    ctx: &Ctx,
+    catalog: &mut crate::catalog::Catalog,
+    plan: &Plan,
+    drive: &drives::Drive,
+    tried: &mut Vec<i64>,
+) -> Result<bool> {
     for (t, _) in wanted_tapes(catalog.conn(), plan)? {
+        if tried.contains(&t.id) {
+            continue;
+        }
+        tried.push(t.id);
         if let Some(barcode) = &t.barcode
             && super::super::library::load_for(ctx, catalog, drive, barcode)?
         {
