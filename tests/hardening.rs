@@ -14,12 +14,9 @@ use serde_json::Value;
 
 /// Runs a command with `--json`, asserts exit `code`, and returns its last stdout line.
 fn run(h: &Home, args: &[&str], code: i32) -> Value {
-    let mut all = vec!["--json"];
-    all.extend_from_slice(args);
-    let out = h.run(&all);
-    assert_eq!(out.status.code(), Some(code), "{args:?}: {}\n{}", stderr(&out), stdout(&out));
-    let text = stdout(&out);
-    let last = text.lines().last().unwrap_or_else(|| panic!("{args:?}: no output: {}", stderr(&out)));
+    let (got, out, error) = attempt(h, args);
+    assert_eq!(got, code, "{args:?}: {error:?}\n{out}");
+    let last = out.lines().last().unwrap_or_else(|| panic!("{args:?}: no output: {error:?}"));
     serde_json::from_str(last).unwrap()
 }
 
@@ -491,16 +488,6 @@ fn a_failed_run_leaves_its_tape_accounted_and_the_next_run_goes_on() {
     assert_eq!(code, 2, "only full or active");
 }
 
-/// Reads the terminal's output until `text` has appeared `count` times.
-fn read_until(from: &mut impl std::io::Read, seen: &mut String, text: &str, count: usize) {
-    let mut buf = [0u8; 4096];
-    while seen.matches(text).count() < count {
-        let n = from.read(&mut buf).unwrap();
-        assert!(n > 0, "the command ended before asking for the {count}. time: {seen}");
-        seen.push_str(&String::from_utf8_lossy(&buf[..n]));
-    }
-}
-
 /// At a terminal, nobody can reach into a standalone virtual drive while the restore holds
 /// it, so the prompt takes the name of a cartridge on its shelf: the operator types B2, then
 /// B3, and the restore of a set across three tapes goes through in one run.
@@ -525,36 +512,20 @@ fn at_a_terminal_the_operator_names_the_next_cartridge_of_a_virtual_drive() {
     swap(&h, "B1");
 
     let dest = h.dir.path().join("r");
-    let restore = h.std_cmd();
-    let command = format!("{} restore --set 1 --to {}", restore.get_program().to_str().unwrap(), dest.display());
-    let mut script = std::process::Command::new("script");
-    script
-        .args(["-qfec", &command, "/dev/null"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped());
-    for (k, v) in restore.get_envs() {
-        match v {
-            Some(v) => script.env(k, v),
-            None => script.env_remove(k),
-        };
-    }
-    let mut child = script.spawn().unwrap();
-    let (mut input, mut output) = (child.stdin.take().unwrap(), child.stdout.take().unwrap());
-    let mut seen = String::new();
-    read_until(&mut output, &mut seen, "press Enter", 1);
-    assert!(seen.contains("needs tape 'B2'"), "{seen}");
-    assert!(seen.contains("type the name of a cartridge on its shelf"), "{seen}");
+    let mut term = h.at_terminal(&format!("restore --set 1 --to {}", dest.display()));
+    term.read_until("press Enter", 1);
+    assert!(term.seen.contains("needs tape 'B2'"), "{}", term.seen);
+    assert!(term.seen.contains("type the name of a cartridge on its shelf"), "{}", term.seen);
     // A name that is not on the shelf is said so, and asked again.
-    std::io::Write::write_all(&mut input, b"NOPE\n").unwrap();
-    read_until(&mut output, &mut seen, "press Enter", 2);
-    assert!(seen.contains("no cartridge 'NOPE' on the shelf"), "{seen}");
-    std::io::Write::write_all(&mut input, b"B2\n").unwrap();
-    read_until(&mut output, &mut seen, "press Enter", 3);
-    assert!(seen.contains("needs tape 'B3'"), "{seen}");
-    std::io::Write::write_all(&mut input, b"B3\n").unwrap();
-    drop(input);
-    std::io::Read::read_to_string(&mut output, &mut seen).unwrap();
-    assert!(child.wait().unwrap().success(), "{seen}");
+    term.type_line("NOPE");
+    term.read_until("press Enter", 2);
+    assert!(term.seen.contains("no cartridge 'NOPE' on the shelf"), "{}", term.seen);
+    term.type_line("B2");
+    term.read_until("press Enter", 3);
+    assert!(term.seen.contains("needs tape 'B3'"), "{}", term.seen);
+    term.type_line("B3");
+    let (ok, seen) = term.finish();
+    assert!(ok, "{seen}");
     assert!(seen.contains("Restored 6 of 6 entries"), "{seen}");
     tree::assert_same(&h.data(), &dest);
 }

@@ -45,7 +45,14 @@ fn ctrl_c_stops_at_a_frame_boundary_and_resume_completes_the_set() {
     let out = h.run(["--json", "backup", "resume"]);
     assert!(out.status.success(), "{}\n{}", stderr(&out), stdout(&out));
     let summary: Value = serde_json::from_str(stdout(&out).lines().last().unwrap()).unwrap();
-    assert_eq!(summary["tapes"], serde_json::json!(["W1", "W1"]), "both parts on the same tape: {summary}");
+    // Both parts on the same tape: named once (issue 14), the parts counted.
+    assert_eq!(summary["tapes"], serde_json::json!(["W1"]), "{summary}");
+    assert_eq!(summary["parts"], 2, "{summary}");
+    assert_eq!(
+        (&summary["entries"], &summary["files"]),
+        (&serde_json::json!(4), &serde_json::json!(3)),
+        "the whole set: {summary}"
+    );
     assert_eq!(summary["status"], "completed", "{summary}");
     assert_eq!(one("SELECT status FROM backup_sets"), "completed");
     assert_eq!(one("SELECT CAST(file_count AS TEXT) FROM backup_sets"), "4", "., a.txt, big.img, z.txt");

@@ -350,14 +350,6 @@ fn without_a_library_or_a_terminal_a_full_tape_pauses_the_run_and_resume_finishe
 }
 
 /// Reads `from` until `text` has appeared `count` times in all that was read; returns it all.
-fn read_until(from: &mut impl std::io::Read, seen: &mut String, text: &str, count: usize) {
-    let mut buf = [0u8; 4096];
-    while seen.matches(text).count() < count {
-        let n = from.read(&mut buf).unwrap();
-        assert!(n > 0, "the backup ended before asking for the {count}. time: {seen}");
-        seen.push_str(&String::from_utf8_lossy(&buf[..n]));
-    }
-}
 
 /// An operator at a terminal (a pty from `script`): at the change the backup ejects the full
 /// tape and asks; the same tape put back is refused and the question asked again; a labelled
@@ -393,41 +385,23 @@ fn an_operator_at_a_terminal_is_asked_again_after_offering_a_wrong_tape() {
         std::fs::write(&path, state.to_string()).unwrap();
     };
 
-    let backup = h.std_cmd();
-    let command = format!("{} backup run nightly", backup.get_program().to_str().unwrap());
-    let mut script = std::process::Command::new("script");
-    script
-        .args(["-qfec", &command, "/dev/null"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped());
-    for (k, v) in backup.get_envs() {
-        match v {
-            Some(v) => script.env(k, v),
-            None => script.env_remove(k),
-        };
-    }
-    let mut child = script.spawn().unwrap();
-    let (mut input, mut output) = (child.stdin.take().unwrap(), child.stdout.take().unwrap());
-    let mut seen = String::new();
-    read_until(&mut output, &mut seen, "press Enter", 1);
-    assert!(seen.contains("the set needs another tape"), "{seen}");
+    let mut term = h.at_terminal("backup run nightly");
+    term.read_until("press Enter", 1);
+    assert!(term.seen.contains("the set needs another tape"), "{}", term.seen);
     take_out("VT0001L8");
     insert("VT0001L8");
-    std::io::Write::write_all(&mut input, b"\n").unwrap();
-    read_until(&mut output, &mut seen, "press Enter", 2);
-    assert!(seen.contains("tape 'W1' is full"), "the full tape is refused: {seen}");
+    term.type_line("");
+    term.read_until("press Enter", 2);
+    assert!(term.seen.contains("tape 'W1' is full"), "the full tape is refused: {}", term.seen);
     // Refused untouched: it is still in the drive; the operator swaps it for W2.
     let path = h.drive_dir().join("drive.json");
     let mut state: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
     state["cartridge"] = Value::Null;
     std::fs::write(&path, state.to_string()).unwrap();
     insert("VT0002L8");
-    std::io::Write::write_all(&mut input, b"\n").unwrap();
-    drop(input);
-    let mut rest = String::new();
-    std::io::Read::read_to_string(&mut output, &mut rest).unwrap();
-    seen.push_str(&rest);
-    assert!(child.wait().unwrap().success(), "{seen}");
+    term.type_line("");
+    let (ok, seen) = term.finish();
+    assert!(ok, "{seen}");
     assert!(seen.contains("on 2 tapes: W1, W2"), "{seen}");
     h.ok(["catalog", "check"]);
 }

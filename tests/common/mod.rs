@@ -239,3 +239,60 @@ pub fn path_text(p: &Path) -> String {
 pub fn ndjson(out: &Output) -> Vec<Value> {
     stdout(out).lines().map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}"))).collect()
 }
+
+/// A command run at a terminal (a pty from `script`), as an operator would run it: what it
+/// printed so far, and its terminal's input.
+pub struct AtTerminal {
+    child: std::process::Child,
+    input: Option<std::process::ChildStdin>,
+    output: std::process::ChildStdout,
+    pub seen: String,
+}
+
+impl Home {
+    /// Runs `tapebackarr ARGS` (`args` as one shell-quoted string) at a terminal.
+    pub fn at_terminal(&self, args: &str) -> AtTerminal {
+        let cmd = self.std_cmd();
+        let command = format!("{} {args}", cmd.get_program().to_str().unwrap());
+        let mut script = std::process::Command::new("script");
+        script
+            .args(["-qfec", &command, "/dev/null"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped());
+        for (k, v) in cmd.get_envs() {
+            match v {
+                Some(v) => script.env(k, v),
+                None => script.env_remove(k),
+            };
+        }
+        let mut child = script.spawn().unwrap();
+        let (input, output) = (child.stdin.take(), child.stdout.take().unwrap());
+        AtTerminal { child, input, output, seen: String::new() }
+    }
+}
+
+impl AtTerminal {
+    /// Reads the terminal until `text` has appeared `count` times in all it printed.
+    pub fn read_until(&mut self, text: &str, count: usize) {
+        let mut buf = [0u8; 4096];
+        while self.seen.matches(text).count() < count {
+            let n = std::io::Read::read(&mut self.output, &mut buf).unwrap();
+            assert!(n > 0, "the command ended before printing '{text}' the {count}. time: {}", self.seen);
+            self.seen.push_str(&String::from_utf8_lossy(&buf[..n]));
+        }
+    }
+
+    /// Types `line` and Enter.
+    pub fn type_line(&mut self, line: &str) {
+        let input = self.input.as_mut().expect("the terminal is open");
+        std::io::Write::write_all(input, format!("{line}\n").as_bytes()).unwrap();
+    }
+
+    /// Closes the terminal's input, reads the rest, and waits: whether it succeeded, and all
+    /// it printed.
+    pub fn finish(mut self) -> (bool, String) {
+        drop(self.input.take());
+        std::io::Read::read_to_string(&mut self.output, &mut self.seen).unwrap();
+        (self.child.wait().unwrap().success(), self.seen)
+    }
+}
