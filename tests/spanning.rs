@@ -349,8 +349,6 @@ fn without_a_library_or_a_terminal_a_full_tape_pauses_the_run_and_resume_finishe
     h.ok(["catalog", "check"]);
 }
 
-/// Reads `from` until `text` has appeared `count` times in all that was read; returns it all.
-
 /// An operator at a terminal (a pty from `script`): at the change the backup ejects the full
 /// tape and asks; the same tape put back is refused and the question asked again; a labelled
 /// tape of the pool is taken. Taking a cartridge out of the virtual drive and inserting one is
