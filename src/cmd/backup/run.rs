@@ -912,11 +912,27 @@ pub(super) fn record_failure(
 /// writing it while we hold its drive. Its data stays on tape, unused.
 pub(super) fn note_interrupted(ctx: &Ctx, tx: &Connection, tape: &Tape) -> Result<()> {
     let stale = sets::fail_interrupted(tx, tape.id)?;
+    for id in &stale {
+        remove_carried(&ctx.home, *id);
+    }
     if !stale.is_empty() {
         ctx.out.note(|| format!("set(s) {stale:?} on tape '{}' were interrupted earlier: marked failed", tape.label));
         audit::record(tx, "backup.interrupted", "tape", Some(tape.id), json!({"sets": stale}))?;
     }
     Ok(())
+}
+
+/// Removes the frames a stopped run of set `set_id` carried (`carried-set<ID>-…`), once the set
+/// can no longer be resumed.
+fn remove_carried(home: &std::path::Path, set_id: i64) {
+    let prefix = format!("carried-set{set_id}-");
+    if let Ok(dir) = std::fs::read_dir(home) {
+        for entry in dir.flatten() {
+            if entry.file_name().to_string_lossy().starts_with(&prefix) {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
+    }
 }
 
 /// The first block after the label (block 0) and its filemark: where a blank tape's data goes.
