@@ -17,3 +17,4 @@ pub mod pipeline;
 pub mod schedule;
 pub mod tape;
 pub mod timefmt;
+pub mod values;

@@ -189,37 +189,3 @@ fn usage_error(e: clap::Error, json: bool) -> ExitCode {
     let _ = e.print();
     ExitCode::from(if informational && code == 0 { 0 } else { Exit::Usage as u8 })
 }
-
-/// Value parser for a set of names mapped onto a type, so help, completions and errors all
-/// list the accepted values.
-pub fn one_of<T>(names: &'static [&'static str]) -> impl clap::builder::TypedValueParser<Value = T>
-where
-    T: std::str::FromStr + Clone + Send + Sync + 'static,
-    T::Err: std::fmt::Debug,
-{
-    use clap::builder::TypedValueParser;
-    clap::builder::PossibleValuesParser::new(names).map(|s| s.parse::<T>().expect("listed names parse"))
-}
-
-/// Names of pools, sources and jobs: a letter or digit, then letters, digits, `.`, `_`, `-`;
-/// at most 64 characters. Safe to use unquoted in scripts and crontabs.
-pub fn parse_name(s: &str) -> Result<String, String> {
-    let ok_first = s.chars().next().is_some_and(|c| c.is_ascii_alphanumeric());
-    let ok_rest = s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
-    if ok_first && ok_rest && s.len() <= 64 {
-        Ok(s.to_string())
-    } else {
-        Err(format!(
-            "'{s}' is not a valid name: use 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit"
-        ))
-    }
-}
-
-/// Retention in days: a whole number, 0 or more (0 = keep forever).
-pub fn parse_days(s: &str) -> Result<i64, String> {
-    match s.parse::<i64>() {
-        Ok(n) if n >= 0 => Ok(n),
-        Ok(n) => Err(format!("retention must be 0 or more days, not {n}")),
-        Err(_) => Err(format!("'{s}' is not a whole number of days")),
-    }
-}

@@ -21,7 +21,6 @@ use crate::catalog::drives::{self, Drive};
 use crate::catalog::libraries::{self, Library, is_cleaning};
 use crate::catalog::tapes::{self, Tape};
 use crate::catalog::{Catalog, audit};
-use crate::cli::parse_name;
 use crate::error::{Exit, Failure, Kind};
 use crate::output::{fields, or_dash, table, when};
 use crate::tape::changer::{ElementAddress, ElementType, Inventory};
@@ -29,6 +28,7 @@ use crate::tape::health::DriveHealth;
 use crate::tape::vlib;
 use crate::tape::vtape::{self, VirtualDrive};
 use crate::tape::{DeviceSpec, TapeDevice, TapeError};
+use crate::values::{parse_name, parse_size};
 
 /// How long `drive clean` waits for the drive to finish cleaning and eject the cartridge
 /// (an LTO cleaning takes a few minutes).
@@ -209,24 +209,6 @@ pub(super) fn put_in_virtual(dir: &std::path::Path, name: &str) -> Result<()> {
 
 fn parse_device(s: &str) -> Result<DeviceSpec, String> {
     DeviceSpec::parse(s)
-}
-
-/// `500M`, `20G`, `1T`, `1048576`: bytes, with binary suffixes K, M, G, T.
-pub fn parse_size(s: &str) -> Result<u64, String> {
-    let bad = || format!("'{s}' is not a size: write a number with K, M, G or T, e.g. 500M or 2T");
-    let (digits, shift) = match s.chars().last() {
-        Some('K' | 'k') => (&s[..s.len() - 1], 10),
-        Some('M' | 'm') => (&s[..s.len() - 1], 20),
-        Some('G' | 'g') => (&s[..s.len() - 1], 30),
-        Some('T' | 't') => (&s[..s.len() - 1], 40),
-        _ => (s, 0),
-    };
-    let n: u64 = digits.parse().map_err(|_| bad())?;
-    let bytes = n.checked_shl(shift).filter(|b| b >> shift == n).ok_or_else(bad)?;
-    if bytes < (4 << 20) {
-        return Err(format!("'{s}' is too small for a tape: at least 4M"));
-    }
-    Ok(bytes)
 }
 
 pub fn exec(ctx: &Ctx, cmd: Command) -> Result<Exit> {

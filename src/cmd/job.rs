@@ -7,12 +7,12 @@ use serde_json::json;
 use super::{Ctx, changes, describe_update};
 use crate::catalog::jobs::{self, BackupType, Job};
 use crate::catalog::{audit, keys, pools, sources};
-use crate::cli::{one_of, parse_days, parse_name};
 use crate::error::{Exit, Failure};
 use crate::output::{fields, or_dash, table, when};
 use crate::pipeline::compression::Compression;
 use crate::schedule::Schedule;
 use crate::timefmt;
+use crate::values::{one_of, parse_compression, parse_days, parse_name, parse_schedule};
 
 const SCHEDULE_HELP: &str = "Schedules are 5 cron fields (minute hour day-of-month month day-of-week, local time)
 or @hourly, @daily, @weekly, @monthly, @yearly. The next run is computed and stored.";
@@ -126,15 +126,6 @@ Example:\n  tapebackarr job delete test-job")]
         /// Job name
         name: String,
     },
-}
-
-/// Checks a schedule and returns it normalised (single spaces).
-fn parse_schedule(s: &str) -> Result<String, String> {
-    s.parse::<Schedule>().map(|s| s.as_str().to_string())
-}
-
-fn parse_compression(s: &str) -> Result<Compression, String> {
-    s.parse()
 }
 
 /// The next run of an enabled, scheduled job; none otherwise.

@@ -14,10 +14,10 @@ use serde_json::json;
 use super::{Ctx, Secret};
 use crate::catalog::audit;
 use crate::catalog::keys::{self, KeyRecord};
-use crate::cli::parse_name;
 use crate::error::{Exit, Failure, Kind};
 use crate::output::{fields, or_dash, table, when};
 use crate::pipeline::keywrap::{self, DataKey, WrapError, WrappedKey};
+use crate::values::parse_name;
 
 const PASSPHRASE_HELP: &str = "The passphrase comes from --password-file FILE or TAPEBACKARR_PASSWORD_FILE (the file's
 first line), else it is asked on the terminal. It is never taken from the command line.";

@@ -19,13 +19,13 @@ use crate::catalog::drives::{self, Drive};
 use crate::catalog::libraries::{self, Change, Library, Observed, is_cleaning};
 use crate::catalog::tapes::{self, TapeStatus};
 use crate::catalog::{Catalog, audit};
-use crate::cli::parse_name;
 use crate::error::{Exit, Failure, Kind};
 use crate::format::label::{self, TapeContents};
 use crate::output::{fields, or_dash, table, when};
 use crate::tape::changer::{self, Changer, ChangerError, ChangerSpec, ElementAddress, ElementType, Inventory};
 use crate::tape::lock::{self, DriveLock, LockError};
 use crate::tape::{DeviceSpec, TapeDevice};
+use crate::values::parse_name;
 
 #[derive(Debug, Subcommand)]
 pub enum Command {

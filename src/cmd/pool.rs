@@ -7,9 +7,9 @@ use serde_json::{Value, json};
 use super::{Ctx, changes, describe_update};
 use crate::catalog::audit;
 use crate::catalog::pools::{self, AllocationPolicy, NewPool, Pool};
-use crate::cli::{one_of, parse_days, parse_name};
 use crate::error::{Exit, Failure};
 use crate::output::{fields, or_dash, table, when};
+use crate::values::{one_of, parse_days, parse_name};
 
 #[derive(Debug, Subcommand)]
 pub enum Command {

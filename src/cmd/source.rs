@@ -11,11 +11,11 @@ use serde_json::json;
 use super::{Ctx, changes, describe_update};
 use crate::catalog::audit;
 use crate::catalog::sources::{self, Source, SourceType};
-use crate::cli::{one_of, parse_name};
 use crate::error::{Exit, Failure, Kind};
 use crate::output::{fields, table, when};
 use crate::pathjson::to_human;
 use crate::pipeline::select::check_glob;
+use crate::values::{one_of, parse_name};
 
 #[derive(Debug, Subcommand)]
 pub enum Command {

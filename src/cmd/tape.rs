@@ -13,12 +13,12 @@ use crate::catalog::audit;
 use crate::catalog::drives::{self, Drive};
 use crate::catalog::pools::{self, Pool};
 use crate::catalog::tapes::{self, LTO_TYPES, Tape, TapeStatus};
-use crate::cli::{one_of, parse_name};
 use crate::error::{Exit, Failure, Kind};
 use crate::format::label::{self, TapeContents, TapeLabel};
 use crate::output::{fields, or_dash, table, when};
 use crate::tape::{ReadOutcome, Space, TapeDevice, TapeError};
 use crate::timefmt;
+use crate::values::{one_of, parse_name};
 
 #[derive(Debug, Subcommand)]
 pub enum Command {

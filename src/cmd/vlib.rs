@@ -9,12 +9,12 @@ use clap::Subcommand;
 use serde_json::json;
 
 use super::Ctx;
-use super::drive::parse_size;
-use crate::cli::parse_name;
 use crate::error::{Exit, Failure, Kind};
 use crate::output::{or_dash, table};
 use crate::tape::vlib::{Element, VirtualLibrary};
 use crate::tape::vtape::DEFAULT_CAPACITY;
+use crate::values::parse_name;
+use crate::values::parse_size;
 
 #[derive(Debug, Subcommand)]
 pub enum Command {

@@ -52,6 +52,7 @@ use crate::pipeline::snapshot::{Change, Differ, SnapEntry};
 use crate::pipeline::tar::TarWriter;
 use crate::pipeline::walk::{WalkOptions, Walker};
 use crate::tape::{Space, TapeDevice};
+use crate::values::{parse_checkpoint, parse_compression};
 
 /// Decoded bytes per frame (docs/FORMAT.md). Every frame takes at least one block on tape,
 /// so this caps compression at frame/block (32:1 with 256 KiB blocks); smaller frames would
@@ -98,14 +99,6 @@ pub struct RunArgs {
     /// flushing filemarks and an index each time
     #[arg(long, value_name = "SIZE", default_value = "64G", value_parser = parse_checkpoint)]
     checkpoint: u64,
-}
-
-fn parse_compression(s: &str) -> Result<Compression, String> {
-    s.parse()
-}
-
-fn parse_checkpoint(s: &str) -> Result<u64, String> {
-    if s == "0" { Ok(0) } else { super::super::drive::parse_size(s) }
 }
 
 /// What this run does, resolved from the job and the flags.

@@ -1,0 +1,75 @@
+//! Value parsers for the command line: names, sizes, days, compression specs, schedules.
+//!
+//! They sit below both `cli` (global flags) and `cmd` (each group's arguments), so neither
+//! imports the other for them, and the same rule is checked the same way everywhere (help,
+//! completions and errors list what is accepted).
+
+use crate::pipeline::compression::Compression;
+use crate::schedule::Schedule;
+
+/// Value parser for a set of names mapped onto a type, so help, completions and errors all
+/// list the accepted values.
+pub fn one_of<T>(names: &'static [&'static str]) -> impl clap::builder::TypedValueParser<Value = T>
+where
+    T: std::str::FromStr + Clone + Send + Sync + 'static,
+    T::Err: std::fmt::Debug,
+{
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(names).map(|s| s.parse::<T>().expect("listed names parse"))
+}
+
+/// Names of pools, sources and jobs: a letter or digit, then letters, digits, `.`, `_`, `-`;
+/// at most 64 characters. Safe to use unquoted in scripts and crontabs.
+pub fn parse_name(s: &str) -> Result<String, String> {
+    let ok_first = s.chars().next().is_some_and(|c| c.is_ascii_alphanumeric());
+    let ok_rest = s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+    if ok_first && ok_rest && s.len() <= 64 {
+        Ok(s.to_string())
+    } else {
+        Err(format!(
+            "'{s}' is not a valid name: use 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit"
+        ))
+    }
+}
+
+/// Retention in days: a whole number, 0 or more (0 = keep forever).
+pub fn parse_days(s: &str) -> Result<i64, String> {
+    match s.parse::<i64>() {
+        Ok(n) if n >= 0 => Ok(n),
+        Ok(n) => Err(format!("retention must be 0 or more days, not {n}")),
+        Err(_) => Err(format!("'{s}' is not a whole number of days")),
+    }
+}
+
+/// `500M`, `20G`, `1T`, `1048576`: bytes, with binary suffixes K, M, G, T.
+pub fn parse_size(s: &str) -> Result<u64, String> {
+    let bad = || format!("'{s}' is not a size: write a number with K, M, G or T, e.g. 500M or 2T");
+    let (digits, shift) = match s.chars().last() {
+        Some('K' | 'k') => (&s[..s.len() - 1], 10),
+        Some('M' | 'm') => (&s[..s.len() - 1], 20),
+        Some('G' | 'g') => (&s[..s.len() - 1], 30),
+        Some('T' | 't') => (&s[..s.len() - 1], 40),
+        _ => (s, 0),
+    };
+    let n: u64 = digits.parse().map_err(|_| bad())?;
+    let bytes = n.checked_shl(shift).filter(|b| b >> shift == n).ok_or_else(bad)?;
+    if bytes < (4 << 20) {
+        return Err(format!("'{s}' is too small for a tape: at least 4M"));
+    }
+    Ok(bytes)
+}
+
+/// A `--checkpoint` interval: a size as [`parse_size`], or 0 for none.
+pub fn parse_checkpoint(s: &str) -> Result<u64, String> {
+    if s == "0" { Ok(0) } else { parse_size(s) }
+}
+
+/// A compression spec: `none`, `zstd`, `zstd:LEVEL`.
+pub fn parse_compression(s: &str) -> Result<Compression, String> {
+    s.parse()
+}
+
+/// Checks a cron schedule and returns it normalised (single spaces).
+pub fn parse_schedule(s: &str) -> Result<String, String> {
+    s.parse::<Schedule>().map(|s| s.as_str().to_string())
+}
