@@ -5,6 +5,7 @@
 //! newer tapebackarr is refused before anything is written to it.
 
 pub mod audit;
+pub mod consistency;
 pub mod drive_health;
 pub mod drives;
 pub mod entries;
@@ -15,6 +16,7 @@ pub mod pathblob;
 pub mod pools;
 pub mod rebuild;
 pub mod restore;
+pub mod runs;
 pub mod sets;
 pub mod sources;
 pub mod tapes;

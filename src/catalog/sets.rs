@@ -158,46 +158,36 @@ pub fn start(conn: &Connection, s: &NewSet) -> Result<(i64, i64)> {
     Ok((set_id, conn.last_insert_rowid()))
 }
 
-/// Marks a set and its execution failed, keeping what went wrong.
-pub fn fail(conn: &Connection, set_id: i64, execution_id: i64, message: &str) -> Result<()> {
-    conn.execute(
-        "UPDATE backup_sets SET status = 'failed', end_time = datetime('now'), updated_at = datetime('now')
-         WHERE id = ?1",
-        [set_id],
-    )?;
-    conn.execute(
-        "UPDATE job_executions SET status = 'failed', end_time = datetime('now'), error_message = ?2,
-            updated_at = datetime('now') WHERE id = ?1",
-        params![execution_id, message],
-    )?;
-    Ok(())
-}
-
 /// Marks the sets on `tape_id` still `running` (and their executions) failed: a run that
 /// died without saying so. Returns their ids. Only call this holding the tape's drive.
 pub fn fail_interrupted(conn: &Connection, tape_id: i64) -> Result<Vec<i64>> {
-    let ids: Vec<i64> = {
-        let mut stmt = conn.prepare("SELECT id FROM backup_sets WHERE tape_id = ?1 AND status = 'running'")?;
-        stmt.query_map([tape_id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?
-    };
-    for id in &ids {
-        let execution: Option<i64> =
-            conn.query_row("SELECT id FROM job_executions WHERE backup_set_id = ?1", [id], |r| r.get(0)).optional()?;
-        conn.execute(
-            "UPDATE backup_sets SET status = 'failed', end_time = datetime('now'), updated_at = datetime('now')
-             WHERE id = ?1",
-            [id],
+    let runs: Vec<(i64, Option<i64>)> = {
+        let mut stmt = conn.prepare(
+            "SELECT b.id, (SELECT e.id FROM job_executions e WHERE e.backup_set_id = b.id)
+             FROM backup_sets b WHERE b.tape_id = ?1 AND b.status = 'running'",
         )?;
-        if let Some(e) = execution {
-            conn.execute(
-                "UPDATE job_executions SET status = 'failed', end_time = datetime('now'), updated_at = datetime('now'),
-                    error_message = 'interrupted: the process ended without finishing the set'
-                 WHERE id = ?1 AND status = 'running'",
-                [e],
-            )?;
+        stmt.query_map([tape_id], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?
+    };
+    for (set_id, execution) in &runs {
+        match execution {
+            Some(e) => super::runs::transition(
+                conn,
+                *set_id,
+                *e,
+                super::runs::RunState::Failed,
+                Some("interrupted: the process ended without finishing the set"),
+            )?,
+            // A set without an execution row (not written by a run of ours): the set alone.
+            None => {
+                conn.execute(
+                    "UPDATE backup_sets SET status = 'failed', end_time = datetime('now'), updated_at = datetime('now')
+                     WHERE id = ?1",
+                    [set_id],
+                )?;
+            }
         }
     }
-    Ok(ids)
+    Ok(runs.into_iter().map(|(id, _)| id).collect())
 }
 
 /// A part as it was written.
@@ -253,6 +243,32 @@ pub struct Part {
     pub stream_offset: i64,
     pub stream_bytes: i64,
     pub status: String,
+}
+
+/// Bytes of the newest snapshot of any set of job `job_id`: what a full run will likely
+/// write, for a progress bar's estimate.
+pub fn last_snapshot_bytes(conn: &Connection, job_id: i64) -> Result<Option<u64>> {
+    Ok(conn
+        .query_row(
+            "SELECT sn.total_bytes FROM snapshots sn JOIN backup_sets b ON b.id = sn.backup_set_id
+             WHERE b.job_id = ?1 ORDER BY sn.id DESC LIMIT 1",
+            [job_id],
+            |r| r.get::<_, i64>(0),
+        )
+        .optional()?
+        .map(|b| b.max(0) as u64))
+}
+
+/// The newest snapshot recorded with set `set_id`.
+pub fn snapshot_of(conn: &Connection, set_id: i64) -> Result<Option<i64>> {
+    Ok(conn
+        .query_row("SELECT id FROM snapshots WHERE backup_set_id = ?1 ORDER BY id DESC LIMIT 1", [set_id], |r| r.get(0))
+        .optional()?)
+}
+
+/// Where the data the catalog knows of ends on tape `tape_id`: the last block of its parts.
+pub fn tape_end_block(conn: &Connection, tape_id: i64) -> Result<Option<i64>> {
+    Ok(conn.query_row("SELECT max(end_block) FROM backup_set_parts WHERE tape_id = ?1", [tape_id], |r| r.get(0))?)
 }
 
 /// What a set holds, by kind of entry.
@@ -323,8 +339,9 @@ pub struct Completion {
 
 /// Marks the set and its execution completed.
 pub fn complete(conn: &Connection, set_id: i64, execution_id: i64, c: &Completion) -> Result<()> {
+    super::runs::transition(conn, set_id, execution_id, super::runs::RunState::Completed, None)?;
     conn.execute(
-        "UPDATE backup_sets SET status = 'completed', end_time = datetime('now'), end_block = ?2, file_count = ?3,
+        "UPDATE backup_sets SET end_block = ?2, file_count = ?3,
             total_bytes = ?4, stream_bytes = ?5, checksum = ?6, updated_at = datetime('now') WHERE id = ?1",
         params![
             set_id,
@@ -336,7 +353,7 @@ pub fn complete(conn: &Connection, set_id: i64, execution_id: i64, c: &Completio
         ],
     )?;
     conn.execute(
-        "UPDATE job_executions SET status = 'completed', end_time = datetime('now'), files_processed = ?2,
+        "UPDATE job_executions SET files_processed = ?2,
             bytes_processed = ?3, error_message = ?4, updated_at = datetime('now') WHERE id = ?1",
         params![execution_id, c.files_processed as i64, c.bytes_processed as i64, c.warning],
     )?;

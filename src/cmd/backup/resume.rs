@@ -7,7 +7,6 @@ use std::rc::Rc;
 use std::time::Instant;
 
 use anyhow::{Context, Result};
-use rusqlite::{OptionalExtension, params};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
@@ -15,6 +14,7 @@ use super::run::{
     ClosedPart, Events, Plan, Ready, ResumeFrom, Span, acquire_tape, finish_set, note_interrupted, part_header,
     record_failure, stream,
 };
+use crate::catalog::runs::{self, RunState};
 use crate::catalog::{audit, drives, jobs, keys, pools, sets, sources, tapes};
 use crate::cmd::Ctx;
 use crate::error::{Exit, Failure, Kind};
@@ -30,18 +30,7 @@ use std::path::{Path, PathBuf};
 pub fn resume(ctx: &Ctx, execution: Option<i64>) -> Result<Exit> {
     let mut catalog = ctx.catalog()?;
     // Paused (stopped cleanly), or still `running` with a checkpoint: a run that crashed.
-    let row: Option<(i64, String, String)> = catalog
-        .conn()
-        .query_row(
-            "SELECT id, resume_state, status FROM job_executions
-             WHERE can_resume AND status IN ('paused', 'running') AND resume_state IS NOT NULL
-               AND (?1 IS NULL OR id = ?1)
-             ORDER BY id DESC LIMIT 1",
-            [execution],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )
-        .optional()?;
-    let Some((execution_id, state, status)) = row else {
+    let Some(runs::Resumable { execution_id, state, status }) = runs::resumable(catalog.conn(), execution)? else {
         return Err(Failure::new(
             Kind::NotFound,
             match execution {
@@ -138,29 +127,17 @@ pub fn resume(ctx: &Ctx, execution: Option<i64>) -> Result<Exit> {
     if let Some(first) = closed.first_mut() {
         (first.tape_bytes, first.entries) = (field("tape_bytes").unwrap_or(0), field("entries").unwrap_or(0));
     }
-    let spanning_set_id: Option<i64> = catalog
-        .conn()
-        .query_row(
-            "SELECT spanning_set_id FROM tape_spanning_members WHERE backup_set_id = ?1 LIMIT 1",
-            [set_id],
-            |r| r.get(0),
-        )
-        .optional()?;
+    let spanning_set_id = runs::spanning_of(catalog.conn(), set_id)?;
     {
         let tx = catalog.write()?;
-        // Other runs cut off on this tape are marked failed; this one goes on.
-        tx.execute("UPDATE backup_sets SET status = 'pending' WHERE id = ?1", [set_id])?;
+        // Other runs cut off on this tape are marked failed; this one goes on (a crashed one
+        // is paused first, so it is not among them).
+        if runs::state(&tx, set_id, execution_id)? == RunState::Running {
+            runs::transition(&tx, set_id, execution_id, RunState::Paused, None)?;
+        }
         note_interrupted(ctx, &tx, &tape)?;
-        tx.execute("UPDATE backup_sets SET status = 'running', updated_at = datetime('now') WHERE id = ?1", [set_id])?;
-        tx.execute(
-            "UPDATE job_executions SET status = 'running', updated_at = datetime('now') WHERE id = ?1",
-            [execution_id],
-        )?;
-        tx.execute(
-            "UPDATE tape_change_requests SET status = 'completed', acknowledged_at = datetime('now'), new_tape_id = ?2
-             WHERE job_execution_id = ?1 AND status = 'pending'",
-            params![execution_id, tape.id],
-        )?;
+        runs::transition(&tx, set_id, execution_id, RunState::Running, None)?;
+        runs::pending_requests_met(&tx, execution_id, tape.id)?;
         drives::set_current_tape(&tx, drive.id, Some(tape.id))?;
         audit::record(
             &tx,
@@ -256,11 +233,8 @@ fn plan_for_set(
     let parent = match set.parent_set {
         Some(id) => {
             let parent = sets::get(conn, id)?;
-            let snapshot: i64 = conn
-                .query_row("SELECT id FROM snapshots WHERE backup_set_id = ?1 ORDER BY id DESC LIMIT 1", [id], |r| {
-                    r.get(0)
-                })
-                .with_context(|| format!("the parent set {id} has no snapshot"))?;
+            let snapshot =
+                sets::snapshot_of(conn, id)?.with_context(|| format!("the parent set {id} has no snapshot"))?;
             Some((parent, sets::snapshot_data(conn, snapshot)?))
         }
         None => None,

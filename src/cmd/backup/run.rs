@@ -22,12 +22,13 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use clap::Args;
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::Connection;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::catalog::entries::{EntryWriter, NewEntry};
 use crate::catalog::pools::{self, AllocationPolicy, Pool};
+use crate::catalog::runs::{self, RunState};
 use crate::catalog::sources::{self, Source};
 use crate::catalog::tapes::{self, Tape, TapeStatus};
 use crate::catalog::{audit, drives, jobs, keys, sets};
@@ -248,15 +249,7 @@ fn plan(ctx: &Ctx, catalog: &mut crate::catalog::Catalog, args: &RunArgs) -> Res
         (None, None) => Framing::Raw,
     };
     let estimate = match backup_type {
-        BackupType::Full => conn
-            .query_row(
-                "SELECT sn.total_bytes FROM snapshots sn JOIN backup_sets b ON b.id = sn.backup_set_id
-                 WHERE b.job_id = ?1 ORDER BY sn.id DESC LIMIT 1",
-                [job.id],
-                |r| r.get::<_, i64>(0),
-            )
-            .optional()?
-            .map(|b| b.max(0) as u64),
+        BackupType::Full => sets::last_snapshot_bytes(conn, job.id)?,
         BackupType::Incremental => None,
     };
     Ok(Plan {
@@ -852,14 +845,7 @@ pub(super) fn record_failure(
     let recorded = (|| -> Result<()> {
         let tx = catalog.write()?;
         if s.checkpointed {
-            tx.execute(
-                "UPDATE job_executions SET status = 'paused', error_message = ?2, updated_at = datetime('now') WHERE id = ?1",
-                params![execution_id, message],
-            )?;
-            tx.execute(
-                "UPDATE backup_sets SET status = 'pending', updated_at = datetime('now') WHERE id = ?1",
-                [set_id],
-            )?;
+            runs::transition(&tx, set_id, execution_id, RunState::Paused, Some(&message))?;
             audit::record(
                 &tx,
                 "backup.pause",
@@ -868,18 +854,11 @@ pub(super) fn record_failure(
                 json!({"job": plan.job.name, "error": message}),
             )?;
         } else {
-            sets::fail(&tx, set_id, execution_id, &message)?;
+            runs::transition(&tx, set_id, execution_id, RunState::Failed, Some(&message))?;
             if let Some(id) = s.spanning_set_id {
-                tx.execute(
-                    "UPDATE tape_spanning_sets SET status = 'failed', updated_at = datetime('now') WHERE id = ?1",
-                    [id],
-                )?;
+                runs::fail_spanning(&tx, id)?;
             }
-            tx.execute(
-                "UPDATE tape_change_requests SET status = 'cancelled'
-                 WHERE job_execution_id = ?1 AND status IN ('pending', 'acknowledged')",
-                [execution_id],
-            )?;
+            runs::cancel_tape_requests(&tx, execution_id)?;
             audit::record(
                 &tx,
                 "backup.fail",
@@ -986,8 +965,7 @@ fn prepare_tape(
             )
         });
     }
-    let recorded_end: Option<i64> =
-        conn.query_row("SELECT max(end_block) FROM backup_set_parts WHERE tape_id = ?1", [tape.id], |r| r.get(0))?;
+    let recorded_end = sets::tape_end_block(conn, tape.id)?;
     // Data the catalog does not know of before the append point (a run that failed before it
     // could record its part): it stays, and the tape's usage counts it from now on.
     let known_end = recorded_end.map_or(FIRST_DATA_BLOCK, |e| e as u64);
@@ -1338,23 +1316,12 @@ impl Spanner<'_> {
         };
         let spanning = match span.spanning_set_id {
             Some(id) => id,
-            None => {
-                tx.execute(
-                    "INSERT INTO tape_spanning_sets (job_id, status) VALUES (?1, 'in_progress')",
-                    [plan.job.id],
-                )?;
-                tx.last_insert_rowid()
-            }
+            None => runs::start_spanning(&tx, plan.job.id)?,
         };
         span.spanning_set_id = Some(spanning);
         add_member(&tx, spanning, span.set_id, &closed)?;
         let request = if matches!(closing, Closing::TapeChange | Closing::Stop(Stop::TapeFull)) {
-            tx.execute(
-                "INSERT INTO tape_change_requests (job_execution_id, spanning_set_id, current_tape_id, reason, status)
-                 VALUES (?1, ?2, ?3, 'tape_full', 'pending')",
-                params![span.execution_id, spanning, closed.tape_id],
-            )?;
-            Some(tx.last_insert_rowid())
+            Some(runs::request_tape(&tx, span.execution_id, spanning, closed.tape_id)?)
         } else {
             None
         };
@@ -1384,18 +1351,9 @@ impl Spanner<'_> {
             "checkpoint_every": plan.checkpoint,
             "carried": carried_json,
         });
-        let status = if why.is_some() { "paused" } else { "running" };
-        tx.execute(
-            "UPDATE job_executions SET status = ?2, can_resume = 1, resume_state = ?3, updated_at = datetime('now')
-             WHERE id = ?1",
-            params![span.execution_id, status, state.to_string()],
-        )?;
+        runs::record_resume_point(&tx, span.set_id, span.execution_id, &state.to_string(), why.is_some())?;
         match closing {
             Closing::Stop(_) => {
-                tx.execute(
-                    "UPDATE backup_sets SET status = 'pending', updated_at = datetime('now') WHERE id = ?1",
-                    [span.set_id],
-                )?;
                 audit::record(&tx, "backup.pause", "backup_set", Some(span.set_id), state.clone())?;
             }
             Closing::TapeChange => {
@@ -1494,11 +1452,7 @@ impl Spanner<'_> {
         dev.write_block(&header_block).map_err(|e| device_error(e, drive))?;
         let tx = self.catalog.write()?;
         note_interrupted(ctx, &tx, &tape)?;
-        tx.execute(
-            "UPDATE tape_change_requests SET status = 'completed', acknowledged_at = datetime('now'), new_tape_id = ?2
-             WHERE id = ?1",
-            params![request, tape.id],
-        )?;
+        runs::tape_request_met(&tx, request, tape.id)?;
         drives::set_current_tape(&tx, drive.id, Some(tape.id))?;
         tx.commit()?;
         self.events.emit(|| {
@@ -1587,15 +1541,11 @@ impl Spanner<'_> {
 
 /// Adds part `p` to the set's `tape_spanning_members`.
 fn add_member(tx: &Connection, spanning: i64, set_id: i64, p: &ClosedPart) -> Result<()> {
-    tx.execute(
-        "INSERT INTO tape_spanning_members (spanning_set_id, tape_id, backup_set_id, sequence_number, bytes_written,
-            files_start_index, files_end_index)
-         VALUES (?1, ?2, ?3, ?4, ?5,
-            (SELECT coalesce(max(files_end_index), 0) FROM tape_spanning_members WHERE spanning_set_id = ?1),
-            (SELECT coalesce(max(files_end_index), 0) FROM tape_spanning_members WHERE spanning_set_id = ?1) + ?6)",
-        params![spanning, p.tape_id, set_id, p.part, p.tape_bytes as i64, p.entries as i64],
-    )?;
-    Ok(())
+    runs::add_spanning_member(
+        tx,
+        spanning,
+        &runs::Member { tape_id: p.tape_id, set_id, part: p.part, bytes: p.tape_bytes, entries: p.entries },
+    )
 }
 
 /// The tape's usage after a part: bytes, writes, and whether it is now full.
@@ -1754,11 +1704,7 @@ pub(super) fn finish_set(
     let on_tape: u64 = parts.iter().map(|p| p.tape_bytes).sum();
     let entry_rows: u64 = parts.iter().map(|p| p.entries).sum();
     if let Some(spanning) = span.spanning_set_id {
-        tx.execute(
-            "UPDATE tape_spanning_sets SET status = 'completed', total_tapes = ?2, total_bytes = ?3, total_files = ?4,
-                updated_at = datetime('now') WHERE id = ?1",
-            params![spanning, parts.len() as i64, s.file_bytes as i64, s.entries as i64],
-        )?;
+        runs::complete_spanning(&tx, spanning, parts.len() as u64, s.file_bytes, s.entries)?;
     }
     let warning = (s.unreadable > 0).then(|| format!("{} file(s) could not be read", s.unreadable));
     // A resumed run saw only its own part of the stream: the catalog has all of it.
