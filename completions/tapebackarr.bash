@@ -7094,7 +7094,7 @@ _tapebackarr() {
             return 0
             ;;
         tapebackarr__subcmd__tape__subcmd__label)
-            opts="-q -v -y -h -V --pool --barcode --lto-type --force --barcodes --home --json --quiet --verbose --no-progress --yes --drive --wait --password-file --help --version"
+            opts="-q -v -y -h -V --pool --barcode --lto-type --force --barcodes --block-size --home --json --quiet --verbose --no-progress --yes --drive --wait --password-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -7110,6 +7110,10 @@ _tapebackarr() {
                     ;;
                 --lto-type)
                     COMPREPLY=($(compgen -W "LTO-1 LTO-2 LTO-3 LTO-4 LTO-5 LTO-6 LTO-7 LTO-8 LTO-9" -- "${cur}"))
+                    return 0
+                    ;;
+                --block-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --home)

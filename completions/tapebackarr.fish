@@ -405,6 +405,7 @@ LTO-6\t''
 LTO-7\t''
 LTO-8\t''
 LTO-9\t''"
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from label" -l block-size -d 'Size of the data blocks backups write to this tape: 64K, 128K, 256K, 512K or 1M (recorded in the label; readers follow it)' -r
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from label" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from label" -l drive -d 'The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]' -r
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand tape; and __fish_seen_subcommand_from label" -l password-file -d 'Read the passphrase of encryption keys from this file\'s first line [env: TAPEBACKARR_PASSWORD_FILE] [default: ask on the terminal]' -r -F

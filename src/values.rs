@@ -59,6 +59,20 @@ pub fn parse_size(s: &str) -> Result<u64, String> {
     Ok(bytes)
 }
 
+/// A tape's data block size: a power of two from 64 KiB to 1 MiB (`64K` … `1M`), so it
+/// divides the frame size and every drive's variable-block limits we know take it.
+pub fn parse_block_size(s: &str) -> Result<u32, String> {
+    let bad = || format!("'{s}' is not a block size: use 64K, 128K, 256K, 512K or 1M");
+    let (digits, shift) = match s.chars().last() {
+        Some('K' | 'k') => (&s[..s.len() - 1], 10),
+        Some('M' | 'm') => (&s[..s.len() - 1], 20),
+        _ => (s, 0),
+    };
+    let n: u64 = digits.parse().map_err(|_| bad())?;
+    let bytes = n.checked_shl(shift).filter(|b| b >> shift == n).ok_or_else(bad)?;
+    if bytes.is_power_of_two() && (64 << 10..=1 << 20).contains(&bytes) { Ok(bytes as u32) } else { Err(bad()) }
+}
+
 /// A `--checkpoint` interval: a size as [`parse_size`], or 0 for none.
 pub fn parse_checkpoint(s: &str) -> Result<u64, String> {
     if s == "0" { Ok(0) } else { parse_size(s) }

@@ -27,8 +27,8 @@ use crate::catalog::restore::{self as plan, Wanted};
 use crate::catalog::sets::{self, Set};
 use crate::catalog::{Catalog, audit, drives, jobs, keys, tapes};
 use crate::error::{Exit, Failure, Kind};
-use crate::format::frame::Framing;
-use crate::format::label::{self, TapeContents};
+use crate::format::frame::{DEFAULT_FRAME_SIZE, Framing};
+use crate::format::label::{self, DEFAULT_BLOCK_SIZE, TapeContents};
 use crate::pathjson;
 use crate::pipeline::extract::{ExtractError, ExtractOptions, Extractor, FileOutcome, Overwrite, Partial};
 use crate::pipeline::part_reader::{PartReader, ReadStats, SetLayout};
@@ -603,8 +603,8 @@ pub(super) fn layout(set: &Set, key: Option<[u8; 32]>) -> Result<SetLayout> {
             .as_deref()
             .and_then(|u| Uuid::parse_str(u).ok())
             .ok_or_else(|| anyhow::anyhow!("set {} has no UUID", set.id))?,
-        block_size: set.block_size.unwrap_or(256 << 10) as usize,
-        frame_size: set.frame_size.unwrap_or(8 << 20) as usize,
+        block_size: set.block_size.map_or(DEFAULT_BLOCK_SIZE as usize, |b| b as usize),
+        frame_size: set.frame_size.map_or(DEFAULT_FRAME_SIZE, |f| f as usize),
     })
 }
 

@@ -18,7 +18,7 @@ use crate::format::label::{self, TapeContents, TapeLabel};
 use crate::output::{fields, or_dash, table, when};
 use crate::tape::{ReadOutcome, Space, TapeDevice, TapeError};
 use crate::timefmt;
-use crate::values::{one_of, parse_name};
+use crate::values::{one_of, parse_block_size, parse_name};
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -35,7 +35,8 @@ Examples:
   tapebackarr tape label WEEK01 --pool weekly
   tapebackarr --drive lto1 tape label WEEK02 --pool weekly --barcode TB0002L8 --lto-type LTO-8
   tapebackarr tape label SCRATCH --pool weekly --force --yes
-  tapebackarr --drive d0 tape label --barcodes --pool weekly --lto-type LTO-8")]
+  tapebackarr --drive d0 tape label --barcodes --pool weekly --lto-type LTO-8
+  tapebackarr tape label BIG01 --pool weekly --block-size 1M")]
     Label {
         /// The tape's name (letters, digits, '.', '_', '-'); written on the tape
         #[arg(value_parser = parse_name, required_unless_present = "barcodes", conflicts_with = "barcodes")]
@@ -56,6 +57,10 @@ Examples:
         /// by its barcode
         #[arg(long, conflicts_with = "barcode")]
         barcodes: bool,
+        /// Size of the data blocks backups write to this tape: 64K, 128K, 256K, 512K or 1M
+        /// (recorded in the label; readers follow it)
+        #[arg(long, value_name = "SIZE", default_value = "256K", value_parser = parse_block_size)]
+        block_size: u32,
     },
     /// Read the label of the tape in the drive and say which tape it is
     #[command(after_help = "Examples:\n  tapebackarr tape identify\n  tapebackarr --drive lto1 tape identify --json")]
@@ -156,8 +161,10 @@ Examples:
 pub fn exec(ctx: &Ctx, cmd: Command) -> Result<Exit> {
     let mut catalog = ctx.catalog()?;
     match cmd {
-        Command::Label { label: None, pool, lto_type, .. } => label_by_barcodes(ctx, &mut catalog, &pool, lto_type)?,
-        Command::Label { label: Some(label), pool, barcode, lto_type, force, .. } => {
+        Command::Label { label: None, pool, lto_type, block_size, .. } => {
+            label_by_barcodes(ctx, &mut catalog, &pool, lto_type, block_size)?
+        }
+        Command::Label { label: Some(label), pool, barcode, lto_type, force, block_size, .. } => {
             let pool = pools::get(catalog.conn(), &pool)?;
             let drive = ctx.pick_drive(catalog.conn())?;
             let mut open = ctx.open_drive(&drive, "tape label")?;
@@ -247,7 +254,8 @@ pub fn exec(ctx: &Ctx, cmd: Command) -> Result<Exit> {
             {
                 return Err(Failure::new(Kind::InvalidState, "not confirmed: the tape is unchanged").into());
             }
-            let new = NewLabel { label: &label, pool: &pool, barcode, lto_type, capacity: status.capacity_bytes };
+            let new =
+                NewLabel { label: &label, pool: &pool, barcode, lto_type, capacity: status.capacity_bytes, block_size };
             let (doc, on_tape) = put_label(&mut catalog, &drive, open.dev.as_mut(), new, relabel)?;
             drop(open);
             ctx.out.done(&json!({"tape": doc, "label": on_tape}), || {
@@ -653,6 +661,8 @@ struct NewLabel<'a> {
     lto_type: Option<String>,
     /// What the drive reports of the cartridge's capacity, when the LTO type does not say.
     capacity: Option<u64>,
+    /// Size of the data blocks backups will write.
+    block_size: u32,
 }
 
 /// Writes a new label on the tape in `dev` and records the tape as blank in its pool: a new
@@ -665,13 +675,14 @@ fn put_label(
     relabel: Option<Tape>,
 ) -> Result<(Value, TapeLabel)> {
     let now = chrono::Utc::now();
-    let on_tape = TapeLabel::new(
+    let mut on_tape = TapeLabel::new(
         uuid::Uuid::new_v4().to_string(),
         new.label.to_string(),
         new.barcode.clone(),
         new.pool.name.clone(),
         now.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
     );
+    on_tape.block_size = new.block_size;
     label::write_label(dev, &on_tape).map_err(|e| device_error(e, drive))?;
     // The generation given now, else the one recorded before a relabel.
     let lto_type = new.lto_type.or(relabel.as_ref().map(|t| t.lto_type.clone()).filter(|t| !t.is_empty()));
@@ -713,6 +724,7 @@ fn label_by_barcodes(
     catalog: &mut crate::catalog::Catalog,
     pool: &str,
     lto_type: Option<String>,
+    block_size: u32,
 ) -> Result<()> {
     let pool = pools::get(catalog.conn(), pool)?;
     let drive = ctx.pick_drive(catalog.conn())?;
@@ -751,6 +763,7 @@ fn label_by_barcodes(
             barcode: Some(barcode.clone()),
             lto_type: lto_type.clone(),
             capacity: status.capacity_bytes,
+            block_size,
         };
         let (doc, _) = put_label(catalog, &drive, dev, new, None)?;
         Ok(json!({"barcode": barcode, "element": e.address, "labelled": true, "tape": doc}))

@@ -23,6 +23,7 @@ use crate::catalog::restore as plan;
 use crate::catalog::{audit, keys, sets, tapes, verifications};
 use crate::error::{Exit, Failure, Kind};
 use crate::format::index::{EndStatus, IndexReader, IndexRecord};
+use crate::format::label::DEFAULT_BLOCK_SIZE;
 use crate::format::part::PartHeader;
 use crate::pipeline::part_reader::{PartReader, ReadError, ReadStats, SetLayout};
 use crate::pipeline::resumable_hash::ResumableHash;
@@ -143,7 +144,7 @@ pub fn exec(ctx: &Ctx, args: VerifyArgs) -> Result<Exit> {
         set_uuid,
         part_tapes.clone(),
         needed.clone(),
-        set.block_size.map_or(256 << 10, |b| b as usize),
+        set.block_size.map_or(DEFAULT_BLOCK_SIZE as usize, |b| b as usize),
     )?
     .asking_as("the verify");
     let tally = Rc::new(RefCell::new(tally));

@@ -56,8 +56,12 @@ use zstd::zstd_safe::{self, DCtx, zstd_sys::ZSTD_ErrorCode};
 
 /// Smallest block size the framings accept (zstd padding needs room for its 8-byte header).
 pub const MIN_BLOCK_SIZE: usize = 64;
-/// The frame size TapeBackarr cuts the stream into unless told otherwise.
-pub const DEFAULT_FRAME_SIZE: usize = 16 << 20;
+/// Decoded bytes per frame a new set is cut into (each set records its own, and readers
+/// follow it). Every frame takes at least one block on tape, so this caps compression at
+/// frame/block (32:1 with 256 KiB blocks); smaller frames would read less for one file from
+/// a compressed set and hold less memory (a few frames are in flight per thread), larger
+/// ones would compress zeros and logs better. A multiple of every block size a label allows.
+pub const DEFAULT_FRAME_SIZE: usize = 8 << 20;
 /// Largest decoded frame written or accepted; a reader never allocates more for one frame.
 pub const MAX_FRAME_SIZE: usize = 64 << 20;
 

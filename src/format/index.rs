@@ -3,7 +3,7 @@
 //!
 //! ```text
 //! {"type":"part", <the header's fields>, "data_file":1, "first_block":2}
-//! {"type":"frame","seq":0,"block":3,"stream_offset":0,"encoded_len":262144,"decoded_len":16777216,"blake3":"…"}
+//! {"type":"frame","seq":0,"block":3,"stream_offset":0,"encoded_len":262144,"decoded_len":8388608,"blake3":"…"}
 //! {"type":"file","path":{"text":"etc/hosts"},"size":220,…,"frame":0,"offset":512}
 //! {"type":"end","status":"complete","frames":1,"files":1,"stream_bytes":…}
 //! ```

@@ -18,7 +18,7 @@ use crate::catalog::runs::{self, RunState};
 use crate::catalog::{audit, drives, jobs, keys, pools, sets, sources, tapes};
 use crate::cmd::Ctx;
 use crate::error::{Exit, Failure, Kind};
-use crate::format::frame::Framing;
+use crate::format::frame::{DEFAULT_FRAME_SIZE, Framing};
 use crate::format::index::FileRecord;
 use crate::format::part::BackupType;
 use crate::pipeline::archive::Resume;
@@ -256,5 +256,6 @@ fn plan_for_set(
         }
         None => None,
     };
-    Ok(Plan { job, source, pool, backup_type, parent, framing, key, cross_fs, estimate: None, checkpoint })
+    let frame_size = set.frame_size.map_or(DEFAULT_FRAME_SIZE, |f| f as usize);
+    Ok(Plan { job, source, pool, backup_type, parent, framing, key, cross_fs, estimate: None, checkpoint, frame_size })
 }

@@ -37,7 +37,7 @@ use crate::cmd::library::MailSlot;
 use crate::cmd::{Ctx, device_error};
 use crate::error::{Exit, Failure, Kind};
 use crate::format::append::{self, AppendError, LastFile};
-use crate::format::frame::Framing;
+use crate::format::frame::{DEFAULT_FRAME_SIZE, Framing};
 use crate::format::index::{EndStatus, FileKind, FileRecord, IndexWriter, PartRecord};
 use crate::format::label::{self, TapeContents};
 use crate::format::part::{BackupType, PartHeader};
@@ -55,11 +55,6 @@ use crate::pipeline::walk::{WalkOptions, Walker};
 use crate::tape::{Space, TapeDevice};
 use crate::values::{parse_checkpoint, parse_compression};
 
-/// Decoded bytes per frame (docs/FORMAT.md). Every frame takes at least one block on tape,
-/// so this caps compression at frame/block (32:1 with 256 KiB blocks); smaller frames would
-/// read less for one file from a compressed set and hold less memory (a few frames are in
-/// flight per thread), larger ones would compress zeros and logs better.
-pub(super) const FRAME_SIZE: usize = 8 << 20;
 /// Index records are zstd-compressed at this level.
 const INDEX_ZSTD_LEVEL: i32 = 3;
 /// Catalog entries are inserted in batches of this many rows per statement cache use.
@@ -117,6 +112,8 @@ pub(super) struct Plan {
     pub(super) estimate: Option<u64>,
     /// Stream bytes per part between checkpoints (0: none).
     pub(super) checkpoint: u64,
+    /// Decoded bytes per frame: [`DEFAULT_FRAME_SIZE`] for a new set, a resumed set's own.
+    pub(super) frame_size: usize,
 }
 
 pub fn exec(ctx: &Ctx, args: RunArgs) -> Result<Exit> {
@@ -263,6 +260,7 @@ fn plan(ctx: &Ctx, catalog: &mut crate::catalog::Catalog, args: &RunArgs) -> Res
         cross_fs: args.cross_fs,
         estimate,
         checkpoint: args.checkpoint,
+        frame_size: DEFAULT_FRAME_SIZE,
     })
 }
 
@@ -750,7 +748,7 @@ pub(super) fn part_header(plan: &Plan, set_uuid: Uuid, block_size: u32) -> PartH
         plan.framing,
         plan.key.as_ref().map(|(k, _)| k.fingerprint.clone()),
         block_size,
-        FRAME_SIZE as u32,
+        plan.frame_size as u32,
         chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
     );
     header.job = plan.job.name.clone();
@@ -797,7 +795,7 @@ fn write_set(
                 compression: &plan.framing.compression(),
                 encryption_key_id: plan.key.as_ref().map(|(k, _)| k.id),
                 block_size: label.block_size,
-                frame_size: FRAME_SIZE as u32,
+                frame_size: plan.frame_size as u32,
                 parent_set_id: plan.parent.as_ref().map(|(s, _)| s.id),
             },
         )?;
@@ -1053,7 +1051,7 @@ pub(super) fn stream(
         key: plan.key.as_ref().map(|(_, k)| *k.bytes()),
         set_uuid,
         block_size,
-        frame_size: FRAME_SIZE,
+        frame_size: plan.frame_size,
         workers: if plan.framing == Framing::Raw { 1 } else { workers },
         first_seq: from.as_ref().map_or(0, |f| f.first_seq),
         stream_offset: at,
