@@ -426,10 +426,13 @@ pub fn exec(ctx: &Ctx, args: RestoreArgs) -> Result<Exit> {
         );
     }
     if progress.runs > 1 {
-        // Directories restored by the earlier runs get their metadata now, with the others.
+        // Directories restored by the earlier runs get their metadata now, with the others
+        // (not those that failed: they are named already).
+        let named: HashSet<&[u8]> = problems.iter().map(|(p, _)| p.as_slice()).collect();
         for w in &work {
             plan::for_each_current(catalog.conn(), &chain_ids, w.set.id, &mut |e| {
-                if e.kind == "dir" && matcher.matches(e.path.as_os_str().as_bytes()) {
+                let path = e.path.as_os_str().as_bytes();
+                if e.kind == "dir" && matcher.matches(path) && !named.contains(path) {
                     let _ = extractor.dir_metadata(&dir_header(&e));
                 }
                 Ok(())
