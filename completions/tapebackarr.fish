@@ -1216,7 +1216,7 @@ complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand catalog; and __f
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand restore" -l set -d 'Restore from this set (its own entries only)' -r
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand restore" -l job -d 'Restore the job\'s newest state: its last full set and the incrementals on top of it' -r
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand restore" -l as-of -d 'With --job: the state as of this time: YYYY-MM-DD (the end of that day, so that night\'s backup counts), YYYY-MM-DD HH:MM[:SS] UTC or RFC 3339' -r
-complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand restore" -l to -d 'Destination directory (created if missing); nothing is written outside it' -r -F
+complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand restore" -l to -d 'Destination directory (created if missing); nothing is written outside it. `-`: the content of the one file the patterns name, to stdout' -r -F
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand restore" -l home -d 'Directory holding the catalog [env: TAPEBACKARR_HOME] [default: /var/lib/tapebackarr for root, else $XDG_DATA_HOME/tapebackarr]' -r -f -a "(__fish_complete_directories)"
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand restore" -l drive -d 'The drive to use, by name [env: TAPEBACKARR_DRIVE] [default: the only enabled drive]' -r
 complete -c tapebackarr -n "__fish_tapebackarr_using_subcommand restore" -l password-file -d 'Read the passphrase of encryption keys from this file\'s first line [env: TAPEBACKARR_PASSWORD_FILE] [default: ask on the terminal]' -r -F

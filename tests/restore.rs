@@ -331,3 +331,59 @@ fn odd_names_restore_one_by_one_and_by_glob() {
     assert_eq!(ino("plain.txt"), ino("hard-2"), "a hard link stays a hard link");
     assert_eq!(ino("plain.txt"), ino("d/hard-to-plain"));
 }
+
+/// `--to -`: one file's content to stdout, byte for byte (a hard link gives its target's);
+/// anything but exactly one file is a usage error; damage on the medium is exit 5 with the
+/// error on stderr.
+#[test]
+fn one_file_to_stdout() {
+    let h = Home::with_tape();
+    let big = tree::noise(3 << 20, 33);
+    tree::Builder::new(&h.data())
+        .file(b"a.txt", b"first\n")
+        .mkdir(b"d")
+        .file(b"d/big.bin", &big)
+        .hardlink(b"d/link.bin", b"d/big.bin")
+        .file(b"z.txt", b"last\n");
+    h.ok(["job", "update", "nightly", "--compression", "none"]);
+    let set = backup(&h, &["nightly"])["set"].to_string();
+    let out = h.run(["restore", "--set", &set, "d/big.bin", "--to", "-"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(out.stdout == big, "the bytes on stdout are the file's");
+    let out = h.run(["restore", "--set", &set, "d/link.bin", "--to", "-"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(out.stdout == big, "a hard link gives its target's content");
+    let rows: i64 = h
+        .sql()
+        .query_row(
+            "SELECT count(*) FROM restore_operations WHERE destination_path = '-' AND status = 'completed'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(rows, 2);
+
+    for (args, why) in [
+        (vec!["d"], "a directory selects several entries"),
+        (vec!["a.txt", "z.txt"], "two files"),
+        (vec!["d/big.bin", "--overwrite"], "--overwrite does not apply"),
+    ] {
+        let mut all = vec!["--json", "restore", "--set", set.as_str(), "--to", "-"];
+        all.extend(args);
+        let out = h.run(&all);
+        assert_eq!(out.status.code(), Some(2), "{why}: {}", stderr(&out));
+        assert!(out.stdout.is_empty(), "{why}");
+    }
+
+    // Damage in the file's data (the medium itself): exit 5, said on stderr.
+    let data_file = h.dir.path().join("vl/cartridges/VT0001L8/data");
+    let mut bytes = std::fs::read(&data_file).unwrap();
+    let at = bytes.windows(64).position(|w| w == &big[(1 << 20)..(1 << 20) + 64]).unwrap();
+    bytes[at + 10] ^= 0x5a;
+    std::fs::write(&data_file, bytes).unwrap();
+    let out = h.run(["--json", "restore", "--set", &set, "d/big.bin", "--to", "-"]);
+    assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
+    let error: Value = serde_json::from_str(stderr(&out).trim()).unwrap();
+    assert_eq!(error["code"], "verify_mismatch", "{error}");
+    assert!(error["message"].as_str().unwrap().contains("checksum mismatch"), "{error}");
+}

@@ -22,6 +22,8 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use super::set_tapes::SetTapes;
+
+mod stdout;
 use super::{Ctx, device_error};
 use crate::catalog::restore::{self as plan, Wanted};
 use crate::catalog::sets::{self, Set};
@@ -48,6 +50,7 @@ Examples:
   tapebackarr restore --job nightly --as-of 2026-11-20 'home/ann/**/*.odt' --to /tmp/r
   tapebackarr restore --set 12 etc/fstab --to /tmp/r --overwrite --verify
   tapebackarr restore --job nightly --dry-run --json | jq .tapes
+  tapebackarr restore --set 12 db/dump.sql --to - | psql mydb
 
 Exit codes: 0 restored; 5 some data on tape did not match its checksum or could not be
 decoded (named on stderr); 4 a tape must be inserted; 1 some entries could not be restored.")]
@@ -65,7 +68,8 @@ pub struct RestoreArgs {
     /// Paths or globs to restore (default: everything)
     #[arg(value_name = "PATTERN")]
     patterns: Vec<OsString>,
-    /// Destination directory (created if missing); nothing is written outside it
+    /// Destination directory (created if missing); nothing is written outside it. `-`: the
+    /// content of the one file the patterns name, to stdout
     #[arg(long, value_name = "DIR", required_unless_present = "dry_run")]
     to: Option<PathBuf>,
     /// Replace files that exist in the destination
@@ -269,6 +273,13 @@ pub fn exec(ctx: &Ctx, args: RestoreArgs) -> Result<Exit> {
         return Ok(Exit::Ok);
     }
     let dest = args.to.clone().expect("clap requires --to without --dry-run");
+    let to_stdout = dest.as_os_str() == "-";
+    if to_stdout && (args.overwrite || args.skip_existing || args.keep_damaged || args.verify) {
+        return Err(Failure::usage(
+            "--to - writes one file to stdout: --overwrite, --skip-existing, --keep-damaged and --verify do not apply",
+        )
+        .into());
+    }
 
     // Keys first: a wrong passphrase must fail before any tape moves.
     let mut set_keys = std::collections::HashMap::new();
@@ -286,6 +297,10 @@ pub fn exec(ctx: &Ctx, args: RestoreArgs) -> Result<Exit> {
                 set_keys.insert(name.clone(), *key.bytes());
             }
         }
+    }
+
+    if to_stdout {
+        return stdout::restore(ctx, &mut catalog, &chain_ids, &work, &matcher, &set_keys, &tape_list);
     }
 
     let drive = ctx.pick_drive(catalog.conn())?;
