@@ -132,3 +132,15 @@ pub fn or_dash(v: Option<impl ToString>) -> String {
 pub fn when(t: &Option<String>) -> String {
     t.as_ref().map(|t| format!("{t} UTC")).unwrap_or_else(|| "-".into())
 }
+
+/// Bytes for people: 0, 512 B, 1.5 GB (decimal, like tape capacities).
+pub fn bytes(n: i64) -> String {
+    const UNITS: [&str; 5] = ["B", "kB", "MB", "GB", "TB"];
+    let mut v = n as f64;
+    let mut unit = 0;
+    while v >= 1000.0 && unit < UNITS.len() - 1 {
+        v /= 1000.0;
+        unit += 1;
+    }
+    if unit == 0 { format!("{n} B") } else { format!("{v:.1} {}", UNITS[unit]) }
+}

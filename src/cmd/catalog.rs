@@ -265,7 +265,7 @@ fn find(ctx: &Ctx, a: FindArgs) -> Result<Exit> {
                         h.job.clone(),
                         or_dash(Some(h.tapes.join(","))),
                         h.kind.clone().unwrap_or_else(|| "file".into()),
-                        super::tape::bytes(h.size),
+                        crate::output::bytes(h.size),
                         or_dash(h.mtime_ns.and_then(mtime_human)),
                         pathjson::to_human(&h.path),
                     ]
@@ -492,7 +492,7 @@ fn restore_tapes(ctx: &Ctx, a: TapesArgs) -> Result<Exit> {
                 r.part.part.to_string(),
                 r.part.data_file.to_string(),
                 r.entries.to_string(),
-                super::tape::bytes(r.bytes as i64),
+                crate::output::bytes(r.bytes as i64),
             ]);
         }
         tape_docs.push(json!({
@@ -617,8 +617,8 @@ fn stats(ctx: &Ctx) -> Result<Exit> {
                 format!(
                     "{} ({} + {} WAL)",
                     pathjson::to_human(catalog.path()),
-                    super::tape::bytes(file_bytes as i64),
-                    super::tape::bytes(wal_bytes as i64)
+                    crate::output::bytes(file_bytes as i64),
+                    crate::output::bytes(wal_bytes as i64)
                 ),
             ),
             ("search index", index),
@@ -634,9 +634,9 @@ fn stats(ctx: &Ctx) -> Result<Exit> {
                             p.pool.clone(),
                             p.tapes.to_string(),
                             p.sets.to_string(),
-                            super::tape::bytes(p.backup_bytes),
-                            super::tape::bytes(p.used_bytes),
-                            super::tape::bytes(p.capacity_bytes),
+                            crate::output::bytes(p.backup_bytes),
+                            crate::output::bytes(p.used_bytes),
+                            crate::output::bytes(p.capacity_bytes),
                         ]
                     })
                     .collect(),

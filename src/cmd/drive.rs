@@ -625,7 +625,7 @@ fn stats(ctx: &Ctx, catalog: &mut Catalog) -> Result<()> {
 fn stats_text(d: &Drive, tape: Option<&Tape>, h: &DriveHealth, s: &drive_health::Statistics) -> String {
     let c = &h.counters;
     let n = |v: Option<u64>| or_dash(v);
-    let size = |v: Option<u64>| v.map(|b| super::tape::bytes(b as i64)).unwrap_or_else(|| "-".into());
+    let size = |v: Option<u64>| v.map(|b| crate::output::bytes(b as i64)).unwrap_or_else(|| "-".into());
     let raised: Vec<String> =
         h.alerts.iter().map(|a| format!("{} {} ({})", a.flag, a.name, a.severity.as_str())).collect();
     fields(&[

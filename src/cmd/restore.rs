@@ -257,7 +257,7 @@ pub fn exec(ctx: &Ctx, args: RestoreArgs) -> Result<Exit> {
         ctx.out.data(&doc, || {
             let mut text = format!(
                 "Would restore {requested} entries ({}) from {} set(s); tapes needed, in order:",
-                super::tape::bytes(work.iter().map(|w| w.bytes).sum::<u64>() as i64),
+                crate::output::bytes(work.iter().map(|w| w.bytes).sum::<u64>() as i64),
                 work.len()
             );
             for t in tape_list.as_array().into_iter().flatten() {
@@ -522,11 +522,11 @@ pub fn exec(ctx: &Ctx, args: RestoreArgs) -> Result<Exit> {
             "Restored {} of {} entries ({}) to {} in {:.1} s; read {} tape blocks ({})",
             totals.restored,
             totals.requested,
-            super::tape::bytes(totals.bytes as i64),
+            crate::output::bytes(totals.bytes as i64),
             dest.display(),
             elapsed,
             totals.tape.blocks,
-            super::tape::bytes(totals.tape.bytes as i64)
+            crate::output::bytes(totals.tape.bytes as i64)
         );
         if totals.skipped > 0 {
             text.push_str(&format!("; {} skipped (existing)", totals.skipped));

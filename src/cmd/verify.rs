@@ -255,7 +255,7 @@ pub fn exec(ctx: &Ctx, args: VerifyArgs) -> Result<Exit> {
             format!(
                 "Set {} verified ({mode}): {files} files, {frames} frames, {} read from {on} in {elapsed:.1} s",
                 set.id,
-                super::tape::bytes(stats.bytes as i64),
+                crate::output::bytes(stats.bytes as i64),
             )
         } else {
             format!("Set {} FAILED verification ({mode}) on {on}:", set.id)

@@ -95,7 +95,7 @@ pub fn exec(ctx: &Ctx, cmd: Command) -> Result<Exit> {
                                 s.status.clone(),
                                 when(&s.start_time),
                                 s.file_count.to_string(),
-                                super::tape::bytes(s.total_bytes),
+                                crate::output::bytes(s.total_bytes),
                                 s.tape.clone(),
                             ]
                         })
@@ -124,7 +124,7 @@ pub fn exec(ctx: &Ctx, cmd: Command) -> Result<Exit> {
                     ("started", when(&s.start_time)),
                     ("ended", when(&s.end_time)),
                     ("files", s.file_count.to_string()),
-                    ("size", super::tape::bytes(s.total_bytes)),
+                    ("size", crate::output::bytes(s.total_bytes)),
                     ("compression", s.compression.clone()),
                     (
                         "encryption",

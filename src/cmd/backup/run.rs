@@ -363,7 +363,7 @@ fn dry_run(ctx: &Ctx, conn: &Connection, plan: &Plan) -> Result<Exit> {
             plan.backup_type.as_str(),
             plan.source.name,
             pathjson::to_human(&plan.source.path),
-            super::super::tape::bytes(bytes as i64)
+            crate::output::bytes(bytes as i64)
         );
         if plan.parent.is_some() {
             text.push_str(&format!("; {unchanged} unchanged, {deleted} deleted"));
@@ -1800,7 +1800,7 @@ pub(super) fn finish_set(
             span.set_id,
             s.entries,
             s.files,
-            super::super::tape::bytes(s.file_bytes as i64),
+            crate::output::bytes(s.file_bytes as i64),
             elapsed
         );
         if plan.parent.is_some() {
@@ -1923,7 +1923,7 @@ impl Progress {
                     last_line = Instant::now();
                     eprintln!(
                         "progress: {files} entries, {} on tape, {:.0} MB/s, {:.0} s",
-                        super::super::tape::bytes(bytes as i64),
+                        crate::output::bytes(bytes as i64),
                         bytes as f64 / secs / 1e6,
                         secs
                     );
