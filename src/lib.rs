@@ -1,13 +1,17 @@
 //! TapeBackarr: tape-first backups for LTO drives and tape libraries.
 //!
 //! Layers, lowest first; a layer never imports one above it:
-//! `pipeline` (what to read and how to encode it) and `catalog` (SQLite, knows no device)
-//! stand side by side; `cmd` (one module per command group) joins them; `cli` parses the
-//! command line and turns outcomes into output and exit codes.
+//! `tape` (devices) → `format` (on-tape layout) → `pipeline` (what to read and how to
+//! encode it); `catalog` (SQLite, every SQL statement, knows no device) stands beside them;
+//! `engine` (backup, restore, verify as library calls; so far restore's entry machinery)
+//! joins them; `cmd` (one module per command group, parsing and rendering) sits on top, with
+//! `values` (the command line's value parsers) below it and `cli`; `cli` parses the command
+//! line and turns outcomes into output and exit codes.
 
 pub mod catalog;
 pub mod cli;
 pub mod cmd;
+pub mod engine;
 pub mod error;
 pub mod format;
 pub mod home;

@@ -177,6 +177,25 @@ fn swap(h: &Home, tape: &str) {
     h.ok(["drive", "load", "--tape", tape]);
 }
 
+/// Backs job `j` up with `tapes` loaded one after the other, nobody at a terminal: `backup
+/// run` on the first, then `backup resume` on the next after each exit 4, until the set is
+/// complete. Returns the tapes it took.
+fn backup_tape_by_tape<'t>(h: &Home, tapes: &[&'t str], extra: &[&str]) -> Vec<&'t str> {
+    let mut args = vec!["backup", "run", "j"];
+    args.extend_from_slice(extra);
+    for (i, tape) in tapes.iter().enumerate() {
+        swap(h, tape);
+        let (code, _, error) = attempt(h, &args);
+        if code == 0 {
+            return tapes[..=i].to_vec();
+        }
+        assert_eq!(code, 4, "{args:?} on {tape}: {error:?}");
+        args = vec!["backup", "resume"];
+        args.extend_from_slice(extra);
+    }
+    panic!("the set did not fit on {tapes:?}");
+}
+
 /// Runs `args` once per tape of `tapes`, loaded in that order: every run but the last must
 /// exit 4 asking for the next tape (by label, in its JSON error) and the last must succeed.
 /// Returns the last run's stdout.
@@ -319,20 +338,7 @@ fn a_file_crossing_tapes_restores_and_verifies_in_pieces_in_every_framing() {
         };
         // 3 x 20 MB of noise over 32 MiB cartridges: files cross from one tape to the next.
         noise_tree(&h.data(), 3, 20 * MIB);
-        let backup_args = ["backup", "run", "j", "--password-file", &pw];
-        swap(&h, "B1");
-        let (mut code, _, mut error) = attempt(&h, &backup_args);
-        let mut used = vec!["B1"];
-        for next in ["B2", "B3", "B4"] {
-            if code == 0 {
-                break;
-            }
-            assert_eq!(code, 4, "{framing}: {error:?}");
-            swap(&h, next);
-            used.push(next);
-            (code, _, error) = attempt(&h, &["backup", "resume", "--password-file", &pw]);
-        }
-        assert_eq!(code, 0, "{framing}: {error:?}");
+        let used = backup_tape_by_tape(&h, &["B1", "B2", "B3", "B4"], &["--password-file", &pw]);
         assert!(used.len() >= 2, "{framing}: the set spans tapes");
         let crossing: i64 = h
             .sql()
@@ -495,19 +501,7 @@ fn a_failed_run_leaves_its_tape_accounted_and_the_next_run_goes_on() {
 fn at_a_terminal_the_operator_names_the_next_cartridge_of_a_virtual_drive() {
     let h = standalone_home("32M", &["B1", "B2", "B3", "B4"], &[]);
     noise_tree(&h.data(), 3, 20 * MIB);
-    swap(&h, "B1");
-    let (mut code, _, mut error) = attempt(&h, &["backup", "run", "j"]);
-    let mut used = vec!["B1"];
-    for next in ["B2", "B3", "B4"] {
-        if code == 0 {
-            break;
-        }
-        assert_eq!(code, 4, "{error:?}");
-        swap(&h, next);
-        used.push(next);
-        (code, _, error) = attempt(&h, &["backup", "resume"]);
-    }
-    assert_eq!(code, 0, "{error:?}");
+    let used = backup_tape_by_tape(&h, &["B1", "B2", "B3", "B4"], &[]);
     assert_eq!(used, ["B1", "B2", "B3"], "60 MB over 32 MiB cartridges");
     swap(&h, "B1");
 

@@ -7,17 +7,17 @@ use serde_json::Value;
 
 use super::Ctx;
 use super::restore::insert_tape;
-use crate::catalog::sets::Part;
+use crate::catalog::sets::{Part, Set};
 use crate::catalog::{Catalog, drives, tapes};
+use crate::format::label::DEFAULT_BLOCK_SIZE;
 use crate::format::part::PartHeader;
 use crate::pipeline::part_reader::{Medium, ReadError};
 use crate::tape::read_ahead::ReadAhead;
 use crate::tape::{DeviceSpec, ReadOutcome, TapeDevice};
 
-/// A tape nobody could insert: which, and what the operator was told (message and JSON
-/// details of the exit-4 error).
+/// A tape nobody could insert: what the operator was told (message and JSON details of the
+/// exit-4 error, which name the tape).
 pub struct Waiting {
-    pub tape: tapes::Tape,
     pub message: String,
     pub details: Value,
 }
@@ -50,16 +50,18 @@ pub struct SetTapes<'a> {
 pub type PartHook<'a> = Box<dyn FnMut(usize, &mut dyn TapeDevice) -> Result<(), ReadError> + 'a>;
 
 impl<'a> SetTapes<'a> {
-    /// The set's parts with their tapes, in order. No tape is asked for until a frame is.
+    /// The parts of `set` with their tapes, in order; `needed` lists every tape the job needs,
+    /// for the operator. No tape is asked for until a frame is.
     pub fn new(
         ctx: &'a Ctx,
         spec: DeviceSpec,
         drive: &'a drives::Drive,
-        set_uuid: String,
+        set: &Set,
         parts: Vec<(Part, tapes::Tape)>,
         needed: Value,
-        block_size: usize,
     ) -> anyhow::Result<SetTapes<'a>> {
+        let set_uuid = set.uuid.clone().unwrap_or_default();
+        let block_size = set.block_size.map_or(DEFAULT_BLOCK_SIZE as usize, |b| b as usize);
         Ok(SetTapes {
             ctx,
             catalog: ctx.catalog()?,
@@ -123,15 +125,6 @@ impl<'a> SetTapes<'a> {
         &self.parts
     }
 
-    /// Whether `e` is the read stopping because a tape is needed that nobody can insert.
-    pub fn is_waiting(e: &anyhow::Error) -> bool {
-        e.chain().any(|c| {
-            c.downcast_ref::<crate::error::Failure>().is_some_and(|f| f.kind == crate::error::Kind::NoTape)
-                || c.downcast_ref::<ReadError>()
-                    .is_some_and(|r| matches!(r, ReadError::TapeChange(inner) if Self::is_waiting(inner)))
-        })
-    }
-
     /// Puts part `k`'s tape in the drive, unless it is there already.
     fn have_part(&mut self, k: usize) -> Result<(), ReadError> {
         let tape_id = self.parts[k].1.id;
@@ -156,10 +149,9 @@ impl<'a> SetTapes<'a> {
         {
             Ok(dev) => dev,
             Err(e) => {
-                if Self::is_waiting(&e) {
+                if crate::engine::needs_tape(&e) {
                     let failure = e.chain().find_map(|c| c.downcast_ref::<crate::error::Failure>());
                     self.waiting_for = Some(Waiting {
-                        tape,
                         message: failure.map_or_else(|| e.to_string(), |f| f.message.clone()),
                         details: failure.and_then(|f| f.details.clone()).unwrap_or(Value::Null),
                     });

@@ -17,13 +17,12 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::Ctx;
-use super::restore::{check_header, human, layout};
 use super::set_tapes::SetTapes;
 use crate::catalog::restore as plan;
 use crate::catalog::{audit, keys, sets, tapes, verifications};
+use crate::engine::restore::{check_header, human, layout};
 use crate::error::{Exit, Failure, Kind};
 use crate::format::index::{EndStatus, IndexReader, IndexRecord};
-use crate::format::label::DEFAULT_BLOCK_SIZE;
 use crate::format::part::PartHeader;
 use crate::pipeline::part_reader::{PartReader, ReadError, ReadStats, SetLayout};
 use crate::pipeline::resumable_hash::ResumableHash;
@@ -136,17 +135,8 @@ pub fn exec(ctx: &Ctx, args: VerifyArgs) -> Result<Exit> {
     tally.runs += 1;
     tally.parts_checked.resize(parts.len(), false);
     let started = Instant::now();
-    let set_uuid = set.uuid.clone().unwrap_or_default();
-    let mut set_tapes = SetTapes::new(
-        ctx,
-        spec.clone(),
-        &drive,
-        set_uuid,
-        part_tapes.clone(),
-        needed.clone(),
-        set.block_size.map_or(DEFAULT_BLOCK_SIZE as usize, |b| b as usize),
-    )?
-    .asking_as("the verify");
+    let mut set_tapes =
+        SetTapes::new(ctx, spec.clone(), &drive, &set, part_tapes.clone(), needed.clone())?.asking_as("the verify");
     let tally = Rc::new(RefCell::new(tally));
     // Each part's header block and index, checked when its tape is first in the drive.
     let index_frames: IndexFrames = Rc::default();
@@ -372,21 +362,15 @@ enum EntryError {
     Message(String),
 }
 
-fn is_waiting_io(e: &std::io::Error) -> bool {
-    e.get_ref()
-        .and_then(|i| i.downcast_ref::<ReadError>())
-        .is_some_and(|r| matches!(r, ReadError::TapeChange(inner) if SetTapes::is_waiting(inner)))
-}
-
 fn entry_error(e: ReadError) -> EntryError {
     match e {
-        ReadError::TapeChange(inner) if SetTapes::is_waiting(&inner) => EntryError::Waiting(inner),
+        ReadError::TapeChange(inner) if crate::engine::needs_tape(&inner) => EntryError::Waiting(inner),
         other => EntryError::Message(other.to_string()),
     }
 }
 
 fn io_entry_error(e: std::io::Error) -> EntryError {
-    if is_waiting_io(&e) {
+    if crate::engine::waits_for_tape(&e) {
         match e.into_inner().map(|i| i.downcast::<ReadError>()) {
             Some(Ok(read)) => entry_error(*read),
             _ => EntryError::Message("a tape is needed".into()),
@@ -439,7 +423,7 @@ fn verify_entry(
         let n = match std::io::Read::read(reader, &mut buf[..want]) {
             Ok(0) => return Err(EntryError::Message("the archive ends inside its content".into())),
             Ok(n) => n,
-            Err(e) if is_waiting_io(&e) => {
+            Err(e) if crate::engine::waits_for_tape(&e) => {
                 return Ok(Checked::Waiting(Some(PartialHash { hash, remaining, continue_at: at })));
             }
             Err(e) => return Err(EntryError::Message(e.to_string())),
