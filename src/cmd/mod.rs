@@ -4,7 +4,6 @@
 pub mod audit;
 pub mod backup;
 pub mod catalog;
-pub mod check;
 pub mod completions;
 pub mod drive;
 pub mod drive_selftest;
@@ -14,7 +13,6 @@ pub mod job;
 pub mod key;
 pub mod library;
 pub mod pool;
-pub mod rebuild;
 pub mod restore;
 pub mod set_tapes;
 pub mod signals;

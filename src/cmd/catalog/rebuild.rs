@@ -14,9 +14,9 @@ use anyhow::{Context, Result};
 use clap::Args;
 use serde_json::{Value, json};
 
-use super::{Ctx, device_error};
 use crate::catalog::rebuild::{self, PartOnTape, SetReport, TapeRebuild};
 use crate::catalog::{audit, drives};
+use crate::cmd::{Ctx, device_error};
 use crate::error::{Exit, Failure, Kind};
 use crate::format::index::{EndRecord, IndexReader};
 use crate::format::label::{self, TapeContents, TapeLabel};
@@ -89,8 +89,8 @@ fn from_library(ctx: &Ctx, catalog: &mut crate::catalog::Catalog, drive: &drives
         ))
         .into());
     }
-    let all = super::library::Pick::All;
-    let results = super::library::visit_in_place(ctx, catalog, drive, all, |catalog, e, dev| {
+    let all = crate::cmd::library::Pick::All;
+    let results = crate::cmd::library::visit_in_place(ctx, catalog, drive, all, |catalog, e, dev| {
         Ok(match rebuild_tape(ctx, catalog, drive, dev) {
             Ok(r) => (e.clone(), Ok(r)),
             Err(err) => (e.clone(), Err(format!("{err:#}"))),

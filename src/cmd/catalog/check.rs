@@ -6,8 +6,8 @@ use anyhow::Result;
 use clap::Args;
 use serde_json::json;
 
-use super::Ctx;
 use crate::catalog::consistency::{self, Findings};
+use crate::cmd::Ctx;
 use crate::error::{Exit, Failure, Kind};
 
 #[derive(Debug, Args)]
