@@ -10,8 +10,6 @@ use crate::catalog::{audit, keys, pools, sources};
 use crate::error::{Exit, Failure};
 use crate::output::{fields, or_dash, table, when};
 use crate::pipeline::compression::Compression;
-use crate::schedule::Schedule;
-use crate::timefmt;
 use crate::values::{one_of, parse_compression, parse_days, parse_name, parse_schedule};
 
 const SCHEDULE_HELP: &str = "Schedules are 5 cron fields (minute hour day-of-month month day-of-week, local time)
@@ -128,16 +126,7 @@ Example:\n  tapebackarr job delete test-job")]
     },
 }
 
-/// The next run of an enabled, scheduled job; none otherwise.
-pub(crate) fn next_run(job: &Job) -> Result<Option<String>> {
-    match (&job.schedule_cron, job.enabled) {
-        (Some(expr), true) => {
-            let schedule: Schedule = expr.parse().map_err(anyhow::Error::msg)?;
-            Ok(schedule.next_run().map(timefmt::to_sql))
-        }
-        _ => Ok(None),
-    }
-}
+use crate::engine::backup::next_run_at as next_run;
 
 pub fn exec(ctx: &Ctx, cmd: Command) -> Result<Exit> {
     let mut catalog = ctx.catalog()?;

@@ -7,7 +7,8 @@ pub mod catalog;
 pub mod completions;
 pub mod drive;
 pub mod drive_selftest;
-pub mod health;
+/// Drive health moved below the front door; drive commands still find it here.
+pub use crate::engine::health;
 pub mod init;
 pub mod job;
 pub mod key;
@@ -31,11 +32,12 @@ use serde_json::{Map, Value};
 use crate::catalog::Catalog;
 use crate::catalog::drives::{self, Drive};
 use crate::cli::{Cli, Command, Global};
+use crate::engine::{Env, Operator, Report};
 use crate::error::Exit;
 use crate::error::{Failure, Kind};
 use crate::output::Output;
-use crate::tape::lock::{self, DriveLock, LockError};
-use crate::tape::{DeviceSpec, TapeDevice, TapeError};
+use crate::tape::lock::DriveLock;
+use crate::tape::{DeviceSpec, TapeDevice};
 
 /// What every command gets: the global flags, the resolved home, and the output channel.
 pub struct Ctx {
@@ -54,42 +56,23 @@ impl Ctx {
     /// The drive a command works with: `--drive` / `TAPEBACKARR_DRIVE`, else the only
     /// enabled drive.
     pub fn pick_drive(&self, conn: &Connection) -> Result<Drive> {
-        let named =
-            self.global.drive.clone().or_else(|| std::env::var("TAPEBACKARR_DRIVE").ok()).filter(|d| !d.is_empty());
-        if let Some(name) = named {
-            let drive = drives::get(conn, &name)?;
-            if !drive.enabled {
-                return Err(Failure::new(
-                    Kind::InvalidState,
-                    format!("drive '{name}' is disabled (drive enable {name})"),
-                )
-                .into());
-            }
-            return Ok(drive);
-        }
-        let enabled: Vec<Drive> = drives::list(conn)?.into_iter().filter(|d| d.enabled).collect();
-        match enabled.len() {
-            1 => Ok(enabled.into_iter().next().expect("one drive")),
-            0 => Err(Failure::new(
-                Kind::NotFound,
-                "no enabled drive: add one with `tapebackarr drive add NAME --device DEV`",
-            )
-            .into()),
-            _ => Err(Failure::usage(format!(
-                "several drives are enabled ({}): choose one with --drive NAME",
-                enabled.iter().map(|d| d.name.as_str()).collect::<Vec<_>>().join(", ")
-            ))
-            .into()),
-        }
+        crate::engine::pick_drive(conn, self.named_drive().as_deref())
+    }
+
+    /// The drive named by `--drive` or `TAPEBACKARR_DRIVE`, if any.
+    pub fn named_drive(&self) -> Option<String> {
+        self.global.drive.clone().or_else(|| std::env::var("TAPEBACKARR_DRIVE").ok()).filter(|d| !d.is_empty())
     }
 
     /// Takes the drive's lock for this process (see `tape::lock`).
     pub fn lock_drive(&self, drive: &Drive, command: &str) -> Result<DriveLock> {
-        let spec = DeviceSpec::parse(&drive.device).map_err(Failure::usage)?;
-        lock::lock_drive(&spec, command, self.global.wait).map_err(|e| match e {
-            LockError::Busy { .. } => Failure::new(Kind::DriveBusy, format!("drive '{}': {e}", drive.name)).into(),
-            other => anyhow::Error::new(other),
-        })
+        self.env().lock_drive(drive, command)
+    }
+
+    /// The engine's view of this command: its home, its `--wait`, and this context as the
+    /// one it reports to and asks.
+    pub fn env(&self) -> Env<'_> {
+        Env { home: &self.home, wait: self.global.wait, report: self, operator: self }
     }
 
     /// Locks the drive for this process and opens its device.
@@ -282,17 +265,7 @@ pub struct OpenDrive {
     _lock: DriveLock,
 }
 
-/// A device error as the user should see it: which drive, and what to do.
-pub fn device_error(e: TapeError, drive: &Drive) -> anyhow::Error {
-    let name = &drive.name;
-    match e {
-        TapeError::NoTape => Failure::new(Kind::NoTape, format!("no tape in drive '{name}': insert one")).into(),
-        TapeError::WriteProtected => {
-            Failure::new(Kind::WrongTape, format!("the tape in drive '{name}' is write-protected")).into()
-        }
-        other => Failure::new(Kind::Device, format!("drive '{name}' ({}): {other}", drive.device)).into(),
-    }
-}
+pub use crate::engine::device_error;
 
 pub fn run(cli: Cli, out: Output) -> Result<Exit> {
     let home = crate::home::resolve(cli.global.home.clone());
@@ -341,5 +314,53 @@ pub fn describe_update(what: &str, name: &str, diff: &Value) -> String {
         format!("{what} '{name}' unchanged")
     } else {
         format!("Updated {what} '{name}': {}", parts.join(", "))
+    }
+}
+
+/// A command reports to its output: notes on stderr (never with `--json` or `-q`), events
+/// as NDJSON on stdout with `--json`.
+impl Report for Ctx {
+    fn note(&self, text: &str) {
+        self.out.note(|| text.to_string());
+    }
+
+    fn verbose(&self, text: &str) {
+        self.out.verbose(|| text.to_string());
+    }
+
+    fn event(&self, event: &crate::engine::Event) {
+        if self.out.json {
+            match serde_json::to_string(event) {
+                Ok(line) => crate::output::write_stdout(format!("{line}\n").as_bytes()),
+                Err(e) => eprintln!("warning: an event could not be written as JSON: {e}"),
+            }
+        }
+    }
+}
+
+/// The operator of a command is whoever sits at its terminal, if anyone.
+impl Operator for Ctx {
+    fn present(&self) -> bool {
+        self.interactive()
+    }
+
+    fn insert_tape(&self, drive: &Drive, situation: &str, action: &str, details: Value) -> Result<()> {
+        self.ask_for_tape_in(drive, situation, action, details)
+    }
+
+    fn unlock_key(
+        &self,
+        key: &crate::catalog::keys::KeyRecord,
+        consequence: &str,
+    ) -> Result<crate::pipeline::keywrap::DataKey> {
+        key::unlock(self, key, consequence)
+    }
+
+    fn stop_requested(&self) -> bool {
+        signals::interrupted()
+    }
+
+    fn stop_from_now(&self) {
+        signals::catch_interrupts();
     }
 }

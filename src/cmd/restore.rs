@@ -522,7 +522,7 @@ pub(super) fn insert_tape(
         if from_library {
             from_library = false;
             if let Some(barcode) = &tape.barcode
-                && super::library::load_for(ctx, catalog, drive, barcode)?
+                && super::library::load_for(&ctx.env(), catalog, drive, barcode)?
             {
                 continue;
             }

@@ -1,6 +1,5 @@
 //! `tapebackarr backup …`: run a backup, list sets, show one.
 
-mod resume;
 mod run;
 
 use anyhow::Result;
@@ -75,7 +74,7 @@ pub struct ShowArgs {
 pub fn exec(ctx: &Ctx, cmd: Command) -> Result<Exit> {
     match cmd {
         Command::Run(args) => run::exec(ctx, args),
-        Command::Resume { execution } => resume::resume(ctx, execution),
+        Command::Resume { execution } => run::resume(ctx, execution),
         Command::List { job, limit } => {
             let catalog = ctx.catalog()?;
             let job_id = job.as_deref().map(|j| jobs::get(catalog.conn(), j).map(|j| j.id)).transpose()?;

@@ -90,7 +90,7 @@ fn from_library(ctx: &Ctx, catalog: &mut crate::catalog::Catalog, drive: &drives
         .into());
     }
     let all = crate::cmd::library::Pick::All;
-    let results = crate::cmd::library::visit_in_place(ctx, catalog, drive, all, |catalog, e, dev| {
+    let results = crate::cmd::library::visit_in_place(&ctx.env(), catalog, drive, all, |catalog, e, dev| {
         Ok(match rebuild_tape(ctx, catalog, drive, dev) {
             Ok(r) => (e.clone(), Ok(r)),
             Err(err) => (e.clone(), Err(format!("{err:#}"))),

@@ -119,7 +119,7 @@ pub(super) fn exec(ctx: &Ctx, catalog: &mut Catalog, args: Args) -> Result<Exit>
     }
     let barcode = match barcode.or(status.cartridge.clone()) {
         Some(b) => Some(b),
-        None => super::super::library::barcode_in(ctx, catalog, &drive)?,
+        None => super::super::library::barcode_in(&ctx.env(), catalog, &drive)?,
     };
     if let Some(b) = barcode.as_deref().filter(|b| crate::catalog::libraries::is_cleaning(b)) {
         return Err(invalid(format!("{b} is a cleaning cartridge's barcode: it is never labelled for data")));
@@ -231,7 +231,7 @@ fn label_by_barcodes(
         .into());
     }
     let pick = super::super::library::Pick::UnknownBarcode;
-    let results = super::super::library::visit_in_place(ctx, catalog, &drive, pick, |catalog, e, dev| {
+    let results = super::super::library::visit_in_place(&ctx.env(), catalog, &drive, pick, |catalog, e, dev| {
         let barcode = e.barcode.clone().expect("picked for its barcode");
         let skip =
             |reason: String| Ok(json!({"barcode": barcode, "element": e.address, "labelled": false, "reason": reason}));

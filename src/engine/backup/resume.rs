@@ -1,6 +1,6 @@
-//! `tapebackarr backup resume`: the rest of a set whose run stopped (Ctrl-C, a full tape
-//! nobody could change, a failure after a checkpoint, a crash after one), written as the next
-//! part of the same stream by the machinery of `run`.
+//! `backup resume`: the rest of a set whose run stopped (a stop asked for, a full tape nobody
+//! could change, a failure after a checkpoint, a crash after one), written as the next part of
+//! the same stream.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -10,14 +10,15 @@ use anyhow::{Context, Result};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use super::run::{
-    ClosedPart, Events, Plan, Ready, ResumeFrom, Span, acquire_tape, finish_set, note_interrupted, part_header,
-    record_failure, stream,
-};
+use super::commit::{finish_set, record_failure};
+use super::span::{ClosedPart, Span, part_header};
+use super::stream::{ResumeFrom, stream};
+use super::tapes::{Ready, acquire_tape, note_interrupted};
+use super::{Input, Plan, Start, Summary};
 use crate::catalog::runs::{self, RunState};
 use crate::catalog::{audit, drives, jobs, keys, pools, sets, sources, tapes};
-use crate::cmd::Ctx;
-use crate::error::{Exit, Failure, Kind};
+use crate::engine::{Env, Event};
+use crate::error::{Failure, Kind};
 use crate::format::frame::{DEFAULT_FRAME_SIZE, Framing};
 use crate::format::index::FileRecord;
 use crate::format::part::BackupType;
@@ -27,8 +28,8 @@ use std::path::{Path, PathBuf};
 
 /// `backup resume`: continues a paused run (Ctrl-C, or a full tape nobody could change) in a
 /// new part, on the same tape when it has room or on another the pool's policy takes.
-pub fn resume(ctx: &Ctx, execution: Option<i64>) -> Result<Exit> {
-    let mut catalog = ctx.catalog()?;
+pub fn resume(env: &Env, execution: Option<i64>, drive: Option<&str>) -> Result<Summary> {
+    let mut catalog = env.catalog()?;
     // Paused (stopped cleanly), or still `running` with a checkpoint: a run that crashed.
     let Some(runs::Resumable { execution_id, state, status }) = runs::resumable(catalog.conn(), execution)? else {
         return Err(Failure::new(
@@ -63,14 +64,14 @@ pub fn resume(ctx: &Ctx, execution: Option<i64>) -> Result<Exit> {
         .into());
     }
     let plan = plan_for_set(
-        ctx,
+        env,
         &catalog,
         &set,
         state["cross_fs"].as_bool().unwrap_or(false),
         state["checkpoint_every"].as_u64().unwrap_or(0),
     )?;
-    let drive = ctx.pick_drive(catalog.conn())?;
-    let lock = ctx.lock_drive(&drive, "backup resume")?;
+    let drive = &crate::engine::pick_drive(catalog.conn(), drive)?;
+    let lock = env.lock_drive(drive, "backup resume")?;
     if crashed && state["drive"].as_str() != Some(drive.name.as_str()) {
         // Only holding the drive it ran on proves that run is gone.
         return Err(Failure::new(
@@ -84,7 +85,7 @@ pub fn resume(ctx: &Ctx, execution: Option<i64>) -> Result<Exit> {
         )
         .into());
     }
-    let (dev, Ready { tape, label, at }) = acquire_tape(ctx, &mut catalog, &plan, &drive)?;
+    let (dev, Ready { tape, label, at }) = acquire_tape(env, &mut catalog, &plan, drive)?;
     let started = Instant::now();
     let block_size = set.block_size.unwrap_or(0) as u32;
     if label.block_size != block_size {
@@ -135,7 +136,7 @@ pub fn resume(ctx: &Ctx, execution: Option<i64>) -> Result<Exit> {
         if runs::state(&tx, set_id, execution_id)? == RunState::Running {
             runs::transition(&tx, set_id, execution_id, RunState::Paused, None)?;
         }
-        note_interrupted(ctx, &tx, &tape)?;
+        note_interrupted(env, &tx, &tape)?;
         runs::transition(&tx, set_id, execution_id, RunState::Running, None)?;
         runs::pending_requests_met(&tx, execution_id, tape.id)?;
         drives::set_current_tape(&tx, drive.id, Some(tape.id))?;
@@ -148,13 +149,21 @@ pub fn resume(ctx: &Ctx, execution: Option<i64>) -> Result<Exit> {
         )?;
         tx.commit()?;
     }
-    let events = Events::new(ctx);
-    events.emit(|| {
-        json!({"type": "start", "set": set_id, "set_uuid": set_uuid.to_string(), "job": plan.job.name,
-            "backup_type": plan.backup_type.as_str(), "tape": tape.label, "drive": drive.name,
-            "file": at.file, "block": at.block, "resumed": true, "part": part + 1, "stream_offset": point.at})
-    });
-    ctx.out.note(|| {
+    env.event(Event::Start(Start {
+        set: set_id,
+        set_uuid: set_uuid.to_string(),
+        job: plan.job.name.clone(),
+        backup_type: plan.backup_type.as_str(),
+        tape: tape.label.clone(),
+        drive: drive.name.clone(),
+        file: at.file,
+        block: at.block,
+        estimate_bytes: None,
+        resumed: Some(true),
+        part: Some(part + 1),
+        stream_offset: Some(point.at),
+    }));
+    env.note(|| {
         format!(
             "Resuming set {set_id} at stream offset {}: part {} on tape '{}', file {}",
             point.at,
@@ -163,7 +172,7 @@ pub fn resume(ctx: &Ctx, execution: Option<i64>) -> Result<Exit> {
             at.file
         )
     });
-    let mut span = Span::new(ctx, set_id, execution_id, tape.clone(), at, header, first.map_or(next_seq, |f| f.seq))?;
+    let mut span = Span::new(env, set_id, execution_id, tape.clone(), at, header, first.map_or(next_seq, |f| f.seq))?;
     let carried = carried.map(|(frames, records, files)| {
         span.carried_files = files;
         (frames, records)
@@ -178,8 +187,8 @@ pub fn resume(ctx: &Ctx, execution: Option<i64>) -> Result<Exit> {
     let checksum = state["checksum"].as_str().map(str::to_string);
     let span = Rc::new(RefCell::new(span.resumed(closed, spanning_set_id, checksum, point.after.clone())));
     let from = ResumeFrom { resume: point, first_seq: next_seq, carried };
-    let outcome = stream(ctx, &events, &plan, &drive, dev, &span, Some(from))
-        .and_then(|(result, summary)| finish_set(ctx, &mut catalog, &plan, &drive, &span, result, &summary, started));
+    let outcome = stream(env, &plan, drive, dev, &span, Some(from))
+        .and_then(|(result, summary)| finish_set(env, &mut catalog, &plan, drive, &span, result, &summary, started));
     let outcome = outcome.map_err(|e| record_failure(&mut catalog, &plan, &span, e));
     drop(lock);
     outcome
@@ -219,7 +228,7 @@ fn load_carried(carried: &Value) -> Result<Option<(Carried, Vec<FileRecord>, Vec
 
 /// The plan of a set's first run, from the set: its job, source, pool, type, parent and key.
 fn plan_for_set(
-    ctx: &Ctx,
+    env: &Env,
     catalog: &crate::catalog::Catalog,
     set: &sets::Set,
     cross_fs: bool,
@@ -244,7 +253,7 @@ fn plan_for_set(
     let key = match &set.encryption_key {
         Some(name) => {
             let record = keys::get(conn, name)?;
-            let key = super::super::key::unlock(ctx, &record, "nothing was written")?;
+            let key = env.operator.unlock_key(&record, "nothing was written")?;
             Some((record, key))
         }
         None if set.encrypted => {
@@ -257,5 +266,19 @@ fn plan_for_set(
         None => None,
     };
     let frame_size = set.frame_size.map_or(DEFAULT_FRAME_SIZE, |f| f as usize);
-    Ok(Plan { job, source, pool, backup_type, parent, framing, key, cross_fs, estimate: None, checkpoint, frame_size })
+    Ok(Plan {
+        job,
+        source,
+        pool,
+        backup_type,
+        parent,
+        framing,
+        key,
+        cross_fs,
+        estimate: None,
+        checkpoint,
+        frame_size,
+        input: Input::Tree,
+        drive: None,
+    })
 }

@@ -1,4 +1,4 @@
-//! Drive health as commands use it: what a reading of [`TapeDevice::health`] is recorded as
+//! Drive health as the engine and commands use it: what a reading of [`TapeDevice::health`] is recorded as
 //! in the catalog, and whether writing may go on.
 //!
 //! This exists because several commands read a drive's health (`drive stats`, `drive clean`,
@@ -19,7 +19,7 @@ use anyhow::Result;
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 use serde_json::json;
 
-use super::Ctx;
+use super::Env;
 use crate::catalog::audit;
 use crate::catalog::drive_health::{self, Alert, Reading, Statistics};
 use crate::catalog::drives::Drive;
@@ -139,15 +139,15 @@ pub fn record(tx: &Connection, d: &Drive, h: &DriveHealth, tape: Option<&Tape>) 
 
 /// Reads the drive's health for a write: `None` when the drive cannot say (never an error
 /// here) or could not be asked (a warning).
-fn read(ctx: &Ctx, dev: &mut dyn TapeDevice, d: &Drive) -> Option<DriveHealth> {
+fn read(env: &Env, dev: &mut dyn TapeDevice, d: &Drive) -> Option<DriveHealth> {
     match dev.health() {
         Ok(h) => Some(h),
         Err(TapeError::Unsupported(why)) => {
-            ctx.out.verbose(|| format!("drive '{}': no health report ({why})", d.name));
+            env.verbose(|| format!("drive '{}': no health report ({why})", d.name));
             None
         }
         Err(e) => {
-            ctx.out.note(|| format!("warning: drive '{}': could not read its health: {e}", d.name));
+            env.note(|| format!("warning: drive '{}': could not read its health: {e}", d.name));
             None
         }
     }
@@ -157,7 +157,7 @@ fn read(ctx: &Ctx, dev: &mut dyn TapeDevice, d: &Drive) -> Option<DriveHealth> {
 /// what changed; returns what was recorded and the alerts that now keep the drive from
 /// writing.
 fn record_and_check(
-    ctx: &Ctx,
+    env: &Env,
     conn: &Connection,
     d: &Drive,
     h: Option<&DriveHealth>,
@@ -169,7 +169,7 @@ fn record_and_check(
         drive_health::alerts(&tx, Some(d.id), false)?.into_iter().filter(blocks_writing).collect();
     tx.commit()?;
     for a in recorded.iter().flat_map(|r| &r.new_alerts) {
-        ctx.out.note(|| format!("drive '{}': {} alert {}: {}", d.name, a.severity, a.id, a.message));
+        env.note(|| format!("drive '{}': {} alert {}: {}", d.name, a.severity, a.id, a.message));
     }
     Ok((recorded, blocking))
 }
@@ -199,14 +199,14 @@ fn blocked(d: &Drive, blocking: &[Alert], outcome: &str) -> anyhow::Error {
 /// ([`Kind::DriveAlert`]); a tape the drive raised a critical medium alert about is retired
 /// and refused: `Ok(Some(why))`, so another tape may be tried.
 pub fn before_write(
-    ctx: &Ctx,
+    env: &Env,
     conn: &Connection,
     dev: &mut dyn TapeDevice,
     d: &Drive,
     tape: &Tape,
 ) -> Result<Option<String>> {
-    let h = read(ctx, dev, d);
-    let (recorded, blocking) = record_and_check(ctx, conn, d, h.as_ref(), tape)?;
+    let h = read(env, dev, d);
+    let (recorded, blocking) = record_and_check(env, conn, d, h.as_ref(), tape)?;
     if !blocking.is_empty() {
         return Err(blocked(d, &blocking, "nothing was written"));
     }
@@ -234,18 +234,18 @@ pub enum AfterPart {
 /// drive has critical drive alerts, or when the tape it goes on writing to was just retired.
 /// Once the set is complete nothing is left to stop: what was found is only said.
 pub fn after_part(
-    ctx: &Ctx,
+    env: &Env,
     conn: &Connection,
     dev: &mut dyn TapeDevice,
     d: &Drive,
     tape: &Tape,
     next: AfterPart,
 ) -> Result<()> {
-    let h = read(ctx, dev, d);
-    let (recorded, blocking) = record_and_check(ctx, conn, d, h.as_ref(), tape)?;
+    let h = read(env, dev, d);
+    let (recorded, blocking) = record_and_check(env, conn, d, h.as_ref(), tape)?;
     let retired = recorded.and_then(|r| r.retired);
     if let Some((t, a)) = &retired {
-        ctx.out.note(|| {
+        env.note(|| {
             format!(
                 "drive '{}' raised TapeAlert {} ({}) for tape '{}': the tape is now retired",
                 d.name, a.flag, a.name, t.label
@@ -254,7 +254,7 @@ pub fn after_part(
     }
     if next == AfterPart::SetComplete {
         if !blocking.is_empty() {
-            ctx.out.note(|| format!("warning: {}", blocked(d, &blocking, "the set is complete")));
+            env.note(|| format!("warning: {}", blocked(d, &blocking, "the set is complete")));
         }
         return Ok(());
     }

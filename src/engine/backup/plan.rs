@@ -1,0 +1,252 @@
+//! What a run will do, decided before any tape is touched: the job (or an ad-hoc source and
+//! pool), full or incremental and the parent set, framing and key; and a dry run that walks
+//! the source and says what would be written where.
+
+use anyhow::Result;
+use rusqlite::Connection;
+use serde::Serialize;
+use serde_json::json;
+
+use super::{Plan, Request, What, tapes};
+use crate::catalog::pools;
+use crate::catalog::sources::{self, Source};
+use crate::catalog::tapes::Tape;
+use crate::catalog::{Catalog, audit, jobs, keys, sets};
+use crate::engine::Env;
+use crate::error::{Failure, Kind};
+use crate::format::frame::{DEFAULT_FRAME_SIZE, Framing};
+use crate::format::part::BackupType;
+use crate::pathjson;
+use crate::pipeline::archive;
+use crate::pipeline::compression::Compression;
+use crate::pipeline::select::Selector;
+use crate::pipeline::snapshot::{Change, Differ, SnapEntry};
+use crate::pipeline::walk::{WalkOptions, Walker};
+
+/// What a run would write, and the tapes it would take (`backup run --dry-run`).
+#[derive(Debug, Serialize)]
+pub struct DryRun {
+    pub dry_run: bool,
+    pub job: String,
+    pub source: String,
+    pub backup_type: &'static str,
+    pub parent_set: Option<i64>,
+    pub entries: u64,
+    pub bytes: u64,
+    pub unchanged: u64,
+    pub deleted: u64,
+    pub warnings: u64,
+    pub compression: String,
+    pub encrypted: bool,
+    pub wanted: Vec<WantedTape>,
+}
+
+/// A tape a run may write to, and where it is.
+#[derive(Debug, Clone, Serialize)]
+pub struct WantedTape {
+    #[serde(skip)]
+    pub id: i64,
+    pub label: String,
+    pub barcode: Option<String>,
+    pub status: &'static str,
+    pub location: String,
+}
+
+impl WantedTape {
+    pub fn of(t: &Tape, location: String) -> WantedTape {
+        WantedTape { id: t.id, label: t.label.clone(), barcode: t.barcode.clone(), status: t.status.as_str(), location }
+    }
+}
+
+/// Resolves the job (or the ad-hoc source and pool), the backup type, the parent set and the
+/// key, refusing before any tape is touched.
+pub fn plan(env: &Env, catalog: &mut Catalog, request: &Request) -> Result<Plan> {
+    let conn = catalog.conn();
+    let (job, compression, key_name) = match &request.what {
+        What::Job(name) => {
+            let job = jobs::get(conn, name)?;
+            let compression: Compression = job.compression.parse().map_err(anyhow::Error::msg)?;
+            let key = if job.encryption_enabled {
+                Some(job.encryption_key_name.clone().ok_or_else(|| {
+                    Failure::new(Kind::InvalidState, format!("job '{name}' encrypts but names no key"))
+                })?)
+            } else {
+                None
+            };
+            (job, compression, key)
+        }
+        What::AdHoc { source, pool, compression, key } => {
+            let job = adhoc_job(catalog, source, pool)?;
+            (job, *compression, key.clone())
+        }
+    };
+    let conn = catalog.conn();
+    let source = sources::get(conn, &job.source_name)?;
+    let pool = pools::get(conn, &job.pool_name)?;
+    match std::fs::metadata(&source.path) {
+        Ok(md) if md.is_dir() => {}
+        Ok(_) => {
+            return Err(Failure::new(
+                Kind::BadPath,
+                format!("source '{}': {} is not a directory", source.name, pathjson::to_human(&source.path)),
+            )
+            .into());
+        }
+        Err(e) => {
+            return Err(Failure::new(
+                Kind::BadPath,
+                format!("source '{}': cannot read {}: {e}", source.name, pathjson::to_human(&source.path)),
+            )
+            .into());
+        }
+    }
+    let wanted = request.backup_type.unwrap_or(if job.backup_type.as_str() == "incremental" {
+        BackupType::Incremental
+    } else {
+        BackupType::Full
+    });
+    let (backup_type, parent) = match wanted {
+        BackupType::Full => (BackupType::Full, None),
+        BackupType::Incremental => match sets::latest_with_snapshot(conn, job.id)? {
+            Some((set, snapshot_id)) => {
+                let data = sets::snapshot_data(conn, snapshot_id)?;
+                (BackupType::Incremental, Some((set, data)))
+            }
+            None => {
+                env.note(|| format!("job '{}' has no completed set yet: running a full backup", job.name));
+                (BackupType::Full, None)
+            }
+        },
+    };
+    let key = match key_name {
+        Some(name) => {
+            let record = keys::get(conn, &name)?;
+            let key = env.operator.unlock_key(&record, "nothing was written")?;
+            Some((record, key))
+        }
+        None => None,
+    };
+    let zstd = match compression {
+        Compression::None => None,
+        Compression::Zstd { level } => Some(level),
+    };
+    let framing = match (&key, zstd) {
+        (Some(_), zstd) => Framing::Aead { zstd },
+        (None, Some(level)) => Framing::Zstd { level },
+        (None, None) => Framing::Raw,
+    };
+    let estimate = match backup_type {
+        BackupType::Full => sets::last_snapshot_bytes(conn, job.id)?,
+        BackupType::Incremental => None,
+    };
+    Ok(Plan {
+        job,
+        source,
+        pool,
+        backup_type,
+        parent,
+        framing,
+        key,
+        cross_fs: request.cross_fs,
+        estimate,
+        checkpoint: request.checkpoint,
+        frame_size: DEFAULT_FRAME_SIZE,
+        input: request.input.clone(),
+        drive: request.drive.clone(),
+    })
+}
+
+/// The job ad-hoc runs of SOURCE to POOL are recorded under, created on first use (disabled,
+/// unscheduled: it only ever runs by hand).
+fn adhoc_job(catalog: &mut Catalog, source: &str, pool: &str) -> Result<jobs::Job> {
+    let name = format!("adhoc-{source}-{pool}");
+    if let Some(job) = jobs::find(catalog.conn(), &name)? {
+        return Ok(job);
+    }
+    let s = sources::get(catalog.conn(), source)?;
+    let p = pools::get(catalog.conn(), pool)?;
+    let tx = catalog.write()?;
+    let id = jobs::insert(
+        &tx,
+        &jobs::Job {
+            id: 0,
+            name: name.clone(),
+            source_id: s.id,
+            source_name: s.name.clone(),
+            pool_id: p.id,
+            pool_name: p.name.clone(),
+            backup_type: jobs::BackupType::Full,
+            schedule_cron: None,
+            retention_days: p.retention_days,
+            enabled: false,
+            compression: "none".into(),
+            encryption_enabled: false,
+            encryption_key_id: None,
+            encryption_key_name: None,
+            last_run_at: None,
+            next_run_at: None,
+            created_at: None,
+            updated_at: None,
+        },
+    )?;
+    audit::record(&tx, "job.create", "job", Some(id), json!({"name": name, "adhoc": true}))?;
+    tx.commit()?;
+    jobs::get(catalog.conn(), &name)
+}
+
+pub(super) fn selector(source: &Source) -> Result<Selector> {
+    Selector::new(&source.include_patterns, &source.exclude_patterns)
+        .map_err(|e| Failure::usage(format!("source '{}': {e}", source.name)).into())
+}
+
+/// Walks the source (reading no file) and reports what a run would write and which tapes it
+/// would accept.
+pub fn dry_run(env: &Env, conn: &Connection, plan: &Plan) -> Result<DryRun> {
+    let walker = Walker::new(&plan.source.path, selector(&plan.source)?, WalkOptions { cross_fs: plan.cross_fs })?;
+    let mut differ = plan.parent.as_ref().map(|(_, data)| Differ::new(data)).transpose()?;
+    let (mut entries, mut bytes, mut unchanged, mut deleted, mut warnings) = (0u64, 0u64, 0u64, 0u64, 0u64);
+    // As `archive` counts: what lies below a path the walk could not see is not deleted.
+    let mut unseen = archive::Unseen::default();
+    for item in walker {
+        let entry = match item {
+            Ok(e) => e,
+            Err(w) => {
+                warnings += 1;
+                unseen.add(&w.rel);
+                env.note(|| format!("warning: {w}"));
+                continue;
+            }
+        };
+        let snap = SnapEntry::from_entry(&entry);
+        if let Some(d) = differ.as_mut() {
+            let change = d.classify(&snap, &mut |g| deleted += u64::from(!unseen.covers(&g.path)))?;
+            if matches!(change, Change::Unchanged) {
+                unchanged += 1;
+                continue;
+            }
+        }
+        entries += 1;
+        if snap.kind_name() == "file" {
+            bytes += entry.size;
+        }
+    }
+    if let Some(d) = differ {
+        d.finish(&mut |g| deleted += u64::from(!unseen.covers(&g.path)))?;
+    }
+    let wanted = tapes::wanted_tapes(conn, plan)?;
+    Ok(DryRun {
+        dry_run: true,
+        job: plan.job.name.clone(),
+        source: plan.source.name.clone(),
+        backup_type: plan.backup_type.as_str(),
+        parent_set: plan.parent.as_ref().map(|(s, _)| s.id),
+        entries,
+        bytes,
+        unchanged,
+        deleted,
+        warnings,
+        compression: plan.framing.compression(),
+        encrypted: plan.framing.is_encrypted(),
+        wanted,
+    })
+}
