@@ -6,7 +6,6 @@ pub mod backup;
 pub mod catalog;
 pub mod completions;
 pub mod drive;
-pub mod drive_selftest;
 pub mod health;
 pub mod init;
 pub mod job;
