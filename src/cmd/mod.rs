@@ -6,9 +6,6 @@ pub mod backup;
 pub mod catalog;
 pub mod completions;
 pub mod drive;
-pub mod drive_selftest;
-/// Drive health moved below the front door; drive commands still find it here.
-pub use crate::engine::health;
 pub mod init;
 pub mod job;
 pub mod key;

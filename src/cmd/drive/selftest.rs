@@ -12,16 +12,18 @@
 use std::time::Instant;
 
 use anyhow::Result;
+use clap::Args as ClapArgs;
 use serde_json::{Value, json};
 
-use super::{Ctx, device_error};
 use crate::catalog::drives::{self, Drive};
 use crate::catalog::tapes::{self, TapeStatus};
 use crate::catalog::{Catalog, audit};
+use crate::cmd::{Ctx, device_error};
 use crate::error::{Exit, Failure, Kind};
 use crate::format::label::{self, DEFAULT_BLOCK_SIZE, TapeContents};
 use crate::output::table;
 use crate::tape::{ReadOutcome, Space, TapeDevice, TapeError, WriteOutcome};
+use crate::values::parse_size;
 
 const BLOCK: usize = DEFAULT_BLOCK_SIZE as usize;
 /// Blocks of the first and second test files, and of the appended third.
@@ -31,6 +33,23 @@ const FILE_BLOCKS: [u64; 3] = [16, 8, 4];
 /// and tgt damages a block read with a buffer between once and twice its size
 /// (`../shared/notes/testing.md`), so a larger odd block would test tgt, not the drive.
 const ODD_SIZES: [usize; 4] = [512, 65_536, 500_000, 4];
+
+#[derive(Debug, ClapArgs)]
+pub struct Args {
+    /// The most written while waiting for the early warning, e.g. 256M, 2G
+    #[arg(long, value_name = "SIZE", value_parser = parse_size, default_value = "256M")]
+    pub max_size: u64,
+    /// Overwrite a tape that holds a label or data
+    #[arg(long)]
+    pub force: bool,
+}
+
+pub(super) fn exec(ctx: &Ctx, catalog: &mut Catalog, args: Args) -> Result<Exit> {
+    let Args { max_size, force } = args;
+    let d = ctx.pick_drive(catalog.conn())?;
+    let mut open = ctx.open_drive(&d, "drive selftest")?;
+    run(ctx, catalog, &d, open.dev.as_mut(), max_size, force)
+}
 
 /// The bytes of block `block` of test file `file`: a cheap pattern no two blocks share.
 fn pattern(file: u64, block: u64, len: usize) -> Vec<u8> {
@@ -111,7 +130,7 @@ fn first_block(file: usize) -> u64 {
 }
 
 /// Runs the test on the tape in drive `d`, which the caller has opened under its lock.
-pub(crate) fn run(
+fn run(
     ctx: &Ctx,
     catalog: &mut Catalog,
     d: &Drive,
