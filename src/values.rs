@@ -41,8 +41,18 @@ pub fn parse_days(s: &str) -> Result<i64, String> {
     }
 }
 
-/// `500M`, `20G`, `1T`, `1048576`: bytes, with binary suffixes K, M, G, T.
+/// `500M`, `20G`, `1T`, `1048576`: bytes, with binary suffixes K, M, G, T; at least 4M (a
+/// size on tape: capacity, checkpoint).
 pub fn parse_size(s: &str) -> Result<u64, String> {
+    let bytes = parse_bytes(s)?;
+    if bytes < (4 << 20) {
+        return Err(format!("'{s}' is too small for a tape: at least 4M"));
+    }
+    Ok(bytes)
+}
+
+/// `123`, `500M`, `2T`: a number of bytes, with binary suffixes K, M, G, T.
+pub fn parse_bytes(s: &str) -> Result<u64, String> {
     let bad = || format!("'{s}' is not a size: write a number with K, M, G or T, e.g. 500M or 2T");
     let (digits, shift) = match s.chars().last() {
         Some('K' | 'k') => (&s[..s.len() - 1], 10),
@@ -52,11 +62,7 @@ pub fn parse_size(s: &str) -> Result<u64, String> {
         _ => (s, 0),
     };
     let n: u64 = digits.parse().map_err(|_| bad())?;
-    let bytes = n.checked_shl(shift).filter(|b| b >> shift == n).ok_or_else(bad)?;
-    if bytes < (4 << 20) {
-        return Err(format!("'{s}' is too small for a tape: at least 4M"));
-    }
-    Ok(bytes)
+    n.checked_shl(shift).filter(|b| b >> shift == n).ok_or_else(bad)
 }
 
 /// A tape's data block size: a power of two from 64 KiB to 1 MiB (`64K` … `1M`), so it

@@ -19,7 +19,7 @@ use std::path::Path;
 
 use super::snapshot::{Change, Differ, SnapEntry, SnapshotWriter, walk_order};
 use super::tar::{Header, Kind, OwnedHeader, Sink, TarWriter, entry_len};
-use super::walk::{Entry, EntryKind, Walker};
+use super::walk::{Entry, EntryKind, Timestamp, Walker};
 use crate::format::index::{FileKind, FileRecord};
 
 /// A sink that knows where the next byte of the stream lands: the frame's sequence number
@@ -233,6 +233,100 @@ pub fn archive_from<W: Sink + Cursor>(
     summary.snapshot_bytes = snapshot.total_bytes();
     summary.snapshot = snapshot.finish()?;
     Ok(summary)
+}
+
+/// A stream stored as a set's one entry: a regular file at `path` (relative) of exactly
+/// `size` bytes, owned by `uid`:`gid` with `mode`, modified at `mtime`.
+#[derive(Debug, Clone)]
+pub struct StreamEntry {
+    pub path: Vec<u8>,
+    pub size: u64,
+    pub mode: u32,
+    pub mtime: Timestamp,
+    pub uid: u32,
+    pub gid: u32,
+}
+
+/// Writes `src` into `tar` as the set's one entry (`backup run --stdin`, a guest's dump): a
+/// regular file, so restore, `catalog find`, verify and `tar -x` by hand see what they see
+/// for any file. A stream that ends before `entry.size` bytes or goes on after them is an
+/// error, not a warning: the set would not hold what was sent.
+pub fn archive_stream<W: Sink + Cursor>(
+    entry: &StreamEntry,
+    mut src: impl io::Read,
+    tar: &mut TarWriter<W>,
+    on: &mut dyn FnMut(Event<'_>) -> io::Result<()>,
+) -> io::Result<Summary> {
+    let (frame, offset) = tar.get_ref().cursor();
+    let header = Header {
+        path: &entry.path,
+        kind: Kind::File,
+        mode: entry.mode & 0o7777,
+        uid: entry.uid.into(),
+        gid: entry.gid.into(),
+        uname: b"",
+        gname: b"",
+        mtime: entry.mtime,
+    };
+    on(Event::Begin { header: &header, size: entry.size, start: tar.offset(), frame, offset })?;
+    let written = tar.append_file(&header, entry.size, &mut src)?;
+    if let Some(e) = written.read_error {
+        return Err(io::Error::new(e.kind(), format!("reading the stream after {} bytes: {e}", written.read)));
+    }
+    let mut probe = [0u8; 1];
+    // All of it read: more is there if the writer saw it (`changed`) or one more read finds it.
+    let longer = written.read == entry.size && (written.changed || read_some(&mut src, &mut probe)? > 0);
+    if written.read < entry.size || longer {
+        let what = if longer { "goes on past".to_string() } else { format!("ended after {} of", written.read) };
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("the stream {what} the {} bytes announced: the set is not kept", entry.size),
+        ));
+    }
+    let record = FileRecord {
+        path: entry.path.clone(),
+        size: written.size,
+        mode: entry.mode & 0o7777,
+        mtime: entry.mtime.secs,
+        mtime_nsec: entry.mtime.nanos,
+        uid: entry.uid,
+        gid: entry.gid,
+        kind: FileKind::File,
+        link: None,
+        blake3: Some(*written.blake3.as_bytes()),
+        frame,
+        offset,
+        frame_block: None,
+    };
+    on(Event::Entry(&record))?;
+    let mut snapshot = SnapshotWriter::new();
+    snapshot.add(&SnapEntry {
+        path: entry.path.clone(),
+        kind: super::snapshot::kind::FILE,
+        size: entry.size,
+        mtime_ns: entry.mtime.as_nanos(),
+        ctime_ns: entry.mtime.as_nanos(),
+        mode: entry.mode & 0o7777,
+    })?;
+    Ok(Summary {
+        entries: 1,
+        files: 1,
+        file_bytes: written.size,
+        snapshot_entries: snapshot.count(),
+        snapshot_bytes: snapshot.total_bytes(),
+        snapshot: snapshot.finish()?,
+        ..Summary::default()
+    })
+}
+
+/// One read, retried when interrupted.
+fn read_some(src: &mut impl io::Read, buf: &mut [u8]) -> io::Result<usize> {
+    loop {
+        match src.read(buf) {
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            other => return other,
+        }
+    }
 }
 
 /// Writes one entry; returns whether it went in whole and unchanged.

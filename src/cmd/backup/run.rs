@@ -10,13 +10,13 @@ use anyhow::Result;
 use clap::Args;
 
 use crate::cmd::Ctx;
-use crate::engine::backup::{self, Input, Request, Summary, What};
+use crate::engine::backup::{self, Input, Request, STREAM_SOURCE, Summary, What};
 use crate::engine::{Env, Event, Report};
-use crate::error::Exit;
+use crate::error::{Exit, Failure};
 use crate::format::part::BackupType;
 use crate::pathjson;
 use crate::pipeline::compression::Compression;
-use crate::values::{parse_checkpoint, parse_compression};
+use crate::values::{parse_bytes, parse_checkpoint, parse_compression};
 
 /// How often a plain (not a terminal) stderr gets a progress line.
 const PLAIN_PROGRESS_EVERY: Duration = Duration::from_secs(10);
@@ -24,7 +24,7 @@ const PLAIN_PROGRESS_EVERY: Duration = Duration::from_secs(10);
 #[derive(Debug, Args)]
 pub struct RunArgs {
     /// The job to run
-    #[arg(required_unless_present = "source", conflicts_with_all = ["source", "pool"])]
+    #[arg(required_unless_present_any = ["source", "stdin"], conflicts_with_all = ["source", "pool", "stdin"])]
     job: Option<String>,
     /// Back up everything, whatever the job's type
     #[arg(long, conflicts_with = "incremental")]
@@ -33,17 +33,26 @@ pub struct RunArgs {
     #[arg(long)]
     incremental: bool,
     /// Ad hoc: back up this source (with --pool), recorded under the job `adhoc-SOURCE-POOL`
-    #[arg(long, requires = "pool")]
+    #[arg(long, requires = "pool", conflicts_with = "stdin")]
     source: Option<String>,
-    /// Ad hoc: the pool to write to
-    #[arg(long, requires = "source")]
+    /// Ad hoc: the pool to write to (with --source or --stdin)
+    #[arg(long)]
     pool: Option<String>,
     /// Ad hoc: none, zstd or zstd:LEVEL [default: none]
-    #[arg(long, requires = "source", value_parser = parse_compression)]
+    #[arg(long, requires = "pool", value_parser = parse_compression)]
     compression: Option<Compression>,
     /// Ad hoc: encrypt with this key
-    #[arg(long, requires = "source")]
+    #[arg(long, requires = "pool")]
     key: Option<String>,
+    /// Back up standard input as the file NAME (a relative path) of a set of its own, recorded
+    /// under source `stdin` and job `adhoc-stdin-POOL` (with --pool)
+    #[arg(long, value_name = "NAME", requires = "pool", conflicts_with_all = ["incremental", "cross_fs"])]
+    stdin: Option<std::path::PathBuf>,
+    /// The exact size of standard input (bytes, or with K, M, G, T): it goes to tape as it is
+    /// read, and a stream of another size fails the run. Without it, standard input is first
+    /// spooled to the home directory
+    #[arg(long, value_name = "SIZE", requires = "stdin", value_parser = parse_bytes)]
+    stdin_size: Option<u64>,
     /// Descend into file systems mounted below the source
     #[arg(long)]
     cross_fs: bool,
@@ -58,7 +67,21 @@ pub struct RunArgs {
 }
 
 pub fn exec(ctx: &Ctx, args: RunArgs) -> Result<Exit> {
-    let what = match (args.job, args.source, args.pool) {
+    let input = match args.stdin {
+        Some(name) => {
+            if std::io::stdin().is_terminal() && !args.dry_run {
+                return Err(Failure::usage(
+                    "--stdin reads standard input, which is a terminal: pipe the data in \
+                     (e.g. pg_dump DB | tapebackarr backup run --stdin DB.sql --pool POOL)",
+                )
+                .into());
+            }
+            Input::Stdin { name, size: args.stdin_size }
+        }
+        None => Input::Tree,
+    };
+    let source = if input.is_stream() { Some(STREAM_SOURCE.to_string()) } else { args.source };
+    let what = match (args.job, source, args.pool) {
         (Some(job), _, _) => What::Job(job),
         (None, Some(source), Some(pool)) => {
             What::AdHoc { source, pool, compression: args.compression.unwrap_or(Compression::None), key: args.key }
@@ -77,7 +100,7 @@ pub fn exec(ctx: &Ctx, args: RunArgs) -> Result<Exit> {
         backup_type,
         cross_fs: args.cross_fs,
         checkpoint: args.checkpoint,
-        input: Input::Tree,
+        input,
         drive: ctx.named_drive(),
     };
     let mut catalog = ctx.catalog()?;

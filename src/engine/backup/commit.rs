@@ -314,14 +314,16 @@ pub(super) fn record_failure(
     e: anyhow::Error,
 ) -> anyhow::Error {
     let s = span.borrow();
-    if s.stopped.is_some() {
+    // A stream cannot be read again: its set is never left to be resumed.
+    let stream = plan.input.is_stream();
+    if s.stopped.is_some() && !stream {
         return e;
     }
     let message = format!("{e:#}");
     let (set_id, execution_id) = (s.set_id, s.execution_id);
     let recorded = (|| -> Result<()> {
         let tx = catalog.write()?;
-        if s.checkpointed {
+        if s.checkpointed && !stream {
             runs::transition(&tx, set_id, execution_id, RunState::Paused, Some(&message))?;
             audit::record(
                 &tx,
@@ -347,8 +349,14 @@ pub(super) fn record_failure(
         tx.commit()?;
         Ok(())
     })();
+    if stream {
+        for f in &s.carried_files {
+            let _ = std::fs::remove_file(f);
+        }
+    }
     match recorded {
         Err(r) => e.context(format!("and recording the failure failed too: {r:#}")),
+        Ok(()) if stream => e,
         Ok(()) if s.checkpointed => e.context(format!(
             "set {set_id} stopped; its parts up to the last checkpoint are on tape: continue it with \
              `tapebackarr backup resume {execution_id}` (on another tape if this one is bad)"

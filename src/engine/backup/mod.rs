@@ -33,7 +33,7 @@ use uuid::Uuid;
 
 pub use self::plan::{DryRun, WantedTape, dry_run, plan};
 pub use self::resume::resume;
-pub use self::source::Input;
+pub use self::source::{Input, STREAM_SOURCE};
 use self::span::Span;
 pub use self::tapes::describe_wanted;
 use self::tapes::{Ready, acquire_tape};
@@ -186,8 +186,10 @@ pub fn run(env: &Env, request: &Request) -> Result<Summary> {
 pub fn run_plan(env: &Env, catalog: &mut crate::catalog::Catalog, plan: &Plan) -> Result<Summary> {
     let drive = &super::pick_drive(catalog.conn(), plan.drive.as_deref())?;
     let lock = env.lock_drive(drive, "backup run")?;
+    // A stream of unknown size is spooled before a tape is taken: that may take a while.
+    let input = source::open(env, &plan.input)?;
     let (dev, ready) = acquire_tape(env, catalog, plan, drive)?;
-    let result = write_set(env, catalog, plan, drive, dev, &ready);
+    let result = write_set(env, catalog, plan, drive, dev, &ready, input);
     drop(lock);
     result
 }
@@ -200,6 +202,7 @@ fn write_set(
     drive: &drives::Drive,
     dev: Box<dyn crate::tape::TapeDevice>,
     ready: &Ready,
+    input: Option<source::Stream>,
 ) -> Result<Summary> {
     let started = Instant::now();
     let Ready { tape, label, at } = ready;
@@ -257,7 +260,7 @@ fn write_set(
     });
 
     let span = Rc::new(RefCell::new(Span::new(env, set_id, execution_id, tape.clone(), at, header, 0)?));
-    let outcome = stream::stream(env, plan, drive, dev, &span, None)
+    let outcome = stream::stream(env, plan, drive, dev, &span, None, input)
         .and_then(|(result, summary)| commit::finish_set(env, catalog, plan, drive, &span, result, &summary, started));
     outcome.map_err(|e| commit::record_failure(catalog, plan, &span, e))
 }

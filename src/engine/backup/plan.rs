@@ -7,6 +7,9 @@ use rusqlite::Connection;
 use serde::Serialize;
 use serde_json::json;
 
+use std::path::Path;
+
+use super::source::{Input, STREAM_PATH, STREAM_SOURCE, check_stream_name};
 use super::{Plan, Request, What, tapes};
 use crate::catalog::pools;
 use crate::catalog::sources::{self, Source};
@@ -61,6 +64,21 @@ impl WantedTape {
 /// Resolves the job (or the ad-hoc source and pool), the backup type, the parent set and the
 /// key, refusing before any tape is touched.
 pub fn plan(env: &Env, catalog: &mut Catalog, request: &Request) -> Result<Plan> {
+    if let Input::Stdin { name, .. } = &request.input {
+        check_stream_name(name)?;
+        let What::AdHoc { source, pool, .. } = &request.what else {
+            return Err(Failure::usage(format!(
+                "a stream is backed up ad hoc, under source '{STREAM_SOURCE}': give a pool, not a job"
+            ))
+            .into());
+        };
+        if source != STREAM_SOURCE {
+            return Err(Failure::usage(format!("a stream is recorded under source '{STREAM_SOURCE}'")).into());
+        }
+        // Refused before anything is created.
+        pools::get(catalog.conn(), pool)?;
+        stream_source(catalog)?;
+    }
     let conn = catalog.conn();
     let (job, compression, key_name) = match &request.what {
         What::Job(name) => {
@@ -83,7 +101,19 @@ pub fn plan(env: &Env, catalog: &mut Catalog, request: &Request) -> Result<Plan>
     let conn = catalog.conn();
     let source = sources::get(conn, &job.source_name)?;
     let pool = pools::get(conn, &job.pool_name)?;
+    let streamed = source.path == Path::new(STREAM_PATH);
     match std::fs::metadata(&source.path) {
+        _ if streamed && request.input.is_stream() => {}
+        _ if streamed => {
+            return Err(Failure::usage(format!(
+                "source '{}' holds streams read from standard input: back up with `backup run --stdin NAME --pool POOL`",
+                source.name
+            ))
+            .into());
+        }
+        _ if request.input.is_stream() => {
+            return Err(Failure::usage(format!("source '{}' is a directory tree, not a stream", source.name)).into());
+        }
         Ok(md) if md.is_dir() => {}
         Ok(_) => {
             return Err(Failure::new(
@@ -100,11 +130,13 @@ pub fn plan(env: &Env, catalog: &mut Catalog, request: &Request) -> Result<Plan>
             .into());
         }
     }
-    let wanted = request.backup_type.unwrap_or(if job.backup_type.as_str() == "incremental" {
-        BackupType::Incremental
-    } else {
-        BackupType::Full
-    });
+    if request.input.is_stream() && request.backup_type == Some(BackupType::Incremental) {
+        return Err(Failure::usage("a stream is always backed up whole: --incremental does not apply").into());
+    }
+    let wanted = request
+        .backup_type
+        .filter(|_| !request.input.is_stream())
+        .unwrap_or(if job.backup_type.as_str() == "incremental" { BackupType::Incremental } else { BackupType::Full });
     let (backup_type, parent) = match wanted {
         BackupType::Full => (BackupType::Full, None),
         BackupType::Incremental => match sets::latest_with_snapshot(conn, job.id)? {
@@ -135,9 +167,10 @@ pub fn plan(env: &Env, catalog: &mut Catalog, request: &Request) -> Result<Plan>
         (None, Some(level)) => Framing::Zstd { level },
         (None, None) => Framing::Raw,
     };
-    let estimate = match backup_type {
-        BackupType::Full => sets::last_snapshot_bytes(conn, job.id)?,
-        BackupType::Incremental => None,
+    let estimate = match (&request.input, backup_type) {
+        (Input::Stdin { size, .. }, _) => *size,
+        (Input::Tree, BackupType::Full) => sets::last_snapshot_bytes(conn, job.id)?,
+        (Input::Tree, BackupType::Incremental) => None,
     };
     Ok(Plan {
         job,
@@ -149,7 +182,8 @@ pub fn plan(env: &Env, catalog: &mut Catalog, request: &Request) -> Result<Plan>
         key,
         cross_fs: request.cross_fs,
         estimate,
-        checkpoint: request.checkpoint,
+        // A stream cannot be read twice: nothing to resume from a checkpoint.
+        checkpoint: if request.input.is_stream() { 0 } else { request.checkpoint },
         frame_size: DEFAULT_FRAME_SIZE,
         input: request.input.clone(),
         drive: request.drive.clone(),
@@ -194,6 +228,42 @@ fn adhoc_job(catalog: &mut Catalog, source: &str, pool: &str) -> Result<jobs::Jo
     jobs::get(catalog.conn(), &name)
 }
 
+/// The source stream sets are recorded under, created on first use.
+fn stream_source(catalog: &mut Catalog) -> Result<Source> {
+    if let Some(s) = sources::find(catalog.conn(), STREAM_SOURCE)? {
+        if s.path != Path::new(STREAM_PATH) {
+            return Err(Failure::new(
+                Kind::InvalidState,
+                format!(
+                    "source '{STREAM_SOURCE}' is a directory ({}), but stream sets are recorded under that name: \
+                     give that source another name",
+                    pathjson::to_human(&s.path)
+                ),
+            )
+            .into());
+        }
+        return Ok(s);
+    }
+    let tx = catalog.write()?;
+    let id = sources::insert(
+        &tx,
+        &Source {
+            id: 0,
+            name: STREAM_SOURCE.into(),
+            source_type: sources::SourceType::Local,
+            path: STREAM_PATH.into(),
+            include_patterns: Vec::new(),
+            exclude_patterns: Vec::new(),
+            enabled: true,
+            created_at: None,
+            updated_at: None,
+        },
+    )?;
+    audit::record(&tx, "source.create", "source", Some(id), json!({"name": STREAM_SOURCE, "stream": true}))?;
+    tx.commit()?;
+    sources::get(catalog.conn(), STREAM_SOURCE)
+}
+
 pub(super) fn selector(source: &Source) -> Result<Selector> {
     Selector::new(&source.include_patterns, &source.exclude_patterns)
         .map_err(|e| Failure::usage(format!("source '{}': {e}", source.name)).into())
@@ -202,37 +272,11 @@ pub(super) fn selector(source: &Source) -> Result<Selector> {
 /// Walks the source (reading no file) and reports what a run would write and which tapes it
 /// would accept.
 pub fn dry_run(env: &Env, conn: &Connection, plan: &Plan) -> Result<DryRun> {
-    let walker = Walker::new(&plan.source.path, selector(&plan.source)?, WalkOptions { cross_fs: plan.cross_fs })?;
-    let mut differ = plan.parent.as_ref().map(|(_, data)| Differ::new(data)).transpose()?;
-    let (mut entries, mut bytes, mut unchanged, mut deleted, mut warnings) = (0u64, 0u64, 0u64, 0u64, 0u64);
-    // As `archive` counts: what lies below a path the walk could not see is not deleted.
-    let mut unseen = archive::Unseen::default();
-    for item in walker {
-        let entry = match item {
-            Ok(e) => e,
-            Err(w) => {
-                warnings += 1;
-                unseen.add(&w.rel);
-                env.note(|| format!("warning: {w}"));
-                continue;
-            }
-        };
-        let snap = SnapEntry::from_entry(&entry);
-        if let Some(d) = differ.as_mut() {
-            let change = d.classify(&snap, &mut |g| deleted += u64::from(!unseen.covers(&g.path)))?;
-            if matches!(change, Change::Unchanged) {
-                unchanged += 1;
-                continue;
-            }
-        }
-        entries += 1;
-        if snap.kind_name() == "file" {
-            bytes += entry.size;
-        }
-    }
-    if let Some(d) = differ {
-        d.finish(&mut |g| deleted += u64::from(!unseen.covers(&g.path)))?;
-    }
+    let Counts { entries, bytes, unchanged, deleted, warnings } = match &plan.input {
+        // Nothing is read: the stream is one file, of the size given if any.
+        Input::Stdin { size, .. } => Counts { entries: 1, bytes: size.unwrap_or(0), ..Counts::default() },
+        Input::Tree => walk_counts(env, plan)?,
+    };
     let wanted = tapes::wanted_tapes(conn, plan)?;
     Ok(DryRun {
         dry_run: true,
@@ -249,4 +293,50 @@ pub fn dry_run(env: &Env, conn: &Connection, plan: &Plan) -> Result<DryRun> {
         encrypted: plan.framing.is_encrypted(),
         wanted,
     })
+}
+
+/// What a dry run counts.
+#[derive(Default)]
+struct Counts {
+    entries: u64,
+    bytes: u64,
+    unchanged: u64,
+    deleted: u64,
+    warnings: u64,
+}
+
+/// What a walk of the source finds a run would write.
+fn walk_counts(env: &Env, plan: &Plan) -> Result<Counts> {
+    let mut c = Counts::default();
+    let walker = Walker::new(&plan.source.path, selector(&plan.source)?, WalkOptions { cross_fs: plan.cross_fs })?;
+    let mut differ = plan.parent.as_ref().map(|(_, data)| Differ::new(data)).transpose()?;
+    // As `archive` counts: what lies below a path the walk could not see is not deleted.
+    let mut unseen = archive::Unseen::default();
+    for item in walker {
+        let entry = match item {
+            Ok(e) => e,
+            Err(w) => {
+                c.warnings += 1;
+                unseen.add(&w.rel);
+                env.note(|| format!("warning: {w}"));
+                continue;
+            }
+        };
+        let snap = SnapEntry::from_entry(&entry);
+        if let Some(d) = differ.as_mut() {
+            let change = d.classify(&snap, &mut |g| c.deleted += u64::from(!unseen.covers(&g.path)))?;
+            if matches!(change, Change::Unchanged) {
+                c.unchanged += 1;
+                continue;
+            }
+        }
+        c.entries += 1;
+        if snap.kind_name() == "file" {
+            c.bytes += entry.size;
+        }
+    }
+    if let Some(d) = differ {
+        d.finish(&mut |g| c.deleted += u64::from(!unseen.covers(&g.path)))?;
+    }
+    Ok(c)
 }

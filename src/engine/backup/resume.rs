@@ -187,7 +187,7 @@ pub fn resume(env: &Env, execution: Option<i64>, drive: Option<&str>) -> Result<
     let checksum = state["checksum"].as_str().map(str::to_string);
     let span = Rc::new(RefCell::new(span.resumed(closed, spanning_set_id, checksum, point.after.clone())));
     let from = ResumeFrom { resume: point, first_seq: next_seq, carried };
-    let outcome = stream(env, &plan, drive, dev, &span, Some(from))
+    let outcome = stream(env, &plan, drive, dev, &span, Some(from), None)
         .and_then(|(result, summary)| finish_set(env, &mut catalog, &plan, drive, &span, result, &summary, started));
     let outcome = outcome.map_err(|e| record_failure(&mut catalog, &plan, &span, e));
     drop(lock);
@@ -237,6 +237,13 @@ fn plan_for_set(
     let conn = catalog.conn();
     let job = jobs::get(conn, &set.job)?;
     let source = sources::get(conn, set.source.as_deref().unwrap_or(&job.source_name))?;
+    if source.path == std::path::Path::new(super::source::STREAM_PATH) {
+        return Err(Failure::new(
+            Kind::InvalidState,
+            format!("set {} was read from a stream, which cannot be read again: run the backup again", set.id),
+        )
+        .into());
+    }
     let pool = pools::get(conn, &job.pool_name)?;
     let backup_type = if set.backup_type == "incremental" { BackupType::Incremental } else { BackupType::Full };
     let parent = match set.parent_set {

@@ -14,6 +14,7 @@ use anyhow::{Context, Result};
 use serde_json::Value;
 
 use super::plan::selector;
+use super::source::Stream;
 use super::span::Span;
 use super::spanner::Spanner;
 use super::{Plan, Progress};
@@ -49,6 +50,7 @@ pub(super) fn stream(
     mut dev: Box<dyn TapeDevice>,
     span: &Rc<RefCell<Span>>,
     from: Option<ResumeFrom>,
+    input: Option<Stream>,
 ) -> Result<(PartResult, archive::Summary)> {
     let (set_uuid, block_size, tape_label, set_id) = {
         let s = span.borrow();
@@ -85,7 +87,7 @@ pub(super) fn stream(
     // From here on a stop asked for closes the part cleanly.
     env.operator.stop_from_now();
     let ticker = Ticker::new(writer.tape_bytes(), writer.stop_flag(), tape_now);
-    ticker.during(env, || write_archive(env, plan, span, writer, from, carried_records, set_id, at, &ticker))
+    ticker.during(env, || write_archive(env, plan, span, writer, from, carried_records, set_id, at, &ticker, input))
 }
 
 /// The archive through the pipeline's writer: the walk (or a replay of it after the point
@@ -101,10 +103,9 @@ fn write_archive(
     set_id: i64,
     at: u64,
     ticker: &Ticker,
+    input: Option<Stream>,
 ) -> Result<(PartResult, archive::Summary)> {
     let mut tar = TarWriter::with_offset(writer, at);
-    let walker = Walker::new(&plan.source.path, selector(&plan.source)?, WalkOptions { cross_fs: plan.cross_fs })
-        .with_context(|| format!("cannot read source '{}'", plan.source.name))?;
     let files = &ticker.files;
     // A replay asks which entries the set already holds (the catalog has the closed parts).
     let recorded_conn = env.catalog()?;
@@ -130,35 +131,39 @@ fn write_archive(
             (size, l.mtime_ns.unwrap_or(0))
         }))
     };
-    let previous = plan.parent.as_ref().map(|(_, d)| d.as_slice());
-    let summary = archive::archive_from(
-        walker,
-        &mut tar,
-        previous,
-        &mut |event| {
-            match event {
-                ArchiveEvent::Begin { header, size, start, frame, offset } => {
-                    let mut s = span.borrow_mut();
-                    s.current.header.assign(header);
-                    (s.current.size, s.current.start, s.current.frame, s.current.offset) = (size, start, frame, offset);
-                    s.in_entry = true;
-                }
-                ArchiveEvent::Entry(record) => {
-                    let mut s = span.borrow_mut();
-                    serde_json::to_writer(&mut s.spool, record).map_err(io::Error::other)?;
-                    s.spool.write_all(b"\n")?;
-                    s.in_entry = false;
-                    s.last_recorded.clone_from(&record.path);
-                    files.fetch_add(1, Ordering::Relaxed);
-                }
-                ArchiveEvent::Warning { path, message, unreadable } => {
-                    env.event(Event::FileError { path: path.to_path_buf(), message: message.to_string(), unreadable });
-                }
+    let mut on = |event: ArchiveEvent<'_>| {
+        match event {
+            ArchiveEvent::Begin { header, size, start, frame, offset } => {
+                let mut s = span.borrow_mut();
+                s.current.header.assign(header);
+                (s.current.size, s.current.start, s.current.frame, s.current.offset) = (size, start, frame, offset);
+                s.in_entry = true;
             }
-            Ok(())
-        },
-        from.as_ref().map(|(resume, _)| (resume, &mut recorded as &mut archive::Recorded<'_>)),
-    );
+            ArchiveEvent::Entry(record) => {
+                let mut s = span.borrow_mut();
+                serde_json::to_writer(&mut s.spool, record).map_err(io::Error::other)?;
+                s.spool.write_all(b"\n")?;
+                s.in_entry = false;
+                s.last_recorded.clone_from(&record.path);
+                files.fetch_add(1, Ordering::Relaxed);
+            }
+            ArchiveEvent::Warning { path, message, unreadable } => {
+                env.event(Event::FileError { path: path.to_path_buf(), message: message.to_string(), unreadable });
+            }
+        }
+        Ok(())
+    };
+    let summary = match input {
+        Some(stream) => archive::archive_stream(&stream.entry, stream.reader, &mut tar, &mut on),
+        None => {
+            let walker =
+                Walker::new(&plan.source.path, selector(&plan.source)?, WalkOptions { cross_fs: plan.cross_fs })
+                    .with_context(|| format!("cannot read source '{}'", plan.source.name))?;
+            let previous = plan.parent.as_ref().map(|(_, d)| d.as_slice());
+            let replay = from.as_ref().map(|(resume, _)| (resume, &mut recorded as &mut archive::Recorded<'_>));
+            archive::archive_from(walker, &mut tar, previous, &mut on, replay)
+        }
+    };
     // A stop or a failed tape change says best what happened (and may ask for the
     // operator: exit 4).
     let why = || -> Option<anyhow::Error> {
@@ -203,6 +208,23 @@ fn write_archive(
 pub(super) fn stopped_error(stop: Stop, state: &Value, plan: &Plan) -> anyhow::Error {
     let execution = state["execution"].as_i64().unwrap_or_default();
     let (set, part, tape) = (&state["set"], &state["part"], state["tape"].as_str().unwrap_or("?"));
+    if plan.input.is_stream() {
+        // Its bytes are gone: the set cannot be continued (the caller marks it failed).
+        let why = match stop {
+            Stop::Interrupted => (Kind::Interrupted, "stopped".to_string()),
+            Stop::TapeFull => (Kind::NoTape, format!("tape '{tape}' is full and no other can be loaded here")),
+        };
+        return Failure::new(
+            why.0,
+            format!(
+                "{}: set {set} was read from a stream, which cannot be read again: it is marked failed; run the \
+                 backup again (with a library, or at a terminal, to change tapes)",
+                why.1
+            ),
+        )
+        .with_details(state.clone())
+        .into();
+    }
     match stop {
         Stop::Interrupted => Failure::new(
             Kind::Interrupted,
