@@ -1273,7 +1273,7 @@ _tapebackarr() {
             return 0
             ;;
         tapebackarr__subcmd__backup__subcmd__run)
-            opts="-q -v -y -h -V --full --incremental --source --pool --compression --key --cross-fs --dry-run --checkpoint --home --json --quiet --verbose --no-progress --yes --drive --wait --password-file --help --version"
+            opts="-q -v -y -h -V --full --incremental --source --pool --compression --key --stdin --stdin-size --cross-fs --dry-run --checkpoint --home --json --quiet --verbose --no-progress --yes --drive --wait --password-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1292,6 +1292,14 @@ _tapebackarr() {
                     return 0
                     ;;
                 --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --stdin)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --stdin-size)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

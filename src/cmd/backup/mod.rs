@@ -25,6 +25,14 @@ Examples:
   tapebackarr backup run nightly --dry-run
   tapebackarr backup run --source home --pool weekly --compression zstd
   tapebackarr backup run nightly --json | jq -c 'select(.type == \"summary\")'
+  pg_dump mydb | tapebackarr backup run --stdin mydb.sql --pool weekly --compression zstd
+  tapebackarr restore --set 12 mydb.sql --to - | psql mydb
+
+--stdin NAME stores standard input as the one file NAME of a set (source 'stdin', job
+adhoc-stdin-POOL): restore, catalog find, verify and tar by hand see a regular file. Its size
+goes in the tar header first, so without --stdin-size the stream is spooled to the home
+directory before it is written. A stream cannot be read twice: a run that stops is failed,
+not paused, and is run again.
 
 A full tape: the next comes from the drive's library, or the operator at the terminal;
 with neither, the run pauses (exit 4) for `backup resume`. Ctrl-C: stops at the end of the

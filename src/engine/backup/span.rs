@@ -190,3 +190,22 @@ pub(super) fn new_spool(home: &std::path::Path) -> Result<BufWriter<File>> {
     let f = tempfile::tempfile_in(home).context("cannot create a spool file in the home directory")?;
     Ok(BufWriter::with_capacity(1 << 20, f))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::FrameBlocks;
+
+    /// Where each frame went, as an index record of an entry that crossed tapes needs it.
+    #[test]
+    fn frame_blocks_name_this_runs_frames_and_the_one_earlier_frame() {
+        let mut f = FrameBlocks::from(10);
+        assert_eq!(f.next(), 10);
+        f.push(10, 2);
+        f.push(11, 34);
+        assert_eq!((f.get(10), f.get(11), f.get(12), f.next()), (Some(2), Some(34), None, 12));
+        // A resumed run's cut entry starts in frame 9 of an earlier part: only that one is known.
+        assert_eq!(f.get(9), None);
+        f.set_earlier(9, 900);
+        assert_eq!((f.get(9), f.get(8)), (Some(900), None));
+    }
+}

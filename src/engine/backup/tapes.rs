@@ -66,7 +66,7 @@ pub(super) fn wanted_tapes(conn: &Connection, plan: &Plan) -> Result<Vec<WantedT
     let order = [TapeStatus::Active, TapeStatus::Blank, TapeStatus::Expired];
     for status in order {
         for t in all.iter().filter(|t| t.status == status) {
-            if acceptable(conn, t, plan).is_ok() {
+            if acceptable(conn, t, &plan.pool, &plan.job.name).is_ok() {
                 out.push(WantedTape::of(t, tapes::location(conn, t)?));
             }
         }
@@ -86,28 +86,28 @@ pub fn describe_wanted(pool: &Pool, wanted: &[WantedTape]) -> String {
 }
 
 /// Why the pool's policy does not take tape `t`, if it does not.
-pub(super) fn acceptable(conn: &Connection, t: &Tape, plan: &Plan) -> Result<(), String> {
-    if t.pool_id != Some(plan.pool.id) {
+pub(super) fn acceptable(conn: &Connection, t: &Tape, pool: &Pool, job: &str) -> Result<(), String> {
+    if t.pool_id != Some(pool.id) {
         return Err(format!(
             "tape '{}' belongs to pool '{}', job '{}' writes to pool '{}'",
             t.label,
             t.pool_name.as_deref().unwrap_or("(none)"),
-            plan.job.name,
-            plan.pool.name
+            job,
+            pool.name
         ));
     }
     match t.status {
         TapeStatus::Blank => Ok(()),
-        TapeStatus::Active if plan.pool.allocation_policy == AllocationPolicy::Always => Err(format!(
+        TapeStatus::Active if pool.allocation_policy == AllocationPolicy::Always => Err(format!(
             "tape '{}' already holds sets and pool '{}' starts a fresh tape every run (policy always)",
-            t.label, plan.pool.name
+            t.label, pool.name
         )),
         TapeStatus::Active if t.capacity_bytes > 0 && t.used_bytes >= t.capacity_bytes => {
             Err(format!("tape '{}' has no room left", t.label))
         }
         TapeStatus::Active => Ok(()),
-        TapeStatus::Expired if !plan.pool.allow_reuse => {
-            Err(format!("tape '{}' is expired but pool '{}' never reuses tapes", t.label, plan.pool.name))
+        TapeStatus::Expired if !pool.allow_reuse => {
+            Err(format!("tape '{}' is expired but pool '{}' never reuses tapes", t.label, pool.name))
         }
         TapeStatus::Expired => match tapes::set_count(conn, t.id) {
             Ok(0) => Ok(()),
@@ -201,7 +201,7 @@ pub(super) fn usable_tape(
     if status.write_protected {
         return Err(Refusal::wrong(format!("tape '{}' is write-protected", t.label)));
     }
-    acceptable(conn, &t, plan).map_err(Refusal::wrong)?;
+    acceptable(conn, &t, &plan.pool, &plan.job.name).map_err(Refusal::wrong)?;
     if taken.contains(&t.id) {
         return Err(Refusal::wrong(format!("tape '{}' already holds a part of this set", t.label)));
     }
@@ -411,5 +411,62 @@ pub(super) fn append_refused(e: AppendError, tape: &Tape) -> anyhow::Error {
     match e {
         AppendError::Tape(e) => anyhow::Error::new(e).context(format!("tape '{}'", tape.label)),
         other => Failure::new(Kind::WrongTape, format!("tape '{}': {other}; nothing was written", tape.label)).into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pool(policy: AllocationPolicy, allow_reuse: bool) -> Pool {
+        Pool {
+            id: 7,
+            name: "weekly".into(),
+            description: None,
+            retention_days: 28,
+            allow_reuse,
+            allocation_policy: policy,
+            created_at: None,
+            updated_at: None,
+        }
+    }
+
+    fn tape(status: TapeStatus, pool_id: Option<i64>) -> Tape {
+        let mut t = Tape::blank("W1");
+        t.status = status;
+        t.pool_id = pool_id;
+        t.capacity_bytes = 100;
+        t
+    }
+
+    /// The pool's policy as `backup run --help` states it, decided without a drive.
+    #[test]
+    fn the_policy_decides_which_tapes_a_run_takes() {
+        let dir = tempfile::tempdir().unwrap();
+        let (catalog, _) = crate::catalog::Catalog::init(dir.path()).unwrap();
+        let conn = catalog.conn();
+        let (continuing, always) = (pool(AllocationPolicy::Continue, true), pool(AllocationPolicy::Always, true));
+        let take = |t: &Tape, p: &Pool| acceptable(conn, t, p, "nightly");
+
+        assert_eq!(take(&tape(TapeStatus::Blank, Some(7)), &continuing), Ok(()));
+        assert_eq!(take(&tape(TapeStatus::Blank, Some(7)), &always), Ok(()));
+        let other = take(&tape(TapeStatus::Blank, Some(8)), &continuing).unwrap_err();
+        assert!(other.contains("job 'nightly' writes to pool 'weekly'"), "{other}");
+
+        let mut active = tape(TapeStatus::Active, Some(7));
+        assert_eq!(take(&active, &continuing), Ok(()));
+        assert!(take(&active, &always).unwrap_err().contains("policy always"));
+        active.used_bytes = 100;
+        assert!(take(&active, &continuing).unwrap_err().contains("no room"));
+
+        let expired = tape(TapeStatus::Expired, Some(7));
+        assert_eq!(take(&expired, &continuing), Ok(()), "expired, reusable, no sets left");
+        let never = pool(AllocationPolicy::Continue, false);
+        assert!(take(&expired, &never).unwrap_err().contains("never reuses"));
+
+        for status in [TapeStatus::Full, TapeStatus::Retired, TapeStatus::Exported] {
+            let why = take(&tape(status, Some(7)), &continuing).unwrap_err();
+            assert!(why.contains(status.as_str()), "{why}");
+        }
     }
 }
