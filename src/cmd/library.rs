@@ -18,11 +18,10 @@ use crate::catalog::drives::{self, Drive};
 use crate::catalog::libraries::{self, Library, is_cleaning};
 use crate::catalog::tapes::{self, TapeStatus};
 use crate::catalog::{Catalog, audit};
-pub(crate) use crate::engine::library::{
-    MailSlot, Pick, barcode_in, changer_error, drive_library, home_slot, load_for, observed, record_move,
-    visit_in_place,
-};
 use crate::engine::library::{OpenChanger, open_changer as open_changer_in, prepare_removal as prepare_removal_in};
+pub(crate) use crate::engine::library::{
+    Pick, barcode_in, changer_error, drive_library, home_slot, observed, record_move, visit_in_place,
+};
 use crate::error::{Exit, Failure, Kind};
 use crate::format::label::{self, TapeContents};
 use crate::output::{fields, or_dash, table, when};
