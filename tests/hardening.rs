@@ -262,8 +262,11 @@ fn a_standalone_drive_of_256mib_cartridges_takes_a_640mb_set_tape_by_tape() {
     let error = error.unwrap();
     assert_eq!(error["code"], "no_tape", "{error}");
     assert_eq!(error["details"]["tape_full"], true, "{error}");
-    // The frames in flight wait in the home, not past the mark.
-    assert_eq!(carried_files(&h).len(), 2, "{:?}", carried_files(&h));
+    // Frames in flight when the mark came (how many depends on how far the encoder ran
+    // ahead of the drive) wait in the home, named by the resume state, never past the mark.
+    let carried = carried_files(&h);
+    assert!(carried.is_empty() || carried.len() == 2, "{carried:?}");
+    assert_eq!(carried.is_empty(), error["details"]["carried"].is_null(), "{carried:?} {error}");
     swap(&h, "A2");
     let (code, _, error) = attempt(&h, &["backup", "resume"]);
     assert_eq!(code, 4, "{error:?}");

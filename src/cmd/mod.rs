@@ -12,7 +12,6 @@ pub mod key;
 pub mod library;
 pub mod pool;
 pub mod restore;
-pub mod set_tapes;
 pub mod signals;
 pub mod source;
 pub mod tape;

@@ -18,17 +18,15 @@ use clap::Args;
 use rusqlite::Connection;
 use serde_json::{Value, json};
 
-use super::set_tapes::SetTapes;
-use super::{Ctx, device_error};
+use super::Ctx;
 use crate::catalog::restore as plan;
 use crate::catalog::sets::{self, Set};
-use crate::catalog::{Catalog, audit, drives, jobs, keys, tapes};
+use crate::catalog::{Catalog, audit, jobs, keys, tapes};
 use crate::engine::restore::{Matcher, Problem, Progress, SetWork, Stopped, Totals, dir_header, layout, restore_set};
+use crate::engine::set_tapes::SetTapes;
 use crate::error::{Exit, Failure, Kind};
-use crate::format::label::{self, TapeContents};
 use crate::pathjson;
 use crate::pipeline::extract::{ExtractOptions, Extractor, Overwrite};
-use crate::tape::TapeDevice;
 
 mod stdout;
 
@@ -274,7 +272,7 @@ pub fn exec(ctx: &Ctx, args: RestoreArgs) -> Result<Exit> {
         }
         let key = w.set.encryption_key.as_ref().and_then(|k| set_keys.get(k)).copied();
         let layout = layout(&w.set, key)?;
-        let mut set_tapes = SetTapes::new(ctx, spec.clone(), &drive, &w.set, w.parts.clone(), tape_list.clone())?;
+        let mut set_tapes = SetTapes::new(ctx.env(), spec.clone(), &drive, &w.set, w.parts.clone(), tape_list.clone())?;
         let r = restore_set(
             &catalog,
             &chain_ids,
@@ -491,61 +489,4 @@ fn tape_list(conn: &Connection, work: &[SetWork]) -> Result<Value> {
         }
     }
     Ok(Value::Array(out))
-}
-
-/// Opens the drive with `tape` in it: checks the label's UUID, and asks for the tape (or
-/// exits 4 naming it and the others needed) until it is there.
-pub(super) fn insert_tape(
-    who: &str,
-    ctx: &Ctx,
-    catalog: &mut Catalog,
-    spec: &crate::tape::DeviceSpec,
-    drive: &drives::Drive,
-    tape: &tapes::Tape,
-    needed: &Value,
-) -> Result<Box<dyn TapeDevice>> {
-    let mut from_library = drive.library_id.is_some();
-    loop {
-        let mut dev = crate::tape::open(spec).map_err(|e| device_error(e, drive))?;
-        let status = dev.status().map_err(|e| device_error(e, drive))?;
-        let found = if status.loaded {
-            match label::read_label(dev.as_mut()).map_err(|e| device_error(e, drive))? {
-                TapeContents::Labeled(l) if Some(&l.uuid) == tape.uuid.as_ref() => return Ok(dev),
-                TapeContents::Labeled(l) => format!("drive '{}' holds tape '{}'", drive.name, l.label),
-                _ => format!("drive '{}' holds a tape without a TapeBackarr label", drive.name),
-            }
-        } else {
-            format!("drive '{}' is empty", drive.name)
-        };
-        drop(dev);
-        // A drive in a library fetches the tape itself, once.
-        if from_library {
-            from_library = false;
-            if let Some(barcode) = &tape.barcode
-                && super::library::load_for(&ctx.env(), catalog, drive, barcode)?
-            {
-                continue;
-            }
-        }
-        let location = tapes::location(catalog.conn(), tape)?;
-        let mail = super::library::MailSlot::for_drive(catalog.conn(), drive)?;
-        let what = format!("tape '{}'", tape.label);
-        let action = match &mail {
-            Some(m) => m.action(&what),
-            None => format!("insert {what} in drive '{}'", drive.name),
-        };
-        ctx.ask_for_tape_in(
-            drive,
-            &format!(
-                "{who} needs tape '{}' (barcode {}, {location}); {found}",
-                tape.label,
-                tape.barcode.as_deref().unwrap_or("-")
-            ),
-            &action,
-            json!({"request": "tape", "drive": drive.name, "wanted": [{"label": tape.label, "barcode": tape.barcode, "location": location}],
-                   "tapes": needed, "import_export": mail.as_ref().map(|m| m.json())}),
-        )?;
-        // The operator may have put it in the library rather than the drive.
-        from_library = drive.library_id.is_some();
-    }
 }

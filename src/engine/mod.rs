@@ -3,12 +3,15 @@
 //! the tapes; it never prints and never reads a terminal. What it has to say goes to a
 //! [`Report`], what it has to ask goes to an [`Operator`]: the command line renders the one
 //! as bars, lines or NDJSON and answers the other at a terminal (or fails with exit 4 when
-//! nobody is there); a server will do both over HTTP.
+//! nobody is there); a server will do both over HTTP. A set is read back across its tapes
+//! through [`set_tapes`], which restore and verify share.
 
 pub mod backup;
 pub mod health;
 pub mod library;
 pub mod restore;
+pub mod set_tapes;
+pub mod verify;
 
 use std::path::Path;
 

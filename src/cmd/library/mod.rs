@@ -32,11 +32,10 @@ use serde_json::{Value, json};
 use super::Ctx;
 use crate::catalog::drives::Drive;
 use crate::catalog::libraries::{self, Library};
-pub(crate) use crate::engine::library::{
-    MailSlot, Pick, barcode_in, changer_error, drive_library, home_slot, load_for, observed, record_move,
-    visit_in_place,
-};
 use crate::engine::library::{OpenChanger, open_changer as open_changer_in, prepare_removal as prepare_removal_in};
+pub(crate) use crate::engine::library::{
+    Pick, barcode_in, changer_error, drive_library, home_slot, observed, record_move, visit_in_place,
+};
 use crate::error::{Exit, Failure, Kind};
 use crate::output::{or_dash, table};
 use crate::tape::changer::{ElementAddress, ElementType, Inventory};

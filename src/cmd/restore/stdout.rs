@@ -14,10 +14,10 @@ use serde_json::{Value, json};
 use crate::catalog::restore::{self as plan, Wanted};
 use crate::catalog::{Catalog, audit};
 use crate::cmd::Ctx;
-use crate::cmd::set_tapes::SetTapes;
 use crate::engine::restore::{
     Matcher, SKIP_LIMIT, SetWork, Trouble, check_header, human, io_trouble, layout, read_trouble,
 };
+use crate::engine::set_tapes::SetTapes;
 use crate::error::{Exit, Failure};
 use crate::pathjson;
 use crate::pipeline::part_reader::PartReader;
@@ -46,7 +46,7 @@ pub(super) fn restore(
         tx.commit()?;
         id
     };
-    let mut set_tapes = SetTapes::new(ctx, spec, &drive, &w.set, w.parts.clone(), tape_list.clone())?;
+    let mut set_tapes = SetTapes::new(ctx.env(), spec, &drive, &w.set, w.parts.clone(), tape_list.clone())?;
     let outcome = copy_out(&mut set_tapes, &layout, &source);
     drop(set_tapes);
     drop(lock);

@@ -1,15 +1,15 @@
 //! The tapes of a set, one after the other, for reading it: restore and verify read a set
 //! that spans tapes through [`SetTapes`], which has the tape of the part being read in the
-//! drive (fetched from the library or asked of the operator, as `restore::insert_tape`
-//! does) and, when one part's data ends, checks the next part's header block and reads on.
+//! drive (fetched from the library, else asked of the [`Env`]'s operator, by [`insert_tape`])
+//! and, when one part's data ends, checks the next part's header block and reads on.
 
-use serde_json::Value;
+use anyhow::Result;
+use serde_json::{Value, json};
 
-use super::Ctx;
-use super::restore::insert_tape;
+use super::{Env, device_error};
 use crate::catalog::sets::{Part, Set};
 use crate::catalog::{Catalog, drives, tapes};
-use crate::format::label::DEFAULT_BLOCK_SIZE;
+use crate::format::label::{self, DEFAULT_BLOCK_SIZE, TapeContents};
 use crate::format::part::PartHeader;
 use crate::pipeline::part_reader::{Medium, ReadError};
 use crate::tape::read_ahead::ReadAhead;
@@ -23,7 +23,7 @@ pub struct Waiting {
 }
 
 pub struct SetTapes<'a> {
-    ctx: &'a Ctx,
+    env: Env<'a>,
     /// A connection of its own: library moves are recorded while the caller reads entries.
     catalog: Catalog,
     spec: DeviceSpec,
@@ -53,18 +53,18 @@ impl<'a> SetTapes<'a> {
     /// The parts of `set` with their tapes, in order; `needed` lists every tape the job needs,
     /// for the operator. No tape is asked for until a frame is.
     pub fn new(
-        ctx: &'a Ctx,
+        env: Env<'a>,
         spec: DeviceSpec,
         drive: &'a drives::Drive,
         set: &Set,
         parts: Vec<(Part, tapes::Tape)>,
         needed: Value,
-    ) -> anyhow::Result<SetTapes<'a>> {
+    ) -> Result<SetTapes<'a>> {
         let set_uuid = set.uuid.clone().unwrap_or_default();
         let block_size = set.block_size.map_or(DEFAULT_BLOCK_SIZE as usize, |b| b as usize);
         Ok(SetTapes {
-            ctx,
-            catalog: ctx.catalog()?,
+            env,
+            catalog: env.catalog()?,
             spec,
             drive,
             set_uuid,
@@ -143,13 +143,13 @@ impl<'a> SetTapes<'a> {
         }
         let tape = self.parts[k].1.clone();
         if self.parts.len() > 1 {
-            self.ctx.out.note(|| format!("Part {} of the set is on tape '{}'", self.parts[k].0.part, tape.label));
+            self.env.note(|| format!("Part {} of the set is on tape '{}'", self.parts[k].0.part, tape.label));
         }
-        let dev = match insert_tape(self.who, self.ctx, &mut self.catalog, &self.spec, self.drive, &tape, &self.needed)
+        let dev = match insert_tape(self.who, &self.env, &mut self.catalog, &self.spec, self.drive, &tape, &self.needed)
         {
             Ok(dev) => dev,
             Err(e) => {
-                if crate::engine::needs_tape(&e) {
+                if super::needs_tape(&e) {
                     let failure = e.chain().find_map(|c| c.downcast_ref::<crate::error::Failure>());
                     self.waiting_for = Some(Waiting {
                         message: failure.map_or_else(|| e.to_string(), |f| f.message.clone()),
@@ -224,5 +224,62 @@ impl Medium for SetTapes<'_> {
             });
         }
         Ok(true)
+    }
+}
+
+/// Opens the drive with `tape` in it: checks the label's UUID, and asks for the tape (or
+/// exits 4 naming it and the others needed) until it is there.
+pub fn insert_tape(
+    who: &str,
+    env: &Env,
+    catalog: &mut Catalog,
+    spec: &DeviceSpec,
+    drive: &drives::Drive,
+    tape: &tapes::Tape,
+    needed: &Value,
+) -> Result<Box<dyn TapeDevice>> {
+    let mut from_library = drive.library_id.is_some();
+    loop {
+        let mut dev = crate::tape::open(spec).map_err(|e| device_error(e, drive))?;
+        let status = dev.status().map_err(|e| device_error(e, drive))?;
+        let found = if status.loaded {
+            match label::read_label(dev.as_mut()).map_err(|e| device_error(e, drive))? {
+                TapeContents::Labeled(l) if Some(&l.uuid) == tape.uuid.as_ref() => return Ok(dev),
+                TapeContents::Labeled(l) => format!("drive '{}' holds tape '{}'", drive.name, l.label),
+                _ => format!("drive '{}' holds a tape without a TapeBackarr label", drive.name),
+            }
+        } else {
+            format!("drive '{}' is empty", drive.name)
+        };
+        drop(dev);
+        // A drive in a library fetches the tape itself, once.
+        if from_library {
+            from_library = false;
+            if let Some(barcode) = &tape.barcode
+                && super::library::load_for(env, catalog, drive, barcode)?
+            {
+                continue;
+            }
+        }
+        let location = tapes::location(catalog.conn(), tape)?;
+        let mail = super::library::MailSlot::for_drive(catalog.conn(), drive)?;
+        let what = format!("tape '{}'", tape.label);
+        let action = match &mail {
+            Some(m) => m.action(&what),
+            None => format!("insert {what} in drive '{}'", drive.name),
+        };
+        env.operator.insert_tape(
+            drive,
+            &format!(
+                "{who} needs tape '{}' (barcode {}, {location}); {found}",
+                tape.label,
+                tape.barcode.as_deref().unwrap_or("-")
+            ),
+            &action,
+            json!({"request": "tape", "drive": drive.name, "wanted": [{"label": tape.label, "barcode": tape.barcode, "location": location}],
+                   "tapes": needed, "import_export": mail.as_ref().map(|m| m.json())}),
+        )?;
+        // The operator may have put it in the library rather than the drive.
+        from_library = drive.library_id.is_some();
     }
 }
