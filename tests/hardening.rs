@@ -410,40 +410,9 @@ fn contract_slips_are_clear_errors() {
     assert_eq!(fs::read(dest.join("a.txt")).unwrap(), b"mine\n");
 }
 
-/// A virtual library of `tapes` cartridges of `capacity`, labelled by barcode into pool `p`;
-/// source `s` and job `j` (raw).
+/// [`Home::with_library`] with source `s` (the directory `data`) and job `j` (raw) to pool `p`.
 fn library_home(capacity: &str, tapes: usize) -> Home {
-    let h = Home::new();
-    let vl = h.dir.path().join("vl");
-    let n = tapes.to_string();
-    h.ok([
-        "vlib",
-        "create",
-        vl.to_str().unwrap(),
-        "--slots",
-        "8",
-        "--drives",
-        "1",
-        "--tapes",
-        &n,
-        "--capacity",
-        capacity,
-    ]);
-    h.ok(["library", "add", "L", "--device", &format!("vlib:{}", vl.display())]);
-    h.ok(["library", "inventory", "L"]);
-    h.ok([
-        "drive",
-        "add",
-        "d0",
-        "--device",
-        &format!("vtape:{}", vl.join("drives/0").display()),
-        "--library",
-        "L",
-        "--element",
-        "500",
-    ]);
-    h.ok(["pool", "create", "p"]);
-    h.ok(["tape", "label", "--barcodes", "--pool", "p"]);
+    let h = Home::with_library(capacity, tapes);
     fs::create_dir_all(h.data()).unwrap();
     h.ok_os(&["source".as_ref(), "add".as_ref(), "s".as_ref(), h.data().as_os_str()]);
     h.ok(["job", "create", "j", "--source", "s", "--pool", "p"]);

@@ -16,7 +16,6 @@ use crate::catalog::libraries::{self, Change, Library, Observed, is_cleaning};
 use crate::catalog::tapes;
 use crate::catalog::{Catalog, audit};
 use crate::error::{Failure, Kind};
-use crate::output::or_dash;
 use crate::tape::changer::{self, Changer, ChangerError, ChangerSpec, ElementAddress, ElementType, Inventory};
 use crate::tape::lock::{self, DriveLock, LockError};
 use crate::tape::{DeviceSpec, TapeDevice};
@@ -213,7 +212,7 @@ pub fn load_for(env: &Env, catalog: &mut Catalog, d: &Drive, barcode: &str) -> R
         let out = inv.get(element).and_then(|e| e.barcode.clone());
         prepare_removal(env, d);
         open.changer.move_medium(element, to).map_err(|e| changer_error(e, &lib, catalog.conn()))?;
-        env.note(|| format!("Unloaded {} from drive '{}' into {to}", or_dash(out.as_deref()), d.name));
+        env.note(|| format!("Unloaded {} from drive '{}' into {to}", out.as_deref().unwrap_or("-"), d.name));
         let details =
             json!({"name": lib.name, "drive": d.name, "from": element, "to": to, "barcode": out, "automatic": true});
         record_move(catalog, &lib, open.changer.as_mut(), "library.unload", details)?;

@@ -63,6 +63,23 @@ impl Home {
         h
     }
 
+    /// A virtual library `L` (`vl/`) of `tapes` cartridges of `capacity`, drive `d0` in it
+    /// (element 500), every cartridge labelled by its barcode into pool `p`.
+    pub fn with_library(capacity: &str, tapes: usize) -> Home {
+        let h = Home::new();
+        let vl = h.dir.path().join("vl");
+        let n = tapes.to_string();
+        let create = ["--slots", "8", "--drives", "1", "--tapes", &n, "--capacity", capacity];
+        h.ok(["vlib", "create", vl.to_str().unwrap()].iter().chain(&create));
+        h.ok(["library", "add", "L", "--device", &format!("vlib:{}", vl.display())]);
+        h.ok(["library", "inventory", "L"]);
+        let device = format!("vtape:{}", vl.join("drives/0").display());
+        h.ok(["drive", "add", "d0", "--device", &device, "--library", "L", "--element", "500"]);
+        h.ok(["pool", "create", "p"]);
+        h.ok(["tape", "label", "--barcodes", "--pool", "p"]);
+        h
+    }
+
     /// The virtual drive of [`Home::with_tape`] (where `faults.json` goes).
     pub fn drive_dir(&self) -> PathBuf {
         self.dir.path().join("vl/drives/0")

@@ -103,14 +103,14 @@ pub fn exec(ctx: &Ctx, args: RunArgs) -> Result<Exit> {
         input,
         drive: ctx.named_drive(),
     };
-    let mut catalog = ctx.catalog()?;
-    let env = ctx.env();
-    let plan = backup::plan(&env, &mut catalog, &request)?;
     if args.dry_run {
+        let mut catalog = ctx.catalog()?;
+        let env = ctx.env();
+        let plan = backup::plan(&env, &mut catalog, &request)?;
         return dry_run(ctx, &env, catalog.conn(), &plan);
     }
     let shown = Shown::new(ctx);
-    let summary = backup::run_plan(&shown.env(ctx), &mut catalog, &plan);
+    let summary = backup::run(&shown.env(ctx), &request);
     drop(shown);
     finish(ctx, summary?)
 }
@@ -205,26 +205,22 @@ impl<'a> Shown<'a> {
         Env { report: self, ..ctx.env() }
     }
 
-    /// Writes a line to stderr without tearing the bar.
-    fn say(&self, line: &str) {
+    /// Writes to stderr without tearing the bar.
+    fn say(&self, write: impl FnOnce()) {
         match &self.bar {
-            Some(bar) => bar.suspend(|| eprintln!("{line}")),
-            None => eprintln!("{line}"),
+            Some(bar) => bar.suspend(write),
+            None => write(),
         }
     }
 }
 
 impl Report for Shown<'_> {
     fn note(&self, text: &str) {
-        if !self.ctx.out.json && !self.ctx.out.quiet {
-            self.say(text);
-        }
+        self.say(|| self.ctx.note(text));
     }
 
     fn verbose(&self, text: &str) {
-        if !self.ctx.out.json && self.ctx.out.verbose > 0 {
-            self.say(text);
-        }
+        self.say(|| self.ctx.verbose(text));
     }
 
     fn event(&self, event: &Event) {

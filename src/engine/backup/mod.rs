@@ -40,7 +40,9 @@ use self::tapes::{Ready, acquire_tape};
 use super::{Env, Event};
 use crate::catalog::pools::Pool;
 use crate::catalog::sources::Source;
+use crate::catalog::tapes::Tape;
 use crate::catalog::{drives, jobs, keys, sets};
+use crate::format::append::AppendPoint;
 use crate::format::frame::Framing;
 use crate::format::part::BackupType;
 use crate::pipeline::compression::Compression;
@@ -117,6 +119,26 @@ pub struct Start {
     pub stream_offset: Option<u64>,
 }
 
+impl Start {
+    /// The start of set `set_id` at `at` of `tape`; a resumed run adds its part and offset.
+    fn of(plan: &Plan, set_id: i64, set_uuid: Uuid, tape: &Tape, drive: &drives::Drive, at: &AppendPoint) -> Start {
+        Start {
+            set: set_id,
+            set_uuid: set_uuid.to_string(),
+            job: plan.job.name.clone(),
+            backup_type: plan.backup_type.as_str(),
+            tape: tape.label.clone(),
+            drive: drive.name.clone(),
+            file: at.file,
+            block: at.block,
+            estimate_bytes: plan.estimate,
+            resumed: None,
+            part: None,
+            stream_offset: None,
+        }
+    }
+}
+
 /// The `progress` event, twice a second while data is written.
 #[derive(Debug, Clone, Serialize)]
 pub struct Progress {
@@ -179,17 +201,13 @@ pub struct RunCounts {
 pub fn run(env: &Env, request: &Request) -> Result<Summary> {
     let mut catalog = env.catalog()?;
     let plan = plan(env, &mut catalog, request)?;
-    run_plan(env, &mut catalog, &plan)
-}
-
-/// [`run`] of a plan already made (a front door that showed it first, say).
-pub fn run_plan(env: &Env, catalog: &mut crate::catalog::Catalog, plan: &Plan) -> Result<Summary> {
     let drive = &super::pick_drive(catalog.conn(), plan.drive.as_deref())?;
-    let lock = env.lock_drive(drive, "backup run")?;
-    // A stream of unknown size is spooled before a tape is taken: that may take a while.
+    // A stream of unknown size is spooled first, which may take long: not while holding the
+    // drive another job may want.
     let input = source::open(env, &plan.input)?;
-    let (dev, ready) = acquire_tape(env, catalog, plan, drive)?;
-    let result = write_set(env, catalog, plan, drive, dev, &ready, input);
+    let lock = env.lock_drive(drive, "backup run")?;
+    let (dev, ready) = acquire_tape(env, &mut catalog, &plan, drive)?;
+    let result = write_set(env, &mut catalog, &plan, drive, dev, &ready, input);
     drop(lock);
     result
 }
@@ -235,20 +253,7 @@ fn write_set(
         tx.commit()?;
         ids
     };
-    env.event(Event::Start(Start {
-        set: set_id,
-        set_uuid: set_uuid.to_string(),
-        job: plan.job.name.clone(),
-        backup_type: plan.backup_type.as_str(),
-        tape: tape.label.clone(),
-        drive: drive.name.clone(),
-        file: at.file,
-        block: at.block,
-        estimate_bytes: plan.estimate,
-        resumed: None,
-        part: None,
-        stream_offset: None,
-    }));
+    env.event(Event::Start(Start::of(plan, set_id, set_uuid, tape, drive, &at)));
     env.note(|| {
         format!(
             "Writing set {set_id} ({} backup of '{}') to tape '{}', file {}",

@@ -150,18 +150,10 @@ pub fn resume(env: &Env, execution: Option<i64>, drive: Option<&str>) -> Result<
         tx.commit()?;
     }
     env.event(Event::Start(Start {
-        set: set_id,
-        set_uuid: set_uuid.to_string(),
-        job: plan.job.name.clone(),
-        backup_type: plan.backup_type.as_str(),
-        tape: tape.label.clone(),
-        drive: drive.name.clone(),
-        file: at.file,
-        block: at.block,
-        estimate_bytes: None,
         resumed: Some(true),
         part: Some(part + 1),
         stream_offset: Some(point.at),
+        ..Start::of(&plan, set_id, set_uuid, &tape, drive, &at)
     }));
     env.note(|| {
         format!(

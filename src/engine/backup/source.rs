@@ -98,7 +98,7 @@ pub(super) fn open(env: &Env, input: &Input) -> Result<Option<Stream>> {
         }
         None => {
             let (spool, size) = spool(env.home, &mut io::stdin().lock())?;
-            env.note(|| format!("Standard input spooled ({}): writing it to tape", crate::output::bytes(size as i64)));
+            env.note(|| format!("Standard input spooled ({size} bytes): writing it to tape"));
             entry.size = size;
             Box::new(io::BufReader::with_capacity(1 << 20, spool))
         }

@@ -3,6 +3,7 @@
 //! reports progress and passes a stop request on to the writer.
 
 use std::cell::RefCell;
+use std::collections::HashMap;
 use std::io::{self, Write};
 use std::os::unix::ffi::OsStrExt;
 use std::rc::Rc;
@@ -52,11 +53,11 @@ pub(super) fn stream(
     from: Option<ResumeFrom>,
     input: Option<Stream>,
 ) -> Result<(PartResult, archive::Summary)> {
-    let (set_uuid, block_size, tape_label, set_id) = {
+    let (set_uuid, block_size, tape_label) = {
         let s = span.borrow();
         let header_block = s.header.encode(Some(s.at.file))?;
         dev.write_block(&header_block).map_err(|e| device_error(e, drive))?;
-        (s.header.set_uuid, s.header.block_size as usize, s.tape.label.clone(), s.set_id)
+        (s.header.set_uuid, s.header.block_size as usize, s.tape.label.clone())
     };
     let workers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2).clamp(1, 8);
     let at = from.as_ref().map_or(0, |f| f.resume.at);
@@ -75,11 +76,13 @@ pub(super) fn stream(
     let tape_now = Arc::new(Mutex::new(tape_label));
     let spanner =
         Spanner { env: *env, plan, drive, catalog: env.catalog()?, span: span.clone(), tape_now: tape_now.clone() };
-    let (from, carried) = match from {
-        Some(ResumeFrom { resume, first_seq, carried }) => (Some((resume, first_seq)), carried),
+    let (replay, carried) = match from {
+        Some(ResumeFrom { resume, carried, .. }) => {
+            let (frames, records) = carried.unzip();
+            (Some((resume, records.unwrap_or_default())), frames)
+        }
         None => (None, None),
     };
-    let (carried, carried_records) = carried.unzip();
     let writer = match carried {
         Some(frames) => PartWriter::spanning_after(dev, cfg, frames, Box::new(spanner))?,
         None => PartWriter::spanning(dev, cfg, Box::new(spanner))?,
@@ -87,50 +90,62 @@ pub(super) fn stream(
     // From here on a stop asked for closes the part cleanly.
     env.operator.stop_from_now();
     let ticker = Ticker::new(writer.tape_bytes(), writer.stop_flag(), tape_now);
-    ticker.during(env, || write_archive(env, plan, span, writer, from, carried_records, set_id, at, &ticker, input))
+    ticker.during(env, || write_archive(env, plan, span, writer, replay, &ticker, input))
 }
 
-/// The archive through the pipeline's writer: the walk (or a replay of it after the point
-/// a stopped run reached), tar, and the end of the set's stream.
-#[allow(clippy::too_many_arguments)]
+/// The entries a resumed run's replay asks about: those in the set's committed parts (the
+/// catalog) and those in the frames a stopped run carried over (their records).
+struct Recorded {
+    catalog: crate::catalog::Catalog,
+    set_id: i64,
+    carried: HashMap<Vec<u8>, (Option<u64>, i64)>,
+}
+
+impl Recorded {
+    fn new(env: &Env, set_id: i64, carried: Vec<FileRecord>) -> Result<Recorded> {
+        let carried = carried
+            .into_iter()
+            .filter(|r| r.kind != FileKind::Deleted)
+            .map(|r| {
+                let size = (r.kind == FileKind::File).then_some(r.size);
+                let mtime = r.mtime.saturating_mul(1_000_000_000).saturating_add(r.mtime_nsec.into());
+                (r.path, (size, mtime))
+            })
+            .collect();
+        Ok(Recorded { catalog: env.catalog()?, set_id, carried })
+    }
+
+    /// The size (a file's) and mtime (ns) the set holds for `path`, if it holds it.
+    fn lookup(&self, path: &[u8]) -> io::Result<Option<(Option<u64>, i64)>> {
+        if let Some(r) = self.carried.get(path) {
+            return Ok(Some(*r));
+        }
+        let path = std::path::Path::new(std::ffi::OsStr::from_bytes(path));
+        let listed =
+            crate::catalog::entries::entry(self.catalog.conn(), self.set_id, path).map_err(io::Error::other)?;
+        Ok(listed.filter(|l| l.kind != "deleted").map(|l| {
+            let size = (l.kind == "file").then(|| l.size.unwrap_or(0).max(0) as u64);
+            (size, l.mtime_ns.unwrap_or(0))
+        }))
+    }
+}
+
+/// The archive through the pipeline's writer: one stream, or the walk (or a replay of it up
+/// to the point a stopped run reached, `replay`, with the records of the frames it carried);
+/// then the end of the set's stream.
 fn write_archive(
     env: &Env,
     plan: &Plan,
     span: &Rc<RefCell<Span>>,
     writer: PartWriter,
-    from: Option<(Resume, u64)>,
-    carried_records: Option<Vec<FileRecord>>,
-    set_id: i64,
-    at: u64,
+    replay: Option<(Resume, Vec<FileRecord>)>,
     ticker: &Ticker,
     input: Option<Stream>,
 ) -> Result<(PartResult, archive::Summary)> {
+    let at = replay.as_ref().map_or(0, |(resume, _)| resume.at);
+    let end_blocks = replay.as_ref().and_then(|(resume, _)| resume.end_blocks);
     let mut tar = TarWriter::with_offset(writer, at);
     let files = &ticker.files;
-    // A replay asks which entries the set already holds (the catalog has the closed parts).
-    let recorded_conn = env.catalog()?;
-    // Entries in frames carried over are not in the catalog yet: their records say.
-    let carried_records: std::collections::HashMap<Vec<u8>, (Option<u64>, i64)> = carried_records
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|r| r.kind != FileKind::Deleted)
-        .map(|r| {
-            let size = (r.kind == FileKind::File).then_some(r.size);
-            let mtime = r.mtime.saturating_mul(1_000_000_000).saturating_add(r.mtime_nsec.into());
-            (r.path, (size, mtime))
-        })
-        .collect();
-    let mut recorded = |path: &[u8]| -> io::Result<Option<(Option<u64>, i64)>> {
-        if let Some(r) = carried_records.get(path) {
-            return Ok(Some(*r));
-        }
-        let path = std::path::Path::new(std::ffi::OsStr::from_bytes(path));
-        let listed = crate::catalog::entries::entry(recorded_conn.conn(), set_id, path).map_err(io::Error::other)?;
-        Ok(listed.filter(|l| l.kind != "deleted").map(|l| {
-            let size = (l.kind == "file").then(|| l.size.unwrap_or(0).max(0) as u64);
-            (size, l.mtime_ns.unwrap_or(0))
-        }))
-    };
     let mut on = |event: ArchiveEvent<'_>| {
         match event {
             ArchiveEvent::Begin { header, size, start, frame, offset } => {
@@ -160,8 +175,14 @@ fn write_archive(
                 Walker::new(&plan.source.path, selector(&plan.source)?, WalkOptions { cross_fs: plan.cross_fs })
                     .with_context(|| format!("cannot read source '{}'", plan.source.name))?;
             let previous = plan.parent.as_ref().map(|(_, d)| d.as_slice());
-            let replay = from.as_ref().map(|(resume, _)| (resume, &mut recorded as &mut archive::Recorded<'_>));
-            archive::archive_from(walker, &mut tar, previous, &mut on, replay)
+            match replay {
+                Some((resume, carried)) => {
+                    let recorded = Recorded::new(env, span.borrow().set_id, carried)?;
+                    let mut lookup = |path: &[u8]| recorded.lookup(path);
+                    archive::archive_from(walker, &mut tar, previous, &mut on, Some((&resume, &mut lookup)))
+                }
+                None => archive::archive_from(walker, &mut tar, previous, &mut on, None),
+            }
         }
     };
     // A stop or a failed tape change says best what happened (and may ask for the
@@ -189,7 +210,7 @@ fn write_archive(
         }
     };
     span.borrow_mut().end_blocks = Some(tar.offset());
-    if let Some(start) = from.as_ref().and_then(|(resume, _)| resume.end_blocks)
+    if let Some(start) = end_blocks
         && tar.offset() == at
     {
         // Cut in the end-of-archive blocks: only the rest of them.
