@@ -41,6 +41,7 @@
 #   BENCH_MB=1000          size of the tree in MB
 #   BENCH_RUNS=3           timed runs per variant; the best (shortest) counts
 #   BENCH_DIR=/dev/shm     where the work directory goes (use tmpfs); removed on exit
+#   BENCH_TB=PATH          measure this tapebackarr binary (default: a release build of this tree)
 #   BENCH_MANY_FILES=0     files in the optional many-files part
 #
 # Lines starting with RESULT at the end are meant for scripts:

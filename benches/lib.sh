@@ -3,9 +3,14 @@
 # with $work set): the binary under test and the timing helpers.
 
 # A release build, copied into $work so that a rebuild elsewhere during the run cannot swap
-# the binary under us; a home of its own in $work; `tbq` runs it quietly.
-cargo build --release --quiet
-cp target/release/tapebackarr "$work/tapebackarr"
+# the binary under us; a home of its own in $work; `tbq` runs it quietly. BENCH_TB=PATH
+# measures that binary instead (another commit's build, to compare two in one sitting).
+if [ -n "${BENCH_TB:-}" ]; then
+    cp "$BENCH_TB" "$work/tapebackarr"
+else
+    cargo build --release --quiet
+    cp target/release/tapebackarr "$work/tapebackarr"
+fi
 tb=$work/tapebackarr
 export TAPEBACKARR_HOME=$work/home
 unset TAPEBACKARR_DRIVE TAPEBACKARR_PASSWORD_FILE TAPEBACKARR_VTAPE_FAULTS

@@ -37,6 +37,7 @@
 #   BENCH_MB=1000          size of the tree in MB
 #   BENCH_RUNS=3           timed runs per variant; the best (shortest) counts
 #   BENCH_DIR=/dev/shm     where the work directory goes (use tmpfs); removed on exit
+#   BENCH_TB=PATH          measure this tapebackarr binary (default: a release build of this tree)
 #
 # Lines starting with RESULT at the end are meant for scripts:
 #   RESULT single_file set=raw bytes=… tape_bytes_read=… tape_blocks_read=… locates=… pass=…
