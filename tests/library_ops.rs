@@ -284,12 +284,7 @@ fn a_lost_catalog_is_rebuilt_from_every_cartridge_of_the_library() {
     h.ok(["backup", "run", "j"]);
     h.ok(["library", "unload"]);
 
-    // A new catalog that knows only the library and its drive.
-    let lost = Home::new();
-    lost.ok(["library", "add", "vtl", "--device", &format!("vlib:{}", dir.display())]);
-    lost.ok(["drive", "add", "d0", "--device", &format!("vtape:{}", dir.join("drives/0").display())]);
-    lost.ok(["library", "attach-drive", "vtl", "--drive", "d0", "--element", "500"]);
-    lost.ok(["library", "inventory"]);
+    let lost = lost_catalog(&dir);
     let v = lost.json(["catalog", "rebuild", "--library"]);
     assert_eq!(v["failed"], 0, "{v}");
     let tapes = v["tapes"].as_array().unwrap();
@@ -315,6 +310,37 @@ fn a_lost_catalog_is_rebuilt_from_every_cartridge_of_the_library() {
     assert_eq!(v["failed"], 1, "{v}");
     let blank = v["tapes"].as_array().unwrap().iter().find(|t| t["barcode"] == "NEW001L8").unwrap();
     assert!(blank["error"].as_str().unwrap().contains("blank"), "{blank}");
+}
+
+/// A new catalog that knows only the library at `dir` and its drive.
+fn lost_catalog(dir: &std::path::Path) -> Home {
+    let lost = Home::new();
+    lost.ok(["library", "add", "vtl", "--device", &format!("vlib:{}", dir.display())]);
+    lost.ok(["drive", "add", "d0", "--device", &format!("vtape:{}", dir.join("drives/0").display())]);
+    lost.ok(["library", "attach-drive", "vtl", "--drive", "d0", "--element", "500"]);
+    lost.ok(["library", "inventory"]);
+    lost
+}
+
+/// As a user leaves it: the last backup's tape still in the drive. The rebuild puts it back
+/// in a slot first and reads it with the others (it used to skip it: the slots were taken
+/// from the inventory before the drive was emptied).
+#[test]
+fn a_rebuild_of_the_library_reads_the_tape_left_in_the_drive() {
+    let (h, dir) = setup();
+    job_backing_up(&h, b"still in the drive\n");
+    h.ok(["tape", "label", "--barcodes", "--pool", "weekly"]);
+    h.ok(["backup", "run", "j"]);
+    let lost = lost_catalog(&dir);
+    let v = lost.json(["catalog", "rebuild", "--library"]);
+    assert_eq!(v["failed"], 0, "{v}");
+    let tapes = v["tapes"].as_array().unwrap();
+    assert_eq!(tapes.len(), 4, "the four data cartridges, the one from the drive among them: {v}");
+    let sets: i64 = tapes.iter().map(|t| t["sets_added"].as_i64().unwrap()).sum();
+    assert_eq!(sets, 1, "{v}");
+    let dest = lost.dir.path().join("out");
+    lost.ok(["restore", "--set", "1", "--to", dest.to_str().unwrap()]);
+    assert_eq!(fs::read(dest.join("f")).unwrap(), b"still in the drive\n");
 }
 
 #[test]

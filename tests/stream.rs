@@ -230,3 +230,32 @@ fn json_run(h: &Home, args: &[&str]) -> (i32, String, Option<Value>) {
     let error = err.lines().filter_map(|l| serde_json::from_str::<Value>(l).ok()).find(|v| v["type"] == "error");
     (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into_owned(), error)
 }
+
+/// A catalog rebuilt from the tape knows a stream set's source for what it is: `stdin`, path
+/// `-`, enabled, no "set its path" warning; the next stream backup goes on under it.
+#[test]
+fn a_rebuilt_catalog_keeps_stream_sets_under_the_stream_source() {
+    let h = Home::new();
+    let device = format!("vtape:{}", h.dir.path().join("drive").display());
+    h.ok(["drive", "add", "d0", "--device", &device]);
+    h.ok(["pool", "create", "p"]);
+    h.ok(["drive", "load", "--tape", "A1", "--create"]);
+    h.ok(["tape", "label", "A1", "--pool", "p"]);
+    let (code, _, error, sent) = backup_stream(&h, &["backup", "run", "--stdin", "db.sql", "--pool", "p"], 300_000, 8);
+    assert_eq!(code, 0, "{error:?}");
+
+    let lost = Home::new();
+    lost.ok(["drive", "add", "d0", "--device", &device]);
+    let v = lost.json(["catalog", "rebuild"]);
+    assert_eq!(v["warnings"], serde_json::json!([]), "{v}");
+    let source = lost.json(["source", "show", "stdin"]);
+    assert_eq!(
+        (&source["source"]["path"]["text"], &source["source"]["enabled"]),
+        (&"-".into(), &true.into()),
+        "{source}"
+    );
+    assert_eq!(restore_hash(&lost, "1", "db.sql"), (sent, 300_000));
+    let (code, out, error, _) = backup_stream(&lost, &["backup", "run", "--stdin", "db.sql", "--pool", "p"], 1000, 9);
+    assert_eq!(code, 0, "{error:?}");
+    assert_eq!(summary(&out)["source"], "stdin");
+}

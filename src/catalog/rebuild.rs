@@ -22,7 +22,7 @@ use uuid::Uuid;
 use super::entries::{EntryWriter, NewEntry};
 use super::pathblob::PathRef;
 use super::pools::{self, AllocationPolicy, NewPool};
-use super::sources::{self, Source, SourceType};
+use super::sources::{self, Source};
 use super::tapes::{self, Tape, TapeStatus};
 use super::{jobs, keys, sets};
 use crate::error::{Failure, Kind};
@@ -216,17 +216,14 @@ fn ensure_source(conn: &Connection, name: &str, rb: &mut TapeRebuild) -> Result<
     if let Some(s) = sources::find(conn, name)? {
         return Ok(s);
     }
-    let source = Source {
-        id: 0,
-        name: name.to_string(),
-        source_type: SourceType::Local,
-        path: "/".into(),
-        include_patterns: Vec::new(),
-        exclude_patterns: Vec::new(),
-        enabled: false,
-        created_at: None,
-        updated_at: None,
-    };
+    if name == sources::STREAM_SOURCE {
+        // Stream sets' source has no path to lose.
+        let source = Source::stream();
+        let id = sources::insert(conn, &source)?;
+        rb.created.sources.push(name.to_string());
+        return Ok(Source { id, ..source });
+    }
+    let source = Source::new(name, "/".into(), false);
     let id = sources::insert(conn, &source)?;
     rb.created.sources.push(name.to_string());
     rb.warnings.push(format!(

@@ -58,6 +58,39 @@ pub struct Source {
     pub updated_at: Option<String>,
 }
 
+/// The source stream sets (`backup run --stdin`) are recorded under; its path, `-`, is no
+/// directory.
+pub const STREAM_SOURCE: &str = "stdin";
+/// The path [`STREAM_SOURCE`] holds.
+pub const STREAM_PATH: &str = "-";
+
+impl Source {
+    /// A source not yet in the catalog: `name` at `path`, no patterns.
+    pub fn new(name: &str, path: PathBuf, enabled: bool) -> Source {
+        Source {
+            id: 0,
+            name: name.into(),
+            source_type: SourceType::Local,
+            path,
+            include_patterns: Vec::new(),
+            exclude_patterns: Vec::new(),
+            enabled,
+            created_at: None,
+            updated_at: None,
+        }
+    }
+
+    /// [`STREAM_SOURCE`], not yet in the catalog.
+    pub fn stream() -> Source {
+        Source::new(STREAM_SOURCE, STREAM_PATH.into(), true)
+    }
+
+    /// Whether this source holds streams rather than a directory tree.
+    pub fn is_stream(&self) -> bool {
+        self.path == std::path::Path::new(STREAM_PATH)
+    }
+}
+
 const COLUMNS: &str =
     "id, name, source_type, path, include_patterns, exclude_patterns, enabled, created_at, updated_at";
 

@@ -294,13 +294,15 @@ pub fn visit_in_place<T>(
     let spec = DeviceSpec::parse(&d.device).map_err(Failure::usage)?;
     let mut open = open_changer(env, &lib, "library visit")?;
     let _drive_lock = env.lock_drive(d, "library visit")?;
-    let inv = open.changer.inventory().map_err(|e| changer_error(e, &lib, catalog.conn()))?;
+    let mut inv = open.changer.inventory().map_err(|e| changer_error(e, &lib, catalog.conn()))?;
     if inv.get(element).is_some_and(|e| e.full) {
         let to = home_slot(&inv, element).ok_or_else(|| {
             Failure::new(Kind::InvalidState, format!("every storage slot of library '{}' is full", lib.name))
         })?;
         prepare_removal(env, d);
         open.changer.move_medium(element, to).map_err(|e| changer_error(e, &lib, catalog.conn()))?;
+        // The drive's cartridge is in a slot now, and is visited with the others.
+        inv = open.changer.inventory().map_err(|e| changer_error(e, &lib, catalog.conn()))?;
     }
     let mut picked = Vec::new();
     for e in inv.slots() {

@@ -7,9 +7,7 @@ use rusqlite::Connection;
 use serde::Serialize;
 use serde_json::json;
 
-use std::path::Path;
-
-use super::source::{Input, STREAM_PATH, STREAM_SOURCE, check_stream_name};
+use super::source::{Input, STREAM_SOURCE, check_stream_name};
 use super::{Plan, Request, What, tapes};
 use crate::catalog::pools;
 use crate::catalog::sources::{self, Source};
@@ -101,7 +99,7 @@ pub fn plan(env: &Env, catalog: &mut Catalog, request: &Request) -> Result<Plan>
     let conn = catalog.conn();
     let source = sources::get(conn, &job.source_name)?;
     let pool = pools::get(conn, &job.pool_name)?;
-    let streamed = source.path == Path::new(STREAM_PATH);
+    let streamed = source.is_stream();
     match std::fs::metadata(&source.path) {
         _ if streamed && request.input.is_stream() => {}
         _ if streamed => {
@@ -231,7 +229,7 @@ fn adhoc_job(catalog: &mut Catalog, source: &str, pool: &str) -> Result<jobs::Jo
 /// The source stream sets are recorded under, created on first use.
 fn stream_source(catalog: &mut Catalog) -> Result<Source> {
     if let Some(s) = sources::find(catalog.conn(), STREAM_SOURCE)? {
-        if s.path != Path::new(STREAM_PATH) {
+        if !s.is_stream() {
             return Err(Failure::new(
                 Kind::InvalidState,
                 format!(
@@ -245,20 +243,7 @@ fn stream_source(catalog: &mut Catalog) -> Result<Source> {
         return Ok(s);
     }
     let tx = catalog.write()?;
-    let id = sources::insert(
-        &tx,
-        &Source {
-            id: 0,
-            name: STREAM_SOURCE.into(),
-            source_type: sources::SourceType::Local,
-            path: STREAM_PATH.into(),
-            include_patterns: Vec::new(),
-            exclude_patterns: Vec::new(),
-            enabled: true,
-            created_at: None,
-            updated_at: None,
-        },
-    )?;
+    let id = sources::insert(&tx, &Source::stream())?;
     audit::record(&tx, "source.create", "source", Some(id), json!({"name": STREAM_SOURCE, "stream": true}))?;
     tx.commit()?;
     sources::get(catalog.conn(), STREAM_SOURCE)

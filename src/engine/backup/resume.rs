@@ -229,7 +229,7 @@ fn plan_for_set(
     let conn = catalog.conn();
     let job = jobs::get(conn, &set.job)?;
     let source = sources::get(conn, set.source.as_deref().unwrap_or(&job.source_name))?;
-    if source.path == std::path::Path::new(super::source::STREAM_PATH) {
+    if source.is_stream() {
         return Err(Failure::new(
             Kind::InvalidState,
             format!("set {} was read from a stream, which cannot be read again: run the backup again", set.id),

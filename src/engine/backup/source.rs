@@ -20,10 +20,7 @@ use crate::error::Failure;
 use crate::pipeline::archive::StreamEntry;
 use crate::pipeline::walk::Timestamp;
 
-/// The catalog source every stream set is recorded under (its path, `-`, is no directory).
-pub const STREAM_SOURCE: &str = "stdin";
-/// The path [`STREAM_SOURCE`] holds.
-pub const STREAM_PATH: &str = "-";
+pub use crate::catalog::sources::STREAM_SOURCE;
 
 /// Where a set's content comes from.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
