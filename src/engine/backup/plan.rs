@@ -325,3 +325,130 @@ fn walk_counts(env: &Env, plan: &Plan) -> Result<Counts> {
     }
     Ok(c)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+    use std::sync::Mutex;
+
+    use super::*;
+    use crate::catalog::drives::Drive;
+    use crate::catalog::keys::KeyRecord;
+    use crate::catalog::pools::{AllocationPolicy, NewPool};
+    use crate::engine::{Operator, Report};
+    use crate::error::Kind;
+    use crate::pipeline::keywrap::DataKey;
+
+    /// Keeps the notes a plan says; nobody is there to answer.
+    #[derive(Default)]
+    struct Recorder(Mutex<Vec<String>>);
+
+    impl Report for Recorder {
+        fn note(&self, text: &str) {
+            self.0.lock().unwrap().push(text.to_string());
+        }
+    }
+
+    impl Operator for Recorder {
+        fn present(&self) -> bool {
+            false
+        }
+        fn insert_tape(&self, _: &Drive, _: &str, _: &str, _: serde_json::Value) -> Result<()> {
+            unreachable!("planning asks for no tape")
+        }
+        fn unlock_key(&self, _: &KeyRecord, _: &str) -> Result<DataKey> {
+            unreachable!("these plans use no key")
+        }
+    }
+
+    /// A catalog with pool `p` and source `s` (a directory that exists).
+    fn catalog(dir: &Path) -> Catalog {
+        let (mut catalog, _) = Catalog::init(&dir.join("home")).unwrap();
+        let tx = catalog.write().unwrap();
+        let pool = NewPool {
+            name: "p",
+            description: None,
+            retention_days: 28,
+            allow_reuse: true,
+            allocation_policy: AllocationPolicy::Continue,
+        };
+        pools::insert(&tx, &pool).unwrap();
+        sources::insert(&tx, &Source::new("s", dir.to_path_buf(), true)).unwrap();
+        tx.commit().unwrap();
+        catalog
+    }
+
+    fn request(what: What, input: Input) -> Request {
+        Request { what, backup_type: None, cross_fs: false, checkpoint: 1 << 30, input, drive: None }
+    }
+
+    fn adhoc(source: &str, pool: &str) -> What {
+        What::AdHoc { source: source.into(), pool: pool.into(), compression: Compression::None, key: None }
+    }
+
+    fn kind(e: &anyhow::Error) -> Option<Kind> {
+        e.downcast_ref::<Failure>().map(|f| f.kind)
+    }
+
+    #[test]
+    fn an_adhoc_run_gets_its_job_once_and_an_incremental_without_a_parent_runs_full() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut catalog = catalog(dir.path());
+        let who = Recorder::default();
+        let env = Env { home: dir.path(), wait: false, report: &who, operator: &who };
+        let mut r = request(adhoc("s", "p"), Input::Tree);
+        r.backup_type = Some(BackupType::Incremental);
+        let first = plan(&env, &mut catalog, &r).unwrap();
+        assert_eq!(first.job.name, "adhoc-s-p");
+        assert!(!first.job.enabled, "an ad-hoc job never runs by schedule");
+        assert_eq!((first.backup_type, first.parent.is_none()), (BackupType::Full, true));
+        assert!(who.0.lock().unwrap().iter().any(|n| n.contains("running a full backup")));
+        assert_eq!((first.framing, first.checkpoint, first.estimate), (Framing::Raw, 1 << 30, None));
+        let again = plan(&env, &mut catalog, &r).unwrap();
+        assert_eq!(again.job.id, first.job.id, "the same job, not a second one");
+    }
+
+    #[test]
+    fn a_stream_plan_takes_its_size_and_no_checkpoints_and_refuses_what_does_not_apply() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut catalog = catalog(dir.path());
+        let who = Recorder::default();
+        let env = Env { home: dir.path(), wait: false, report: &who, operator: &who };
+        let stdin = |name: &str| Input::Stdin { name: name.into(), size: Some(1234) };
+
+        let refused = |catalog: &mut Catalog, r: &Request| plan(&env, catalog, r).err().and_then(|e| kind(&e));
+        let no_pool = refused(&mut catalog, &request(adhoc(STREAM_SOURCE, "nosuch"), stdin("a")));
+        assert_eq!(no_pool, Some(Kind::NotFound));
+        assert!(sources::find(catalog.conn(), STREAM_SOURCE).unwrap().is_none(), "refused before anything is made");
+        assert_eq!(refused(&mut catalog, &request(What::Job("j".into()), stdin("a"))), Some(Kind::Usage));
+        assert_eq!(refused(&mut catalog, &request(adhoc(STREAM_SOURCE, "p"), stdin("../a"))), Some(Kind::Usage));
+        let mut incremental = request(adhoc(STREAM_SOURCE, "p"), stdin("a"));
+        incremental.backup_type = Some(BackupType::Incremental);
+        assert_eq!(refused(&mut catalog, &incremental), Some(Kind::Usage));
+
+        let p = plan(&env, &mut catalog, &request(adhoc(STREAM_SOURCE, "p"), stdin("db.sql"))).unwrap();
+        assert_eq!((p.job.name.as_str(), p.source.is_stream()), ("adhoc-stdin-p", true));
+        assert_eq!((p.backup_type, p.estimate, p.checkpoint), (BackupType::Full, Some(1234), 0));
+        // The stream source is no tree to walk.
+        let walk = request(adhoc(STREAM_SOURCE, "p"), Input::Tree);
+        assert_eq!(refused(&mut catalog, &walk), Some(Kind::Usage));
+        // And a tree source takes no stream.
+        assert_eq!(refused(&mut catalog, &request(adhoc("s", "p"), stdin("a"))), Some(Kind::Usage));
+    }
+
+    #[test]
+    fn a_source_that_is_not_a_readable_directory_is_refused_before_any_tape() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut catalog = catalog(dir.path());
+        let tx = catalog.write().unwrap();
+        sources::insert(&tx, &Source::new("gone", dir.path().join("gone"), true)).unwrap();
+        sources::insert(&tx, &Source::new("file", dir.path().join("home/catalog.db"), true)).unwrap();
+        tx.commit().unwrap();
+        let who = Recorder::default();
+        let env = Env { home: dir.path(), wait: false, report: &who, operator: &who };
+        for source in ["gone", "file"] {
+            let e = plan(&env, &mut catalog, &request(adhoc(source, "p"), Input::Tree)).err().unwrap();
+            assert_eq!(kind(&e), Some(Kind::BadPath), "{source}: {e:#}");
+        }
+    }
+}
