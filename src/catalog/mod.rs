@@ -63,6 +63,12 @@ pub struct Migrated {
     pub to_version: u32,
 }
 
+/// [`Catalog::write`] on a shared connection that has no transaction open (one lent to a
+/// helper that records as it goes, while its owner holds the `Catalog`).
+pub fn write_on(conn: &Connection) -> Result<Transaction<'_>> {
+    Ok(Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?)
+}
+
 impl Catalog {
     pub fn path_in(home: &Path) -> PathBuf {
         home.join(CATALOG_FILE)

@@ -16,7 +16,7 @@
 //! - a drive that cannot report health is never a reason to refuse a write.
 
 use anyhow::Result;
-use rusqlite::{Connection, Transaction, TransactionBehavior};
+use rusqlite::Connection;
 use serde_json::json;
 
 use super::Env;
@@ -163,7 +163,7 @@ fn record_and_check(
     h: Option<&DriveHealth>,
     tape: &Tape,
 ) -> Result<(Option<Recorded>, Vec<Alert>)> {
-    let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
+    let tx = crate::catalog::write_on(conn)?;
     let recorded = h.map(|h| record(&tx, d, h, Some(tape))).transpose()?;
     let blocking: Vec<Alert> =
         drive_health::alerts(&tx, Some(d.id), false)?.into_iter().filter(blocks_writing).collect();

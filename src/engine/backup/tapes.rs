@@ -226,7 +226,7 @@ pub(super) fn usable_tape(
 pub(super) fn mark_full(conn: &Connection, t: &Tape, why: &str) -> Result<()> {
     let mut t = tapes::by_id(conn, t.id)?;
     t.status = TapeStatus::Full;
-    let tx = conn.unchecked_transaction()?;
+    let tx = crate::catalog::write_on(conn)?;
     tapes::save(&tx, &t)?;
     audit::record(&tx, "tape.full", "tape", Some(t.id), json!({"label": t.label, "reason": why}))?;
     tx.commit()?;
@@ -378,7 +378,7 @@ pub(super) fn prepare_tape(
         let at_least = at.block as i64 * block_size;
         if t.used_bytes < at_least {
             t.used_bytes = at_least;
-            let tx = conn.unchecked_transaction()?;
+            let tx = crate::catalog::write_on(conn)?;
             tapes::save(&tx, &t)?;
             audit::record(
                 &tx,
