@@ -12,6 +12,8 @@ use rusqlite::{Connection, OpenFlags, types::ValueRef};
 use serde_json::Value;
 use tempfile::TempDir;
 
+pub mod clock;
+
 pub struct Home {
     pub dir: TempDir,
 }

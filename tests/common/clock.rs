@@ -1,0 +1,72 @@
+//! Time travel for tests of schedules and retention: the real binary run under libfaketime
+//! (Debian's `faketime`), which shifts what `clock_gettime`/`gettimeofday` return for one
+//! process, so our code and SQLite see the same simulated clock without a test hook in the
+//! binary. CI installs it (`.ci/run`); a machine without it fails these tests, never skips.
+
+use std::ffi::OsStr;
+use std::process::Output;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+use super::{Home, assert_success};
+
+impl Home {
+    /// The binary as [`Home::cmd`], but with the wall clock starting at `when`
+    /// (`YYYY-MM-DD HH:MM:SS`, in the zone `tz`, e.g. `UTC` or `Europe/Berlin`) and running on
+    /// from there. Monotonic clocks are left alone, so timeouts and progress still work.
+    pub fn cmd_at(&self, when: &str, tz: &str) -> Command {
+        let faketime = which("faketime");
+        let mut c = Command::new(faketime);
+        c.arg(when).arg(assert_cmd::cargo::cargo_bin("tapebackarr"));
+        c.env("TAPEBACKARR_HOME", self.home())
+            .env("TZ", tz)
+            .env("FAKETIME_DONT_FAKE_MONOTONIC", "1")
+            .env("FAKETIME_DONT_RESET", "1")
+            .env_remove("TAPEBACKARR_PASSWORD_FILE");
+        c
+    }
+
+    /// Runs `args` at `when` (UTC).
+    pub fn run_at<I, S>(&self, when: &str, args: I) -> Output
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        self.cmd_at(when, "UTC").args(args).output().unwrap()
+    }
+
+    /// Runs `args` at `when` (UTC), asserts success; returns stdout.
+    pub fn ok_at<I, S>(&self, when: &str, args: I) -> String
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        let args: Vec<_> = args.into_iter().map(|a| a.as_ref().to_os_string()).collect();
+        let out = self.run_at(when, &args);
+        assert_success(&out, &args);
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    /// Runs `--json args` at `when` (UTC), asserts success, and parses stdout as one document.
+    pub fn json_at<I, S>(&self, when: &str, args: I) -> Value
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        let mut all: Vec<std::ffi::OsString> = vec!["--json".into()];
+        all.extend(args.into_iter().map(|a| a.as_ref().to_os_string()));
+        let out = self.run_at(when, &all);
+        assert_success(&out, &all);
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+            panic!("stdout is not one JSON document ({e}):\n{}", String::from_utf8_lossy(&out.stdout))
+        })
+    }
+}
+
+/// The path of a tool the tests need; a clear failure (not a skip) where it is missing.
+pub fn which(tool: &str) -> std::path::PathBuf {
+    std::env::var_os("PATH")
+        .and_then(|paths| std::env::split_paths(&paths).map(|d| d.join(tool)).find(|p| p.is_file()))
+        .unwrap_or_else(|| panic!("`{tool}` is needed by this test: apt-get install faketime systemd (see .ci/run)"))
+}
