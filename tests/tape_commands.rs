@@ -103,7 +103,7 @@ fn a_tape_with_backup_sets_is_never_relabelled_or_erased() {
     let before = h.snapshot();
     let out = h.run(["tape", "label", "X", "--pool", "weekly", "--force", "--yes"]);
     assert_eq!(code(&out), Some(1));
-    assert!(stderr(&out).contains("with 1 backup set(s) in the catalog"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("with 1 live backup set(s) in the catalog"), "{}", stderr(&out));
     let out = h.run(["--json", "tape", "erase", "--yes"]);
     assert_eq!(json_err(&out)["code"], "wrong_tape");
     assert_eq!(h.snapshot(), before);

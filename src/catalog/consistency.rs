@@ -54,20 +54,24 @@ pub fn check(conn: &Connection) -> Result<Findings> {
         conn,
         "SELECT b.id, b.file_count, (SELECT count(*) FROM catalog_entries e WHERE e.backup_set_id = b.id
                                         AND coalesce(e.kind, 'file') != 'deleted')
-         FROM backup_sets b WHERE b.status = 'completed'",
+         FROM backup_sets b WHERE b.status = 'completed' AND b.expired_at IS NULL",
     )? {
         if recorded != counted {
             problems.push(format!("set {id} records {recorded} entries but the catalog holds {counted}"));
         }
     }
-    // No two parts on one tape overlap: that would be an overwrite.
+    // No two parts of live sets on one tape overlap: that would be an overwrite. (An expired
+    // set's parts stay as history after its tape was reused, under the new sets' parts.)
     checks += 1;
     for (a, b, tape) in rows3::<i64, i64, String>(
         conn,
         "SELECT p.backup_set_id, q.backup_set_id, t.label FROM backup_set_parts p
          JOIN backup_set_parts q ON q.tape_id = p.tape_id AND q.id > p.id
          JOIN tapes t ON t.id = p.tape_id
-         WHERE p.end_block IS NOT NULL AND q.end_block IS NOT NULL
+         JOIN backup_sets pb ON pb.id = p.backup_set_id
+         JOIN backup_sets qb ON qb.id = q.backup_set_id
+         WHERE pb.expired_at IS NULL AND qb.expired_at IS NULL
+           AND p.end_block IS NOT NULL AND q.end_block IS NOT NULL
            AND p.header_block < q.end_block AND q.header_block < p.end_block",
     )? {
         problems.push(format!("sets {a} and {b} claim the same blocks of tape '{tape}'"));

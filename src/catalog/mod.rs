@@ -16,6 +16,7 @@ pub mod pathblob;
 pub mod pools;
 pub mod rebuild;
 pub mod restore;
+pub mod retention;
 pub mod runs;
 pub mod sets;
 pub mod sources;
@@ -43,6 +44,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("005_verifications", include_str!("../../migrations/005_verifications.sql")),
     ("006_bulk_search_index", include_str!("../../migrations/006_bulk_search_index.sql")),
     ("007_waiting_for_tapes", include_str!("../../migrations/007_waiting_for_tapes.sql")),
+    ("008_retention", include_str!("../../migrations/008_retention.sql")),
 ];
 
 /// The schema version this binary writes.

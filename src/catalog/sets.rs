@@ -42,11 +42,18 @@ pub struct Set {
     pub parent_set: Option<i64>,
     /// The first tape's label.
     pub tape: String,
+    /// When `expire` expired the set (its entries are gone from the catalog); none: live.
+    #[serde(serialize_with = "crate::timefmt::serialize")]
+    pub expired_at: Option<String>,
+    /// Under legal hold (`backup hold`): it and its incremental chain never expire.
+    pub hold: bool,
+    pub hold_reason: Option<String>,
 }
 
 const SELECT: &str = "SELECT b.id, b.uuid, b.job_id, j.name, b.source_id, s.name, b.backup_type, b.status,
         b.start_time, b.end_time, b.file_count, b.total_bytes, b.stream_bytes, b.start_block, b.end_block,
-        b.framing, b.compression_type, b.encrypted, k.name, b.block_size, b.frame_size, b.parent_set_id, t.label
+        b.framing, b.compression_type, b.encrypted, k.name, b.block_size, b.frame_size, b.parent_set_id, t.label,
+        b.expired_at, b.hold, b.hold_reason
     FROM backup_sets b
     JOIN backup_jobs j ON j.id = b.job_id
     JOIN tapes t ON t.id = b.tape_id
@@ -78,6 +85,9 @@ fn from_row(r: &Row) -> rusqlite::Result<Set> {
         frame_size: r.get(20)?,
         parent_set: r.get(21)?,
         tape: r.get(22)?,
+        expired_at: r.get(23)?,
+        hold: r.get(24)?,
+        hold_reason: r.get(25)?,
     })
 }
 
@@ -95,12 +105,13 @@ pub fn list(conn: &Connection, job_id: Option<i64>, limit: i64) -> Result<Vec<Se
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// The newest completed set of `job` that has a snapshot: the parent of its next incremental.
+/// The newest completed, live set of `job` that has a snapshot: the parent of its next
+/// incremental (an expired set's snapshot is gone, and no incremental may build on it).
 pub fn latest_with_snapshot(conn: &Connection, job_id: i64) -> Result<Option<(Set, i64)>> {
     let found: Option<(i64, i64)> = conn
         .query_row(
             "SELECT b.id, sn.id FROM backup_sets b JOIN snapshots sn ON sn.backup_set_id = b.id
-             WHERE b.job_id = ?1 AND b.status = 'completed' ORDER BY b.id DESC LIMIT 1",
+             WHERE b.job_id = ?1 AND b.status = 'completed' AND b.expired_at IS NULL ORDER BY b.id DESC LIMIT 1",
             [job_id],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
@@ -266,9 +277,20 @@ pub fn snapshot_of(conn: &Connection, set_id: i64) -> Result<Option<i64>> {
         .optional()?)
 }
 
-/// Where the data the catalog knows of ends on tape `tape_id`: the last block of its parts.
+/// Where the data the catalog knows of ends on tape `tape_id`: the last block of the parts
+/// written in the tape's present life, that is from its oldest live set's first part on.
+/// Parts of expired sets before that were erased when the tape was reused (or will be, when
+/// a backup takes the expired tape), so they must not make the append check expect data
+/// the tape no longer has. Parts after it (a set that failed and expired since) are still
+/// there, and count.
 pub fn tape_end_block(conn: &Connection, tape_id: i64) -> Result<Option<i64>> {
-    Ok(conn.query_row("SELECT max(end_block) FROM backup_set_parts WHERE tape_id = ?1", [tape_id], |r| r.get(0))?)
+    Ok(conn.query_row(
+        "SELECT max(end_block) FROM backup_set_parts WHERE tape_id = ?1
+           AND id >= (SELECT min(p.id) FROM backup_set_parts p JOIN backup_sets b ON b.id = p.backup_set_id
+                      WHERE p.tape_id = ?1 AND b.expired_at IS NULL)",
+        [tape_id],
+        |r| r.get(0),
+    )?)
 }
 
 /// What a set holds, by kind of entry.
@@ -390,17 +412,43 @@ pub fn entry_kinds(conn: &Connection, set_id: i64) -> Result<Vec<(String, i64)>>
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// The newest completed set of `job_id` started at or before `as_of` (catalog timestamp; none:
-/// any time).
+/// The newest completed, live set of `job_id` started at or before `as_of` (catalog timestamp;
+/// none: any time). Expired sets have no entries left to restore.
 pub fn newest_completed(conn: &Connection, job_id: i64, as_of: Option<&str>) -> Result<Option<i64>> {
     Ok(conn
         .query_row(
-            "SELECT id FROM backup_sets WHERE job_id = ?1 AND status = 'completed'
+            "SELECT id FROM backup_sets WHERE job_id = ?1 AND status = 'completed' AND expired_at IS NULL
                AND (?2 IS NULL OR start_time <= ?2) ORDER BY start_time DESC, id DESC LIMIT 1",
             params![job_id, as_of],
             |r| r.get(0),
         )
         .optional()?)
+}
+
+/// Why an expired set cannot be read through the catalog (restore, verify): `invalid_state`,
+/// saying when it expired and where its data still is.
+pub fn expired_failure(conn: &Connection, set: &Set) -> Result<anyhow::Error> {
+    let when = set.expired_at.as_deref().unwrap_or("?");
+    let mut tapes: Vec<String> = Vec::new();
+    for p in parts(conn, set.id)? {
+        if !tapes.contains(&p.tape) {
+            tapes.push(p.tape);
+        }
+    }
+    if tapes.is_empty() {
+        tapes.push(set.tape.clone());
+    }
+    let on = tapes.iter().map(|t| format!("'{t}'")).collect::<Vec<_>>().join(", ");
+    let tape_word = if tapes.len() == 1 { "tape" } else { "tapes" };
+    Ok(Failure::new(
+        Kind::InvalidState,
+        format!(
+            "set {} expired on {when} UTC: its entries were removed from the catalog; its data stays on {tape_word} \
+             {on} until the tape is reused",
+            set.id
+        ),
+    )
+    .into())
 }
 
 /// The sets a restore as of set `set_id` reads: the set and its parents back to the full,
@@ -411,6 +459,9 @@ pub fn chain_to(conn: &Connection, set_id: i64) -> Result<Vec<Set>> {
     let mut id = set_id;
     loop {
         let set = get(conn, id)?;
+        if set.expired_at.is_some() {
+            return Err(expired_failure(conn, &set)?);
+        }
         if set.status != "completed" {
             let what = if out.is_empty() { "" } else { " in the incremental chain" };
             return Err(Failure::new(

@@ -235,13 +235,28 @@ pub fn list(conn: &Connection, pool_id: Option<i64>, status: Option<TapeStatus>)
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// How many backup sets (of any status) live on the tape.
+/// How many live backups the tape holds: backup sets of any run status that have not
+/// expired (by their first tape or any part), and database and Proxmox backups (which never
+/// expire). A tape with none is erased, relabelled or reused without losing anything the
+/// catalog can still restore.
 pub fn set_count(conn: &Connection, id: i64) -> Result<i64> {
     Ok(conn.query_row(
-        "SELECT (SELECT count(*) FROM (SELECT id FROM backup_sets WHERE tape_id = ?1
-                                        UNION SELECT backup_set_id FROM backup_set_parts WHERE tape_id = ?1))
+        "SELECT (SELECT count(*) FROM backup_sets b WHERE b.expired_at IS NULL AND b.id IN
+                    (SELECT id FROM backup_sets WHERE tape_id = ?1
+                     UNION SELECT backup_set_id FROM backup_set_parts WHERE tape_id = ?1))
               + (SELECT count(*) FROM database_backups WHERE tape_id = ?1)
               + (SELECT count(*) FROM proxmox_backups WHERE tape_id = ?1)",
+        [id],
+        |r| r.get(0),
+    )?)
+}
+
+/// How many expired backup sets have their first tape or a part on the tape: history, whose
+/// data stays on it until it is reused.
+pub fn expired_set_count(conn: &Connection, id: i64) -> Result<i64> {
+    Ok(conn.query_row(
+        "SELECT count(*) FROM backup_sets b WHERE b.expired_at IS NOT NULL AND b.id IN
+            (SELECT id FROM backup_sets WHERE tape_id = ?1 UNION SELECT backup_set_id FROM backup_set_parts WHERE tape_id = ?1)",
         [id],
         |r| r.get(0),
     )?)

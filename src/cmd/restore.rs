@@ -86,6 +86,9 @@ pub fn exec(ctx: &Ctx, args: RestoreArgs) -> Result<Exit> {
     let chain: Vec<Set> = match (&args.set, &args.job) {
         (Some(id), _) => {
             let set = sets::get(catalog.conn(), *id)?;
+            if set.expired_at.is_some() {
+                return Err(sets::expired_failure(catalog.conn(), &set)?);
+            }
             if set.status != "completed" {
                 return Err(Failure::new(
                     Kind::InvalidState,

@@ -11,6 +11,7 @@ pub mod health;
 pub mod library;
 pub mod rebuild;
 pub mod restore;
+pub mod retention;
 pub mod set_tapes;
 pub mod verify;
 

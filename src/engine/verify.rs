@@ -160,6 +160,9 @@ pub fn verify(
 ) -> Result<VerifyOutcome> {
     let mut catalog = env.catalog()?;
     let set = sets::get(catalog.conn(), request.set)?;
+    if set.expired_at.is_some() {
+        return Err(sets::expired_failure(catalog.conn(), &set)?);
+    }
     if set.status != "completed" {
         return Err(Failure::new(
             Kind::InvalidState,

@@ -31,6 +31,10 @@ pub(super) fn ls(ctx: &Ctx, a: LsArgs) -> Result<Exit> {
     let catalog = ctx.catalog()?;
     let conn = catalog.conn();
     let set = sets::get(conn, a.set)?;
+    if let Some(when) = &set.expired_at {
+        ctx.out
+            .note(|| format!("note: set {} expired on {when} UTC: its entries were removed from the catalog", set.id));
+    }
     let dir = relative(a.path.as_deref().unwrap_or(Path::new("")));
     let shown = Path::new(std::ffi::OsStr::from_bytes(if dir.is_empty() { b"." } else { &dir })).to_path_buf();
     let (list, is_dir) = match entries::children(conn, set.id, &dir)? {

@@ -60,6 +60,9 @@ pub(super) fn restore_tapes(ctx: &Ctx, a: TapesArgs) -> Result<Exit> {
     let mut groups: Vec<(Vec<Set>, Vec<Vec<u8>>)> = Vec::new();
     let (mode, job_name) = if let Some(id) = a.set {
         let set = sets::get(conn, id)?;
+        if set.expired_at.is_some() {
+            return Err(sets::expired_failure(conn, &set)?);
+        }
         if set.status != "completed" {
             return Err(Failure::new(Kind::InvalidState, format!("set {id} is {}, not completed", set.status)).into());
         }

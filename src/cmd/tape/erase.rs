@@ -40,7 +40,7 @@ pub(super) fn exec(ctx: &Ctx, catalog: &mut Catalog, args: Args) -> Result<Exit>
             let sets = tapes::set_count(catalog.conn(), t.id)?;
             if sets > 0 {
                 return Err(wrong_tape(format!(
-                    "tape '{}' holds {sets} backup set(s) in the catalog: not erased",
+                    "tape '{}' holds {sets} live backup set(s) in the catalog: not erased",
                     t.label
                 )));
             }

@@ -84,7 +84,7 @@ pub(super) fn exec(ctx: &Ctx, catalog: &mut Catalog, args: Args) -> Result<Exit>
                 let sets = tapes::set_count(conn, t.id)?;
                 if sets > 0 {
                     return Err(wrong_tape(format!(
-                        "the tape in drive '{}' is '{}' with {sets} backup set(s) in the catalog: it is not relabelled",
+                        "the tape in drive '{}' is '{}' with {sets} live backup set(s) in the catalog: it is not relabelled",
                         drive.name, t.label
                     )));
                 }

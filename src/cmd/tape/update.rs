@@ -27,7 +27,8 @@ pub(super) fn exec(ctx: &Ctx, catalog: &mut Catalog, args: Args) -> Result<Exit>
 
         return Ok(Exit::Ok);
     }
-    // Back from a full mark: active when it holds sets, else blank.
+    // Back from a full mark: active when it holds live sets, expired when it holds only
+    // expired ones (their data is still on it: a backup erases it before reusing it), else blank.
     let tx = catalog.write()?;
     let mut t = tapes::get(&tx, &label)?;
     if t.status != TapeStatus::Full {
@@ -36,7 +37,13 @@ pub(super) fn exec(ctx: &Ctx, catalog: &mut Catalog, args: Args) -> Result<Exit>
             t.status.as_str()
         )));
     }
-    let to = if tapes::set_count(&tx, t.id)? > 0 { TapeStatus::Active } else { TapeStatus::Blank };
+    let to = if tapes::set_count(&tx, t.id)? > 0 {
+        TapeStatus::Active
+    } else if tapes::expired_set_count(&tx, t.id)? > 0 {
+        TapeStatus::Expired
+    } else {
+        TapeStatus::Blank
+    };
     t.status = to;
     tapes::save(&tx, &t)?;
     audit::record(&tx, "tape.update", "tape", Some(t.id), json!({"label": label, "from": "full", "to": to}))?;
