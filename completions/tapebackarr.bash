@@ -31,6 +31,9 @@ _tapebackarr() {
             tapebackarr,drive)
                 cmd="tapebackarr__subcmd__drive"
                 ;;
+            tapebackarr,expire)
+                cmd="tapebackarr__subcmd__expire"
+                ;;
             tapebackarr,help)
                 cmd="tapebackarr__subcmd__help"
                 ;;
@@ -79,8 +82,14 @@ _tapebackarr() {
             tapebackarr__subcmd__backup,help)
                 cmd="tapebackarr__subcmd__backup__subcmd__help"
                 ;;
+            tapebackarr__subcmd__backup,hold)
+                cmd="tapebackarr__subcmd__backup__subcmd__hold"
+                ;;
             tapebackarr__subcmd__backup,list)
                 cmd="tapebackarr__subcmd__backup__subcmd__list"
+                ;;
+            tapebackarr__subcmd__backup,release)
+                cmd="tapebackarr__subcmd__backup__subcmd__release"
                 ;;
             tapebackarr__subcmd__backup,resume)
                 cmd="tapebackarr__subcmd__backup__subcmd__resume"
@@ -94,8 +103,14 @@ _tapebackarr() {
             tapebackarr__subcmd__backup__subcmd__help,help)
                 cmd="tapebackarr__subcmd__backup__subcmd__help__subcmd__help"
                 ;;
+            tapebackarr__subcmd__backup__subcmd__help,hold)
+                cmd="tapebackarr__subcmd__backup__subcmd__help__subcmd__hold"
+                ;;
             tapebackarr__subcmd__backup__subcmd__help,list)
                 cmd="tapebackarr__subcmd__backup__subcmd__help__subcmd__list"
+                ;;
+            tapebackarr__subcmd__backup__subcmd__help,release)
+                cmd="tapebackarr__subcmd__backup__subcmd__help__subcmd__release"
                 ;;
             tapebackarr__subcmd__backup__subcmd__help,resume)
                 cmd="tapebackarr__subcmd__backup__subcmd__help__subcmd__resume"
@@ -253,6 +268,9 @@ _tapebackarr() {
             tapebackarr__subcmd__help,drive)
                 cmd="tapebackarr__subcmd__help__subcmd__drive"
                 ;;
+            tapebackarr__subcmd__help,expire)
+                cmd="tapebackarr__subcmd__help__subcmd__expire"
+                ;;
             tapebackarr__subcmd__help,help)
                 cmd="tapebackarr__subcmd__help__subcmd__help"
                 ;;
@@ -289,8 +307,14 @@ _tapebackarr() {
             tapebackarr__subcmd__help__subcmd__audit,list)
                 cmd="tapebackarr__subcmd__help__subcmd__audit__subcmd__list"
                 ;;
+            tapebackarr__subcmd__help__subcmd__backup,hold)
+                cmd="tapebackarr__subcmd__help__subcmd__backup__subcmd__hold"
+                ;;
             tapebackarr__subcmd__help__subcmd__backup,list)
                 cmd="tapebackarr__subcmd__help__subcmd__backup__subcmd__list"
+                ;;
+            tapebackarr__subcmd__help__subcmd__backup,release)
+                cmd="tapebackarr__subcmd__help__subcmd__backup__subcmd__release"
                 ;;
             tapebackarr__subcmd__help__subcmd__backup,resume)
                 cmd="tapebackarr__subcmd__help__subcmd__backup__subcmd__resume"
@@ -887,7 +911,7 @@ _tapebackarr() {
 
     case "${cmd}" in
         tapebackarr)
-            opts="-q -v -y -h -V --home --json --quiet --verbose --no-progress --yes --drive --wait --password-file --help --version init pool source job tape drive vlib library backup catalog restore verify key audit completions help"
+            opts="-q -v -y -h -V --home --json --quiet --verbose --no-progress --yes --drive --wait --password-file --help --version init pool source job tape drive vlib library backup catalog restore verify key expire audit completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1061,7 +1085,7 @@ _tapebackarr() {
             return 0
             ;;
         tapebackarr__subcmd__backup)
-            opts="-q -v -y -h -V --home --json --quiet --verbose --no-progress --yes --drive --wait --password-file --help --version run resume list show help"
+            opts="-q -v -y -h -V --home --json --quiet --verbose --no-progress --yes --drive --wait --password-file --help --version run resume list show hold release help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1101,7 +1125,7 @@ _tapebackarr() {
             return 0
             ;;
         tapebackarr__subcmd__backup__subcmd__help)
-            opts="run resume list show help"
+            opts="run resume list show hold release help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1128,7 +1152,35 @@ _tapebackarr() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        tapebackarr__subcmd__backup__subcmd__help__subcmd__hold)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         tapebackarr__subcmd__backup__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__backup__subcmd__help__subcmd__release)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1184,6 +1236,50 @@ _tapebackarr() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        tapebackarr__subcmd__backup__subcmd__hold)
+            opts="-q -v -y -h -V --reason --home --json --quiet --verbose --no-progress --yes --drive --wait --password-file --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --reason)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --home)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --drive)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password-file)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         tapebackarr__subcmd__backup__subcmd__list)
             opts="-q -v -y -h -V --job --limit --home --json --quiet --verbose --no-progress --yes --drive --wait --password-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1199,6 +1295,46 @@ _tapebackarr() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --home)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --drive)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password-file)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__backup__subcmd__release)
+            opts="-q -v -y -h -V --home --json --quiet --verbose --no-progress --yes --drive --wait --password-file --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --home)
                     COMPREPLY=()
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
@@ -2692,8 +2828,48 @@ _tapebackarr() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        tapebackarr__subcmd__expire)
+            opts="-q -v -y -h -V --dry-run --home --json --quiet --verbose --no-progress --yes --drive --wait --password-file --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --home)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --drive)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password-file)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         tapebackarr__subcmd__help)
-            opts="init pool source job tape drive vlib library backup catalog restore verify key audit completions help"
+            opts="init pool source job tape drive vlib library backup catalog restore verify key expire audit completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2735,7 +2911,7 @@ _tapebackarr() {
             return 0
             ;;
         tapebackarr__subcmd__help__subcmd__backup)
-            opts="run resume list show"
+            opts="run resume list show hold release"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2748,7 +2924,35 @@ _tapebackarr() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        tapebackarr__subcmd__help__subcmd__backup__subcmd__hold)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         tapebackarr__subcmd__help__subcmd__backup__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__help__subcmd__backup__subcmd__release)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -3115,6 +3319,20 @@ _tapebackarr() {
         tapebackarr__subcmd__help__subcmd__drive__subcmd__status)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__help__subcmd__expire)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

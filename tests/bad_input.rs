@@ -179,6 +179,9 @@ bad!(
 bad!(audit_bad_since, USAGE, ["audit", "list", "--since", "yesterday"], "'yesterday' is not a date");
 bad!(audit_bad_resource, USAGE, ["audit", "list", "--resource", "pool:abc"], "must be a numeric id");
 bad!(completions_unknown_shell, USAGE, ["completions", "tcsh"], "'tcsh'");
+bad!(hold_set_not_a_number, USAGE, ["backup", "hold", "twelve"], "'twelve'");
+bad!(release_set_not_a_number, USAGE, ["backup", "release", "-"], "'-'");
+bad!(expire_unknown_flag, USAGE, ["expire", "--older-than", "7d"], "--older-than");
 
 // Refused: well-formed, but the catalog's state says no.
 bad!(duplicate_pool, REFUSED, ["pool", "create", "weekly"], "a pool named 'weekly' already exists");
@@ -228,6 +231,19 @@ bad!(
 bad!(job_update_unknown_pool, REFUSED, ["job", "update", "nightly", "--pool", "nope"], "no pool named 'nope'");
 bad!(update_unknown_job, REFUSED, ["job", "update", "ghost", "--type", "incremental"], "no job named 'ghost'");
 bad!(show_unknown_pool, REFUSED, ["pool", "show", "ghost"], "no pool named 'ghost'");
+bad!(hold_unknown_set, REFUSED, ["backup", "hold", "42", "--reason", "audit"], "no backup set 42");
+bad!(release_unknown_set, REFUSED, ["backup", "release", "42"], "no backup set 42");
+bad!(
+    hold_expired_set,
+    REFUSED,
+    ["backup", "hold", "1"],
+    "set 1 expired on 2027-01-01 00:00:00 UTC",
+    setup = |h: &Home| {
+        let db = h.sql();
+        db.execute("INSERT INTO tapes (label, pool_id, status) VALUES ('T1', 1, 'expired')", []).unwrap();
+        db.execute("INSERT INTO backup_sets (job_id, tape_id, backup_type, start_time, status, expired_at) VALUES (1, 1, 'full', '2026-01-01 00:00:00', 'completed', '2027-01-01 00:00:00')", []).unwrap();
+    }
+);
 bad!(enable_unknown_job, REFUSED, ["job", "enable", "ghost"], "no job named 'ghost'");
 bad!(delete_pool_with_jobs, REFUSED, ["pool", "delete", "weekly"], "pool 'weekly' still has 0 tape(s), 1 job(s)");
 bad!(
@@ -275,6 +291,8 @@ fn every_command_without_a_catalog_says_run_init() {
         vec!["job", "list"],
         vec!["job", "enable", "x"],
         vec!["audit", "list"],
+        vec!["expire"],
+        vec!["backup", "hold", "1"],
     ] {
         let out = h.run(&args);
         assert_eq!(out.status.code(), Some(REFUSED), "{args:?}");

@@ -135,6 +135,8 @@ pub enum Command {
     /// Encryption keys: create, list, export, import, change passphrase, delete
     #[command(subcommand)]
     Key(cmd::key::Command),
+    /// Expire backup sets past retention and free their tapes for reuse
+    Expire(cmd::expire::Args),
     /// The audit trail of every change
     #[command(subcommand)]
     Audit(cmd::audit::Command),

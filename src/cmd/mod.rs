@@ -6,6 +6,7 @@ pub mod backup;
 pub mod catalog;
 pub mod completions;
 pub mod drive;
+pub mod expire;
 pub mod init;
 pub mod job;
 pub mod key;
@@ -280,6 +281,7 @@ pub fn run(cli: Cli, out: Output) -> Result<Exit> {
         Command::Restore(args) => restore::exec(&ctx, args),
         Command::Verify(args) => verify::exec(&ctx, args),
         Command::Catalog(c) => catalog::exec(&ctx, c),
+        Command::Expire(args) => expire::exec(&ctx, args),
         Command::Audit(c) => audit::exec(&ctx, c),
         Command::Completions(args) => completions::exec(args),
     }

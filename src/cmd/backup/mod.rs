@@ -1,5 +1,7 @@
-//! `tapebackarr backup …`: run a backup, list sets, show one.
+//! `tapebackarr backup …`: run a backup, list sets, show one, hold one.
 
+mod hold;
+mod release;
 mod run;
 
 use anyhow::Result;
@@ -8,6 +10,7 @@ use serde_json::json;
 
 use super::Ctx;
 use crate::catalog::{jobs, sets};
+use crate::engine::retention::{Outlook, expires_at_json, expires_text};
 use crate::error::Exit;
 use crate::output::{fields, or_dash, table, when};
 
@@ -68,9 +71,24 @@ Exit codes: as backup run.")]
         #[arg(long, default_value = "50")]
         limit: u32,
     },
-    /// Show one set: where it is on tape, what it holds
+    /// Show one set: where it is on tape, what it holds, when it expires
     #[command(after_help = "Example:\n  tapebackarr backup show 12")]
     Show(ShowArgs),
+    /// Put a set under legal hold: it and its incremental chain never expire
+    #[command(after_help = "Holding a set held already changes nothing (a new --reason replaces the old one). An
+expired set cannot be held: its entries are gone from the catalog.
+
+Examples:
+  tapebackarr backup hold 12 --reason 'case 2027-114'
+  tapebackarr backup hold 12 --json")]
+    Hold(hold::HoldArgs),
+    /// Lift a legal hold: the set expires by its retention again
+    #[command(after_help = "Releasing a set that is not held changes nothing.
+
+Examples:
+  tapebackarr backup release 12
+  tapebackarr expire --dry-run")]
+    Release(release::ReleaseArgs),
 }
 
 #[derive(Debug, Args)]
@@ -83,16 +101,23 @@ pub fn exec(ctx: &Ctx, cmd: Command) -> Result<Exit> {
     match cmd {
         Command::Run(args) => run::exec(ctx, args),
         Command::Resume { execution } => run::resume(ctx, execution),
+        Command::Hold(args) => hold::exec(ctx, args),
+        Command::Release(args) => release::exec(ctx, args),
         Command::List { job, limit } => {
             let catalog = ctx.catalog()?;
             let job_id = job.as_deref().map(|j| jobs::get(catalog.conn(), j).map(|j| j.id)).transpose()?;
             let list = sets::list(catalog.conn(), job_id, limit.into())?;
-            ctx.out.data(&json!({"sets": list}), || {
+            let outlook = Outlook::at(catalog.conn(), chrono::Utc::now())?;
+            let docs = list
+                .iter()
+                .map(|s| Ok(with_expiry(serde_json::to_value(s)?, &outlook, s)))
+                .collect::<Result<Vec<_>>>()?;
+            ctx.out.data(&json!({"sets": docs}), || {
                 if list.is_empty() {
                     return "No backup sets yet: run `tapebackarr backup run JOB`.".into();
                 }
                 table(
-                    &["set", "job", "type", "status", "started", "files", "size", "tape"],
+                    &["set", "job", "type", "status", "started", "files", "size", "tape", "expires"],
                     list.iter()
                         .map(|s| {
                             vec![
@@ -104,6 +129,7 @@ pub fn exec(ctx: &Ctx, cmd: Command) -> Result<Exit> {
                                 s.file_count.to_string(),
                                 crate::output::bytes(s.total_bytes),
                                 s.tape.clone(),
+                                expiry_text(&outlook, s),
                             ]
                         })
                         .collect(),
@@ -116,7 +142,8 @@ pub fn exec(ctx: &Ctx, cmd: Command) -> Result<Exit> {
             let s = sets::get(catalog.conn(), set)?;
             let parts = sets::parts(catalog.conn(), set)?;
             let kinds = sets::entry_kinds(catalog.conn(), set)?;
-            let mut doc = serde_json::to_value(&s)?;
+            let outlook = Outlook::at(catalog.conn(), chrono::Utc::now())?;
+            let mut doc = with_expiry(serde_json::to_value(&s)?, &outlook, &s);
             doc["parts"] = serde_json::to_value(&parts)?;
             doc["entries"] = kinds.iter().map(|(k, n)| (k.clone(), json!(n))).collect::<serde_json::Map<_, _>>().into();
             ctx.out.data(&json!({"set": doc}), || {
@@ -138,6 +165,15 @@ pub fn exec(ctx: &Ctx, cmd: Command) -> Result<Exit> {
                         s.encryption_key.clone().map(|k| format!("aes-256-gcm, key {k}")).unwrap_or("none".into()),
                     ),
                     ("entries", kinds.iter().map(|(k, n)| format!("{n} {k}")).collect::<Vec<_>>().join(", ")),
+                    ("expires", expiry_text(&outlook, &s)),
+                    (
+                        "hold",
+                        match (s.hold, &s.hold_reason) {
+                            (true, Some(why)) => format!("yes: {why}"),
+                            (true, None) => "yes".into(),
+                            (false, _) => "no".into(),
+                        },
+                    ),
                 ]);
                 text.push_str("\n\n");
                 text.push_str(&table(
@@ -160,5 +196,20 @@ pub fn exec(ctx: &Ctx, cmd: Command) -> Result<Exit> {
             });
             Ok(Exit::Ok)
         }
+    }
+}
+
+/// A set's JSON with `expires_at`: when its chain expires (null: never, or expired already,
+/// which `expired_at` says).
+fn with_expiry(mut doc: serde_json::Value, outlook: &Outlook, s: &sets::Set) -> serde_json::Value {
+    doc["expires_at"] = expires_at_json(outlook.set(s.id));
+    doc
+}
+
+/// When a set expires, for people: a time, `never`, or when it expired.
+fn expiry_text(outlook: &Outlook, s: &sets::Set) -> String {
+    match &s.expired_at {
+        Some(when) => format!("expired {when} UTC"),
+        None => expires_text(outlook.set(s.id)),
     }
 }

@@ -22,6 +22,7 @@ use super::{Ctx, OpenDrive, device_error};
 use crate::catalog::audit;
 use crate::catalog::drives::{self, Drive};
 use crate::catalog::tapes::{self, Tape, TapeStatus};
+use crate::engine::retention::{TapeOutlook, Until, expires_at_json};
 use crate::error::{Exit, Failure, Kind};
 use crate::format::label::{TapeContents, read_label};
 use crate::tape::TapeError;
@@ -160,4 +161,20 @@ fn wrong_tape(message: String) -> anyhow::Error {
 
 fn invalid(message: String) -> anyhow::Error {
     Failure::new(Kind::InvalidState, message).into()
+}
+
+/// A tape's JSON with its retention: `expires_at` (when its live sets' chains have all
+/// expired; null when one is kept forever, or it holds none), `never_expires` (a live set on
+/// it is kept forever, held, or its run is not finished) and `recall` (exported, and every
+/// set on it expired: bring it back to reuse it).
+fn with_retention(mut doc: serde_json::Value, r: TapeOutlook) -> serde_json::Value {
+    doc["expires_at"] = expires_at_json(r.until);
+    doc["never_expires"] = json!(r.until == Some(Until::Never));
+    doc["recall"] = json!(r.recall);
+    doc
+}
+
+/// A tape's retention for people: when it expires, `never`, `recall`, or `-` (nothing on it).
+fn expires_text(r: TapeOutlook) -> String {
+    if r.recall { "recall: all sets expired".into() } else { crate::engine::retention::expires_text(r.until) }
 }

@@ -8,6 +8,7 @@ use crate::catalog::Catalog;
 use crate::catalog::drives::{self};
 use crate::catalog::tapes::{self};
 use crate::cmd::Ctx;
+use crate::engine::retention::Outlook;
 use crate::error::Exit;
 use crate::output::{bytes, fields, or_dash, when};
 
@@ -23,8 +24,11 @@ pub(super) fn exec(ctx: &Ctx, catalog: &mut Catalog, args: Args) -> Result<Exit>
     let t = tapes::get(conn, &label)?;
     let sets = tapes::set_count(conn, t.id)?;
     let in_drive = drives::list(conn)?.into_iter().find(|d| d.current_tape_id == Some(t.id)).map(|d| d.name);
-    let mut doc = serde_json::to_value(&t)?;
+    let expired_sets = tapes::expired_set_count(conn, t.id)?;
+    let retention = Outlook::at(conn, chrono::Utc::now())?.tape(t.id);
+    let mut doc = super::with_retention(serde_json::to_value(&t)?, retention);
     doc["backup_sets"] = json!(sets);
+    doc["expired_backup_sets"] = json!(expired_sets);
     doc["drive"] = json!(in_drive);
     ctx.out.data(&json!({"tape": doc}), || {
         fields(&[
@@ -36,7 +40,8 @@ pub(super) fn exec(ctx: &Ctx, catalog: &mut Catalog, args: Args) -> Result<Exit>
             ("status", t.status.as_str().into()),
             ("type", or_dash(Some(&t.lto_type))),
             ("used", format!("{} of {}", bytes(t.used_bytes), bytes(t.capacity_bytes))),
-            ("backup sets", sets.to_string()),
+            ("backup sets", format!("{sets} live, {expired_sets} expired")),
+            ("expires", super::expires_text(retention)),
             ("writes", t.write_count.to_string()),
             ("in drive", or_dash(in_drive.as_deref())),
             ("location", or_dash(t.offsite_location.as_deref())),
