@@ -15,6 +15,14 @@
 //!   on it (`tapebackarr --home DIR catalog find …`) or time the queries again.
 //! - `FIND_BENCH_HOME=DIR`: query that kept catalog instead of building one.
 //!
+//! Then (on a catalog it built and does not keep) it times `expire` of the first set, a
+//! million entries, through `engine::retention::expire` as `tapebackarr expire` runs it: the
+//! entries deleted in batches, their trigram-index rows with them (the delete trigger of
+//! migration 004), all in the set's one write transaction. On the 2-core development
+//! machine: 1 million entries in 10.8 s (93 000 entries/s); the entries alone take 2 s, the
+//! trigram index's deletes the rest (a bulk `'delete'` INSERT … SELECT instead of the trigger
+//! took 39 s).
+//!
 //! Entries arrive in walk order (a directory's 50 files together), one set per million, with
 //! paths like `home/user12/Pictures/p97/invoice-harbour-4711.pdf`.
 //!
@@ -86,11 +94,34 @@ fn main() {
         }
     };
     queries(&cat, n);
-    if let Some(dir) = dir
-        && std::env::var_os("FIND_BENCH_KEEP").is_some()
-    {
-        println!("kept: {} (FIND_BENCH_HOME={0} queries it again)", dir.keep().display());
+    if let Some(dir) = dir {
+        if std::env::var_os("FIND_BENCH_KEEP").is_some() {
+            println!("kept: {} (FIND_BENCH_HOME={0} queries it again)", dir.keep().display());
+        } else {
+            expire_first_set(&cat);
+        }
     }
+}
+
+/// Times `expire` of set 1 alone: a pool retention of one day and a `now` between the end
+/// of set 1's retention and set 2's.
+fn expire_first_set(cat: &Catalog) {
+    let conn = cat.conn();
+    conn.execute_batch("UPDATE tape_pools SET retention_days = 1; UPDATE backup_jobs SET retention_days = 1;").unwrap();
+    let entries: i64 =
+        conn.query_row("SELECT count(*) FROM catalog_entries WHERE backup_set_id = 1", [], |r| r.get(0)).unwrap();
+    let now = chrono::DateTime::parse_from_rfc3339("2026-01-03T12:00:00Z").unwrap().with_timezone(&chrono::Utc);
+    let t = Instant::now();
+    let done = tapebackarr::engine::retention::expire(conn, now, false).unwrap();
+    let secs = t.elapsed().as_secs_f64();
+    assert_eq!(done.sets.iter().map(|s| s.id).collect::<Vec<_>>(), vec![1], "only set 1 is due");
+    assert_eq!(done.entries_deleted, entries as u64);
+    let stats = tapebackarr::catalog::sets::stats(conn).unwrap();
+    assert_eq!(stats.fts_rows, Some(stats.entries), "the search index follows the deletes");
+    println!(
+        "expire: set 1 ({entries} entries) in {secs:.1} s = {:.0} entries/s, in one write transaction",
+        entries as f64 / secs
+    );
 }
 
 /// Inserts `n` entries as a backup does.

@@ -119,12 +119,20 @@ pub fn entry_count(conn: &Connection, set_id: i64) -> Result<u64> {
 /// `conn` (which must have none open): its entries (and so their search-index rows, through
 /// the delete trigger of migration 004) and snapshot are deleted in batches, `expired_at` is
 /// set, and `audit` (the details of a `set.expire` row) is recorded. Returns the entries
-/// deleted, or none when the set had expired already (another process got there first).
+/// deleted, or none when, under the write lock, the set is no longer to go: expired already
+/// (another process got there first), held meanwhile, or with a live set built on it (an
+/// incremental that started after the rules were applied; a chain's own incrementals are
+/// expired before their parent).
 pub fn expire_set(conn: &Connection, set_id: i64, expired_at: &str, audit_details: Value) -> Result<Option<u64>> {
     let tx = super::write_on(conn)?;
-    let live: bool =
-        tx.query_row("SELECT expired_at IS NULL FROM backup_sets WHERE id = ?1", [set_id], |r| r.get(0))?;
-    if !live {
+    let still_due: bool = tx.query_row(
+        "SELECT b.expired_at IS NULL AND b.hold = 0
+            AND NOT EXISTS (SELECT 1 FROM backup_sets c WHERE c.parent_set_id = b.id AND c.expired_at IS NULL)
+         FROM backup_sets b WHERE b.id = ?1",
+        [set_id],
+        |r| r.get(0),
+    )?;
+    if !still_due {
         return Ok(None);
     }
     let mut deleted = 0u64;
@@ -168,4 +176,99 @@ pub fn release(conn: &Connection, set_id: i64) -> Result<bool> {
         [set_id],
     )?;
     Ok(n > 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::entries::{EntryWriter, NewEntry};
+
+    /// A catalog with full set 1 (three entries and a snapshot) and its incremental 2.
+    fn catalog() -> (tempfile::TempDir, crate::catalog::Catalog) {
+        let dir = tempfile::tempdir().unwrap();
+        let (cat, _) = crate::catalog::Catalog::init(dir.path()).unwrap();
+        cat.conn()
+            .execute_batch(
+                "INSERT INTO tape_pools (name, retention_days) VALUES ('p', 7);
+                 INSERT INTO backup_sources (name, source_type, path) VALUES ('s', 'local', '/srv');
+                 INSERT INTO backup_jobs (name, source_id, pool_id, backup_type) VALUES ('j', 1, 1, 'full');
+                 INSERT INTO tapes (label, pool_id, status) VALUES ('T1', 1, 'full');
+                 INSERT INTO backup_sets (id, job_id, tape_id, backup_type, start_time, status)
+                     VALUES (1, 1, 1, 'full', '2027-01-01 00:00:00', 'completed');
+                 INSERT INTO backup_sets (id, job_id, tape_id, backup_type, start_time, status, parent_set_id)
+                     VALUES (2, 1, 1, 'incremental', '2027-01-02 00:00:00', 'completed', 1);
+                 INSERT INTO snapshots (source_id, backup_set_id) VALUES (1, 1);",
+            )
+            .unwrap();
+        let mut w = EntryWriter::new(cat.conn(), 1).unwrap();
+        for name in ["a", "b", "c"] {
+            w.add(&NewEntry {
+                path: name.into(),
+                size: 1,
+                mode: 0o644,
+                mtime_ns: 0,
+                uid: 0,
+                gid: 0,
+                kind: "file",
+                link_target: None,
+                checksum: None,
+                block: Some(3),
+                frame_seq: 0,
+                frame_offset: 0,
+            })
+            .unwrap();
+        }
+        w.finish().unwrap();
+        (dir, cat)
+    }
+
+    fn count(cat: &crate::catalog::Catalog, sql: &str) -> i64 {
+        cat.conn().query_row(sql, [], |r| r.get(0)).unwrap()
+    }
+
+    #[test]
+    fn a_set_goes_with_its_entries_index_and_snapshot_and_only_when_still_due() {
+        let (_dir, cat) = catalog();
+        let at = "2027-02-01 00:00:00";
+        assert_eq!(expire_set(cat.conn(), 1, at, serde_json::json!({})).unwrap(), None, "set 2 still builds on it");
+        hold_and_reword(&cat, 2);
+        assert_eq!(expire_set(cat.conn(), 2, at, serde_json::json!({})).unwrap(), None, "held meanwhile");
+        assert!(release(cat.conn(), 2).unwrap());
+        assert_eq!(expire_set(cat.conn(), 2, at, serde_json::json!({})).unwrap(), Some(0));
+        assert_eq!(expire_set(cat.conn(), 1, at, serde_json::json!({"job": "j"})).unwrap(), Some(3));
+        assert_eq!(expire_set(cat.conn(), 1, at, serde_json::json!({})).unwrap(), None, "expired already");
+        assert_eq!(count(&cat, "SELECT count(*) FROM catalog_entries"), 0);
+        assert_eq!(count(&cat, "SELECT count(*) FROM catalog_entries_fts_docsize"), 0, "the index follows");
+        assert_eq!(count(&cat, "SELECT count(*) FROM snapshots"), 0);
+        assert_eq!(count(&cat, "SELECT count(*) FROM backup_sets WHERE expired_at = '2027-02-01 00:00:00'"), 2);
+        assert_eq!(count(&cat, "SELECT count(*) FROM audit_logs WHERE action = 'set.expire'"), 2);
+        // An expired set is never held.
+        assert!(!hold(cat.conn(), 1, Some("late")).unwrap());
+        // No incremental starts on an expired parent.
+        let err = crate::catalog::sets::start(
+            cat.conn(),
+            &crate::catalog::sets::NewSet {
+                uuid: "u",
+                job_id: 1,
+                source_id: 1,
+                tape_id: 1,
+                backup_type: "incremental",
+                start_block: 2,
+                framing: "raw",
+                compression: "none",
+                encryption_key_id: None,
+                block_size: 262144,
+                frame_size: 8388608,
+                parent_set_id: Some(1),
+            },
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("parent set 1 of this incremental expired"), "{err}");
+    }
+
+    fn hold_and_reword(cat: &crate::catalog::Catalog, id: i64) {
+        assert!(hold(cat.conn(), id, Some("case 1")).unwrap());
+        assert!(!hold(cat.conn(), id, None).unwrap(), "held already, same reason: nothing changes");
+        assert!(hold(cat.conn(), id, Some("case 2")).unwrap(), "a new reason replaces the old");
+    }
 }

@@ -139,7 +139,24 @@ pub struct NewSet<'a> {
 }
 
 /// Records a set as `running`, with the execution that writes it; returns (set id, execution id).
+/// An incremental whose parent expired since the run chose it (`expire` ran in between) is
+/// refused (`invalid_state`): it would be a chain without its full.
 pub fn start(conn: &Connection, s: &NewSet) -> Result<(i64, i64)> {
+    if let Some(parent) = s.parent_set_id
+        && let Some(when) = conn
+            .query_row("SELECT expired_at FROM backup_sets WHERE id = ?1", [parent], |r| r.get::<_, Option<String>>(0))
+            .optional()?
+            .flatten()
+    {
+        return Err(Failure::new(
+            Kind::InvalidState,
+            format!(
+                "the parent set {parent} of this incremental expired on {when} UTC as the run started: \
+                 run it again (it will be a full)"
+            ),
+        )
+        .into());
+    }
     conn.execute(
         "INSERT INTO backup_sets (uuid, job_id, source_id, tape_id, backup_type, start_time, status, start_block,
             framing, compressed, compression_type, encrypted, encryption_key_id, block_size, frame_size, parent_set_id)

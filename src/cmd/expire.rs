@@ -4,7 +4,7 @@
 use super::Ctx;
 use crate::engine::retention::{self, ExpiredTape, Expiry};
 use crate::error::Exit;
-use crate::output::or_dash;
+use crate::output::{or_dash, when};
 use anyhow::Result;
 
 #[derive(Debug, clap::Args)]
@@ -65,7 +65,7 @@ fn describe(e: &Expiry) -> String {
                 s.id,
                 s.backup_type,
                 s.job,
-                s.completed.as_deref().unwrap_or("-")
+                ended_for_people(s.completed.as_deref())
             ));
         }
     }
@@ -90,4 +90,12 @@ fn describe(e: &Expiry) -> String {
         lines.insert(0, format!("No set {sets_verb}."));
     }
     lines.join("\n")
+}
+
+/// An RFC 3339 time from the JSON document as people read catalog times: `… UTC`.
+fn ended_for_people(rfc3339: Option<&str>) -> String {
+    let sql = rfc3339
+        .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+        .map(|t| crate::timefmt::to_sql(t.with_timezone(&chrono::Utc)));
+    when(&sql)
 }
