@@ -305,3 +305,35 @@ fn an_incremental_chain_expires_only_as_a_whole() {
     let after = backup_at(&h, "2027-01-13 02:00:00", &["--incremental"]);
     assert_eq!(after["parent_set"], next, "incrementals build on the live set");
 }
+
+/// Policy `always` in a library: each run takes a fresh tape; with none left the run asks for
+/// one (exit 4) until `expire` frees one, which the drive then fetches by itself.
+#[test]
+fn a_library_fetches_an_expired_tape_when_no_blank_one_is_left() {
+    let h = Home::with_library("64M", 2);
+    std::fs::create_dir_all(h.data()).unwrap();
+    write(&h, "a.txt", "alpha");
+    h.ok_os(&["source".as_ref(), "add".as_ref(), "s".as_ref(), h.data().as_os_str()]);
+    h.ok(["job", "create", "j", "--source", "s", "--pool", "p", "--retention-days", "1"]);
+    h.ok(["pool", "update", "p", "--retention-days", "1", "--allocation-policy", "always"]);
+    let run = |when: &str| h.run_at(when, ["--json", "backup", "run", "j"]);
+    let summary = |out: std::process::Output| -> Value {
+        assert!(out.status.success(), "{}", stderr(&out));
+        serde_json::from_str(String::from_utf8(out.stdout).unwrap().lines().last().unwrap()).unwrap()
+    };
+    let first = summary(run("2027-01-01 02:00:00"))["tape"].as_str().unwrap().to_string();
+    let second = summary(run("2027-01-02 02:00:00"))["tape"].as_str().unwrap().to_string();
+    assert_ne!(first, second, "a fresh tape every run");
+    let out = run("2027-01-02 12:00:00");
+    assert_eq!(out.status.code(), Some(4), "no fresh tape left: {}", stderr(&out));
+
+    // Set 1 is a day old, set 2 not yet: only the first tape is freed.
+    let e = expire_at(&h, "2027-01-02 12:00:00", false);
+    assert_eq!(labels(&e["tapes"]), vec![first.clone()]);
+    let third = summary(run("2027-01-02 13:00:00"));
+    assert_eq!((third["tape"].as_str(), third["file"].as_i64()), (Some(first.as_str()), Some(1)), "{third}");
+    let listed = h.json_at("2027-01-02 13:00:00", ["tape", "list"]);
+    let statuses: Vec<&str> =
+        listed["tapes"].as_array().unwrap().iter().map(|t| t["status"].as_str().unwrap()).collect();
+    assert_eq!(statuses, vec!["active", "active"], "{listed}");
+}
