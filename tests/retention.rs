@@ -155,6 +155,19 @@ fn expired_sets_free_their_tape_and_the_next_backup_reuses_it() {
     let out = h.run_at("2027-01-11 00:00:00", ["restore", "--job", "nightly", "--to", dest.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
 
+    // `catalog rebuild` with the tape in the drive reads the expired sets back, live until the
+    // next expire (which takes them again: their retention has passed).
+    let rebuilt = h.json_at("2027-01-11 00:00:00", ["catalog", "rebuild"]);
+    assert!(rebuilt.to_string().contains("had expired on 2027-01-11 00:00:00 UTC"), "{rebuilt}");
+    assert_eq!(tape(&h, "2027-01-11 00:00:00", "W1")["used_bytes"], w1["used_bytes"], "not counted twice");
+    let back = h.dir.path().join("read-back");
+    h.ok_at("2027-01-11 00:00:00", ["restore", "--set", &s1.to_string(), "--to", back.to_str().unwrap()]);
+    assert_eq!(std::fs::read_to_string(back.join("a.txt")).unwrap(), "alpha");
+    let check = h.json_at("2027-01-11 00:00:00", ["catalog", "check"]);
+    assert_eq!(check["problems"].as_array().map(Vec::len), Some(0), "{check}");
+    let again = expire_at(&h, "2027-01-11 00:00:02", false);
+    assert_eq!(ids(&again["sets"]), vec![s2, s1]);
+
     // The next backup takes the expired tape in the drive, erases it after its label and
     // starts again at file 1; with every set expired it is a full.
     let write_count = w1["write_count"].as_i64().unwrap();
@@ -180,7 +193,7 @@ fn expired_sets_free_their_tape_and_the_next_backup_reuses_it() {
     let list = h.json_at("2027-01-12 03:00:00", ["backup", "list"]);
     let sets = list["sets"].as_array().unwrap();
     assert_minute(&sets[0]["expires_at"], "2027-01-19T02:00");
-    assert_eq!(sets[1]["expired_at"], "2027-01-11T00:00:00Z");
+    assert_eq!(sets[1]["expired_at"], "2027-01-11T00:00:02Z", "expired again after the read-back");
     assert_eq!(sets[1]["expires_at"], Value::Null);
 }
 

@@ -83,6 +83,8 @@ pub struct TapeRebuild {
     reached_end: bool,
     /// Jobs that received a set, for the note about their next backup.
     jobs_touched: BTreeSet<i64>,
+    /// Expired sets read back: their parts were counted in the tape's usage when written.
+    revived_sets: BTreeSet<i64>,
 }
 
 /// A part's place on tape and its index's summary, as read from the tape.
@@ -158,6 +160,7 @@ pub fn start(conn: &Connection, label: &TapeLabel, capacity: Option<u64>) -> Res
         notes: Vec::new(),
         added_tape_bytes: 0,
         added_parts: 0,
+        revived_sets: BTreeSet::new(),
         newest_part: None,
         reached_end: false,
         jobs_touched: BTreeSet::new(),
@@ -292,13 +295,16 @@ struct Known {
     parent_set_id: Option<i64>,
     encrypted: bool,
     encryption_key_id: Option<i64>,
+    /// When `expire` expired it, if it did; with its run's status.
+    expired_at: Option<String>,
+    status: String,
 }
 
 fn known_set(conn: &Connection, uuid: &Uuid) -> Result<Option<Known>> {
     Ok(conn
         .query_row(
-            "SELECT id, job_id, parent_set_id, coalesce(encrypted, 0), encryption_key_id FROM backup_sets
-             WHERE uuid = ?1",
+            "SELECT id, job_id, parent_set_id, coalesce(encrypted, 0), encryption_key_id, expired_at, status
+             FROM backup_sets WHERE uuid = ?1",
             [uuid.to_string()],
             |r| {
                 Ok(Known {
@@ -307,6 +313,8 @@ fn known_set(conn: &Connection, uuid: &Uuid) -> Result<Option<Known>> {
                     parent_set_id: r.get(2)?,
                     encrypted: r.get(3)?,
                     encryption_key_id: r.get(4)?,
+                    expired_at: r.get(5)?,
+                    status: r.get(6)?,
                 })
             },
         )
@@ -344,7 +352,13 @@ where
     I: IntoIterator<Item = Result<IndexRecord, IndexError>>,
 {
     let header = part.header;
-    let known = known_set(conn, &header.set_uuid)?;
+    let mut known = known_set(conn, &header.set_uuid)?;
+    if let Some(k) = known.as_mut()
+        && k.status == "completed"
+        && let Some(when) = k.expired_at.take()
+    {
+        revive_expired(conn, rb, k.id, &when)?;
+    }
     if let Some(k) = &known {
         let has_part: bool = conn.query_row(
             "SELECT count(*) > 0 FROM backup_set_parts WHERE backup_set_id = ?1 AND part = ?2",
@@ -572,8 +586,10 @@ where
 
     let status: String = conn.query_row("SELECT status FROM backup_sets WHERE id = ?1", [set_id], |r| r.get(0))?;
     rb.entries += files + deleted;
-    rb.added_parts += 1;
-    rb.added_tape_bytes += header.block_size as u64 + frame_bytes + part.index_bytes;
+    if !rb.revived_sets.contains(&set_id) {
+        rb.added_parts += 1;
+        rb.added_tape_bytes += header.block_size as u64 + frame_bytes + part.index_bytes;
+    }
     if let Some(t) = sql_time(&header.created_at)
         && rb.newest_part.as_ref().is_none_or(|n| *n < t)
     {
@@ -595,6 +611,25 @@ where
         parent_set: parent,
         repaired: Vec::new(),
     });
+    Ok(())
+}
+
+/// An expired set whose data is still on this tape (it was not reused since) is read back:
+/// live again (`pending` until all its parts are in), its old part rows dropped so the parts
+/// read now replace them, its counts starting again. Only a completed set: a failed one had
+/// nothing restorable.
+fn revive_expired(conn: &Connection, rb: &mut TapeRebuild, set_id: i64, expired_at: &str) -> Result<()> {
+    conn.execute("DELETE FROM backup_set_parts WHERE backup_set_id = ?1", [set_id])?;
+    conn.execute(
+        "UPDATE backup_sets SET expired_at = NULL, status = 'pending', file_count = 0, total_bytes = 0,
+            stream_bytes = 0, updated_at = datetime('now') WHERE id = ?1",
+        [set_id],
+    )?;
+    rb.revived_sets.insert(set_id);
+    rb.notes.push(format!(
+        "set {set_id} had expired on {expired_at} UTC: its entries are read back and it is live again until the next \
+         `expire` (keep it with `tapebackarr backup hold {set_id}`)"
+    ));
     Ok(())
 }
 

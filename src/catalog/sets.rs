@@ -461,7 +461,7 @@ pub fn expired_failure(conn: &Connection, set: &Set) -> Result<anyhow::Error> {
         Kind::InvalidState,
         format!(
             "set {} expired on {when} UTC: its entries were removed from the catalog; its data stays on {tape_word} \
-             {on} until the tape is reused",
+             {on} until the tape is reused (`catalog rebuild` with the tape in the drive reads it back)",
             set.id
         ),
     )
