@@ -12,6 +12,7 @@ pub mod key;
 pub mod library;
 pub mod pool;
 pub mod restore;
+pub mod schedule;
 pub mod signals;
 pub mod source;
 pub mod tape;
@@ -281,6 +282,7 @@ pub fn run(cli: Cli, out: Output) -> Result<Exit> {
         Command::Verify(args) => verify::exec(&ctx, args),
         Command::Catalog(c) => catalog::exec(&ctx, c),
         Command::Audit(c) => audit::exec(&ctx, c),
+        Command::Schedule(c) => schedule::exec(&ctx, c),
         Command::Completions(args) => completions::exec(args),
     }
 }
