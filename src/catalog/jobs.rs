@@ -180,3 +180,40 @@ pub fn delete(conn: &Connection, id: i64) -> Result<()> {
     conn.execute("DELETE FROM backup_jobs WHERE id = ?1", [id])?;
     Ok(())
 }
+
+/// Enabled, scheduled jobs whose next run is at or before `now` (catalog time), the most
+/// overdue first: what `schedule run-due` runs.
+pub fn due(conn: &Connection, now: &str) -> Result<Vec<Job>> {
+    let mut stmt = conn.prepare(&format!(
+        "{SELECT} WHERE j.enabled AND j.schedule_cron IS NOT NULL AND j.next_run_at IS NOT NULL
+           AND j.next_run_at <= ?1 ORDER BY j.next_run_at, j.name"
+    ))?;
+    let jobs = stmt.query_map([now], from_row)?.collect::<rusqlite::Result<_>>()?;
+    Ok(jobs)
+}
+
+/// Takes the run of job `id` due at `slot` for this process: `last_run_at` becomes `now`
+/// and `next_run_at` the slot after it, but only while `next_run_at` is still `slot`, so two
+/// schedulers never both run it. False when another got there first.
+pub fn claim_slot(conn: &Connection, id: i64, slot: &str, now: &str, next: Option<&str>) -> Result<bool> {
+    let changed = conn.execute(
+        "UPDATE backup_jobs SET last_run_at = ?3, next_run_at = ?4, updated_at = ?3
+         WHERE id = ?1 AND next_run_at = ?2",
+        params![id, slot, now, next],
+    )?;
+    Ok(changed == 1)
+}
+
+/// Moves job `id`'s next run from `slot` (one that passed while it was still running) to
+/// `next`; false when it no longer stands at `slot`.
+pub fn skip_slot(conn: &Connection, id: i64, slot: &str, next: Option<&str>) -> Result<bool> {
+    let changed = conn.execute(
+        "UPDATE backup_jobs SET next_run_at = ?3, updated_at = datetime('now') WHERE id = ?1 AND next_run_at = ?2",
+        params![id, slot, next],
+    )?;
+    Ok(changed == 1)
+}
+
+pub fn by_id(conn: &Connection, id: i64) -> Result<Job> {
+    Ok(conn.query_row(&format!("{SELECT} WHERE j.id = ?1"), [id], from_row)?)
+}

@@ -126,7 +126,7 @@ Example:\n  tapebackarr job delete test-job")]
     },
 }
 
-use crate::engine::backup::next_run_at as next_run;
+use crate::engine::schedule::next_run_at as next_run;
 
 pub fn exec(ctx: &Ctx, cmd: Command) -> Result<Exit> {
     let mut catalog = ctx.catalog()?;

@@ -1,6 +1,6 @@
 //! `tapebackarr backup …`: run a backup, list sets, show one.
 
-mod run;
+pub(crate) mod run;
 
 use anyhow::Result;
 use clap::{Args, Subcommand};
