@@ -78,7 +78,10 @@ fn a_due_job_runs_once_and_slots_missed_while_off_run_once() {
     assert_eq!((code, records[0]["type"].as_str()), (0, Some("idle")));
     assert_eq!(sets(&h), 1);
 
-    // Off for three days and a half: the three missed slots make one run.
+    // Off for three days and a half: the three missed slots make one run. A change to the
+    // job meanwhile that is not its schedule does not drop the slot that is due.
+    h.ok_at("2030-01-05 09:00:00", ["job", "update", "j", "--compression", "zstd"]);
+    assert_eq!(job(&h, "j")["next_run_at"], "2030-01-02T02:00:00Z");
     let (code, records) = run_due(&h, "2030-01-05 10:00:00");
     assert_eq!(code, 0);
     assert_eq!(records.len(), 1, "one run for the missed slots: {records:?}");
@@ -246,10 +249,12 @@ fn clock_changes_run_a_slot_exactly_once() {
         ndjson(&out)
     };
     let next = || job(&h, "j")["next_run_at"].as_str().unwrap().to_string();
+    // The next run from `when` on: the schedule set afresh.
     let reschedule = |when: &str| {
-        let out =
-            h.cmd_at(when, "Europe/Berlin").args(["job", "update", "j", "--schedule", "30 2 * * *"]).output().unwrap();
-        assert!(out.status.success(), "{}", stderr(&out));
+        for args in [&["--no-schedule"][..], &["--schedule", "30 2 * * *"]] {
+            let out = h.cmd_at(when, "Europe/Berlin").args(["job", "update", "j"]).args(args).output().unwrap();
+            assert!(out.status.success(), "{}", stderr(&out));
+        }
     };
 
     reschedule("2027-03-26 12:00:00");

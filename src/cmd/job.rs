@@ -275,7 +275,11 @@ pub fn exec(ctx: &Ctx, cmd: Command) -> Result<Exit> {
             if no_encryption {
                 (j.encryption_key_id, j.encryption_key_name, j.encryption_enabled) = (None, None, false);
             }
-            j.next_run_at = next_run(&j)?;
+            // Only a new schedule moves the next run: an unrelated change must not drop a slot
+            // that is due and waiting for `schedule run-due`.
+            if j.schedule_cron.as_deref() != before["schedule"].as_str() {
+                j.next_run_at = next_run(&j)?;
+            }
             let diff = save_if_changed(&tx, "job.update", &name, &before, &j)?;
             let after = jobs::get(&tx, &j.name)?;
             tx.commit()?;
