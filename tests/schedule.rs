@@ -295,3 +295,27 @@ fn bad_input_is_refused() {
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(stderr(&out).contains("tapebackarr init"), "{}", stderr(&out));
 }
+
+/// An incremental job with `--full-every 3` starts a new chain every third day, so its old
+/// chains can expire; a run started by hand with `--incremental` stays incremental.
+#[test]
+fn an_incremental_job_starts_a_new_chain_every_full_every_days() {
+    let h = scheduled("0 2 * * *", "2030-01-01 00:00:00");
+    h.ok_at("2030-01-01 00:00:00", ["job", "update", "j", "--type", "incremental", "--full-every", "3"]);
+    assert!(h.ok(["job", "show", "j"]).contains("full every:     3 days"), "{}", h.ok(["job", "show", "j"]));
+    let mut types = Vec::new();
+    for day in 1..=7 {
+        std::fs::write(h.data().join("a.txt"), format!("day {day}\n")).unwrap();
+        let (code, records) = run_due(&h, &format!("2030-01-{day:02} 02:00:30"));
+        assert_eq!(code, 0, "{records:?}");
+        types.push(records[0]["summary"]["backup_type"].as_str().unwrap().to_string());
+    }
+    assert_eq!(types, ["full", "incremental", "incremental", "full", "incremental", "incremental", "full"]);
+    let out = h.run_at("2030-01-10 12:00:00", ["--json", "backup", "run", "j", "--incremental"]);
+    assert_eq!(ndjson(&out).last().unwrap()["backup_type"], "incremental", "{}", stderr(&out));
+    for bad in ["-1", "x"] {
+        let out = h.run(["job", "update", "j", "--full-every", bad]);
+        assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+        assert!(stderr(&out).contains("--full-every"), "{}", stderr(&out));
+    }
+}
