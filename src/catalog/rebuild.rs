@@ -257,7 +257,7 @@ fn ensure_job(
             compression: header.compression.clone(),
             encryption_enabled: header.encryption.is_some(),
             encryption_key_id: key.map(|k| k.id),
-            ..jobs::Job::new(job_name, &source, &pool, backup_type)
+            ..jobs::Job::new(job_name, source, &pool, backup_type)
         },
     )?;
     rb.created.jobs.push(job_name.to_string());
