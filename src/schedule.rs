@@ -1,14 +1,15 @@
 //! Job schedules: standard 5-field cron expressions (`min hour dom month dow`, as in
 //! crontab(5), names like `MON` and `JAN` allowed) and the nicknames `@hourly`, `@daily`,
 //! `@weekly`, `@monthly`, `@yearly`/`@annually`. Evaluated in the machine's local time zone,
-//! like cron itself; the next run is stored in UTC.
+//! like cron itself, with cron's rules for clock changes ([`Schedule::next_after_in`]); the
+//! next run is stored in UTC.
 
 use std::fmt;
 use std::str::FromStr;
 
-use chrono::{DateTime, Local, TimeZone, Utc};
-use croner::Cron;
+use chrono::{DateTime, Local, LocalResult, TimeZone, Utc};
 use croner::parser::{CronParser, Seconds, Year};
+use croner::{Cron, JobType};
 
 #[derive(Clone)]
 pub struct Schedule {
@@ -21,9 +22,26 @@ impl Schedule {
         &self.expr
     }
 
-    /// The first run strictly after `after`, computed in the zone `tz`.
+    /// The first run strictly after `after`, computed in `after`'s zone.
+    ///
+    /// Clock changes, as cron does it: a fixed-time job (one minute of one hour) whose time the
+    /// spring change skips runs right after the jump; in the hour the autumn change repeats it
+    /// runs once, at the first of the two instants. Jobs with `*` or steps in the minute or hour
+    /// run at every matching instant, both passes of a repeated hour included.
     pub fn next_after_in<Tz: TimeZone>(&self, after: DateTime<Tz>) -> Option<DateTime<Utc>> {
-        self.cron.find_next_occurrence(&after, false).ok().map(|t| t.with_timezone(&Utc))
+        let next = self.cron.find_next_occurrence(&after, false).ok()?;
+        // croner 4 resolves a repeated wall-clock time to its second instant in chrono's
+        // `Local` zone (its documentation says the first): take the first while it is ahead.
+        // Once it has passed, croner already goes on to the next day, so it never runs twice.
+        if self.cron.determine_job_type() == JobType::FixedTime
+            && let LocalResult::Ambiguous(a, b) = after.timezone().from_local_datetime(&next.naive_local())
+        {
+            let (first, second) = if a < b { (a, b) } else { (b, a) };
+            if next == second && first > after {
+                return Some(first.with_timezone(&Utc));
+            }
+        }
+        Some(next.with_timezone(&Utc))
     }
 
     /// The next run after now, in local time.

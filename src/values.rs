@@ -21,9 +21,7 @@ where
 /// Names of pools, sources and jobs: a letter or digit, then letters, digits, `.`, `_`, `-`;
 /// at most 64 characters. Safe to use unquoted in scripts and crontabs.
 pub fn parse_name(s: &str) -> Result<String, String> {
-    let ok_first = s.chars().next().is_some_and(|c| c.is_ascii_alphanumeric());
-    let ok_rest = s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
-    if ok_first && ok_rest && s.len() <= 64 {
+    if is_word(s, |c| c.is_ascii_alphanumeric(), 64) {
         Ok(s.to_string())
     } else {
         Err(format!(
@@ -92,4 +90,24 @@ pub fn parse_compression(s: &str) -> Result<Compression, String> {
 /// Checks a cron schedule and returns it normalised (single spaces).
 pub fn parse_schedule(s: &str) -> Result<String, String> {
     s.parse::<Schedule>().map(|s| s.as_str().to_string())
+}
+
+/// An account name for a service to run as (`schedule systemd --user`): a letter or `_`,
+/// then letters, digits, `.`, `_`, `-`; at most 32 characters. That is what useradd and
+/// systemd's `User=` both accept, so a unit never names a user systemd would refuse.
+pub fn parse_user(s: &str) -> Result<String, String> {
+    if is_word(s, |c| c.is_ascii_alphabetic() || c == '_', 32) {
+        Ok(s.to_string())
+    } else {
+        Err(format!(
+            "'{s}' is not a user name: use 1-32 letters, digits, '.', '_' or '-', starting with a letter or '_'"
+        ))
+    }
+}
+
+/// 1 to `max` letters, digits, `.`, `_` and `-`, the first one also passing `first`.
+fn is_word(s: &str, first: fn(char) -> bool, max: usize) -> bool {
+    s.chars().next().is_some_and(first)
+        && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+        && s.len() <= max
 }

@@ -356,12 +356,7 @@ fn without_a_library_or_a_terminal_a_full_tape_pauses_the_run_and_resume_finishe
 /// library, so its eject leaves the cartridge in the drive's element, as a library drive does.
 #[test]
 fn an_operator_at_a_terminal_is_asked_again_after_offering_a_wrong_tape() {
-    let h = Home::with_tape();
-    h.ok(["drive", "eject"]);
-    h.ok(["drive", "load", "--tape", "VT0002L8"]);
-    h.ok(["tape", "label", "W2", "--pool", "weekly"]);
-    h.ok(["drive", "eject"]);
-    h.ok(["drive", "load", "--tape", "VT0001L8"]);
+    let h = Home::with_two_tapes();
     std::fs::write(h.drive_dir().join("faults.json"), format!(r#"{{"early_warning": {}}}"#, (8u64 << 30) - 30 * MIB))
         .unwrap();
     tree::Builder::new(&h.data()).file(b"big.bin", &tree::noise(60 * MIB as usize, 6));

@@ -53,6 +53,8 @@ pub struct Job {
     #[serde(rename = "schedule")]
     pub schedule_cron: Option<String>,
     pub retention_days: i64,
+    /// An incremental job runs a full once its chain's full is this many days old (0: never).
+    pub full_every_days: i64,
     pub enabled: bool,
     /// Canonical compression setting: `none` or `zstd:LEVEL`.
     pub compression: String,
@@ -71,9 +73,38 @@ pub struct Job {
     pub updated_at: Option<String>,
 }
 
+impl Job {
+    /// A job not yet in the catalog: `name` backs up `source` to `pool`, only when started by
+    /// hand (no schedule, enabled), with the pool's retention, uncompressed and unencrypted. The
+    /// caller sets what it knows better before [`insert`].
+    pub fn new(name: &str, source: &super::sources::Source, pool: &super::pools::Pool, backup_type: BackupType) -> Job {
+        Job {
+            id: 0,
+            name: name.to_string(),
+            source_id: source.id,
+            source_name: source.name.clone(),
+            pool_id: pool.id,
+            pool_name: pool.name.clone(),
+            backup_type,
+            schedule_cron: None,
+            retention_days: pool.retention_days,
+            full_every_days: 0,
+            enabled: true,
+            compression: "none".into(),
+            encryption_enabled: false,
+            encryption_key_id: None,
+            encryption_key_name: None,
+            last_run_at: None,
+            next_run_at: None,
+            created_at: None,
+            updated_at: None,
+        }
+    }
+}
+
 const SELECT: &str = "SELECT j.id, j.name, j.source_id, s.name, j.pool_id, p.name, j.backup_type, j.schedule_cron,
         j.retention_days, j.enabled, j.compression, j.encryption_enabled, j.encryption_key_id, k.name,
-        j.last_run_at, j.next_run_at, j.created_at, j.updated_at
+        j.last_run_at, j.next_run_at, j.created_at, j.updated_at, j.full_every_days
     FROM backup_jobs j
     JOIN backup_sources s ON s.id = j.source_id
     JOIN tape_pools p ON p.id = j.pool_id
@@ -91,6 +122,7 @@ fn from_row(r: &Row) -> rusqlite::Result<Job> {
         backup_type: backup_type.parse().unwrap_or(BackupType::Full),
         schedule_cron: r.get(7)?,
         retention_days: r.get::<_, Option<i64>>(8)?.unwrap_or(30),
+        full_every_days: r.get(18)?,
         enabled: r.get::<_, Option<bool>>(9)?.unwrap_or(true),
         compression: r.get::<_, Option<String>>(10)?.unwrap_or_else(|| "none".into()),
         encryption_enabled: r.get::<_, Option<bool>>(11)?.unwrap_or(false),
@@ -124,7 +156,7 @@ pub fn save(conn: &Connection, j: &Job) -> Result<()> {
     conn.execute(
         "UPDATE backup_jobs SET name = ?2, source_id = ?3, pool_id = ?4, backup_type = ?5, schedule_cron = ?6,
             retention_days = ?7, enabled = ?8, compression = ?9, encryption_enabled = ?10,
-            encryption_key_id = ?11, next_run_at = ?12, updated_at = ?13
+            encryption_key_id = ?11, next_run_at = ?12, updated_at = ?13, full_every_days = ?14
          WHERE id = ?1",
         params![
             j.id,
@@ -139,7 +171,8 @@ pub fn save(conn: &Connection, j: &Job) -> Result<()> {
             j.encryption_enabled,
             j.encryption_key_id,
             j.next_run_at,
-            crate::timefmt::now_sql()
+            crate::timefmt::now_sql(),
+            j.full_every_days
         ],
     )?;
     Ok(())
@@ -179,4 +212,41 @@ pub fn history(conn: &Connection, id: i64) -> Result<History> {
 pub fn delete(conn: &Connection, id: i64) -> Result<()> {
     conn.execute("DELETE FROM backup_jobs WHERE id = ?1", [id])?;
     Ok(())
+}
+
+/// Enabled, scheduled jobs whose next run is at or before `now` (catalog time), the most
+/// overdue first: what `schedule run-due` runs.
+pub fn due(conn: &Connection, now: &str) -> Result<Vec<Job>> {
+    let mut stmt = conn.prepare(&format!(
+        "{SELECT} WHERE j.enabled AND j.schedule_cron IS NOT NULL AND j.next_run_at IS NOT NULL
+           AND j.next_run_at <= ?1 ORDER BY j.next_run_at, j.name"
+    ))?;
+    let jobs = stmt.query_map([now], from_row)?.collect::<rusqlite::Result<_>>()?;
+    Ok(jobs)
+}
+
+/// Takes the run of job `id` due at `slot` for this process: `last_run_at` becomes `now`
+/// and `next_run_at` the slot after it, but only while `next_run_at` is still `slot`, so two
+/// schedulers never both run it. False when another got there first.
+pub fn claim_slot(conn: &Connection, id: i64, slot: &str, now: &str, next: Option<&str>) -> Result<bool> {
+    let changed = conn.execute(
+        "UPDATE backup_jobs SET last_run_at = ?3, next_run_at = ?4, updated_at = ?3
+         WHERE id = ?1 AND next_run_at = ?2",
+        params![id, slot, now, next],
+    )?;
+    Ok(changed == 1)
+}
+
+/// Moves job `id`'s next run from `slot` (one that passed while it was still running) to
+/// `next`; false when it no longer stands at `slot`.
+pub fn skip_slot(conn: &Connection, id: i64, slot: &str, next: Option<&str>) -> Result<bool> {
+    let changed = conn.execute(
+        "UPDATE backup_jobs SET next_run_at = ?3, updated_at = datetime('now') WHERE id = ?1 AND next_run_at = ?2",
+        params![id, slot, next],
+    )?;
+    Ok(changed == 1)
+}
+
+pub fn by_id(conn: &Connection, id: i64) -> Result<Job> {
+    Ok(conn.query_row(&format!("{SELECT} WHERE j.id = ?1"), [id], from_row)?)
 }

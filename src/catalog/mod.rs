@@ -44,7 +44,8 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("005_verifications", include_str!("../../migrations/005_verifications.sql")),
     ("006_bulk_search_index", include_str!("../../migrations/006_bulk_search_index.sql")),
     ("007_waiting_for_tapes", include_str!("../../migrations/007_waiting_for_tapes.sql")),
-    ("008_retention", include_str!("../../migrations/008_retention.sql")),
+    ("008_full_every", include_str!("../../migrations/008_full_every.sql")),
+    ("009_retention", include_str!("../../migrations/009_retention.sql")),
 ];
 
 /// The schema version this binary writes.

@@ -256,24 +256,11 @@ fn ensure_job(
     jobs::insert(
         conn,
         &jobs::Job {
-            id: 0,
-            name: job_name.to_string(),
-            source_id: source.id,
-            source_name: source.name.clone(),
-            pool_id: pool.id,
-            pool_name: pool.name.clone(),
-            backup_type,
-            schedule_cron: None,
-            retention_days: pool.retention_days,
             enabled: false,
             compression: header.compression.clone(),
             encryption_enabled: header.encryption.is_some(),
             encryption_key_id: key.map(|k| k.id),
-            encryption_key_name: None,
-            last_run_at: None,
-            next_run_at: None,
-            created_at: None,
-            updated_at: None,
+            ..jobs::Job::new(job_name, source, &pool, backup_type)
         },
     )?;
     rb.created.jobs.push(job_name.to_string());

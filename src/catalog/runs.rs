@@ -281,3 +281,91 @@ mod tests {
         assert_eq!((message.as_str(), ended), ("drive on fire", true));
     }
 }
+
+/// An execution of a job as `schedule list` shows it: how the job's last run went.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Execution {
+    pub execution: i64,
+    /// `running`, `paused` (waiting to be resumed, e.g. for a tape), `completed`, `failed`,
+    /// `cancelled`, or `pending`: a scheduled run that never started a set because no usable
+    /// tape was there (it waits for the next slot, see `schedule run-due`).
+    pub status: String,
+    pub set: Option<i64>,
+    #[serde(serialize_with = "crate::timefmt::serialize")]
+    pub start_time: Option<String>,
+    #[serde(serialize_with = "crate::timefmt::serialize")]
+    pub end_time: Option<String>,
+    pub message: Option<String>,
+}
+
+/// The newest execution of job `job_id`.
+pub fn latest_execution(conn: &Connection, job_id: i64) -> Result<Option<Execution>> {
+    Ok(conn
+        .query_row(
+            "SELECT id, status, backup_set_id, start_time, end_time, error_message FROM job_executions
+             WHERE job_id = ?1 ORDER BY id DESC LIMIT 1",
+            [job_id],
+            |r| {
+                Ok(Execution {
+                    execution: r.get(0)?,
+                    status: r.get(1)?,
+                    set: r.get(2)?,
+                    start_time: r.get(3)?,
+                    end_time: r.get(4)?,
+                    message: r.get(5)?,
+                })
+            },
+        )
+        .optional()?)
+}
+
+/// Whether job `job_id` has a run writing now (execution `running`).
+pub fn is_running(conn: &Connection, job_id: i64) -> Result<bool> {
+    Ok(conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM job_executions WHERE job_id = ?1 AND status = 'running')",
+        [job_id],
+        |r| r.get(0),
+    )?)
+}
+
+/// The newest paused, resumable run of job `job_id`: what its next scheduled run finishes
+/// before starting anything new.
+pub fn paused_execution(conn: &Connection, job_id: i64) -> Result<Option<i64>> {
+    Ok(conn
+        .query_row(
+            "SELECT id FROM job_executions WHERE job_id = ?1 AND status = 'paused' AND can_resume
+               AND resume_state IS NOT NULL ORDER BY id DESC LIMIT 1",
+            [job_id],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
+/// The id of job `job_id`'s newest execution (0 when none): compared before and after a run,
+/// it says whether the run got as far as recording one.
+pub fn newest_execution_id(conn: &Connection, job_id: i64) -> Result<i64> {
+    Ok(conn.query_row("SELECT coalesce(max(id), 0) FROM job_executions WHERE job_id = ?1", [job_id], |r| r.get(0))?)
+}
+
+/// Records a scheduled run of job `job_id` that ended before it started a set: `pending` when
+/// it waits for a tape (exit 4: the next slot tries again), `failed` when it was refused
+/// (a missing source, a locked drive). `message` says why. Returns the execution's id.
+pub fn record_unstarted(conn: &Connection, job_id: i64, waiting: bool, message: &str) -> Result<i64> {
+    conn.execute(
+        "INSERT INTO job_executions (job_id, status, start_time, end_time, error_message)
+         VALUES (?1, ?2, datetime('now'), CASE WHEN ?2 = 'failed' THEN datetime('now') END, ?3)",
+        params![job_id, if waiting { "pending" } else { "failed" }, message],
+    )?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// Closes job `job_id`'s scheduled runs still waiting for a tape (`pending`, no set): the next
+/// run takes their place. Returns how many there were.
+pub fn close_waiting(conn: &Connection, job_id: i64, why: &str) -> Result<usize> {
+    Ok(conn.execute(
+        "UPDATE job_executions SET status = 'cancelled', end_time = datetime('now'), updated_at = datetime('now'),
+            error_message = coalesce(error_message || '; ', '') || ?2
+         WHERE job_id = ?1 AND status = 'pending' AND backup_set_id IS NULL",
+        params![job_id, why],
+    )?)
+}

@@ -179,6 +179,11 @@ pub fn start(conn: &Connection, s: &NewSet) -> Result<(i64, i64)> {
         ],
     )?;
     let set_id = conn.last_insert_rowid();
+    // However the job was started (by hand or by its schedule), this is its last run.
+    conn.execute(
+        "UPDATE backup_jobs SET last_run_at = datetime('now') WHERE id = ?1 AND (last_run_at IS NULL OR last_run_at < datetime('now'))",
+        [s.job_id],
+    )?;
     conn.execute(
         "INSERT INTO job_executions (job_id, backup_set_id, status, start_time) VALUES (?1, ?2, 'running', datetime('now'))",
         params![s.job_id, set_id],

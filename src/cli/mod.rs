@@ -140,6 +140,9 @@ pub enum Command {
     /// The audit trail of every change
     #[command(subcommand)]
     Audit(cmd::audit::Command),
+    /// Run jobs on their schedules (from cron or a systemd timer); see what ran and what is next
+    #[command(subcommand)]
+    Schedule(cmd::schedule::Command),
     /// Print a shell completion script
     Completions(cmd::completions::Args),
 }

@@ -12,6 +12,11 @@ use crate::output::{fields, or_dash, table, when};
 use crate::pipeline::compression::Compression;
 use crate::values::{one_of, parse_compression, parse_days, parse_name, parse_schedule};
 
+/// `--full-every DAYS`: a whole number of days, 0 or more.
+fn parse_full_every(s: &str) -> Result<i64, String> {
+    parse_days(s).map_err(|e| e.replace("retention", "--full-every"))
+}
+
 const SCHEDULE_HELP: &str = "Schedules are 5 cron fields (minute hour day-of-month month day-of-week, local time)
 or @hourly, @daily, @weekly, @monthly, @yearly. The next run is computed and stored.";
 
@@ -43,6 +48,10 @@ Examples:
         /// Days the job's sets are kept
         #[arg(long, value_name = "DAYS", default_value = "30", value_parser = parse_days, allow_hyphen_values = true)]
         retention_days: i64,
+        /// Incremental jobs: run a full once the chain's full is this many days old, so old
+        /// chains can expire [default: never]
+        #[arg(long, value_name = "DAYS", value_parser = parse_full_every, allow_hyphen_values = true)]
+        full_every: Option<i64>,
         /// none, zstd or zstd:LEVEL (1-19)
         #[arg(long, value_name = "SPEC", default_value = "none", value_parser = parse_compression)]
         compression: Compression,
@@ -94,6 +103,9 @@ Examples:
         /// Days the job's sets are kept
         #[arg(long, value_name = "DAYS", value_parser = parse_days, allow_hyphen_values = true)]
         retention_days: Option<i64>,
+        /// Incremental jobs: run a full once the chain's full is this many days old (0: never)
+        #[arg(long, value_name = "DAYS", value_parser = parse_full_every, allow_hyphen_values = true)]
+        full_every: Option<i64>,
         /// none, zstd or zstd:LEVEL (1-19)
         #[arg(long, value_name = "SPEC", value_parser = parse_compression)]
         compression: Option<Compression>,
@@ -126,7 +138,7 @@ Example:\n  tapebackarr job delete test-job")]
     },
 }
 
-use crate::engine::backup::next_run_at as next_run;
+use crate::engine::schedule::next_run_at as next_run;
 
 pub fn exec(ctx: &Ctx, cmd: Command) -> Result<Exit> {
     let mut catalog = ctx.catalog()?;
@@ -138,6 +150,7 @@ pub fn exec(ctx: &Ctx, cmd: Command) -> Result<Exit> {
             backup_type,
             schedule,
             retention_days,
+            full_every,
             compression,
             encryption_key,
             disabled,
@@ -147,24 +160,15 @@ pub fn exec(ctx: &Ctx, cmd: Command) -> Result<Exit> {
             let pool = pools::get(&tx, &pool)?;
             let key_id = encryption_key.as_deref().map(|k| keys::id_by_name(&tx, k)).transpose()?;
             let mut job = Job {
-                id: 0,
-                name: name.clone(),
-                source_id: source.id,
-                source_name: source.name,
-                pool_id: pool.id,
-                pool_name: pool.name,
-                backup_type,
                 schedule_cron: schedule,
                 retention_days,
+                full_every_days: full_every.unwrap_or(0),
                 enabled: !disabled,
                 compression: compression.to_string(),
                 encryption_enabled: key_id.is_some(),
                 encryption_key_id: key_id,
                 encryption_key_name: encryption_key,
-                last_run_at: None,
-                next_run_at: None,
-                created_at: None,
-                updated_at: None,
+                ..Job::new(&name, &source, &pool, backup_type)
             };
             job.next_run_at = next_run(&job)?;
             let id = jobs::insert(&tx, &job)?;
@@ -217,6 +221,13 @@ pub fn exec(ctx: &Ctx, cmd: Command) -> Result<Exit> {
                     ("schedule", or_dash(j.schedule_cron.as_deref())),
                     ("enabled", if j.enabled { "yes" } else { "no" }.into()),
                     ("retention", format!("{} days", j.retention_days)),
+                    (
+                        "full every",
+                        match j.full_every_days {
+                            0 => "-".into(),
+                            n => format!("{n} days"),
+                        },
+                    ),
                     ("compression", j.compression.clone()),
                     ("encryption key", or_dash(j.encryption_key_name.as_deref())),
                     ("last run", when(&j.last_run_at)),
@@ -235,6 +246,7 @@ pub fn exec(ctx: &Ctx, cmd: Command) -> Result<Exit> {
             schedule,
             no_schedule,
             retention_days,
+            full_every,
             compression,
             encryption_key,
             no_encryption,
@@ -264,6 +276,7 @@ pub fn exec(ctx: &Ctx, cmd: Command) -> Result<Exit> {
                 j.schedule_cron = None;
             }
             j.retention_days = retention_days.unwrap_or(j.retention_days);
+            j.full_every_days = full_every.unwrap_or(j.full_every_days);
             if let Some(c) = compression {
                 j.compression = c.to_string();
             }
@@ -275,7 +288,11 @@ pub fn exec(ctx: &Ctx, cmd: Command) -> Result<Exit> {
             if no_encryption {
                 (j.encryption_key_id, j.encryption_key_name, j.encryption_enabled) = (None, None, false);
             }
-            j.next_run_at = next_run(&j)?;
+            // Only a new schedule moves the next run: an unrelated change must not drop a slot
+            // that is due and waiting for `schedule run-due`.
+            if j.schedule_cron.as_deref() != before["schedule"].as_str() {
+                j.next_run_at = next_run(&j)?;
+            }
             let diff = save_if_changed(&tx, "job.update", &name, &before, &j)?;
             let after = jobs::get(&tx, &j.name)?;
             tx.commit()?;

@@ -13,6 +13,7 @@ pub mod key;
 pub mod library;
 pub mod pool;
 pub mod restore;
+pub mod schedule;
 pub mod signals;
 pub mod source;
 pub mod tape;
@@ -283,6 +284,7 @@ pub fn run(cli: Cli, out: Output) -> Result<Exit> {
         Command::Catalog(c) => catalog::exec(&ctx, c),
         Command::Expire(args) => expire::exec(&ctx, args),
         Command::Audit(c) => audit::exec(&ctx, c),
+        Command::Schedule(c) => schedule::exec(&ctx, c),
         Command::Completions(args) => completions::exec(args),
     }
 }

@@ -1,5 +1,5 @@
 //! The engine: backup, restore, verify and rebuild as library calls, below the front doors
-//! (`cmd`, and later `schedule run-due`, `serve`, `pve`). It joins the catalog with the pipeline and
+//! (`cmd`, `schedule run-due`, and later `serve`, `pve`). It joins the catalog with the pipeline and
 //! the tapes; it never prints and never reads a terminal. What it has to say goes to a
 //! [`Report`], what it has to ask goes to an [`Operator`]: the command line renders the one
 //! as bars, lines or NDJSON and answers the other at a terminal (or fails with exit 4 when
@@ -12,6 +12,7 @@ pub mod library;
 pub mod rebuild;
 pub mod restore;
 pub mod retention;
+pub mod schedule;
 pub mod set_tapes;
 pub mod verify;
 

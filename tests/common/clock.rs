@@ -13,12 +13,12 @@ use super::{Home, assert_success};
 
 impl Home {
     /// The binary as [`Home::cmd`], but with the wall clock starting at `when`
-    /// (`YYYY-MM-DD HH:MM:SS`, in the zone `tz`, e.g. `UTC` or `Europe/Berlin`) and running on
-    /// from there. Monotonic clocks are left alone, so timeouts and progress still work.
+    /// (`YYYY-MM-DD HH:MM:SS`, UTC) and running on from there, in time zone `tz` (e.g. `UTC`,
+    /// `Europe/Berlin`). Monotonic clocks are left alone, so timeouts and progress still work.
     pub fn cmd_at(&self, when: &str, tz: &str) -> Command {
         let faketime = which("faketime");
         let mut c = Command::new(faketime);
-        c.arg(when).arg(assert_cmd::cargo::cargo_bin("tapebackarr"));
+        c.arg(format!("{when} UTC")).arg(assert_cmd::cargo::cargo_bin("tapebackarr"));
         c.env("TAPEBACKARR_HOME", self.home())
             .env("TZ", tz)
             .env("FAKETIME_DONT_FAKE_MONOTONIC", "1")

@@ -65,6 +65,22 @@ impl Home {
         h
     }
 
+    /// [`Home::with_tape`] plus VT0002L8 labelled `W2` in `weekly` and back on the shelf, W1
+    /// in the drive again: a second tape for a set that spans.
+    pub fn with_two_tapes() -> Home {
+        let h = Home::with_tape();
+        for args in [
+            &["drive", "eject"][..],
+            &["drive", "load", "--tape", "VT0002L8"],
+            &["tape", "label", "W2", "--pool", "weekly"],
+            &["drive", "eject"],
+            &["drive", "load", "--tape", "VT0001L8"],
+        ] {
+            h.ok(args);
+        }
+        h
+    }
+
     /// A virtual library `L` (`vl/`) of `tapes` cartridges of `capacity`, drive `d0` in it
     /// (element 500), every cartridge labelled by its barcode into pool `p`.
     pub fn with_library(capacity: &str, tapes: usize) -> Home {

@@ -2,7 +2,7 @@
 
 mod hold;
 mod release;
-mod run;
+pub(crate) mod run;
 
 use anyhow::Result;
 use clap::{Args, Subcommand};

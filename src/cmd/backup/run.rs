@@ -182,23 +182,33 @@ fn finish(ctx: &Ctx, s: Summary) -> Result<Exit> {
 /// How a backup is shown while it runs: what the context reports, plus a bar on a terminal
 /// (or a line every 10 s on a plain stderr) drawn from the engine's progress events, and
 /// warnings about files that bars do not garble.
-struct Shown<'a> {
+pub(crate) struct Shown<'a> {
     ctx: &'a Ctx,
+    /// Pass the engine's events on as NDJSON (`--json`); `schedule run-due` prints its own.
+    events: bool,
     bar: Option<indicatif::ProgressBar>,
     plain: bool,
     last_line: Mutex<Instant>,
 }
 
 impl<'a> Shown<'a> {
-    fn new(ctx: &'a Ctx) -> Shown<'a> {
+    pub(crate) fn new(ctx: &'a Ctx) -> Shown<'a> {
         let shows = !ctx.out.json && !ctx.out.quiet && !ctx.global.no_progress;
         let terminal = shows && std::io::stderr().is_terminal();
         Shown {
             ctx,
+            events: true,
             bar: terminal.then(indicatif::ProgressBar::hidden),
             plain: shows && !terminal,
             last_line: Mutex::new(Instant::now()),
         }
+    }
+
+    /// Shows the bar and notes but keeps the engine's events off stdout.
+    pub(crate) fn without_events(ctx: &'a Ctx) -> Shown<'a> {
+        let mut shown = Shown::new(ctx);
+        shown.events = false;
+        shown
     }
 
     fn env(&'a self, ctx: &'a Ctx) -> Env<'a> {
@@ -224,7 +234,9 @@ impl Report for Shown<'_> {
     }
 
     fn event(&self, event: &Event) {
-        self.ctx.event(event);
+        if self.events {
+            self.ctx.event(event);
+        }
         match event {
             Event::Start(start) => {
                 if let Some(bar) = &self.bar {

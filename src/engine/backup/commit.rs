@@ -16,7 +16,7 @@ use super::{Plan, RunCounts, Summary};
 use crate::catalog::entries::{EntryWriter, NewEntry};
 use crate::catalog::runs::{self, RunState};
 use crate::catalog::tapes::{self, TapeStatus};
-use crate::catalog::{audit, drives, jobs, sets};
+use crate::catalog::{audit, drives, sets};
 use crate::engine::health::{self, AfterPart};
 use crate::engine::{Env, Event, device_error};
 use crate::format::index::{EndStatus, FileKind, FileRecord, IndexWriter, PartRecord};
@@ -218,10 +218,6 @@ pub(super) fn finish_set(
         },
     )?;
     sets::add_snapshot(&tx, plan.source.id, span.set_id, s.snapshot_entries, s.snapshot_bytes, &s.snapshot)?;
-    let mut job = jobs::get(&tx, &plan.job.name)?;
-    job.last_run_at = Some(crate::timefmt::now_sql());
-    job.next_run_at = super::next_run_at(&job)?;
-    jobs::save(&tx, &job)?;
     let elapsed = started.elapsed().as_secs_f64();
     // Each tape once, in the order the set went on them (checkpoints put parts side by side).
     let mut tapes: Vec<String> = Vec::new();

@@ -274,14 +274,3 @@ fn write_set(
 pub fn summary_json(summary: &Summary) -> Value {
     serde_json::to_value(Event::Summary(summary.clone())).unwrap_or(Value::Null)
 }
-
-/// The next run of an enabled, scheduled job; none otherwise.
-pub fn next_run_at(job: &jobs::Job) -> Result<Option<String>> {
-    match (&job.schedule_cron, job.enabled) {
-        (Some(expr), true) => {
-            let schedule: crate::schedule::Schedule = expr.parse().map_err(anyhow::Error::msg)?;
-            Ok(schedule.next_run().map(crate::timefmt::to_sql))
-        }
-        _ => Ok(None),
-    }
-}

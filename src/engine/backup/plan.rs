@@ -138,6 +138,9 @@ pub fn plan(env: &Env, catalog: &mut Catalog, request: &Request) -> Result<Plan>
     let (backup_type, parent) = match wanted {
         BackupType::Full => (BackupType::Full, None),
         BackupType::Incremental => match sets::latest_with_snapshot(conn, job.id)? {
+            Some((set, _)) if request.backup_type.is_none() && chain_is_due_for_a_full(env, conn, &job, &set)? => {
+                (BackupType::Full, None)
+            }
             Some((set, snapshot_id)) => {
                 let data = sets::snapshot_data(conn, snapshot_id)?;
                 (BackupType::Incremental, Some((set, data)))
@@ -188,6 +191,35 @@ pub fn plan(env: &Env, catalog: &mut Catalog, request: &Request) -> Result<Plan>
     })
 }
 
+/// Whether an incremental job's run after `parent` starts a new chain: its `--full-every`
+/// days have passed (in calendar days, local time) since the full the chain starts from.
+fn chain_is_due_for_a_full(env: &Env, conn: &Connection, job: &jobs::Job, parent: &sets::Set) -> Result<bool> {
+    if job.full_every_days <= 0 {
+        return Ok(false);
+    }
+    let chain = sets::chain_to(conn, parent.id)?;
+    let Some(full) = chain.first() else { return Ok(false) };
+    let Some(started) = full
+        .start_time
+        .as_deref()
+        .and_then(|t| chrono::NaiveDateTime::parse_from_str(t, crate::timefmt::SQL_FORMAT).ok())
+    else {
+        return Ok(false);
+    };
+    let local_day = |t: chrono::DateTime<chrono::Utc>| t.with_timezone(&chrono::Local).date_naive();
+    let age = (local_day(chrono::Utc::now()) - local_day(started.and_utc())).num_days();
+    let due = age >= job.full_every_days;
+    if due {
+        env.note(|| {
+            format!(
+                "job '{}': the full its chain starts from (set {}) is {age} days old (--full-every {}): running a full backup",
+                job.name, full.id, job.full_every_days
+            )
+        });
+    }
+    Ok(due)
+}
+
 /// The job ad-hoc runs of SOURCE to POOL are recorded under, created on first use (disabled,
 /// unscheduled: it only ever runs by hand).
 fn adhoc_job(catalog: &mut Catalog, source: &str, pool: &str) -> Result<jobs::Job> {
@@ -198,29 +230,7 @@ fn adhoc_job(catalog: &mut Catalog, source: &str, pool: &str) -> Result<jobs::Jo
     let s = sources::get(catalog.conn(), source)?;
     let p = pools::get(catalog.conn(), pool)?;
     let tx = catalog.write()?;
-    let id = jobs::insert(
-        &tx,
-        &jobs::Job {
-            id: 0,
-            name: name.clone(),
-            source_id: s.id,
-            source_name: s.name.clone(),
-            pool_id: p.id,
-            pool_name: p.name.clone(),
-            backup_type: jobs::BackupType::Full,
-            schedule_cron: None,
-            retention_days: p.retention_days,
-            enabled: false,
-            compression: "none".into(),
-            encryption_enabled: false,
-            encryption_key_id: None,
-            encryption_key_name: None,
-            last_run_at: None,
-            next_run_at: None,
-            created_at: None,
-            updated_at: None,
-        },
-    )?;
+    let id = jobs::insert(&tx, &jobs::Job { enabled: false, ..jobs::Job::new(&name, &s, &p, jobs::BackupType::Full) })?;
     audit::record(&tx, "job.create", "job", Some(id), json!({"name": name, "adhoc": true}))?;
     tx.commit()?;
     jobs::get(catalog.conn(), &name)

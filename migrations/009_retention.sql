@@ -1,4 +1,4 @@
--- 008: retention. `tapebackarr expire` ends a set's life in the catalog once its job's and
+-- 009: retention. `tapebackarr expire` ends a set's life in the catalog once its job's and
 -- pool's retention has passed (docs/CLI.md, "Retention and expiry"); a legal hold keeps it.
 -- The seed's status CHECK is left as it is: `status` keeps saying how the set's run ended,
 -- `expired_at` says the set has expired.
