@@ -434,12 +434,13 @@ pub fn entry_kinds(conn: &Connection, set_id: i64) -> Result<Vec<(String, i64)>>
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// The newest completed, live set of `job_id` started at or before `as_of` (catalog timestamp;
-/// none: any time). Expired sets have no entries left to restore.
+/// The newest completed set of `job_id` started at or before `as_of` (catalog timestamp; none:
+/// any time): the job's state then. It may have expired, and [`chain_to`] then says so: an
+/// older set still kept (held, say) is not that state, and is never taken in its place.
 pub fn newest_completed(conn: &Connection, job_id: i64, as_of: Option<&str>) -> Result<Option<i64>> {
     Ok(conn
         .query_row(
-            "SELECT id FROM backup_sets WHERE job_id = ?1 AND status = 'completed' AND expired_at IS NULL
+            "SELECT id FROM backup_sets WHERE job_id = ?1 AND status = 'completed'
                AND (?2 IS NULL OR start_time <= ?2) ORDER BY start_time DESC, id DESC LIMIT 1",
             params![job_id, as_of],
             |r| r.get(0),

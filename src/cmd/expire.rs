@@ -42,7 +42,7 @@ pub fn exec(ctx: &Ctx, args: Args) -> Result<Exit> {
     Ok(Exit::Ok)
 }
 
-fn describe(e: &Expiry) -> String {
+pub(crate) fn describe(e: &Expiry) -> String {
     let (sets_verb, tapes_verb) = if e.dry_run { ("would expire", "would be") } else { ("expired", "are") };
     if e.sets.is_empty() && e.tapes.is_empty() && e.recall.is_empty() {
         return "Nothing is due to expire.".into();

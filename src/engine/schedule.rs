@@ -7,7 +7,8 @@
 //! its `next_run_at` moves from the slot to the next one after now, so slots missed while
 //! the machine was off collapse into one run, and two schedulers sharing a catalog never
 //! run a slot twice. Slots are computed by `crate::schedule` in the machine's local time
-//! zone, with cron's rules for the hours a clock change skips or repeats.
+//! zone, with cron's rules for the hours a clock change skips or repeats. Each round first
+//! applies retention (`engine::retention`), so the tapes it frees serve that night's runs.
 
 use std::path::PathBuf;
 
@@ -46,6 +47,8 @@ pub enum Record {
     Skip(Skip),
     /// Another scheduler holds the lock; this one ran nothing.
     Busy { holder: String },
+    /// Retention, applied before the jobs run (only when it expired something, or would).
+    Expire(super::retention::Expiry),
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -115,6 +118,8 @@ pub fn run_due(env: &Env, request: &RunDue, sink: &mut dyn FnMut(Record)) -> Res
         }
         Err(e) => return Err(e.into()),
     };
+    // Retention first: the tapes it frees are there for tonight's runs.
+    expire(env, false, sink)?;
     let mut outcome = Outcome { runs: 0, exit: Exit::Ok };
     let mut done: Vec<i64> = Vec::new();
     // Due jobs are looked up again after every run: one that came due meanwhile runs in this
@@ -330,8 +335,19 @@ fn tell_skip(env: &Env, skip: Skip, sink: &mut dyn FnMut(Record)) {
     sink(Record::Skip(skip));
 }
 
+/// Expires what retention lets go (`expire`), telling `sink` when anything did.
+fn expire(env: &Env, dry_run: bool, sink: &mut dyn FnMut(Record)) -> Result<()> {
+    let catalog = env.catalog()?;
+    let expiry = super::retention::expire(catalog.conn(), Utc::now(), dry_run)?;
+    if !(expiry.sets.is_empty() && expiry.tapes.is_empty() && expiry.recall.is_empty()) {
+        sink(Record::Expire(expiry));
+    }
+    Ok(())
+}
+
 /// What would run now, changing nothing.
 fn dry_run(env: &Env, sink: &mut dyn FnMut(Record)) -> Result<Outcome> {
+    expire(env, true, sink)?;
     let catalog = env.catalog()?;
     let due = jobs::due(catalog.conn(), &timefmt::now_sql())?;
     for job in &due {

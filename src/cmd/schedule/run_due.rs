@@ -16,8 +16,8 @@ use crate::error::{Exit, Failure, Kind};
 use crate::pipeline::keywrap::DataKey;
 
 pub const HELP: &str = "\
-Runs, one after another, every enabled job whose next run (job list: NEXT RUN) has come, then
-sets its next run from its schedule. Call it every minute (schedule systemd writes a timer;
+First applies retention (as `expire` does), then runs, one after another, every enabled job
+whose next run (job list: NEXT RUN) has come, and sets its next run from its schedule. Call it every minute (schedule systemd writes a timer;
 or a crontab line). A slot runs once: slots missed while the machine was off run once, not
 once each; a second run-due while one runs starts nothing and exits 0; a slot that passes
 while its job is still running is skipped (and recorded: audit action schedule.skip).
@@ -33,7 +33,8 @@ hour that repeats runs once; jobs with */N or * in minute or hour run at every m
 Exit code: the worst of the runs: 0 all completed, 3 a set is partial, 4 a tape is needed,
 1 a run failed, 130 stopped by SIGINT/SIGTERM (the running backup paused: backup resume).
 With --json, one JSON object per line: {\"type\":\"run\",…} per run (with the backup's
-summary), {\"type\":\"skip\",…} per skipped slot, {\"type\":\"busy\",…} when another run-due
+summary), {\"type\":\"expire\",…} when retention expired anything (as expire --json),
+{\"type\":\"skip\",…} per skipped slot, {\"type\":\"busy\",…} when another run-due
 holds the lock.
 
 Examples:
@@ -103,6 +104,7 @@ fn describe(record: &Record, dry_run: bool) -> String {
         }
         Record::Skip(s) => format!("job '{}': slot {} skipped: {}", s.job, s.slot, s.reason),
         Record::Busy { holder } => format!("another schedule run-due is running ({holder}): nothing started"),
+        Record::Expire(expiry) => crate::cmd::expire::describe(expiry),
     }
 }
 

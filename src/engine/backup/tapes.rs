@@ -316,11 +316,22 @@ pub(super) fn prepare_tape(
     block_size: u32,
 ) -> Result<append::AppendPoint> {
     if tape.status == TapeStatus::Expired {
-        // Its sets are gone from the catalog: start again right after the label.
+        // Its sets are gone from the catalog: start again right after the label. Recorded
+        // (`tape.reuse`), as the old sets' data is gone from the tape from here on.
         dev.rewind()
             .and_then(|_| dev.space(Space::Filemarks(1)))
             .and_then(|_| dev.erase(true))
             .map_err(|e| device_error(e, drive))?;
+        env.note(|| format!("tape '{}' had expired: erased after its label for reuse", tape.label));
+        let tx = crate::catalog::write_on(conn)?;
+        audit::record(
+            &tx,
+            "tape.reuse",
+            "tape",
+            Some(tape.id),
+            json!({"label": tape.label, "pool": tape.pool_name, "write_count": tape.write_count}),
+        )?;
+        tx.commit()?;
     }
     dev.set_block_size(0).map_err(|e| device_error(e, drive))?;
     let _ = dev.set_compression(false);
