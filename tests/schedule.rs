@@ -194,6 +194,16 @@ fn the_worst_run_decides_the_exit_code_and_a_failure_is_listed() {
     assert_eq!(broken["result"], "failed");
     assert!(broken["last_execution"]["message"].as_str().unwrap().contains("cannot read"), "{broken}");
     assert_eq!(broken["next_run_at"], "2030-01-02T02:00:00Z", "tried again at its next slot");
+
+    // From cron with -q, only what needs a look is printed (cron mails it).
+    let out = h.run_at("2030-01-02 02:00:30", ["-q", "schedule", "run-due"]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("job 'broken'") && text.contains("failed (exit 1)"), "{text}");
+    assert!(!text.contains("job 'j'"), "a completed run is not news with -q: {text}");
+    assert!(out.stderr.is_empty(), "{}", stderr(&out));
+    let out = h.run_at("2030-01-02 02:01:30", ["-q", "schedule", "run-due"]);
+    assert!(out.status.success() && out.stdout.is_empty() && out.stderr.is_empty(), "an idle minute is silent");
 }
 
 /// A slot that comes while the job is still writing (here a run started by hand, waiting at

@@ -335,11 +335,12 @@ fn tell_skip(env: &Env, skip: Skip, sink: &mut dyn FnMut(Record)) {
     sink(Record::Skip(skip));
 }
 
-/// Expires what retention lets go (`expire`), telling `sink` when anything did.
+/// Expires what retention lets go (`expire`), telling `sink` when a set or tape expired
+/// (tapes to recall alone are not news every minute: `expire` and `tape list` show them).
 fn expire(env: &Env, dry_run: bool, sink: &mut dyn FnMut(Record)) -> Result<()> {
     let catalog = env.catalog()?;
     let expiry = super::retention::expire(catalog.conn(), Utc::now(), dry_run)?;
-    if !(expiry.sets.is_empty() && expiry.tapes.is_empty() && expiry.recall.is_empty()) {
+    if !(expiry.sets.is_empty() && expiry.tapes.is_empty()) {
         sink(Record::Expire(expiry));
     }
     Ok(())

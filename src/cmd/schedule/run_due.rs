@@ -59,15 +59,21 @@ pub fn exec(ctx: &Ctx, args: Args) -> Result<Exit> {
         let json = serde_json::to_value(&record).unwrap_or(Value::Null);
         if ctx.out.json {
             crate::output::write_stdout(format!("{json}\n").as_bytes());
-        } else if !ctx.out.quiet || !matches!(record, Record::Busy { .. }) {
+        } else if !ctx.out.quiet || matches!(&record, Record::Run(r) if r.exit_code != 0) {
+            // `-q` (cron mails what a job prints): only runs that need a look.
             let line = describe(&record, args.dry_run);
             crate::output::write_stdout(format!("{line}\n").as_bytes());
         }
         lines.push(json);
     })?;
     drop(shown);
+    // Said only when asked: a timer calls this every minute.
     if lines.is_empty() && !ctx.out.json {
-        ctx.out.note(|| if args.dry_run { "No job is due." } else { "No job was due." }.to_string());
+        if args.dry_run {
+            ctx.out.note(|| "No job is due.".to_string());
+        } else {
+            ctx.out.verbose(|| "No job was due.".to_string());
+        }
     }
     if ctx.out.json && lines.is_empty() {
         crate::output::write_stdout(format!("{}\n", json!({"type": "idle", "dry_run": args.dry_run})).as_bytes());
