@@ -282,6 +282,15 @@ mod tests {
     }
 }
 
+/// Gives up paused execution `execution_id`, which can no longer be resumed: it and its set
+/// become `failed`, with `why`. Returns the set's id.
+pub fn give_up(conn: &Connection, execution_id: i64, why: &str) -> Result<i64> {
+    let set_id: i64 =
+        conn.query_row("SELECT backup_set_id FROM job_executions WHERE id = ?1", [execution_id], |r| r.get(0))?;
+    transition(conn, set_id, execution_id, RunState::Failed, Some(why))?;
+    Ok(set_id)
+}
+
 /// An execution of a job as `schedule list` shows it: how the job's last run went.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Execution {

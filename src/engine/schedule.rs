@@ -217,6 +217,7 @@ fn run_job(env: &Env, request: &RunDue, job: &jobs::Job, sink: &mut dyn FnMut(Re
                 env.note(|| {
                     format!("Job '{}': its paused run cannot be resumed ({e:#}); starting a new set", job.name)
                 });
+                backup::abandon(env, execution, &format!("given up by the scheduler: {e:#}"))?;
                 run.action = "backup";
                 backup::run(env, &new_set(job, request))
             }

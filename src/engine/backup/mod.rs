@@ -32,7 +32,7 @@ use serde_json::Value;
 use uuid::Uuid;
 
 pub use self::plan::{DryRun, WantedTape, dry_run, plan};
-pub use self::resume::resume;
+pub use self::resume::{abandon, resume};
 pub use self::source::{Input, STREAM_SOURCE};
 use self::span::Span;
 pub use self::tapes::describe_wanted;

@@ -281,3 +281,16 @@ fn plan_for_set(
         drive: None,
     })
 }
+
+/// Gives up paused execution `execution`, which `resume` refused (`why`): set and execution
+/// `failed` (audit `backup.abandon`), the frames it carried removed. Its parts stay on tape,
+/// unused, as a failed run's do; the job's next run starts a new set.
+pub fn abandon(env: &Env, execution: i64, why: &str) -> Result<()> {
+    let catalog = env.catalog()?;
+    let tx = crate::catalog::write_on(catalog.conn())?;
+    let set_id = runs::give_up(&tx, execution, why)?;
+    audit::record(&tx, "backup.abandon", "backup_set", Some(set_id), json!({"execution": execution, "reason": why}))?;
+    tx.commit()?;
+    super::tapes::remove_carried(env.home, set_id);
+    Ok(())
+}
