@@ -30,6 +30,15 @@ fn run_due(h: &Home, when: &str) -> (i32, Vec<Value>) {
     (out.status.code().unwrap(), records)
 }
 
+/// Holds the flock on `path` as process `holder` would (the kernel drops it with the returned
+/// guard), writing who holds it as our lock files do.
+fn hold_lock(path: &std::path::Path, holder: &str) -> nix::fcntl::Flock<std::fs::File> {
+    let file =
+        std::fs::OpenOptions::new().read(true).write(true).create(true).truncate(true).mode(0o644).open(path).unwrap();
+    std::io::Write::write_all(&mut &file, holder.as_bytes()).unwrap();
+    nix::fcntl::Flock::lock(file, nix::fcntl::FlockArg::LockExclusiveNonblock).unwrap()
+}
+
 fn job(h: &Home, name: &str) -> Value {
     h.json(["job", "show", name])["job"].clone()
 }
@@ -113,16 +122,7 @@ fn a_second_scheduler_starts_nothing_while_one_runs() {
     let h = scheduled("0 2 * * *", "2030-01-01 00:00:00");
     // The first scheduler's lock, held as `run-due` holds it (flock, dropped when its holder
     // dies), by this test instead of a long backup.
-    let file = std::fs::OpenOptions::new()
-        .read(true)
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(0o644)
-        .open(h.home().join("schedule.lock"))
-        .unwrap();
-    std::io::Write::write_all(&mut &file, b"4242 schedule run-due").unwrap();
-    let lock = nix::fcntl::Flock::lock(file, nix::fcntl::FlockArg::LockExclusiveNonblock).unwrap();
+    let lock = hold_lock(&h.home().join("schedule.lock"), "4242 schedule run-due");
     let before = h.snapshot();
     let (code, records) = run_due(&h, "2030-01-01 02:00:30");
     assert_eq!(code, 0, "a busy scheduler is not an error: {records:?}");
@@ -328,4 +328,26 @@ fn an_incremental_job_starts_a_new_chain_every_full_every_days() {
         assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
         assert!(stderr(&out).contains("--full-every"), "{}", stderr(&out));
     }
+}
+
+/// With two drives and none named, a run takes the first one no other process holds.
+#[test]
+fn with_several_drives_a_run_takes_a_free_one() {
+    let h = Home::with_library_drives("64M", 4, 2);
+    std::fs::create_dir_all(h.data()).unwrap();
+    std::fs::write(h.data().join("a.txt"), b"two drives\n").unwrap();
+    h.ok_os(&["source".as_ref(), "add".as_ref(), "s".as_ref(), h.data().as_os_str()]);
+    h.ok_at("2030-01-01 00:00:00", ["job", "create", "j", "--source", "s", "--pool", "p", "--schedule", "0 2 * * *"]);
+
+    // d0 is busy (its lock held here, as another backup would hold it).
+    let lock = hold_lock(&h.dir.path().join("vl/drives/0/lock"), "4343 backup run other");
+    let (code, records) = run_due(&h, "2030-01-01 02:00:30");
+    assert_eq!(code, 0, "{records:?}");
+    assert_eq!(records[0]["summary"]["drive"], "d1", "{records:?}");
+    drop(lock);
+    let (code, records) = run_due(&h, "2030-01-02 02:00:30");
+    assert_eq!((code, records[0]["summary"]["drive"].as_str()), (0, Some("d0")), "{records:?}");
+    // Named, it is that one whatever is free.
+    let out = h.run_at("2030-01-03 02:00:30", ["--json", "--drive", "d1", "schedule", "run-due"]);
+    assert_eq!(ndjson(&out)[0]["summary"]["drive"], "d1", "{}", stderr(&out));
 }

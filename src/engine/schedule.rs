@@ -19,9 +19,10 @@ use serde_json::{Value, json};
 
 use super::Env;
 use super::backup::{self, Input, Request, What};
-use crate::catalog::{audit, jobs, runs, write_on};
+use crate::catalog::{audit, drives, jobs, runs, write_on};
 use crate::error::{Exit, Failure, Kind, classify};
 use crate::schedule::Schedule;
+use crate::tape::DeviceSpec;
 use crate::tape::lock::{self, LockError};
 use crate::timefmt;
 
@@ -210,8 +211,8 @@ fn run_job(env: &Env, request: &RunDue, job: &jobs::Job, sink: &mut dyn FnMut(Re
         }
         None => format!("Job '{}' (slot {slot} UTC): running", job.name),
     });
-    let result = match paused {
-        Some(execution) => match backup::resume(env, Some(execution), request.drive.as_deref()) {
+    let result = drive_for(env, request).and_then(|drive| match paused {
+        Some(execution) => match backup::resume(env, Some(execution), drive.as_deref()) {
             // A paused run that can no longer be resumed does not keep the job from running.
             Err(e) if matches!(classify(&e).0, "invalid_state" | "not_found") => {
                 env.note(|| {
@@ -219,12 +220,12 @@ fn run_job(env: &Env, request: &RunDue, job: &jobs::Job, sink: &mut dyn FnMut(Re
                 });
                 backup::abandon(env, execution, &format!("given up by the scheduler: {e:#}"))?;
                 run.action = "backup";
-                backup::run(env, &new_set(job, request))
+                backup::run(env, &new_set(job, drive))
             }
             other => other,
         },
-        None => backup::run(env, &new_set(job, request)),
-    };
+        None => backup::run(env, &new_set(job, drive)),
+    });
     match result {
         Ok(summary) => {
             if summary.unreadable > 0 {
@@ -256,15 +257,48 @@ fn run_job(env: &Env, request: &RunDue, job: &jobs::Job, sink: &mut dyn FnMut(Re
     }
 }
 
-fn new_set(job: &jobs::Job, request: &RunDue) -> Request {
+fn new_set(job: &jobs::Job, drive: Option<String>) -> Request {
     Request {
         what: What::Job(job.name.clone()),
         backup_type: None,
         cross_fs: false,
         checkpoint: CHECKPOINT,
         input: Input::Tree,
-        drive: request.drive.clone(),
+        drive,
     }
+}
+
+/// The drive a run takes: the one asked for, else (several enabled) a free one.
+fn drive_for(env: &Env, request: &RunDue) -> Result<Option<String>> {
+    match &request.drive {
+        Some(d) => Ok(Some(d.clone())),
+        None => free_drive(env),
+    }
+}
+
+/// With several drives enabled and none named, the first (by name) that no other process
+/// holds: jobs due together go one after another, each on a drive that is free. `None` leaves
+/// the choice to the engine (one drive, or none: it says what is wrong).
+fn free_drive(env: &Env) -> Result<Option<String>> {
+    let catalog = env.catalog()?;
+    let enabled: Vec<_> = drives::list(catalog.conn())?.into_iter().filter(|d| d.enabled).collect();
+    if enabled.len() < 2 {
+        return Ok(None);
+    }
+    for d in &enabled {
+        let Ok(spec) = DeviceSpec::parse(&d.device) else { continue };
+        if lock::lock_drive(&spec, "schedule run-due (choosing a drive)", false).is_ok() {
+            return Ok(Some(d.name.clone()));
+        }
+    }
+    Err(Failure::new(
+        Kind::DriveBusy,
+        format!(
+            "every enabled drive is in use ({}): the job runs at its next slot",
+            enabled.iter().map(|d| d.name.as_str()).collect::<Vec<_>>().join(", ")
+        ),
+    )
+    .into())
 }
 
 /// `run` as it ended with error `e`.

@@ -84,17 +84,25 @@ impl Home {
     /// A virtual library `L` (`vl/`) of `tapes` cartridges of `capacity`, drive `d0` in it
     /// (element 500), every cartridge labelled by its barcode into pool `p`.
     pub fn with_library(capacity: &str, tapes: usize) -> Home {
+        Home::with_library_drives(capacity, tapes, 1)
+    }
+
+    /// [`Home::with_library`] with `drives` drives: `d0`, `d1`, … at elements 500, 501, ….
+    pub fn with_library_drives(capacity: &str, tapes: usize, drives: usize) -> Home {
         let h = Home::new();
         let vl = h.dir.path().join("vl");
-        let n = tapes.to_string();
-        let create = ["--slots", "8", "--drives", "1", "--tapes", &n, "--capacity", capacity];
+        let (n, d) = (tapes.to_string(), drives.to_string());
+        let create = ["--slots", "8", "--drives", &d, "--tapes", &n, "--capacity", capacity];
         h.ok(["vlib", "create", vl.to_str().unwrap()].iter().chain(&create));
         h.ok(["library", "add", "L", "--device", &format!("vlib:{}", vl.display())]);
         h.ok(["library", "inventory", "L"]);
-        let device = format!("vtape:{}", vl.join("drives/0").display());
-        h.ok(["drive", "add", "d0", "--device", &device, "--library", "L", "--element", "500"]);
+        for i in 0..drives {
+            let device = format!("vtape:{}", vl.join(format!("drives/{i}")).display());
+            let (name, element) = (format!("d{i}"), (500 + i).to_string());
+            h.ok(["drive", "add", &name, "--device", &device, "--library", "L", "--element", &element]);
+        }
         h.ok(["pool", "create", "p"]);
-        h.ok(["tape", "label", "--barcodes", "--pool", "p"]);
+        h.ok(["--drive", "d0", "tape", "label", "--barcodes", "--pool", "p"]);
         h
     }
 

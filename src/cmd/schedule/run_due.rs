@@ -22,6 +22,8 @@ or a crontab line). A slot runs once: slots missed while the machine was off run
 once each; a second run-due while one runs starts nothing and exits 0; a slot that passes
 while its job is still running is skipped (and recorded: audit action schedule.skip).
 
+The drive: --drive, else the only enabled one, else the first free one by name.
+
 Nobody is asked anything: a run that needs a tape (none usable in the drive or library)
 exits 4 and waits: `schedule list` shows it, and it is tried again at its next slot, not
 every minute. A job with a paused run (a full tape nobody changed) resumes it first.
