@@ -117,7 +117,7 @@ pub fn tape(
 
     // 1. The tape: headers and indexes, the indexes spooled.
     let spool = tempfile::tempfile_in(env.home).context("cannot create a spool file in the home directory")?;
-    let (mut found, mut others) = (Vec::new(), Vec::new());
+    let (mut found, mut others, mut catalog_backups) = (Vec::new(), Vec::new(), Vec::new());
     {
         let mut out = BufWriter::with_capacity(1 << 20, &spool);
         let mut offset = 0u64;
@@ -150,6 +150,8 @@ pub fn tape(
                     found.push(Found { data_file: p.data_file, header_block: p.header_block, header: p.header, index });
                 }
                 Scanned::Other { file, block, reason } => others.push(Other { file, block, reason }),
+                // Not a set: the catalog itself, which `catalog restore-db` installs.
+                Scanned::CatalogBackup(c) => catalog_backups.push(*c),
             }
         }
         bar.finish_and_clear();
@@ -187,6 +189,15 @@ pub fn tape(
         rb.warnings.push(format!(
             "tape file {} (block {}) is not a TapeBackarr part ({}): skipped",
             o.file, o.block, o.reason
+        ));
+    }
+    for c in &catalog_backups {
+        rb.notes.push(format!(
+            "tape file {} (block {}) holds a catalog backup taken {}{}: not a set, skipped (tapebackarr catalog restore-db installs it)",
+            c.data_file,
+            c.header_block,
+            c.header.created_at,
+            if c.trailer.is_ok() { "" } else { ", cut off" }
         ));
     }
     let cut: Vec<Value> = found

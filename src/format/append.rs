@@ -11,6 +11,7 @@
 
 use uuid::Uuid;
 
+use super::catalog_file::{CatalogHeader, CatalogTrailer};
 use super::index::{EndStatus, IndexError, IndexReader, IndexRecord};
 use super::label::TapeLabel;
 use super::part::{PartError, PartHeader};
@@ -52,6 +53,11 @@ pub enum LastFile {
     /// that ends early): a backup cut off while writing its index. Appending is allowed, as
     /// for [`LastFile::CutData`]; `reason` says what the index reader found.
     CutIndex { set_uuid: Uuid, reason: String },
+    /// A catalog backup's complete trailer (docs/FORMAT.md, "Catalog backups").
+    CatalogBackup { backup_uuid: Uuid },
+    /// A catalog backup's data file with no trailer after it (cut off, or stopped at early
+    /// warning): appending after it is allowed, as after [`LastFile::CutData`].
+    CutCatalogBackup { backup_uuid: Uuid },
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -120,6 +126,8 @@ fn find_with_limit(dev: &mut dyn TapeDevice, max_index: usize) -> Result<AppendP
     };
     let kind = if last == 0 {
         check_label_file(dev, &mut buf, n)?
+    } else if let Ok(h) = CatalogHeader::decode(&buf[..n]) {
+        LastFile::CutCatalogBackup { backup_uuid: h.backup_uuid }
     } else {
         match PartHeader::decode(&buf[..n]) {
             Ok(h) => LastFile::CutData { set_uuid: Some(h.set_uuid) },
@@ -133,7 +141,9 @@ fn find_with_limit(dev: &mut dyn TapeDevice, max_index: usize) -> Result<AppendP
                 match read_index(dev, &mut buf, n, last, max_index)? {
                     Ok(kind) => kind,
                     Err(reason) if zstd_start && last >= 2 => match part_header_of(dev, &mut buf, last - 1)? {
-                        Some(set_uuid) => LastFile::CutIndex { set_uuid, reason },
+                        Some(Header::Part(set_uuid)) => LastFile::CutIndex { set_uuid, reason },
+                        // A catalog backup whose trailer was cut off.
+                        Some(Header::Catalog(backup_uuid)) => LastFile::CutCatalogBackup { backup_uuid },
                         None => return Err(AppendError::Unrecognised { file: last, reason }),
                     },
                     Err(reason) => return Err(AppendError::Unrecognised { file: last, reason }),
@@ -231,13 +241,22 @@ fn check_label_file(dev: &mut dyn TapeDevice, buf: &mut [u8], n: usize) -> Resul
 /// The zstd frame magic, little-endian, as an index file starts.
 const ZSTD_MAGIC: [u8; 4] = [0x28, 0xb5, 0x2f, 0xfd];
 
-/// The set of the part whose data file is tape file `file`, if it is one of ours.
-/// (Only after a crash: a rewind and a space from BOT are fine.)
-fn part_header_of(dev: &mut dyn TapeDevice, buf: &mut [u8], file: u64) -> Result<Option<Uuid>, AppendError> {
+/// What a data file of ours opens with.
+enum Header {
+    Part(Uuid),
+    Catalog(Uuid),
+}
+
+/// The set of the part (or the catalog backup) whose data file is tape file `file`, if it is
+/// one of ours. (Only after a crash: a rewind and a space from BOT are fine.)
+fn part_header_of(dev: &mut dyn TapeDevice, buf: &mut [u8], file: u64) -> Result<Option<Header>, AppendError> {
     dev.rewind()?;
     dev.space(Space::Filemarks(file as i64))?;
     Ok(match read_in_file(dev, buf, file)? {
-        Some(n) => PartHeader::decode(&buf[..n]).ok().map(|h| h.set_uuid),
+        Some(n) => match PartHeader::decode(&buf[..n]) {
+            Ok(h) => Some(Header::Part(h.set_uuid)),
+            Err(_) => CatalogHeader::decode(&buf[..n]).ok().map(|h| Header::Catalog(h.backup_uuid)),
+        },
         None => None,
     })
 }
@@ -267,6 +286,9 @@ fn read_index(
         bytes.extend_from_slice(&buf[..n]);
     }
 
+    if let Ok(trailer) = CatalogTrailer::decode(&bytes) {
+        return Ok(Ok(LastFile::CatalogBackup { backup_uuid: trailer.header.backup_uuid }));
+    }
     let broken = |e: IndexError| format!("it is neither a part header nor a complete index ({e})");
     let reader = match IndexReader::from_bytes(&bytes) {
         Ok(r) => r,

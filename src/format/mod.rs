@@ -3,6 +3,7 @@
 //! The byte layouts are specified in docs/FORMAT.md.
 
 pub mod append;
+pub mod catalog_file;
 pub mod frame;
 pub mod index;
 pub mod label;

@@ -63,6 +63,55 @@ pub struct EncryptionInfo {
     pub nonce: String,
 }
 
+/// The `framing` and `encryption` fields that describe `framing` (part headers and catalog
+/// backup headers share them); `key_fingerprint` is needed for the aead framing.
+pub fn framing_fields(framing: Framing, key_fingerprint: Option<String>) -> (FramingKind, Option<EncryptionInfo>) {
+    match framing {
+        Framing::Raw => (FramingKind::Raw, None),
+        Framing::Zstd { .. } => (FramingKind::Zstd, None),
+        Framing::Aead { .. } => (
+            FramingKind::Aead,
+            Some(EncryptionInfo {
+                algorithm: AEAD_ALGORITHM.into(),
+                key_fingerprint: key_fingerprint.unwrap_or_default(),
+                nonce: NONCE_SCHEME.into(),
+            }),
+        ),
+    }
+}
+
+/// Why `framing`, `compression` and `encryption` fields do not make a framing.
+#[derive(Debug)]
+pub enum FramingFieldsError {
+    /// An encryption scheme this version does not know.
+    Newer(String),
+    Damaged(String),
+}
+
+/// The framing the `framing`, `compression` and `encryption` fields describe together.
+pub fn framing_of(
+    kind: FramingKind,
+    compression: &str,
+    encryption: Option<&EncryptionInfo>,
+) -> Result<Framing, FramingFieldsError> {
+    let name = match kind {
+        FramingKind::Raw => "raw",
+        FramingKind::Zstd => "zstd",
+        FramingKind::Aead => "aead",
+    };
+    let framing = Framing::from_fields(name, compression).map_err(FramingFieldsError::Damaged)?;
+    match (encryption, framing.is_encrypted()) {
+        (None, false) => Ok(framing),
+        (Some(e), true) if e.algorithm == AEAD_ALGORITHM && e.nonce == NONCE_SCHEME => Ok(framing),
+        (Some(e), true) => Err(FramingFieldsError::Newer(format!(
+            "encryption {:?} with nonce scheme {:?} (this version knows {AEAD_ALGORITHM:?}, {NONCE_SCHEME:?})",
+            e.algorithm, e.nonce
+        ))),
+        (Some(_), false) => Err(FramingFieldsError::Damaged(format!("an encryption object with framing {name}"))),
+        (None, true) => Err(FramingFieldsError::Damaged("framing aead without an encryption object".into())),
+    }
+}
+
 /// The JSON of a part header, field for field as in docs/FORMAT.md.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PartHeader {
@@ -115,18 +164,7 @@ impl PartHeader {
         frame_size: u32,
         created_at: String,
     ) -> PartHeader {
-        let (framing_kind, encryption) = match framing {
-            Framing::Raw => (FramingKind::Raw, None),
-            Framing::Zstd { .. } => (FramingKind::Zstd, None),
-            Framing::Aead { .. } => (
-                FramingKind::Aead,
-                Some(EncryptionInfo {
-                    algorithm: AEAD_ALGORITHM.into(),
-                    key_fingerprint: key_fingerprint.unwrap_or_default(),
-                    nonce: NONCE_SCHEME.into(),
-                }),
-            ),
-        };
+        let (framing_kind, encryption) = framing_fields(framing, key_fingerprint);
         PartHeader {
             format: "tapebackarr".into(),
             version: FORMAT_VERSION,
@@ -148,22 +186,10 @@ impl PartHeader {
 
     /// The framing the `framing`, `compression` and `encryption` fields describe together.
     pub fn framing(&self) -> Result<Framing, PartError> {
-        let name = match self.framing {
-            FramingKind::Raw => "raw",
-            FramingKind::Zstd => "zstd",
-            FramingKind::Aead => "aead",
-        };
-        let framing = Framing::from_fields(name, &self.compression).map_err(PartError::Damaged)?;
-        match (&self.encryption, framing.is_encrypted()) {
-            (None, false) => Ok(framing),
-            (Some(e), true) if e.algorithm == AEAD_ALGORITHM && e.nonce == NONCE_SCHEME => Ok(framing),
-            (Some(e), true) => Err(PartError::NewerVersion(format!(
-                "encryption {:?} with nonce scheme {:?} (this version knows {AEAD_ALGORITHM:?}, {NONCE_SCHEME:?})",
-                e.algorithm, e.nonce
-            ))),
-            (Some(_), false) => Err(PartError::Damaged(format!("an encryption object with framing {name}"))),
-            (None, true) => Err(PartError::Damaged("framing aead without an encryption object".into())),
-        }
+        framing_of(self.framing, &self.compression, self.encryption.as_ref()).map_err(|e| match e {
+            FramingFieldsError::Newer(m) => PartError::NewerVersion(m),
+            FramingFieldsError::Damaged(m) => PartError::Damaged(m),
+        })
     }
 
     /// The header block: magic line, JSON, newline, then the by-hand restore text.

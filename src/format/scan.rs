@@ -8,14 +8,17 @@
 //! file, and a tape file that is neither is reported and stepped over.
 
 use super::append::MAX_INDEX_BYTES;
+use super::catalog_file::{CatalogHeader, CatalogTrailer, MAX_TRAILER_BYTES};
 use super::index::{EndRecord, EndStatus, IndexError, IndexReader, IndexRecord, PartRecord};
-use super::part::PartHeader;
+use super::part::{PartError, PartHeader};
 use crate::tape::{ReadOutcome, Space, TapeDevice, TapeError};
 
 /// Larger than any block TapeBackarr writes, as in `append`.
 const READ_BUFFER: usize = 4 << 20;
 /// The first bytes of every part header block, whatever its version.
 const PART_MAGIC_PREFIX: &[u8] = b"TAPEBACKARR-PART v";
+/// The first bytes of every catalog backup header block, whatever its version.
+const CATALOG_MAGIC_PREFIX: &[u8] = super::catalog_file::MAGIC_PREFIX.as_bytes();
 
 /// One part's data file, and its index when the tape holds a complete one.
 #[derive(Debug, Clone)]
@@ -52,10 +55,25 @@ impl PartIndex {
     }
 }
 
+/// A catalog backup's data file, and its trailer when the tape holds a complete one.
+#[derive(Debug, Clone)]
+pub struct ScannedCatalog {
+    /// Tape file number of the data file.
+    pub data_file: u64,
+    /// Logical block of its header block.
+    pub header_block: u64,
+    pub header: CatalogHeader,
+    /// The trailer, or why there is no usable one (cut off, or stopped at early warning).
+    pub trailer: Result<CatalogTrailer, String>,
+}
+
 /// What one tape file (or data and index pair) turned out to be.
 #[derive(Debug, Clone)]
 pub enum Scanned {
     Part(Box<ScannedPart>),
+    /// A catalog backup (docs/FORMAT.md, "Catalog backups"): not a set, never read by
+    /// `catalog rebuild`, found by `catalog restore-db`.
+    CatalogBackup(Box<ScannedCatalog>),
     /// A tape file that is neither a part's data file nor its index: foreign data, an empty
     /// file, a damaged or newer header. Stepped over.
     Other {
@@ -162,6 +180,15 @@ impl<'d> Scanner<'d> {
         };
         let header = match PartHeader::decode(&self.buf[..n]) {
             Ok(h) => h,
+            Err(PartError::NotAPart) if self.buf[..n].starts_with(CATALOG_MAGIC_PREFIX) => {
+                return match CatalogHeader::decode(&self.buf[..n]) {
+                    Ok(header) => self.catalog_backup(file, block, header).map(Some),
+                    Err(e) => {
+                        self.next_file()?;
+                        Ok(Some(Scanned::Other { file, block, reason: e.to_string() }))
+                    }
+                };
+            }
             Err(e) => {
                 self.next_file()?;
                 return Ok(Some(Scanned::Other { file, block, reason: e.to_string() }));
@@ -184,28 +211,44 @@ impl<'d> Scanner<'d> {
     /// Reads the tape file after a data file as its index. The outer error is the device's;
     /// the inner one says why the part has no usable index.
     fn read_index(&mut self, header: &PartHeader) -> Result<Result<PartIndex, String>, TapeError> {
-        let index_block = self.dev.position()?.block;
+        let max = self.max_index;
+        Ok(match self.read_following("index", max)? {
+            Ok((index_block, bytes)) => {
+                let end_block = self.dev.position()?.block;
+                check_index(header, index_block, end_block, bytes)
+            }
+            Err(reason) => Err(reason),
+        })
+    }
+
+    /// Reads the tape file after a data file whole (an index or a catalog backup's trailer,
+    /// `what`), with the logical block it starts at. The inner error says why there is none:
+    /// the tape ends, the next file is another data file, or it is too large to be one.
+    fn read_following(&mut self, what: &str, max: usize) -> Result<Result<(u64, Vec<u8>), String>, TapeError> {
+        let what_a =
+            if what.starts_with(['a', 'e', 'i', 'o', 'u']) { format!("an {what}") } else { format!("a {what}") };
+        let start_block = self.dev.position()?.block;
         let first = match self.read()? {
             Read::Block(n) => n,
             Read::EndOfData => {
                 self.done = true;
-                return Ok(Err("no index follows its data: the backup was cut off".into()));
+                return Ok(Err(format!("no {what} follows its data: the backup was cut off")));
             }
             Read::Filemark => {
                 self.file += 1;
-                return Ok(Err("its index file is empty".into()));
+                return Ok(Err(format!("its {what} file is empty")));
             }
             Read::TooLarge(len) => {
                 self.next_file()?;
-                return Ok(Err(format!("the file after its data is not an index (a block of {len} bytes)")));
+                return Ok(Err(format!("the file after its data is not {what_a} (a block of {len} bytes)")));
             }
         };
-        if self.buf[..first].starts_with(PART_MAGIC_PREFIX) {
-            // The next part's header: this one's index was never written.
-            self.pending = Some((first, index_block));
-            return Ok(Err(
-                "no index follows its data (the next tape file is another part): the backup was cut off".into()
-            ));
+        if self.buf[..first].starts_with(PART_MAGIC_PREFIX) || self.buf[..first].starts_with(CATALOG_MAGIC_PREFIX) {
+            // The next data file's header: this one's index was never written.
+            self.pending = Some((first, start_block));
+            return Ok(Err(format!(
+                "no {what} follows its data (the next tape file is another part or a catalog backup): the backup was cut off"
+            )));
         }
         let mut bytes = self.buf[..first].to_vec();
         loop {
@@ -217,26 +260,40 @@ impl<'d> Scanner<'d> {
                 }
                 Read::EndOfData => {
                     self.done = true;
-                    return Ok(
-                        Err("its index ends without a filemark: the backup was cut off while writing it".into()),
-                    );
+                    return Ok(Err(format!(
+                        "its {what} ends without a filemark: the backup was cut off while writing it"
+                    )));
                 }
                 Read::TooLarge(len) => {
                     self.next_file()?;
-                    return Ok(Err(format!("the file after its data is not an index (a block of {len} bytes)")));
+                    return Ok(Err(format!("the file after its data is not {what_a} (a block of {len} bytes)")));
                 }
             };
-            if bytes.len() + n > self.max_index {
+            if bytes.len() + n > max {
                 self.next_file()?;
-                return Ok(Err(format!(
-                    "the file after its data holds more than {} bytes: not an index",
-                    self.max_index
-                )));
+                return Ok(Err(format!("the file after its data holds more than {max} bytes: not {what_a}")));
             }
             bytes.extend_from_slice(&self.buf[..n]);
         }
-        let end_block = self.dev.position()?.block;
-        Ok(check_index(header, index_block, end_block, bytes))
+        Ok(Ok((start_block, bytes)))
+    }
+
+    /// A catalog backup whose header block is tape file `file` at `block`: its data spaced
+    /// over, its trailer read.
+    fn catalog_backup(&mut self, file: u64, block: u64, header: CatalogHeader) -> Result<Scanned, TapeError> {
+        let trailer = if !self.next_file()? {
+            Err("its data file ends without a filemark: the backup was cut off while writing it".into())
+        } else {
+            match self.read_following("trailer", MAX_TRAILER_BYTES)? {
+                Ok((_, bytes)) => match CatalogTrailer::decode(&bytes) {
+                    Ok(t) if t.header == header && t.data_file == file => Ok(t),
+                    Ok(t) => Err(format!("the trailer after it is that of catalog backup {}", t.header.backup_uuid)),
+                    Err(e) => Err(format!("its trailer is unreadable ({e})")),
+                },
+                Err(reason) => Err(reason),
+            }
+        };
+        Ok(Scanned::CatalogBackup(Box::new(ScannedCatalog { data_file: file, header_block: block, header, trailer })))
     }
 }
 
@@ -457,7 +514,7 @@ mod tests {
             .iter()
             .filter_map(|i| match i {
                 Scanned::Part(p) => Some(p.as_ref()),
-                Scanned::Other { .. } => None,
+                Scanned::Other { .. } | Scanned::CatalogBackup(_) => None,
             })
             .collect()
     }
@@ -526,6 +583,7 @@ mod tests {
                     (p.data_file, Some(p.header.set_uuid), p.index.as_ref().map(|_| ()).map_err(|e| e.clone()))
                 }
                 Scanned::Other { file, reason, .. } => (*file, None, Err(reason.clone())),
+                Scanned::CatalogBackup(c) => (c.data_file, None, Err("a catalog backup".into())),
             })
             .collect();
         assert_eq!(summary.len(), 5, "{summary:?}");
