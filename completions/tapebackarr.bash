@@ -124,6 +124,9 @@ _tapebackarr() {
             tapebackarr__subcmd__backup__subcmd__help,show)
                 cmd="tapebackarr__subcmd__backup__subcmd__help__subcmd__show"
                 ;;
+            tapebackarr__subcmd__catalog,backup)
+                cmd="tapebackarr__subcmd__catalog__subcmd__backup"
+                ;;
             tapebackarr__subcmd__catalog,check)
                 cmd="tapebackarr__subcmd__catalog__subcmd__check"
                 ;;
@@ -139,11 +142,17 @@ _tapebackarr() {
             tapebackarr__subcmd__catalog,rebuild)
                 cmd="tapebackarr__subcmd__catalog__subcmd__rebuild"
                 ;;
+            tapebackarr__subcmd__catalog,restore-db)
+                cmd="tapebackarr__subcmd__catalog__subcmd__restore__subcmd__db"
+                ;;
             tapebackarr__subcmd__catalog,stats)
                 cmd="tapebackarr__subcmd__catalog__subcmd__stats"
                 ;;
             tapebackarr__subcmd__catalog,tapes)
                 cmd="tapebackarr__subcmd__catalog__subcmd__tapes"
+                ;;
+            tapebackarr__subcmd__catalog__subcmd__help,backup)
+                cmd="tapebackarr__subcmd__catalog__subcmd__help__subcmd__backup"
                 ;;
             tapebackarr__subcmd__catalog__subcmd__help,check)
                 cmd="tapebackarr__subcmd__catalog__subcmd__help__subcmd__check"
@@ -159,6 +168,9 @@ _tapebackarr() {
                 ;;
             tapebackarr__subcmd__catalog__subcmd__help,rebuild)
                 cmd="tapebackarr__subcmd__catalog__subcmd__help__subcmd__rebuild"
+                ;;
+            tapebackarr__subcmd__catalog__subcmd__help,restore-db)
+                cmd="tapebackarr__subcmd__catalog__subcmd__help__subcmd__restore__subcmd__db"
                 ;;
             tapebackarr__subcmd__catalog__subcmd__help,stats)
                 cmd="tapebackarr__subcmd__catalog__subcmd__help__subcmd__stats"
@@ -331,6 +343,9 @@ _tapebackarr() {
             tapebackarr__subcmd__help__subcmd__backup,show)
                 cmd="tapebackarr__subcmd__help__subcmd__backup__subcmd__show"
                 ;;
+            tapebackarr__subcmd__help__subcmd__catalog,backup)
+                cmd="tapebackarr__subcmd__help__subcmd__catalog__subcmd__backup"
+                ;;
             tapebackarr__subcmd__help__subcmd__catalog,check)
                 cmd="tapebackarr__subcmd__help__subcmd__catalog__subcmd__check"
                 ;;
@@ -342,6 +357,9 @@ _tapebackarr() {
                 ;;
             tapebackarr__subcmd__help__subcmd__catalog,rebuild)
                 cmd="tapebackarr__subcmd__help__subcmd__catalog__subcmd__rebuild"
+                ;;
+            tapebackarr__subcmd__help__subcmd__catalog,restore-db)
+                cmd="tapebackarr__subcmd__help__subcmd__catalog__subcmd__restore__subcmd__db"
                 ;;
             tapebackarr__subcmd__help__subcmd__catalog,stats)
                 cmd="tapebackarr__subcmd__help__subcmd__catalog__subcmd__stats"
@@ -1556,12 +1574,64 @@ _tapebackarr() {
             return 0
             ;;
         tapebackarr__subcmd__catalog)
-            opts="-q -v -y -h -V --home --json --quiet --verbose --no-progress --yes --drive --wait --password-file --help --version find ls tapes stats rebuild check help"
+            opts="-q -v -y -h -V --home --json --quiet --verbose --no-progress --yes --drive --wait --password-file --help --version find ls tapes stats rebuild check backup restore-db help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --home)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --drive)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password-file)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__catalog__subcmd__backup)
+            opts="-q -v -y -h -V --pool --tape --key --home --json --quiet --verbose --no-progress --yes --drive --wait --password-file --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --pool)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tape)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --home)
                     COMPREPLY=()
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
@@ -1692,8 +1762,22 @@ _tapebackarr() {
             return 0
             ;;
         tapebackarr__subcmd__catalog__subcmd__help)
-            opts="find ls tapes stats rebuild check help"
+            opts="find ls tapes stats rebuild check backup restore-db help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__catalog__subcmd__help__subcmd__backup)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1762,6 +1846,20 @@ _tapebackarr() {
             return 0
             ;;
         tapebackarr__subcmd__catalog__subcmd__help__subcmd__rebuild)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__catalog__subcmd__help__subcmd__restore__subcmd__db)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1850,6 +1948,62 @@ _tapebackarr() {
                 return 0
             fi
             case "${prev}" in
+                --home)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --drive)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password-file)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__catalog__subcmd__restore__subcmd__db)
+            opts="-q -v -y -h -V --device --tape --to --force --key-file --home --json --quiet --verbose --no-progress --yes --drive --wait --password-file --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --device)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tape)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --home)
                     COMPREPLY=()
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
@@ -3048,8 +3202,22 @@ _tapebackarr() {
             return 0
             ;;
         tapebackarr__subcmd__help__subcmd__catalog)
-            opts="find ls tapes stats rebuild check"
+            opts="find ls tapes stats rebuild check backup restore-db"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__help__subcmd__catalog__subcmd__backup)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -3104,6 +3272,20 @@ _tapebackarr() {
             return 0
             ;;
         tapebackarr__subcmd__help__subcmd__catalog__subcmd__rebuild)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tapebackarr__subcmd__help__subcmd__catalog__subcmd__restore__subcmd__db)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

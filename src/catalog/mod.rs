@@ -6,6 +6,7 @@
 
 pub mod audit;
 pub mod consistency;
+pub mod db_backups;
 pub mod drive_health;
 pub mod drives;
 pub mod entries;
@@ -46,6 +47,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("007_waiting_for_tapes", include_str!("../../migrations/007_waiting_for_tapes.sql")),
     ("008_full_every", include_str!("../../migrations/008_full_every.sql")),
     ("009_retention", include_str!("../../migrations/009_retention.sql")),
+    ("010_catalog_backups", include_str!("../../migrations/010_catalog_backups.sql")),
 ];
 
 /// The schema version this binary writes.

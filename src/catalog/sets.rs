@@ -307,9 +307,12 @@ pub fn snapshot_of(conn: &Connection, set_id: i64) -> Result<Option<i64>> {
 /// there, and count.
 pub fn tape_end_block(conn: &Connection, tape_id: i64) -> Result<Option<i64>> {
     Ok(conn.query_row(
-        "SELECT max(end_block) FROM backup_set_parts WHERE tape_id = ?1
-           AND id >= (SELECT min(p.id) FROM backup_set_parts p JOIN backup_sets b ON b.id = p.backup_set_id
-                      WHERE p.tape_id = ?1 AND b.expired_at IS NULL)",
+        "SELECT max(e) FROM (
+           SELECT max(end_block) AS e FROM backup_set_parts WHERE tape_id = ?1
+             AND id >= (SELECT min(p.id) FROM backup_set_parts p JOIN backup_sets b ON b.id = p.backup_set_id
+                        WHERE p.tape_id = ?1 AND b.expired_at IS NULL)
+           -- A catalog backup's trailer ends the tape's data as a part's index does.
+           UNION ALL SELECT max(end_block) FROM database_backups WHERE tape_id = ?1 AND status = 'completed')",
         [tape_id],
         |r| r.get(0),
     )?)

@@ -7,6 +7,7 @@
 //! through [`set_tapes`], which restore and verify share.
 
 pub mod backup;
+pub mod catalog_backup;
 pub mod health;
 pub mod library;
 pub mod rebuild;

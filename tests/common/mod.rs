@@ -214,39 +214,45 @@ impl Home {
     /// Every row of every table, and the schema version, as text: equal dumps mean an
     /// unchanged catalog.
     pub fn snapshot(&self) -> String {
-        if !self.catalog_path().exists() {
-            return "<no catalog>".into();
-        }
-        let conn = Connection::open_with_flags(self.catalog_path(), OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
-        let mut dump = String::new();
-        let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
-        dump.push_str(&format!("user_version={version}\n"));
-        let mut tables = conn.prepare("SELECT name, sql FROM sqlite_master ORDER BY type, name").unwrap();
-        let tables: Vec<(String, Option<String>)> =
-            tables.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(Result::unwrap).collect();
-        for (name, sql) in tables {
-            dump.push_str(&format!("## {name}: {}\n", sql.unwrap_or_default()));
-            let Ok(mut rows) = conn.prepare(&format!("SELECT * FROM \"{name}\" ORDER BY rowid")) else {
-                continue;
-            };
-            let n = rows.column_count();
-            let mut q = rows.query([]).unwrap();
-            while let Some(row) = q.next().unwrap() {
-                let cells: Vec<String> = (0..n)
-                    .map(|i| match row.get_ref(i).unwrap() {
-                        ValueRef::Null => "NULL".into(),
-                        ValueRef::Integer(v) => v.to_string(),
-                        ValueRef::Real(v) => v.to_string(),
-                        ValueRef::Text(t) => format!("{:?}", String::from_utf8_lossy(t)),
-                        ValueRef::Blob(b) => format!("x'{}'", b.iter().map(|c| format!("{c:02x}")).collect::<String>()),
-                    })
-                    .collect();
-                dump.push_str(&cells.join("|"));
-                dump.push('\n');
-            }
-        }
-        dump
+        snapshot_of(&self.catalog_path())
     }
+}
+
+/// [`Home::snapshot`] of the SQLite file at `path` (a catalog elsewhere, e.g. one restored
+/// with `catalog restore-db --to`).
+pub fn snapshot_of(path: &Path) -> String {
+    if !path.exists() {
+        return "<no catalog>".into();
+    }
+    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
+    let mut dump = String::new();
+    let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
+    dump.push_str(&format!("user_version={version}\n"));
+    let mut tables = conn.prepare("SELECT name, sql FROM sqlite_master ORDER BY type, name").unwrap();
+    let tables: Vec<(String, Option<String>)> =
+        tables.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(Result::unwrap).collect();
+    for (name, sql) in tables {
+        dump.push_str(&format!("## {name}: {}\n", sql.unwrap_or_default()));
+        let Ok(mut rows) = conn.prepare(&format!("SELECT * FROM \"{name}\" ORDER BY rowid")) else {
+            continue;
+        };
+        let n = rows.column_count();
+        let mut q = rows.query([]).unwrap();
+        while let Some(row) = q.next().unwrap() {
+            let cells: Vec<String> = (0..n)
+                .map(|i| match row.get_ref(i).unwrap() {
+                    ValueRef::Null => "NULL".into(),
+                    ValueRef::Integer(v) => v.to_string(),
+                    ValueRef::Real(v) => v.to_string(),
+                    ValueRef::Text(t) => format!("{:?}", String::from_utf8_lossy(t)),
+                    ValueRef::Blob(b) => format!("x'{}'", b.iter().map(|c| format!("{c:02x}")).collect::<String>()),
+                })
+                .collect();
+            dump.push_str(&cells.join("|"));
+            dump.push('\n');
+        }
+    }
+    dump
 }
 
 /// Writes a passphrase file only its owner may read, as the tool asks.

@@ -3,17 +3,21 @@
 //! what the catalog holds, check it, and rebuild it from tapes. One file per verb; what
 //! several share is here.
 
+mod backup;
 mod check;
 mod find;
 mod ls;
 mod rebuild;
+mod restore_db;
 mod stats;
 mod tapes;
 
+pub use backup::BackupArgs;
 pub use check::CheckArgs;
 pub use find::FindArgs;
 pub use ls::LsArgs;
 pub use rebuild::RebuildArgs;
+pub use restore_db::RestoreDbArgs;
 pub use tapes::TapesArgs;
 
 use std::os::unix::ffi::OsStrExt;
@@ -97,6 +101,35 @@ Examples:
     /// Check the catalog's consistency: SQLite integrity, the search index, sets, parts and
     /// their places on tape
     Check(check::CheckArgs),
+    /// Back the catalog itself up to tape, appended after the tape's last file
+    #[command(after_help = "Takes a consistent snapshot of the catalog (SQLite VACUUM INTO, a 0600 file in the home,
+removed afterwards) and appends it to a writable tape as a catalog backup: a header block,
+the database as zstd frames (AES-256-GCM frames with --key), a filemark, a trailer, a
+filemark (docs/FORMAT.md, \"Catalog backups\"). It never spans tapes: early warning fails it
+and marks the tape full. The tape is --tape LABEL, a tape of --pool POOL as backups choose
+one, or else the tape in the drive if it is writable in its pool. Recorded in
+database_backups (pending, then completed once on tape); audit action catalog.backup.
+
+Examples:
+  tapebackarr catalog backup --pool offsite
+  tapebackarr catalog backup --tape WEEK03 --key offsite --json")]
+    Backup(backup::BackupArgs),
+    /// Install the newest catalog backup on the tape in the drive; works without a catalog
+    #[command(after_help = "Reads the label, then only header blocks and trailers (set data is spaced over) to find
+the newest complete catalog backup; reads it, checks every frame and the BLAKE3 of the
+whole, and installs it as the home's catalog.db (mode 0600). An existing catalog is kept
+only with --force (as catalog.db.before-restore-TIME); without, exit 1 and nothing changes.
+Then the tape in the drive is reconciled as `catalog rebuild` does (sets written after the
+backup are added from their indexes), and the tapes that may hold more are named. --to
+FILE writes the database there instead and touches no home. With no catalog, name the
+drive with --device. An encrypted backup needs the exported key (--key-file) and its
+passphrase (TAPEBACKARR_PASSWORD_FILE). Audit action catalog.restore, in the restored catalog.
+
+Examples:
+  tapebackarr catalog restore-db --device /dev/nst0
+  TAPEBACKARR_PASSWORD_FILE=pw tapebackarr catalog restore-db --device /dev/nst0 --key-file offsite.tbkey
+  tapebackarr catalog restore-db --to /tmp/catalog.db --json")]
+    RestoreDb(restore_db::RestoreDbArgs),
 }
 
 pub fn exec(ctx: &Ctx, cmd: Command) -> Result<Exit> {
@@ -107,6 +140,8 @@ pub fn exec(ctx: &Ctx, cmd: Command) -> Result<Exit> {
         Command::Stats => stats::stats(ctx),
         Command::Rebuild(args) => rebuild::exec(ctx, args),
         Command::Check(args) => check::exec(ctx, args),
+        Command::Backup(args) => backup::exec(ctx, args),
+        Command::RestoreDb(args) => restore_db::exec(ctx, args),
     }
 }
 

@@ -7,9 +7,9 @@ use anyhow::Result;
 use clap::Args as ClapArgs;
 use serde_json::json;
 
-use super::{KEY_FILE_FORMAT, KeyFile, add_key, doc, wrap_error};
+use super::{add_key, doc, read_key_file, record_of, wrap_error};
 use crate::catalog::Catalog;
-use crate::catalog::keys::{self, KeyRecord};
+use crate::catalog::keys;
 use crate::cmd::Ctx;
 use crate::error::{Exit, Failure, Kind};
 use crate::pipeline::keywrap;
@@ -26,20 +26,7 @@ pub struct Args {
 
 pub(super) fn exec(ctx: &Ctx, catalog: &mut Catalog, args: Args) -> Result<Exit> {
     let Args { file, name } = args;
-    let text = std::fs::read_to_string(&file)
-        .map_err(|e| Failure::new(Kind::BadPath, format!("cannot read {}: {e}", file.display())))?;
-    let body: KeyFile = serde_json::from_str(&text)
-        .ok()
-        .filter(|b: &KeyFile| b.format == KEY_FILE_FORMAT)
-        .ok_or_else(|| Failure::usage(format!("{} is not an exported TapeBackarr key", file.display())))?;
-    if body.version != 1 {
-        return Err(Failure::usage(format!(
-            "{}: key file version {} is newer than this tapebackarr",
-            file.display(),
-            body.version
-        ))
-        .into());
-    }
+    let body = read_key_file(&file)?;
     let name = name.unwrap_or(body.name.clone());
     parse_name(&name).map_err(Failure::usage)?;
     let conn = catalog.conn();
@@ -63,16 +50,7 @@ pub(super) fn exec(ctx: &Ctx, catalog: &mut Catalog, args: Args) -> Result<Exit>
         ))
         .into());
     }
-    let record = KeyRecord {
-        id: 0,
-        name: name.clone(),
-        algorithm: body.algorithm,
-        key_data: serde_json::to_string(&body.wrapped)?,
-        fingerprint: body.fingerprint,
-        description: body.description,
-        created_at: None,
-        updated_at: None,
-    };
+    let record = record_of(body, name.clone())?;
     let imported = add_key(catalog, &record, "key.import", json!({"file": crate::pathjson::to_json(&file)}))?;
     ctx.out.done(&json!({"key": doc(&imported, &keys::Usage::default())?}), || {
         format!("Imported key '{name}', fingerprint {}", imported.fingerprint)

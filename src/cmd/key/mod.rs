@@ -91,6 +91,47 @@ struct KeyFile {
 
 const KEY_FILE_FORMAT: &str = "tapebackarr-key";
 
+/// An exported key file, checked to be one this version reads.
+fn read_key_file(file: &std::path::Path) -> Result<KeyFile> {
+    let text = std::fs::read_to_string(file)
+        .map_err(|e| Failure::new(Kind::BadPath, format!("cannot read {}: {e}", file.display())))?;
+    let body: KeyFile = serde_json::from_str(&text)
+        .ok()
+        .filter(|b: &KeyFile| b.format == KEY_FILE_FORMAT)
+        .ok_or_else(|| Failure::usage(format!("{} is not an exported TapeBackarr key", file.display())))?;
+    if body.version != 1 {
+        return Err(Failure::usage(format!(
+            "{}: key file version {} is newer than this tapebackarr",
+            file.display(),
+            body.version
+        ))
+        .into());
+    }
+    Ok(body)
+}
+
+/// The key an exported file holds, as a catalog row would (still wrapped): for using it with
+/// no catalog (`catalog restore-db --key-file`).
+pub fn record_from_file(file: &std::path::Path) -> Result<KeyRecord> {
+    let body = read_key_file(file)?;
+    let name = body.name.clone();
+    record_of(body, name)
+}
+
+/// The catalog row (not yet inserted) of an exported key, named `name`.
+fn record_of(body: KeyFile, name: String) -> Result<KeyRecord> {
+    Ok(KeyRecord {
+        id: 0,
+        name,
+        algorithm: body.algorithm,
+        key_data: serde_json::to_string(&body.wrapped)?,
+        fingerprint: body.fingerprint,
+        description: body.description,
+        created_at: None,
+        updated_at: None,
+    })
+}
+
 fn wrap_error(e: WrapError, name: &str) -> anyhow::Error {
     match e {
         WrapError::WrongPassphrase => {

@@ -20,7 +20,7 @@ mod source;
 mod span;
 mod spanner;
 mod stream;
-mod tapes;
+pub(crate) mod tapes;
 
 use std::cell::RefCell;
 use std::rc::Rc;

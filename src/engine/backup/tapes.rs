@@ -86,7 +86,7 @@ pub fn describe_wanted(pool: &Pool, wanted: &[WantedTape]) -> String {
 }
 
 /// Why the pool's policy does not take tape `t`, if it does not.
-pub(super) fn acceptable(conn: &Connection, t: &Tape, pool: &Pool, job: &str) -> Result<(), String> {
+pub(crate) fn acceptable(conn: &Connection, t: &Tape, pool: &Pool, job: &str) -> Result<(), String> {
     if t.pool_id != Some(pool.id) {
         return Err(format!(
             "tape '{}' belongs to pool '{}', job '{}' writes to pool '{}'",
@@ -223,7 +223,7 @@ pub(super) fn usable_tape(
 }
 
 /// Marks a tape full in the catalog (audit `tape.full`): no backup takes it again.
-pub(super) fn mark_full(conn: &Connection, t: &Tape, why: &str) -> Result<()> {
+pub(crate) fn mark_full(conn: &Connection, t: &Tape, why: &str) -> Result<()> {
     let mut t = tapes::by_id(conn, t.id)?;
     t.status = TapeStatus::Full;
     let tx = crate::catalog::write_on(conn)?;
@@ -264,7 +264,7 @@ pub(super) fn ask_for_tape(
 }
 
 /// What the operator is asked to do with one of the wanted tapes.
-pub(super) fn insert_action(mail: Option<&MailSlot>, drive: &drives::Drive) -> String {
+pub(crate) fn insert_action(mail: Option<&MailSlot>, drive: &drives::Drive) -> String {
     match mail {
         Some(m) => m.action("one"),
         None => format!("insert one in drive '{}'", drive.name),
@@ -307,7 +307,7 @@ const FIRST_DATA_BLOCK: u64 = 2;
 /// Readies the tape in `dev` for appending: checks what its last file is, closes a file a
 /// crash left open, and checks the catalog agrees on where its data ends. Returns where the
 /// next part goes.
-pub(super) fn prepare_tape(
+pub(crate) fn prepare_tape(
     env: &Env,
     conn: &Connection,
     dev: &mut dyn TapeDevice,
@@ -418,7 +418,7 @@ pub(super) fn prepare_tape(
     Ok(at)
 }
 
-pub(super) fn append_refused(e: AppendError, tape: &Tape) -> anyhow::Error {
+pub(crate) fn append_refused(e: AppendError, tape: &Tape) -> anyhow::Error {
     match e {
         AppendError::Tape(e) => anyhow::Error::new(e).context(format!("tape '{}'", tape.label)),
         other => Failure::new(Kind::WrongTape, format!("tape '{}': {other}; nothing was written", tape.label)).into(),
