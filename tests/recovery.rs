@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{Home, stderr, stdout};
+use common::{Home, snapshot_of, stderr, stdout};
 use serde_json::Value;
 
 const RECOVERY: &str = include_str!("../docs/RECOVERY.md");
@@ -64,6 +64,16 @@ for line in sys.stdin:
 // "Sets that span tapes"
 const SAVE_PART: &str = r#"dd if="$IN" bs=256k | tail -c +262145 > part1"#;
 const SPANNED: &str = "cat part1 part2 | zstd -d | tar xvf - -C restore";
+
+// "The catalog itself"
+const FIND_CATALOGS: &str = r#"for f in file*.bin; do
+    if head -c 23 "$f" | grep -qx 'TAPEBACKARR-CATALOG v1'; then echo "$f: $(sed -n '2{p;q}' "$f")"; fi
+done"#;
+const CATALOG_ZSTD: &str = r#"dd if="$IN" bs=256k | tail -c +262145 | zstd -d > catalog.db"#;
+const BACKUP_UUID: &str = r#"BACKUP=$(dd if="$IN" bs=256k count=1 2>/dev/null | sed -n 2p | grep -o '"backup_uuid":"[^"]*"' | cut -d'"' -f4)"#;
+const CATALOG_DECRYPT: &str =
+    r#"dd if="$IN" bs=256k | tail -c +262145 | python3 tbdecrypt.py data.key "$BACKUP" 262144 | zstd -d > catalog.db"#;
+const CATALOG_CHECK: &str = r#"python3 -c 'import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); print(c.execute("PRAGMA integrity_check").fetchone()[0], c.execute("PRAGMA user_version").fetchone()[0])' catalog.db"#;
 
 const BLOCK: usize = 256 << 10;
 const PASSPHRASE: &str = "correct horse battery\n";
@@ -413,4 +423,47 @@ fn an_incremental_chain_restores_with_its_deletions() {
             (node, got) => assert_eq!(Some(node), got, "{}", String::from_utf8_lossy(path)),
         }
     }
+}
+
+/// "The catalog itself": a catalog backup found among the tape files by its magic line, its
+/// database taken out with dd, tail and zstd (or, encrypted, tbdecrypt.py with the backup's
+/// UUID), checked by Python's sqlite3: the catalog as it was, table for table.
+#[test]
+fn a_catalog_backup_is_taken_off_the_tape_by_hand() {
+    require_python_crypto();
+    let h = Home::with_tape();
+    small_tree(&h.data());
+    backup(&h, &["nightly"]);
+    let pw = h.dir.path().join("pw");
+    std::fs::write(&pw, PASSPHRASE).unwrap();
+    std::fs::set_permissions(&pw, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
+    h.ok(["key", "create", "offsite", "--password-file", pw.to_str().unwrap()]);
+    let before = h.snapshot();
+    h.ok(["catalog", "backup"]);
+    let before_encrypted = h.snapshot();
+    h.ok(["--password-file", pw.to_str().unwrap(), "catalog", "backup", "--key", "offsite"]);
+    // Set 1 is files 1-2, the catalog backups 3 and 5, their trailers 4 and 6.
+    let work = work_with_dumps(&h, "work", 1..=6);
+
+    let found = run(&work, None, &[FIND_CATALOGS]);
+    let lines: Vec<&str> = found.lines().collect();
+    assert_eq!(lines.len(), 2, "{found}");
+    assert!(lines[0].starts_with("file3.bin: {") && lines[1].starts_with("file5.bin: {"), "{found}");
+    let text = run(&work, Some("file3.bin"), &[READ_HEADER]);
+    assert!(text.contains("\"framing\":\"zstd\"") && text.contains("zstd -d > catalog.db"), "{text}");
+
+    run(&work, Some("file3.bin"), &[CATALOG_ZSTD]);
+    assert_eq!(run(&work, None, &[CATALOG_CHECK]).trim(), format!("ok {}", tapebackarr::catalog::SCHEMA_VERSION));
+    assert_eq!(snapshot_of(&work.join("catalog.db")), before);
+    assert_eq!(std::fs::metadata(work.join("catalog.db")).unwrap().len(), header(&work.join("file3.bin"))["size"]);
+
+    // Encrypted: the data key as for a set, the backup's UUID in the set's place.
+    h.ok(["key", "export", "offsite", work.join("offsite.tbkey").to_str().unwrap()]);
+    std::fs::write(work.join("passphrase.txt"), PASSPHRASE).unwrap();
+    std::fs::write(work.join("RECOVERY.md"), RECOVERY).unwrap();
+    std::fs::remove_file(work.join("catalog.db")).unwrap();
+    assert!(!file(&work, "file5.bin").windows(16).any(|w| w == b"SQLite format 3\0"), "plaintext on tape");
+    run(&work, Some("file5.bin"), &[CUT_UNWRAP, UNWRAP, CUT_DECRYPT, BACKUP_UUID, CATALOG_DECRYPT]);
+    assert_eq!(run(&work, None, &[CATALOG_CHECK]).trim(), format!("ok {}", tapebackarr::catalog::SCHEMA_VERSION));
+    assert_eq!(snapshot_of(&work.join("catalog.db")), before_encrypted);
 }
