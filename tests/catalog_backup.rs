@@ -41,12 +41,18 @@ fn refused(h: &Home, args: &[&str], exit: i32, code: &str) -> Value {
     err
 }
 
-/// The cartridge files of the drive's tape: what a write would change.
+/// The loaded cartridge's directory (the virtual drive's `drive.json` names it).
+fn cartridge(h: &Home) -> PathBuf {
+    let state: Value = serde_json::from_slice(&std::fs::read(h.drive_dir().join("drive.json")).unwrap()).unwrap();
+    PathBuf::from(state["cartridge"].as_str().expect("a cartridge is loaded"))
+}
+
+/// The loaded cartridge's files: what a write would change.
 fn tape_bytes(h: &Home) -> Vec<u8> {
-    let cart = std::fs::read_link(h.drive_dir().join("cartridge")).unwrap_or_else(|_| h.drive_dir());
+    let cart = cartridge(h);
     let mut all = Vec::new();
     for name in ["index", "data"] {
-        all.extend(std::fs::read(cart.join(name)).unwrap_or_default());
+        all.extend(std::fs::read(cart.join(name)).unwrap());
     }
     all
 }
@@ -334,4 +340,33 @@ fn catalog_rebuild_reads_a_tape_holding_a_catalog_backup() {
     assert!(notes.contains("catalog backup"), "{notes}");
     let warnings = rb["warnings"].to_string();
     assert!(!warnings.contains("not a TapeBackarr part"), "{warnings}");
+}
+
+#[test]
+fn early_warning_fails_a_catalog_backup_and_marks_the_tape_full_rather_than_span() {
+    let (h, _) = rich_home();
+    bulk_entries(&h, 100_000);
+    // Early warning 1 MiB past what the tape holds now: the compressed catalog is larger.
+    let used = std::fs::metadata(cartridge(&h).join("data")).unwrap().len();
+    let zone = (8u64 << 30) - used - (1 << 20);
+    std::fs::write(h.drive_dir().join("faults.json"), format!(r#"{{"early_warning": {zone}}}"#)).unwrap();
+    let err = run(&h, &["catalog", "backup", "--tape", "W1"], 1);
+    assert!(err["message"].as_str().unwrap().contains("never spans"), "{err}");
+    let (status, message): (String, String) = h
+        .sql()
+        .query_row("SELECT status, error_message FROM database_backups", [], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap();
+    assert_eq!(status, "failed");
+    assert!(message.contains("early warning"), "{message}");
+    let tape = h.json(["tape", "show", "W1"]).to_string();
+    assert!(tape.contains("\"status\":\"full\""), "{tape}");
+    // Nothing to restore from it, and what was before it still restores.
+    std::fs::remove_file(h.drive_dir().join("faults.json")).unwrap();
+    let copy = h.dir.path().join("copy.db");
+    let err = run(&h, &["catalog", "restore-db", "--to", copy.to_str().unwrap()], 1);
+    assert_eq!(err["code"], "not_found", "{err}");
+    // (The bulk entries are not on tape: only the real ones are asked for.)
+    let dest = h.dir.path().join("restored");
+    run(&h, &["restore", "--set", "1", "a.txt", "sub", "--to", dest.to_str().unwrap()], 0);
+    assert_eq!(std::fs::read(dest.join("sub/b.bin")).unwrap(), vec![7u8; 100_000]);
 }
