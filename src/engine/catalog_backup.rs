@@ -79,6 +79,15 @@ pub struct Outcome {
 /// `database_backups` row completed. Refused before the tape is touched: both or an unknown
 /// pool/tape/key, a tape that is not writable.
 pub fn backup(env: &Env, req: &Request) -> Result<Outcome> {
+    backup_with_progress(env, req, &|_| indicatif::ProgressBar::hidden())
+}
+
+/// [`backup`], its bytes going to tape counted on a bar `progress` makes (a terminal's).
+pub fn backup_with_progress(
+    env: &Env,
+    req: &Request,
+    progress: &dyn Fn(&str) -> indicatif::ProgressBar,
+) -> Result<Outcome> {
     let started = std::time::Instant::now();
     if req.pool.is_some() && req.tape.is_some() {
         return Err(Failure::usage("give --pool or --tape, not both").into());
@@ -175,7 +184,10 @@ pub fn backup(env: &Env, req: &Request) -> Result<Outcome> {
         e
     };
 
-    let written = write_to_tape(dev, &drive, &header, &at, &snapshot.path, key.as_ref().map(|(_, k)| *k.bytes()));
+    let bar = progress(&format!("catalog backup to tape '{}'", tape.label));
+    bar.set_length(snapshot.size);
+    let written = write_to_tape(dev, &drive, &header, &at, &snapshot.path, key.as_ref().map(|(_, k)| *k.bytes()), &bar);
+    bar.finish_and_clear();
     let written = match written {
         Ok(w) => w,
         Err(e) => return Err(fail(&mut catalog, e)),
@@ -434,6 +446,7 @@ fn write_to_tape(
     at: &crate::format::append::AppendPoint,
     snapshot: &Path,
     key: Option<[u8; 32]>,
+    bar: &indicatif::ProgressBar,
 ) -> Result<Written> {
     let dev_err = |e| device_error(e, drive);
     let header_block = header.encode(Some(at.file));
@@ -451,7 +464,7 @@ fn write_to_tape(
         checkpoint_every: 0,
     };
     let mut writer = PartWriter::start(dev, cfg)?;
-    let mut input = BufReader::with_capacity(1 << 20, File::open(snapshot)?);
+    let mut input = bar.wrap_read(BufReader::with_capacity(1 << 20, File::open(snapshot)?));
     io::copy(&mut input, &mut writer).context("writing the catalog backup to tape")?;
     let result = writer.finish()?;
     let mut dev = result.dev;

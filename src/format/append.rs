@@ -655,6 +655,57 @@ mod tests {
         assert_eq!(after, AppendPoint { file: 4, block: before + 2, last: LastFile::CutData { set_uuid: Some(next) } });
     }
 
+    /// A catalog backup's data file (header and one block), optionally with its trailer (cut
+    /// to its first `trailer_blocks` blocks when given).
+    fn write_catalog_backup(d: &mut dyn TapeDevice, trailer_blocks: Option<usize>) -> Uuid {
+        let file = d.position().unwrap().file.unwrap();
+        let block = d.position().unwrap().block;
+        let header = CatalogHeader::example(BS);
+        write_blocks(d, &[header.encode(Some(file)), vec![1; BS as usize]], true);
+        if let Some(n) = trailer_blocks {
+            let frames = (0..300)
+                .map(|seq| FrameRecord {
+                    seq,
+                    block: block + 1,
+                    stream_offset: 0,
+                    encoded_len: 4096,
+                    decoded_len: 100,
+                    blake3: *blake3::hash(&seq.to_le_bytes()).as_bytes(),
+                })
+                .collect();
+            let blocks = CatalogTrailer::new(header.clone(), file, block, frames).encode();
+            assert!(blocks.len() > 1, "a trailer of {} block(s)", blocks.len());
+            write_blocks(d, &blocks[..n.min(blocks.len())], true);
+        }
+        header.backup_uuid
+    }
+
+    #[test]
+    fn catalog_backups_are_appended_after_complete_or_cut() {
+        let tmp = tempfile::tempdir().unwrap();
+        let mut d = labelled(tmp.path());
+        write_part(&mut d, Uuid::new_v4(), 1, EndStatus::Complete);
+        d.space(Space::EndOfData).unwrap();
+        let backup_uuid = write_catalog_backup(&mut d, Some(usize::MAX));
+        let p = find_append_point(&mut d).unwrap();
+        assert_eq!((p.file, p.last), (5, LastFile::CatalogBackup { backup_uuid }));
+
+        // Its data file alone (stopped at early warning), or with a trailer cut off.
+        let backup_uuid = write_catalog_backup(&mut d, None);
+        assert_eq!(find_append_point(&mut d).unwrap().last, LastFile::CutCatalogBackup { backup_uuid });
+        d.space(Space::EndOfData).unwrap();
+        let backup_uuid = write_catalog_backup(&mut d, Some(1));
+        let p = find_append_point(&mut d).unwrap();
+        assert_eq!((p.file, p.last), (8, LastFile::CutCatalogBackup { backup_uuid }));
+
+        // A part after all that is found by the next append check.
+        d.space(Space::EndOfData).unwrap();
+        let set = Uuid::new_v4();
+        write_part(&mut d, set, 1, EndStatus::Complete);
+        let p = find_append_point(&mut d).unwrap();
+        assert_eq!(p.last, LastFile::Index { set_uuid: set, part: 1, status: EndStatus::Complete });
+    }
+
     /// The virtual drive, with a position report that lacks the file number (as the st driver's
     /// can be), to exercise counting filemarks.
     struct NoFileNumbers(VirtualDrive);

@@ -212,6 +212,24 @@ impl CatalogHeader {
     }
 }
 
+#[cfg(test)]
+impl CatalogHeader {
+    /// A header of a 100-byte zstd catalog backup with a new UUID, for the format's tests.
+    pub(crate) fn example(block_size: u32) -> CatalogHeader {
+        CatalogHeader::new(
+            Uuid::new_v4(),
+            10,
+            100,
+            "ab".repeat(32),
+            Framing::Zstd { level: 3 },
+            None,
+            block_size,
+            8 << 20,
+            "2026-12-08T00:00:00Z".into(),
+        )
+    }
+}
+
 impl CatalogTrailer {
     pub fn new(header: CatalogHeader, data_file: u64, first_block: u64, frames: Vec<FrameRecord>) -> CatalogTrailer {
         let tape_bytes = frames.iter().map(|f| f.encoded_len).sum();

@@ -509,6 +509,48 @@ mod tests {
         }
     }
 
+    /// A catalog backup's data file, with its trailer when `trailer`.
+    fn write_catalog_backup(d: &mut dyn TapeDevice, trailer: bool) -> Uuid {
+        let at = d.position().unwrap();
+        let header = crate::format::catalog_file::CatalogHeader::example(BS);
+        d.write_block(&header.encode(at.file)).unwrap();
+        d.write_block(&[1; 64]).unwrap();
+        d.write_filemarks(1, true).unwrap();
+        if trailer {
+            for b in CatalogTrailer::new(header.clone(), at.file.unwrap(), at.block, Vec::new()).encode() {
+                d.write_block(&b).unwrap();
+            }
+            d.write_filemarks(1, true).unwrap();
+        }
+        header.backup_uuid
+    }
+
+    #[test]
+    fn catalog_backups_are_found_and_parts_around_them_too() {
+        let tmp = tempfile::tempdir().unwrap();
+        let mut d = labelled(tmp.path());
+        let (s1, s2) = (Uuid::new_v4(), Uuid::new_v4());
+        let rec = write_data(&mut d, s1, 1, 2, true);
+        write_index(&mut d, &rec, 1, EndStatus::Complete, true);
+        let complete = write_catalog_backup(&mut d, true);
+        let cut = write_catalog_backup(&mut d, false);
+        let rec = write_data(&mut d, s2, 1, 2, true);
+        write_index(&mut d, &rec, 1, EndStatus::Complete, true);
+
+        let items = read_parts(&mut d).unwrap();
+        assert_eq!(items.len(), 4, "{items:?}");
+        assert_eq!(
+            parts(&items).iter().map(|p| (p.header.set_uuid, p.index.is_ok())).collect::<Vec<_>>(),
+            [(s1, true), (s2, true)]
+        );
+        let Scanned::CatalogBackup(c) = &items[1] else { panic!("{:?}", items[1]) };
+        assert_eq!((c.data_file, c.header.backup_uuid), (3, complete));
+        assert_eq!(c.trailer.as_ref().unwrap().data_file, 3);
+        let Scanned::CatalogBackup(c) = &items[2] else { panic!("{:?}", items[2]) };
+        assert_eq!((c.data_file, c.header.backup_uuid), (5, cut));
+        assert!(c.trailer.as_ref().unwrap_err().contains("cut off"), "{:?}", c.trailer);
+    }
+
     fn parts(items: &[Scanned]) -> Vec<&ScannedPart> {
         items
             .iter()

@@ -25,7 +25,8 @@ pub struct BackupArgs {
 
 pub fn exec(ctx: &Ctx, args: BackupArgs) -> Result<Exit> {
     let req = Request { pool: args.pool, tape: args.tape, key: args.key, drive: ctx.named_drive() };
-    let outcome = catalog_backup::backup(&ctx.env(), &req)?;
+    let progress = |what: &str| ctx.progress_bytes(what);
+    let outcome = catalog_backup::backup_with_progress(&ctx.env(), &req, &progress)?;
     ctx.out.done(&json!({"catalog_backup": outcome}), || {
         format!(
             "Backed up the catalog ({}, schema version {}) to tape '{}', file {} (block {}): {} on tape{}, BLAKE3 {}; \
