@@ -225,6 +225,15 @@ fn a_lost_catalog_comes_back_from_tape_table_for_table() {
     assert!(tapes.contains("retired") && tapes.contains("exported"), "{tapes}");
     let jobs = h.json(["job", "list"]).to_string();
     assert!(jobs.contains("0 2 * * *"), "{jobs}");
+
+    // The restored catalog knows where the tape's data ends (after the catalog backup): the
+    // next backup appends there without finding data nothing accounts for.
+    run(&h, &["backup", "run", "nightly"], 0);
+    let unaccounted: i64 = h
+        .sql()
+        .query_row("SELECT count(*) FROM audit_logs WHERE action = 'tape.unaccounted_data'", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(unaccounted, 0);
 }
 
 #[test]

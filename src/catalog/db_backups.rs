@@ -83,13 +83,14 @@ fn from_row(r: &Row) -> rusqlite::Result<DbBackup> {
     })
 }
 
-/// Records a backup with `status` (`pending` before it is written; `completed` for one found
-/// on tape by `catalog restore-db`), returning its id.
-pub fn insert(conn: &Connection, b: &NewDbBackup, status: &str, tape_bytes: Option<u64>) -> Result<i64> {
+/// Records a backup about to be written (`pending`), or, with `on_tape` (its `tape_bytes` and
+/// `end_block`), one found complete on tape by `catalog restore-db`; returns its id.
+pub fn insert(conn: &Connection, b: &NewDbBackup, on_tape: Option<(u64, u64)>) -> Result<i64> {
+    let status = if on_tape.is_some() { "completed" } else { "pending" };
     conn.execute(
         "INSERT INTO database_backups (tape_id, backup_time, file_size, checksum, block_offset, tape_file,
-             backup_uuid, schema_version, compression, key_fingerprint, tape_bytes, status)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+             backup_uuid, schema_version, compression, key_fingerprint, tape_bytes, end_block, status)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
         params![
             b.tape_id,
             b.backup_time,
@@ -101,7 +102,8 @@ pub fn insert(conn: &Connection, b: &NewDbBackup, status: &str, tape_bytes: Opti
             b.schema_version,
             b.compression,
             b.key_fingerprint,
-            tape_bytes.map(|n| n as i64),
+            on_tape.map(|(n, _)| n as i64),
+            on_tape.map(|(_, e)| e as i64),
             status
         ],
     )?;
@@ -116,6 +118,17 @@ pub fn complete(conn: &Connection, id: i64, tape_bytes: u64, end_block: u64) -> 
         params![id, tape_bytes as i64, end_block as i64],
     )?;
     Ok(())
+}
+
+/// Marks the `pending` backups of tape `tape_id` failed: runs that died before they could say
+/// so (the caller holds the tape's drive, so none of them is still running). Returns their ids.
+pub fn fail_interrupted(conn: &Connection, tape_id: i64) -> Result<Vec<i64>> {
+    let mut stmt = conn.prepare(
+        "UPDATE database_backups SET status = 'failed', error_message = 'interrupted: the run ended before it completed'
+         WHERE tape_id = ?1 AND status = 'pending' RETURNING id",
+    )?;
+    let ids = stmt.query_map([tape_id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    Ok(ids)
 }
 
 pub fn fail(conn: &Connection, id: i64, why: &str) -> Result<()> {

@@ -160,7 +160,13 @@ pub fn backup_with_progress(
     };
     let id = {
         let tx = catalog.write()?;
-        let id = db_backups::insert(&tx, &new, "pending", None)?;
+        let stale = db_backups::fail_interrupted(&tx, tape.id)?;
+        if !stale.is_empty() {
+            env.note(|| {
+                format!("catalog backup(s) {stale:?} on tape '{}' were interrupted earlier: marked failed", tape.label)
+            });
+        }
+        let id = db_backups::insert(&tx, &new, None)?;
         tx.commit()?;
         id
     };
@@ -611,7 +617,7 @@ pub fn restore(env: &Env, req: &RestoreRequest, progress: &dyn Fn(&str) -> indic
             bar.set_position(scanner.bytes_read());
             if let Scanned::CatalogBackup(c) = item.map_err(dev_err)? {
                 match c.trailer {
-                    Ok(t) => found.push(t),
+                    Ok(t) => found.push((t, c.end_block)),
                     Err(why) => {
                         notes.push(format!("the catalog backup in tape file {} is unusable: {why}", c.data_file))
                     }
@@ -620,11 +626,12 @@ pub fn restore(env: &Env, req: &RestoreRequest, progress: &dyn Fn(&str) -> indic
         }
         bar.finish_and_clear();
     }
-    let Some(newest) = found
+    // The newest by its time; two of the same second, the later on tape.
+    let newest = found
         .iter()
-        .max_by(|a, b| a.header.created_at.cmp(&b.header.created_at).then(a.data_file.cmp(&b.data_file)))
-        .cloned()
-    else {
+        .max_by(|(a, _), (b, _)| a.header.created_at.cmp(&b.header.created_at).then(a.data_file.cmp(&b.data_file)))
+        .cloned();
+    let Some((newest, end_block)) = newest else {
         return Err(Failure::new(
             Kind::NotFound,
             format!("tape '{}' holds no complete catalog backup (tapebackarr catalog backup writes one); nothing was changed", label.label),
@@ -722,7 +729,7 @@ pub fn restore(env: &Env, req: &RestoreRequest, progress: &dyn Fn(&str) -> indic
         seconds: 0.0,
     };
     if req.to.is_none() {
-        reconcile(env, dev.as_mut(), &drive, &label, &newest, &mut restored, progress)?;
+        reconcile(env, dev.as_mut(), &drive, &label, (&newest, end_block), &mut restored, progress)?;
     }
     restored.seconds = started.elapsed().as_secs_f64();
     Ok(restored)
@@ -785,7 +792,7 @@ fn reconcile(
     dev: &mut dyn TapeDevice,
     drive: &Drive,
     label: &TapeLabel,
-    trailer: &CatalogTrailer,
+    (trailer, end_block): (&CatalogTrailer, u64),
     restored: &mut Restored,
     progress: &dyn Fn(&str) -> indicatif::ProgressBar,
 ) -> Result<()> {
@@ -812,10 +819,7 @@ fn reconcile(
                 compression: &trailer.header.compression,
                 key_fingerprint: trailer.header.encryption.as_ref().map(|e| e.key_fingerprint.as_str()),
             };
-            let id = db_backups::insert(&tx, &new, "completed", Some(trailer.tape_bytes))?;
-            // Where its trailer ends is not in the trailer: the next backup's append check
-            // finds the tape's end itself.
-            let _ = id;
+            db_backups::insert(&tx, &new, Some((trailer.tape_bytes, end_block)))?;
         }
         audit::record(
             &tx,

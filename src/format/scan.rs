@@ -65,6 +65,9 @@ pub struct ScannedCatalog {
     pub header: CatalogHeader,
     /// The trailer, or why there is no usable one (cut off, or stopped at early warning).
     pub trailer: Result<CatalogTrailer, String>,
+    /// The first logical block after the trailer's filemark (where the tape's data ends when
+    /// it is the last thing on tape); meaningful with a trailer.
+    pub end_block: u64,
 }
 
 /// What one tape file (or data and index pair) turned out to be.
@@ -293,7 +296,14 @@ impl<'d> Scanner<'d> {
                 Err(reason) => Err(reason),
             }
         };
-        Ok(Scanned::CatalogBackup(Box::new(ScannedCatalog { data_file: file, header_block: block, header, trailer })))
+        let end_block = self.dev.position()?.block;
+        Ok(Scanned::CatalogBackup(Box::new(ScannedCatalog {
+            data_file: file,
+            header_block: block,
+            header,
+            trailer,
+            end_block,
+        })))
     }
 }
 
