@@ -1982,13 +1982,17 @@ _tapebackarr() {
             return 0
             ;;
         tapebackarr__subcmd__catalog__subcmd__restore__subcmd__db)
-            opts="-q -v -y -h -V --device --tape --to --force --key-file --home --json --quiet --verbose --no-progress --yes --drive --wait --password-file --help --version"
+            opts="-q -v -y -h -V --device --library-device --tape --to --force --key-file --home --json --quiet --verbose --no-progress --yes --drive --wait --password-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --device)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --library-device)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -379,3 +379,49 @@ fn early_warning_fails_a_catalog_backup_and_marks_the_tape_full_rather_than_span
     run(&h, &["restore", "--set", "1", "a.txt", "sub", "--to", dest.to_str().unwrap()], 0);
     assert_eq!(std::fs::read(dest.join("sub/b.bin")).unwrap(), vec![7u8; 100_000]);
 }
+
+#[test]
+fn restore_db_with_a_library_takes_the_newest_catalog_backup_of_all_its_cartridges() {
+    let h = Home::with_library("8G", 3);
+    run(&h, &["catalog", "backup", "--tape", "VT0002L8"], 0);
+    h.ok(["pool", "create", "later"]);
+    // The library fetches the tape asked for; the older backup stays on the other one.
+    let b = run(&h, &["catalog", "backup", "--tape", "VT0001L8"], 0)["catalog_backup"].clone();
+    assert_eq!(b["tape"], "VT0001L8");
+    // The other cartridge in the drive when the catalog is lost.
+    h.ok(["library", "unload", "--drive", "d0"]);
+    h.ok(["library", "load", "VT0002L8", "--drive", "d0"]);
+
+    remove_catalog(&h);
+    let vl = h.dir.path().join("vl");
+    let drive = format!("vtape:{}", vl.join("drives/0").display());
+    let copy = h.dir.path().join("copy.db");
+    let r = run(
+        &h,
+        &[
+            "catalog",
+            "restore-db",
+            "--device",
+            &drive,
+            "--library-device",
+            &format!("vlib:{}", vl.display()),
+            "--to",
+            copy.to_str().unwrap(),
+        ],
+        0,
+    )["restored"]
+        .clone();
+    assert_eq!(r["tape"], "VT0001L8", "{r}");
+    // The newer catalog: it knows the pool created between the two, and the older backup.
+    let restored = snapshot_of(&copy);
+    assert!(restored.contains("|\"later\"|"), "the older catalog backup was restored");
+    assert!(restored.contains("\"completed\""));
+
+    // Into the home: every other cartridge of the library is named for `catalog rebuild`.
+    let library = format!("vlib:{}", vl.display());
+    let r =
+        run(&h, &["catalog", "restore-db", "--device", &drive, "--library-device", &library], 0)["restored"].clone();
+    assert_eq!(r["tape"], "VT0001L8", "{r}");
+    assert_eq!(r["rebuild_also"], serde_json::json!(["VT0002L8", "VT0003L8"]), "{r}");
+    assert!(h.json(["pool", "list"]).to_string().contains("later"));
+}

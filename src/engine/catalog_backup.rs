@@ -514,6 +514,9 @@ pub struct RestoreRequest {
     pub device: Option<String>,
     /// A drive of the home's catalog (when there is one and no `device`).
     pub drive: Option<String>,
+    /// The changer of the library the drive (`device`) sits in: every cartridge is looked at
+    /// and the one holding the newest catalog backup is used.
+    pub library_device: Option<String>,
     /// The tape in the drive must have this label.
     pub tape: Option<String>,
     /// Write the database here instead of installing it in the home.
@@ -581,6 +584,10 @@ pub fn restore(env: &Env, req: &RestoreRequest, progress: &dyn Fn(&str) -> indic
         }
     };
     let _lock = env.lock_drive(&drive, "catalog restore-db")?;
+    let library_labels = match &req.library_device {
+        Some(changer) => Some(load_newest_from_library(env, &drive, changer, progress)?),
+        None => None,
+    };
     let spec = DeviceSpec::parse(&drive.device).map_err(Failure::usage)?;
     let mut dev = crate::tape::open(&spec).map_err(|e| device_error(e, &drive))?;
     let dev_err = |e| device_error(e, &drive);
@@ -730,6 +737,12 @@ pub fn restore(env: &Env, req: &RestoreRequest, progress: &dyn Fn(&str) -> indic
     };
     if req.to.is_none() {
         reconcile(env, dev.as_mut(), &drive, &label, (&newest, end_block), &mut restored, progress)?;
+        if let Some(labels) = library_labels {
+            // Every cartridge of the library may hold sets the backup predates.
+            restored.rebuild_also.extend(labels.into_iter().filter(|l| *l != label.label));
+            restored.rebuild_also.sort();
+            restored.rebuild_also.dedup();
+        }
     }
     restored.seconds = started.elapsed().as_secs_f64();
     Ok(restored)
@@ -860,4 +873,85 @@ fn reconcile(
         .into_iter()
         .collect();
     Ok(())
+}
+
+/// For `restore-db --library-device`, with no catalog to say where anything is: loads every
+/// storage cartridge of the library (cleaning cartridges aside) into the drive in turn, lists
+/// its catalog backups (headers and trailers only, as [`restore`] does), puts it back, and
+/// finally leaves the cartridge holding the newest one in the drive. Returns the labels read.
+fn load_newest_from_library(
+    env: &Env,
+    drive: &Drive,
+    changer_device: &str,
+    progress: &dyn Fn(&str) -> indicatif::ProgressBar,
+) -> Result<Vec<String>> {
+    use crate::tape::changer::{self, ElementType};
+    let changer_error = |e: changer::ChangerError| -> anyhow::Error {
+        Failure::new(Kind::Device, format!("library {changer_device}: {e}")).into()
+    };
+    let mut changer = changer::open_changer(changer_device).map_err(changer_error)?;
+    let inv = changer.inventory().map_err(changer_error)?;
+    // The drive's element: the one whose device is the drive's, else the library's only one.
+    let drives: Vec<_> = inv.drives().collect();
+    let element = drives
+        .iter()
+        .find(|e| e.device_id.as_ref().is_some_and(|id| id.value == drive.device))
+        .or(if drives.len() == 1 { drives.first() } else { None })
+        .map(|e| e.address)
+        .ok_or_else(|| {
+            Failure::usage(format!("library {changer_device}: none of its drives is reported as {}", drive.device))
+        })?;
+    if inv.get(element).is_some_and(|e| e.full) {
+        let to = inv
+            .get(element)
+            .and_then(|e| e.source)
+            .filter(|s| inv.get(*s).is_some_and(|e| e.kind == ElementType::Storage && !e.full))
+            .or_else(|| inv.first_empty(ElementType::Storage))
+            .ok_or_else(|| Failure::new(Kind::InvalidState, format!("library {changer_device}: every slot is full")))?;
+        library::prepare_removal(env, drive);
+        changer.move_medium(element, to).map_err(changer_error)?;
+    }
+    let inv = changer.inventory().map_err(changer_error)?;
+    let spec = DeviceSpec::parse(&drive.device).map_err(Failure::usage)?;
+    let (mut labels, mut newest) = (Vec::new(), None::<(String, changer::ElementAddress)>);
+    let cartridges: Vec<_> = inv
+        .slots()
+        .filter(|e| e.full && !e.barcode.as_deref().is_some_and(crate::catalog::libraries::is_cleaning))
+        .cloned()
+        .collect();
+    for e in &cartridges {
+        changer.move_medium(e.address, element).map_err(changer_error)?;
+        let looked = (|| -> Result<()> {
+            let mut dev = crate::tape::open(&spec).map_err(|err| device_error(err, drive))?;
+            let TapeContents::Labeled(l) = label::read_label(dev.as_mut()).map_err(|err| device_error(err, drive))?
+            else {
+                return Ok(());
+            };
+            let bar = progress(&format!("looking for catalog backups on tape '{}'", l.label));
+            labels.push(l.label);
+            for item in Scanner::new(dev.as_mut()) {
+                if let Scanned::CatalogBackup(c) = item.map_err(|err| device_error(err, drive))?
+                    && c.trailer.is_ok()
+                    && newest.as_ref().is_none_or(|(t, _)| c.header.created_at > *t)
+                {
+                    newest = Some((c.header.created_at.clone(), e.address));
+                }
+            }
+            bar.finish_and_clear();
+            Ok(())
+        })();
+        library::prepare_removal(env, drive);
+        changer.move_medium(element, e.address).map_err(changer_error)?;
+        looked?;
+    }
+    let Some((created_at, slot)) = newest else {
+        return Err(Failure::new(
+            Kind::NotFound,
+            format!("no cartridge of library {changer_device} holds a complete catalog backup; nothing was changed"),
+        )
+        .into());
+    };
+    env.verbose(|| format!("the newest catalog backup ({created_at}) is on the cartridge in {slot}"));
+    changer.move_medium(slot, element).map_err(changer_error)?;
+    Ok(labels)
 }

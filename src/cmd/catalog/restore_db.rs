@@ -18,6 +18,10 @@ pub struct RestoreDbArgs {
     /// to name drives; without it, the drive of the home's catalog (--drive)
     #[arg(long, value_name = "DEV")]
     pub device: Option<String>,
+    /// The changer of the library the drive (--device) is in: every cartridge is read
+    /// (headers only) and the newest catalog backup of them all restored
+    #[arg(long, value_name = "DEV", requires = "device")]
+    pub library_device: Option<String>,
     /// Only if the tape in the drive has this label
     #[arg(long, value_name = "LABEL")]
     pub tape: Option<String>,
@@ -43,6 +47,7 @@ pub fn exec(ctx: &Ctx, args: RestoreDbArgs) -> Result<Exit> {
     let req = RestoreRequest {
         device: args.device,
         drive: ctx.named_drive(),
+        library_device: args.library_device,
         tape: args.tape,
         to: args.to,
         force: args.force,
