@@ -309,7 +309,7 @@ fn restore_db_refuses_to_overwrite_without_force_and_keeps_the_old_one_with_it()
     assert_eq!(std::fs::read(&copy).unwrap(), b"precious");
 
     let r = run(&h, &["catalog", "restore-db", "--force"], 0)["restored"].clone();
-    let previous = PathBuf::from(r["previous"].as_str().unwrap());
+    let previous = PathBuf::from(r["previous"]["text"].as_str().unwrap());
     assert!(previous.file_name().unwrap().to_string_lossy().starts_with("catalog.db.before-restore-"));
     assert!(snapshot_of(&previous).contains("\"later\""));
     assert!(!h.json(["pool", "list"]).to_string().contains("\"later\""));
@@ -424,4 +424,29 @@ fn restore_db_with_a_library_takes_the_newest_catalog_backup_of_all_its_cartridg
     assert_eq!(r["tape"], "VT0001L8", "{r}");
     assert_eq!(r["rebuild_also"], serde_json::json!(["VT0002L8", "VT0003L8"]), "{r}");
     assert!(h.json(["pool", "list"]).to_string().contains("later"));
+}
+
+#[test]
+fn a_catalog_backup_a_dead_run_left_pending_is_marked_failed_by_the_next() {
+    let (h, _) = rich_home();
+    // As a run killed between its pending row and its trailer leaves it.
+    h.sql()
+        .execute(
+            "INSERT INTO database_backups (tape_id, status) SELECT id, 'pending' FROM tapes WHERE label = 'W1'",
+            [],
+        )
+        .unwrap();
+    run(&h, &["catalog", "backup", "--tape", "W1"], 0);
+    let rows: Vec<(String, Option<String>)> = h
+        .sql()
+        .prepare("SELECT status, error_message FROM database_backups ORDER BY id")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[0].0, "failed");
+    assert!(rows[0].1.as_deref().unwrap().contains("interrupted"), "{rows:?}");
+    assert_eq!(rows[1], ("completed".to_string(), None));
 }

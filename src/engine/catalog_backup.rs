@@ -541,9 +541,11 @@ pub struct Restored {
     pub checksum: String,
     pub schema_version: u32,
     pub encrypted: bool,
-    /// Where the database went.
+    /// Where the database went (`{"text"}` or `{"bytes"}` in JSON, as every path).
+    #[serde(serialize_with = "crate::pathjson::serialize")]
     pub installed: PathBuf,
     /// The catalog it replaced, kept.
+    #[serde(serialize_with = "optional_path")]
     pub previous: Option<PathBuf>,
     /// Catalog backups found on the tape (complete ones), newest last.
     pub found: usize,
@@ -553,6 +555,13 @@ pub struct Restored {
     pub rebuild_also: Vec<String>,
     pub notes: Vec<String>,
     pub seconds: f64,
+}
+
+fn optional_path<S: serde::Serializer>(path: &Option<PathBuf>, s: S) -> Result<S::Ok, S::Error> {
+    match path {
+        Some(p) => crate::pathjson::serialize(p, s),
+        None => s.serialize_none(),
+    }
 }
 
 /// Installs the newest catalog backup on the tape in the drive: read by its header and
