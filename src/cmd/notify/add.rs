@@ -145,6 +145,15 @@ fn check_url(url: &str) -> Result<(), Failure> {
     if uri.host().is_none_or(str::is_empty) {
         return Err(bad("it names no host"));
     }
+    // The parser takes any text after the colon; a port that is not a number would only fail
+    // at delivery time, at night.
+    let host_port = uri.authority().map(|a| a.as_str().rsplit('@').next().unwrap_or_default()).unwrap_or_default();
+    if let Some((_, port)) = host_port.rsplit_once(':')
+        && !port.contains(']')
+        && port.parse::<u16>().is_err()
+    {
+        return Err(bad(&format!("'{port}' is not a port number")));
+    }
     Ok(())
 }
 
@@ -168,8 +177,39 @@ fn check_mailbox(flag: &str, addr: &str) -> Result<(), Failure> {
         .map_err(|e| Failure::usage(format!("{flag} '{addr}' is not an email address: {e}")))
 }
 
+/// Options given that belong to another kind of target than the one chosen. (clap's
+/// `requires` alone lets them through, as the kinds share one argument group.)
+fn misplaced(args: &Args) -> Option<(&'static str, &'static str)> {
+    let email_only = [
+        ("--smtp", args.smtp.is_some()),
+        ("--from", args.from.is_some()),
+        ("--smtp-user", args.smtp_user.is_some()),
+        ("--smtp-password-file", args.smtp_password_file.is_some()),
+        ("--tls", args.tls != "starttls"),
+        ("--allow-plaintext", args.allow_plaintext),
+    ];
+    let webhook_only = [
+        ("--format", args.format != "json"),
+        ("--header", !args.headers.is_empty()),
+        ("--token-file", args.token_file.is_some()),
+        ("--insecure", args.insecure),
+    ];
+    let command_only = [("--arg", !args.args.is_empty())];
+    let (kind, others): (&str, Vec<&[(&str, bool)]>) = if args.command.is_some() {
+        ("--command", vec![&email_only, &webhook_only])
+    } else if args.email.is_some() {
+        ("--email", vec![&webhook_only, &command_only])
+    } else {
+        ("--webhook", vec![&email_only, &command_only])
+    };
+    others.into_iter().flatten().find(|(_, given)| *given).map(|(flag, _)| (*flag, kind))
+}
+
 /// The target's kind and settings (no secret), and the secret to keep, if any.
 fn settings(args: &Args) -> Result<(&'static str, Value, Option<crate::cmd::Secret>)> {
+    if let Some((flag, kind)) = misplaced(args) {
+        return Err(Failure::usage(format!("{flag} does not go with {kind}")).into());
+    }
     let ca_file = match &args.ca_file {
         Some(p) => {
             let p = std::path::absolute(p)?;
