@@ -7,9 +7,10 @@
 
 mod common;
 
+use std::ffi::OsString;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use common::{Home, stderr, stdout, write_secret};
@@ -255,28 +256,30 @@ fn webhooks_post_json_ntfy_gotify_and_slack_shapes() {
     assert_eq!(failing.posts().len(), 3);
 }
 
+/// `notify add NAME --on all --email admins@example.org` through `server` as user `tb` with
+/// the password in `password`, trusting the server's CA when `trust`, plus `extra`.
+fn add_email(h: &Home, name: &str, server: &Server, password: &Path, trust: bool, extra: &[&str]) -> Output {
+    let mut args: Vec<OsString> = ["notify", "add", name, "--on", "all", "--email", "admins@example.org"]
+        .iter()
+        .chain(&["--from", "tapebackarr@example.org", "--smtp-user", "tb", "--smtp"])
+        .map(Into::into)
+        .collect();
+    args.push(server.smtp_address().into());
+    args.extend(["--smtp-password-file".into(), password.as_os_str().to_owned()]);
+    if trust {
+        args.extend(["--ca-file".into(), server.dir.join("ca.pem").into_os_string()]);
+    }
+    args.extend(extra.iter().map(Into::into));
+    h.run(&args)
+}
+
 #[test]
 fn email_over_starttls_with_auth_and_a_private_ca() {
     let h = Home::new();
     let server = Server::smtp(&h.dir.path().join("smtp"), "starttls", Some(("tb", "s3cret-smtp-PASSWORD")));
     let password = h.dir.path().join("smtp-pass");
     write_secret(&password, "s3cret-smtp-PASSWORD\n");
-    let ca = server.dir.join("ca.pem");
-    let add = |name: &str, ca: Option<&Path>| {
-        let mut args: Vec<std::ffi::OsString> =
-            ["notify", "add", name, "--on", "all", "--email", "admins@example.org"].iter().map(Into::into).collect();
-        for a in ["--smtp", &server.smtp_address(), "--from", "tapebackarr@example.org", "--smtp-user", "tb"] {
-            args.push(a.into());
-        }
-        args.push("--smtp-password-file".into());
-        args.push(password.clone().into());
-        if let Some(ca) = ca {
-            args.push("--ca-file".into());
-            args.push(ca.into());
-        }
-        h.run(&args)
-    };
-    let out = add("mail", Some(&ca));
+    let out = add_email(&h, "mail", &server, &password, true, &[]);
     assert!(out.status.success(), "{}", stderr(&out));
     let test = h.json(["notify", "test", "mail"]);
     assert_eq!(test["delivery"]["result"], "ok", "{test}");
@@ -293,7 +296,7 @@ fn email_over_starttls_with_auth_and_a_private_ca() {
     assert!(message.contains("\"type\": \"notification\""), "the JSON is in the body: {message}");
 
     // Without the CA, the self-signed chain is refused: verification is on by default.
-    let out = add("mail-untrusted", None);
+    let out = add_email(&h, "mail-untrusted", &server, &password, false, &[]);
     assert!(out.status.success(), "{}", stderr(&out));
     let out = h.run(["--json", "notify", "test", "mail-untrusted"]);
     assert_eq!(out.status.code(), Some(1));
@@ -308,17 +311,8 @@ fn email_over_implicit_tls() {
     let server = Server::smtp(&h.dir.path().join("smtps"), "implicit", Some(("tb", "pw-implicit-1")));
     let password = h.dir.path().join("pass");
     write_secret(&password, "pw-implicit-1");
-    let mut args: Vec<std::ffi::OsString> = vec![];
-    for a in ["notify", "add", "m", "--on", "all", "--email", "ops@example.org", "--smtp", &server.smtp_address()] {
-        args.push(a.into());
-    }
-    for a in ["--from", "tb@example.org", "--smtp-user", "tb", "--tls", "implicit", "--smtp-password-file"] {
-        args.push(a.into());
-    }
-    args.push(password.into());
-    args.push("--ca-file".into());
-    args.push(server.dir.join("ca.pem").into());
-    h.ok(&args);
+    let out = add_email(&h, "m", &server, &password, true, &["--tls", "implicit"]);
+    assert!(out.status.success(), "{}", stderr(&out));
     let test = h.json(["notify", "test", "m"]);
     // (The server speaks only TLS on that port: a delivery is the proof.)
     assert_eq!(test["delivery"]["result"], "ok", "{test}");
@@ -413,11 +407,9 @@ fn secrets_stay_in_their_file() {
     write_secret(&token, "tok-SECRET-123\n");
     let cmd_dir = h.dir.path().join("cmd");
     let script = recorder(&cmd_dir);
-    let os = |v: &[&str]| v.iter().map(std::ffi::OsString::from).collect::<Vec<_>>();
-    let mut mail = os(&["notify", "add", "mail", "--on", "all", "--email", "a@example.org", "--smtp"]);
-    mail.extend(os(&[&smtp.smtp_address(), "--from", "b@example.org", "--smtp-user", "tb", "--smtp-password-file"]));
-    mail.extend([password.clone().into_os_string(), "--ca-file".into(), smtp.dir.join("ca.pem").into_os_string()]);
-    h.ok(&mail);
+    let os = |v: &[&str]| v.iter().map(OsString::from).collect::<Vec<_>>();
+    let out = add_email(&h, "mail", &smtp, &password, true, &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
     let mut hook = os(&["notify", "add", "hook", "--on", "all", "--webhook", &http.url("/h")]);
     hook.extend(os(&["--header", "X-Gotify-Key: {token}", "--token-file"]));
     hook.push(token.clone().into_os_string());
