@@ -515,3 +515,96 @@ fn bad_input_is_refused_and_changes_nothing() {
     assert_eq!(h.snapshot(), before, "a refused command changed the catalog");
     assert!(!h.home().join("secrets/notify-x").exists());
 }
+
+/// The events of a recorder's runs (`stdin-N.json`), in order.
+fn recorded_events(dir: &Path) -> Vec<Value> {
+    (1..)
+        .map(|n| dir.join(format!("stdin-{n}.json")))
+        .take_while(|p| p.exists())
+        .map(|p| serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap())
+        .collect()
+}
+
+/// A backup started by hand fills W1 and waits at a terminal for another tape (`tape_full`);
+/// the job's slot comes meanwhile and is skipped (`job_missed`).
+#[test]
+fn a_full_tape_and_a_skipped_slot_are_told() {
+    const MIB: usize = 1 << 20;
+    let h = Home::with_two_tapes();
+    let dir = h.dir.path().join("cmd");
+    let script = recorder(&dir);
+    h.ok(["notify", "add", "ops", "--on", "tape_full,job_missed", "--command", script.to_str().unwrap()]);
+    std::fs::create_dir_all(h.data()).unwrap();
+    let noise: Vec<u8> = (0..40 * MIB).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8).collect();
+    std::fs::write(h.data().join("big.bin"), noise).unwrap();
+    std::fs::write(
+        h.drive_dir().join("faults.json"),
+        format!(r#"{{"early_warning": {}}}"#, (8u64 << 30) - 20 * 1024 * 1024),
+    )
+    .unwrap();
+    h.ok_at("2030-01-01 00:00:00", ["job", "update", "nightly", "--schedule", "0 2 * * *"]);
+
+    let mut term = h.at_terminal("backup run nightly");
+    term.read_until("press Enter", 1);
+    let events = recorded_events(&dir);
+    assert_eq!(events.len(), 1, "told before the operator is asked: {events:?}");
+    assert_eq!((events[0]["event"].as_str(), events[0]["job"].as_str()), (Some("tape_full"), Some("nightly")));
+    assert_eq!(events[0]["payload"]["tape"], "W1");
+    assert!(events[0]["subject"].as_str().unwrap().contains("tape 'W1' is full"), "{}", events[0]);
+
+    let out = h.run_at("2030-01-01 02:00:30", ["--json", "schedule", "run-due"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let (ok, seen) = term.finish();
+    assert!(!ok, "{seen}");
+    let events = recorded_events(&dir);
+    assert_eq!(events.len(), 2, "{events:?}");
+    assert_eq!((events[1]["event"].as_str(), events[1]["job"].as_str()), (Some("job_missed"), Some("nightly")));
+    assert_eq!(events[1]["payload"]["type"], "skip");
+    assert_eq!(events[1]["payload"]["reason"], "the job was still running");
+}
+
+/// A verify that finds damage tells `verify_mismatch`; a drive asking to be cleaned before
+/// a backup writes tells `drive_alert` (and the backup is refused, as before).
+#[test]
+fn a_verify_mismatch_and_a_drive_alert_are_told() {
+    let h = Home::with_tape();
+    let dir = h.dir.path().join("cmd");
+    let script = recorder(&dir);
+    h.ok(["notify", "add", "ops", "--on", "verify_mismatch,drive_alert", "--command", script.to_str().unwrap()]);
+    std::fs::write(h.data().join("a.bin"), vec![7u8; 1 << 20]).unwrap();
+    let summary = h.ok(["--json", "backup", "run", "nightly"]);
+    let summary: Value = serde_json::from_str(summary.lines().last().unwrap()).unwrap();
+    let set = summary["set"].to_string();
+    h.ok(["verify", &set]);
+    assert!(recorded_events(&dir).is_empty(), "a verify that passes is not news");
+
+    let block: i64 = h
+        .sql()
+        .query_row("SELECT block_offset FROM catalog_entries WHERE file_path = 'a.bin'", [], |r| r.get(0))
+        .unwrap();
+    std::fs::write(h.drive_dir().join("faults.json"), format!("{{\"corrupt_blocks\":[{block}]}}")).unwrap();
+    let out = h.run(["--json", "verify", &set]);
+    assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
+    let outcome: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let events = recorded_events(&dir);
+    assert_eq!(events.len(), 1, "{events:?}");
+    assert_eq!(events[0]["event"], "verify_mismatch");
+    assert_eq!(events[0]["payload"], outcome, "the payload is verify --json's outcome");
+    std::fs::remove_file(h.drive_dir().join("faults.json")).unwrap();
+
+    let out = h
+        .cmd()
+        .env("TAPEBACKARR_VTAPE_FAULTS", r#"{"tapealert": [20]}"#)
+        .args(["backup", "run", "nightly"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let events = recorded_events(&dir);
+    assert_eq!(events.len(), 2, "{events:?}");
+    assert_eq!(events[1]["event"], "drive_alert");
+    assert_eq!(
+        (events[1]["payload"]["drive"].as_str(), events[1]["payload"]["alert"]["severity"].as_str()),
+        (Some("d0"), Some("critical"))
+    );
+    assert!(events[1]["subject"].as_str().unwrap().contains("drive 'd0'"), "{}", events[1]);
+}

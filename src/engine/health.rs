@@ -177,8 +177,9 @@ fn record_and_check(
 
 /// Tells the notification targets about a new alert of severity warning or critical
 /// (`drive_alert`): cleaning, a bad medium, a failing drive. Informational flags are not news.
-/// The payload is the alert as `drive alerts --json` lists it, with the drive's name.
-fn tell_alert(env: &Env, d: &Drive, a: &Alert) {
+/// The payload is the alert as `drive alerts --json` lists it, with the drive's name. For the
+/// commands that record a reading themselves (`drive stats`), after their commit.
+pub fn tell_alert(env: &Env, d: &Drive, a: &Alert) {
     if a.severity != Severity::Warning.as_str() && a.severity != Severity::Critical.as_str() {
         return;
     }
