@@ -314,15 +314,14 @@ fn send_email(home: &Path, t: &Target, notice: &Notice, left: Duration) -> Resul
         }
         Ok(params.build_rustls()?)
     };
-    let mode = match s["tls"].as_str().unwrap_or("starttls") {
-        "starttls" => Tls::Required(tls()?),
-        "implicit" => Tls::Wrapper(tls()?),
-        _ => Tls::None,
+    // Without a port, the one each mode is registered for (submission, submissions, smtp).
+    let (mode, default_port) = match s["tls"].as_str().unwrap_or("starttls") {
+        "starttls" => (Tls::Required(tls()?), 587),
+        "implicit" => (Tls::Wrapper(tls()?), 465),
+        _ => (Tls::None, 25),
     };
-    let mut transport = SmtpTransport::builder_dangerous(host).tls(mode).timeout(Some(left));
-    if let Some(port) = s["smtp_port"].as_u64() {
-        transport = transport.port(u16::try_from(port)?);
-    }
+    let port = s["smtp_port"].as_u64().map_or(Ok(default_port), u16::try_from)?;
+    let mut transport = SmtpTransport::builder_dangerous(host).port(port).tls(mode).timeout(Some(left));
     if let Some(user) = s["smtp_user"].as_str() {
         let password = read_secret(home, &t.name)?;
         transport = transport.credentials(Credentials::new(user.to_string(), password.trim_end().to_string()));
