@@ -608,3 +608,23 @@ fn a_verify_mismatch_and_a_drive_alert_are_told() {
     );
     assert!(events[1]["subject"].as_str().unwrap().contains("drive 'd0'"), "{}", events[1]);
 }
+
+/// A server that takes the connection and never answers costs one delivery its timeout,
+/// no more: the attempts share it.
+#[test]
+fn a_webhook_that_never_answers_costs_its_timeout() {
+    let h = Home::new();
+    // Connections complete in the kernel's backlog; nothing ever reads or answers them.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/hook", silent.local_addr().unwrap());
+    h.ok(["notify", "add", "silent", "--on", "all", "--webhook", &url, "--timeout", "2"]);
+    let started = Instant::now();
+    let out = h.run(["--json", "notify", "test", "silent"]);
+    let took = started.elapsed();
+    assert_eq!(out.status.code(), Some(1));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["delivery"]["attempts"], 1, "{v}");
+    assert!(v["delivery"]["error"].as_str().unwrap().contains("imeout"), "{v}");
+    assert!(took >= Duration::from_secs(2) && took < Duration::from_secs(4), "took {took:?}");
+    drop(silent);
+}
