@@ -209,6 +209,9 @@ fn webhooks_post_json_ntfy_gotify_and_slack_shapes() {
     let token = h.dir.path().join("token");
     write_secret(&token, "tok-SECRET-123\n");
     h.ok(["notify", "add", "j", "--on", "all", "--webhook", &server.url("/json?x=1")]);
+    // A token in the URL would be stored in the catalog: allowed, but warned about.
+    let out = h.run(["notify", "add", "q", "--on", "tape_full", "--webhook", &server.url("/q?token=abc")]);
+    assert!(out.status.success() && stderr(&out).contains("seems to hold a password or token"), "{}", stderr(&out));
     h.ok_os(&[
         "notify".as_ref(),
         "add".as_ref(),

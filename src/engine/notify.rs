@@ -271,7 +271,10 @@ fn run_command(settings: &Value, notice: &Notice, left: Duration) -> Result<()> 
         let _ = writer.join();
         bail!("{program} did not finish within {} s and was killed", left.as_secs_f64().round());
     };
-    let _ = writer.join();
+    // Not joined: a program that ended without reading all its input may have left a
+    // background child holding the pipe, and a write to it would never return. The thread
+    // ends with the pipe.
+    drop(writer);
     if status.success() {
         return Ok(());
     }

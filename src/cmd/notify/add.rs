@@ -157,6 +157,14 @@ fn check_url(url: &str) -> Result<(), Failure> {
     Ok(())
 }
 
+/// A URL with a password (`user:pass@`) or a query naming a token or key, which people put
+/// there and which would then sit in the catalog.
+fn looks_secret(url: &str) -> bool {
+    let authority = url.split("://").nth(1).unwrap_or_default().split('/').next().unwrap_or_default();
+    let query = url.split_once('?').map(|(_, q)| q.to_ascii_lowercase()).unwrap_or_default();
+    authority.contains('@') || ["token", "key", "secret", "password"].iter().any(|w| query.contains(w))
+}
+
 /// `HOST[:PORT]` of `--smtp`.
 fn parse_smtp(s: &str) -> Result<(String, Option<u16>), Failure> {
     let bad = || Failure::usage(format!("--smtp '{s}' is not HOST or HOST:PORT"));
@@ -274,6 +282,15 @@ fn settings(args: &Args) -> Result<(&'static str, Value, Option<crate::cmd::Secr
 
 pub(super) fn exec(ctx: &Ctx, catalog: &mut Catalog, args: Args) -> Result<Exit> {
     let (kind, settings, secret) = settings(&args)?;
+    if let Some(url) = &args.webhook
+        && looks_secret(url)
+    {
+        eprintln!(
+            "warning: target '{}': the URL seems to hold a password or token, and URLs are stored in the catalog; \
+             prefer --token-file with --header 'NAME: {{token}}'",
+            args.name
+        );
+    }
     if args.insecure {
         eprintln!("warning: target '{}': TLS certificates are not checked (--insecure)", args.name);
     }
