@@ -107,7 +107,7 @@ pub fn notify(env: &Env, notice: &Notice) {
 }
 
 /// Records deliveries in the catalog; a catalog that cannot take them is only a note.
-pub fn record(env: &Env, targets: &[Target], deliveries: &[Delivery]) {
+fn record(env: &Env, targets: &[Target], deliveries: &[Delivery]) {
     let written = env.catalog().and_then(|c| {
         for (t, d) in targets.iter().zip(deliveries) {
             notify::record_delivery(c.conn(), Some(t.id), d)?;
@@ -324,6 +324,9 @@ fn send_email(home: &Path, t: &Target, notice: &Notice, left: Duration) -> Resul
         _ => (Tls::None, 25),
     };
     let port = s["smtp_port"].as_u64().map_or(Ok(default_port), u16::try_from)?;
+    // lettre's timeout bounds each read and write, not the whole exchange: a server that is
+    // down (refused, silent) costs at most `left`; only one that trickles replies could
+    // take longer.
     let mut transport = SmtpTransport::builder_dangerous(host).port(port).tls(mode).timeout(Some(left));
     if let Some(user) = s["smtp_user"].as_str() {
         let password = read_secret(home, &t.name)?;
