@@ -12,15 +12,9 @@ use std::os::unix::fs::OpenOptionsExt;
 use common::{Home, ndjson, stderr};
 use serde_json::Value;
 
-/// A library home (4 cartridges of 64 MB in pool `p`) with source `s` (one small file) and
-/// job `j` on `schedule`, created at `created` (UTC), so its first slot is known.
+/// See [`Home::scheduled`].
 fn scheduled(schedule: &str, created: &str) -> Home {
-    let h = Home::with_library("64M", 4);
-    std::fs::create_dir_all(h.data()).unwrap();
-    std::fs::write(h.data().join("a.txt"), b"scheduled\n").unwrap();
-    h.ok_os(&["source".as_ref(), "add".as_ref(), "s".as_ref(), h.data().as_os_str()]);
-    h.ok_at(created, ["job", "create", "j", "--source", "s", "--pool", "p", "--schedule", schedule]);
-    h
+    Home::scheduled(schedule, created)
 }
 
 /// `--json schedule run-due` at `when` (UTC): its exit code and NDJSON records.
@@ -175,14 +169,7 @@ fn a_run_without_a_usable_tape_waits_for_its_next_slot() {
 #[test]
 fn the_worst_run_decides_the_exit_code_and_a_failure_is_listed() {
     let h = scheduled("0 2 * * *", "2030-01-01 00:00:00");
-    let gone = h.dir.path().join("gone");
-    std::fs::create_dir_all(&gone).unwrap();
-    h.ok_os(&["source".as_ref(), "add".as_ref(), "g".as_ref(), gone.as_os_str()]);
-    h.ok_at(
-        "2030-01-01 00:00:00",
-        ["job", "create", "broken", "--source", "g", "--pool", "p", "--schedule", "0 2 * * *"],
-    );
-    std::fs::remove_dir(&gone).unwrap();
+    h.add_broken_job("2030-01-01 00:00:00");
     let (code, records) = run_due(&h, "2030-01-01 02:00:30");
     assert_eq!(code, 1, "{records:?}");
     let results: Vec<(&str, &str)> =

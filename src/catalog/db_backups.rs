@@ -1,4 +1,4 @@
-//! Backups of the catalog itself (`database_backups`, migration 010): the consistent snapshot
+//! Backups of the catalog itself (`database_backups`, migration 011): the consistent snapshot
 //! taken for one, and the row that says where it went. A row is `pending` while its data goes
 //! to tape and `completed` only once data and trailer are behind a flushed filemark.
 

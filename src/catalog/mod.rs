@@ -13,6 +13,7 @@ pub mod entries;
 pub mod jobs;
 pub mod keys;
 pub mod libraries;
+pub mod notify;
 pub mod pathblob;
 pub mod pools;
 pub mod rebuild;
@@ -47,7 +48,8 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("007_waiting_for_tapes", include_str!("../../migrations/007_waiting_for_tapes.sql")),
     ("008_full_every", include_str!("../../migrations/008_full_every.sql")),
     ("009_retention", include_str!("../../migrations/009_retention.sql")),
-    ("010_catalog_backups", include_str!("../../migrations/010_catalog_backups.sql")),
+    ("010_notifications", include_str!("../../migrations/010_notifications.sql")),
+    ("011_catalog_backups", include_str!("../../migrations/011_catalog_backups.sql")),
 ];
 
 /// The schema version this binary writes.

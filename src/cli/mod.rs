@@ -143,6 +143,9 @@ pub enum Command {
     /// Run jobs on their schedules (from cron or a systemd timer); see what ran and what is next
     #[command(subcommand)]
     Schedule(cmd::schedule::Command),
+    /// Notifications: who is told when a job fails, a tape is needed or full, a drive alerts
+    #[command(subcommand)]
+    Notify(cmd::notify::Command),
     /// Print a shell completion script
     Completions(cmd::completions::Args),
 }

@@ -11,6 +11,7 @@ pub mod init;
 pub mod job;
 pub mod key;
 pub mod library;
+pub mod notify;
 pub mod pool;
 pub mod restore;
 pub mod schedule;
@@ -285,6 +286,7 @@ pub fn run(cli: Cli, out: Output) -> Result<Exit> {
         Command::Expire(args) => expire::exec(&ctx, args),
         Command::Audit(c) => audit::exec(&ctx, c),
         Command::Schedule(c) => schedule::exec(&ctx, c),
+        Command::Notify(c) => notify::exec(&ctx, c),
         Command::Completions(args) => completions::exec(args),
     }
 }

@@ -170,8 +170,30 @@ fn record_and_check(
     tx.commit()?;
     for a in recorded.iter().flat_map(|r| &r.new_alerts) {
         env.note(|| format!("drive '{}': {} alert {}: {}", d.name, a.severity, a.id, a.message));
+        tell_alert(env, d, a);
     }
     Ok((recorded, blocking))
+}
+
+/// Tells the notification targets about a new alert of severity warning or critical
+/// (`drive_alert`): cleaning, a bad medium, a failing drive. Informational flags are not news.
+/// The payload is the alert as `drive alerts --json` lists it, with the drive's name. For the
+/// commands that record a reading themselves (`drive stats`), after their commit.
+pub fn tell_alert(env: &Env, d: &Drive, a: &Alert) {
+    if a.severity != Severity::Warning.as_str() && a.severity != Severity::Critical.as_str() {
+        return;
+    }
+    let notice = super::notify::Notice {
+        kind: "drive_alert",
+        subject: format!("drive '{}': {} alert: {}", d.name, a.severity, a.message),
+        body: format!(
+            "Drive '{}' ({}) raised a {} alert: {}.\nSee `tapebackarr drive alerts`; resolve it with `tapebackarr drive alerts --resolve {}` once dealt with.",
+            d.name, d.device, a.severity, a.message, a.id
+        ),
+        job: None,
+        payload: json!({"type": "drive_alert", "drive": d.name, "alert": a}),
+    };
+    super::notify::notify(env, &notice);
 }
 
 /// The error for a drive with alerts that keep it from writing: what they are, what to do,

@@ -10,6 +10,7 @@ pub mod backup;
 pub mod catalog_backup;
 pub mod health;
 pub mod library;
+pub mod notify;
 pub mod rebuild;
 pub mod restore;
 pub mod retention;

@@ -19,6 +19,7 @@ use serde_json::{Value, json};
 
 use super::Env;
 use super::backup::{self, Input, Request, What};
+use super::notify::{Notice, notify};
 use crate::catalog::{audit, drives, jobs, runs, write_on};
 use crate::error::{Exit, Failure, Kind, classify};
 use crate::schedule::Schedule;
@@ -135,7 +136,8 @@ pub fn run_due(env: &Env, request: &RunDue, sink: &mut dyn FnMut(Record)) -> Res
         outcome.runs += 1;
         let exit = exit_of(run.exit_code);
         outcome.exit = worse(outcome.exit, exit);
-        sink(Record::Run(run));
+        sink(Record::Run(run.clone()));
+        notify_run(env, &run);
         skip_passed(env, job.id, "the job was still running", sink)?;
         if exit == Exit::Interrupted {
             break;
@@ -367,7 +369,47 @@ fn record_skip(
 
 fn tell_skip(env: &Env, skip: Skip, sink: &mut dyn FnMut(Record)) {
     env.note(|| format!("Job '{}': slot {} skipped: {}", skip.job, skip.slot, skip.reason));
+    let notice = Notice {
+        kind: "job_missed",
+        subject: format!("job '{}' did not run at {}", skip.job, skip.slot),
+        body: format!(
+            "Job '{}': its slot {} was skipped: {}. It runs next at {}.",
+            skip.job,
+            skip.slot,
+            skip.reason,
+            skip.next_run_at.as_deref().unwrap_or("no time (it is not scheduled)")
+        ),
+        job: Some(skip.job.clone()),
+        payload: serde_json::to_value(Record::Skip(skip.clone())).unwrap_or(Value::Null),
+    };
     sink(Record::Skip(skip));
+    notify(env, &notice);
+}
+
+/// Tells the notification targets about a run that needs a person: one that failed or was
+/// interrupted (`job_failed`), one that waits for a tape (`tape_needed`). The payload is the
+/// run's `schedule run-due --json` line.
+fn notify_run(env: &Env, run: &Run) {
+    let message = run.error.as_ref().and_then(|e| e["message"].as_str()).unwrap_or_default();
+    let next = run.next_run_at.as_deref().unwrap_or("no time (it is not scheduled)");
+    let (kind, subject, body) = match run.result {
+        "failed" | "interrupted" => (
+            "job_failed",
+            format!("job '{}' {} (exit {})", run.job, run.result, run.exit_code),
+            format!("Job '{}' (slot {}) {}: {message}\nIt runs next at {next}.", run.job, run.slot, run.result),
+        ),
+        "waiting" => (
+            "tape_needed",
+            format!("job '{}' waits for a tape", run.job),
+            format!(
+                "Job '{}' (slot {}) needs a tape nobody could insert: {message}\nIt is tried again at {next} (or run `tapebackarr backup resume`).",
+                run.job, run.slot
+            ),
+        ),
+        _ => return,
+    };
+    let payload = serde_json::to_value(Record::Run(run.clone())).unwrap_or(Value::Null);
+    notify(env, &Notice { kind, subject, body, job: Some(run.job.clone()), payload });
 }
 
 /// Expires what retention lets go (`expire`), telling `sink` when a set or tape expired

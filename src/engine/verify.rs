@@ -298,7 +298,32 @@ pub fn verify(
     };
     audit::record(&tx, "verify.run", "backup_set", Some(set.id), serde_json::to_value(&outcome)?)?;
     tx.commit()?;
+    if !outcome.passed {
+        tell_mismatch(env, &outcome);
+    }
     Ok(outcome)
+}
+
+/// Tells the notification targets that a set does not read back as written
+/// (`verify_mismatch`); the payload is the outcome as `verify --json` prints it.
+fn tell_mismatch(env: &Env, outcome: &VerifyOutcome) {
+    let first: Vec<&str> = outcome.errors.iter().take(5).map(String::as_str).collect();
+    let more = outcome.errors.len().saturating_sub(first.len());
+    let notice = super::notify::Notice {
+        kind: "verify_mismatch",
+        subject: format!("verify of set {} found {} problem(s)", outcome.set, outcome.errors.len()),
+        body: format!(
+            "Set {} ({} verify, tapes {}) does not match the catalog:\n{}{}",
+            outcome.set,
+            outcome.mode,
+            outcome.tapes.join(", "),
+            first.join("\n"),
+            if more > 0 { format!("\n…and {more} more") } else { String::new() }
+        ),
+        job: None,
+        payload: serde_json::to_value(outcome).unwrap_or(Value::Null),
+    };
+    super::notify::notify(env, &notice);
 }
 
 /// The `no_tape` failure of a verify that stopped for a tape nobody could insert: what the

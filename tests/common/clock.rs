@@ -70,3 +70,26 @@ pub fn which(tool: &str) -> std::path::PathBuf {
         .and_then(|paths| std::env::split_paths(&paths).map(|d| d.join(tool)).find(|p| p.is_file()))
         .unwrap_or_else(|| panic!("`{tool}` is needed by this test: apt-get install faketime systemd (see .ci/run)"))
 }
+
+impl Home {
+    /// A library home (4 cartridges of 64 MB in pool `p`) with source `s` (one small file)
+    /// and job `j` on `schedule`, created at `created` (UTC), so its first slot is known.
+    pub fn scheduled(schedule: &str, created: &str) -> Home {
+        let h = Home::with_library("64M", 4);
+        std::fs::create_dir_all(h.data()).unwrap();
+        std::fs::write(h.data().join("a.txt"), b"scheduled\n").unwrap();
+        h.ok_os(&["source".as_ref(), "add".as_ref(), "s".as_ref(), h.data().as_os_str()]);
+        h.ok_at(created, ["job", "create", "j", "--source", "s", "--pool", "p", "--schedule", schedule]);
+        h
+    }
+
+    /// Adds job `broken` in pool `p` at 02:00 daily, created at `created` (UTC), whose source
+    /// `g` is gone: its runs fail (`bad_path`).
+    pub fn add_broken_job(&self, created: &str) {
+        let gone = self.dir.path().join("gone");
+        std::fs::create_dir_all(&gone).unwrap();
+        self.ok_os(&["source".as_ref(), "add".as_ref(), "g".as_ref(), gone.as_os_str()]);
+        self.ok_at(created, ["job", "create", "broken", "--source", "g", "--pool", "p", "--schedule", "0 2 * * *"]);
+        std::fs::remove_dir(&gone).unwrap();
+    }
+}

@@ -39,6 +39,9 @@ pub(super) fn exec(ctx: &Ctx, catalog: &mut Catalog) -> Result<Exit> {
     let open_alerts = drive_health::alerts(&tx, Some(d.id), false)?;
     tx.commit()?;
     drop(open);
+    for a in &recorded.new_alerts {
+        health::tell_alert(&ctx.env(), &d, a);
+    }
     let retired = recorded.retired.as_ref().map(|(t, _)| t.label.clone());
     let doc = json!({
         "drive": d.name,

@@ -21,6 +21,7 @@ use crate::catalog::runs;
 use crate::catalog::{audit, drives};
 use crate::engine::health::{self, AfterPart};
 use crate::engine::library::{self, MailSlot};
+use crate::engine::notify::{Notice, notify};
 use crate::engine::{Env, Event, device_error};
 use crate::error::Failure;
 use crate::format::append::{self, LastFile};
@@ -206,6 +207,10 @@ impl Spanner<'_> {
         let (dev, state) = self.close_and_record(ended, next, Closing::Stop(why), &carried)?;
         drop(dev);
         self.env.event(Event::Paused(state.clone()));
+        if why == Stop::TapeFull {
+            let tape = state["tape"].as_str().unwrap_or_default().to_string();
+            self.tell_full(&tape, &state, "nobody could change it, so the run paused (backup resume)");
+        }
         self.env.note(|| {
             format!(
                 "Stopped at stream offset {}: part {} of set {} is closed on tape '{}'",
@@ -217,6 +222,20 @@ impl Spanner<'_> {
         });
         self.span.borrow_mut().stopped = Some((why, state));
         Ok(())
+    }
+
+    /// Tells the notification targets that `tape` is full (`tape_full`); the payload is the
+    /// execution's resume state, which names the set, part, tape and tape-change request.
+    fn tell_full(&self, tape: &str, state: &Value, what_next: &str) {
+        let job = self.plan.job.name.clone();
+        let notice = Notice {
+            kind: "tape_full",
+            subject: format!("tape '{tape}' is full (job '{job}')"),
+            body: format!("Tape '{tape}' is full while job '{job}' wrote set {}: {what_next}.", state["set"]),
+            job: Some(job),
+            payload: json!({"type": "tape_full", "tape": tape, "job": self.plan.job.name, "state": state}),
+        };
+        notify(&self.env, &notice);
     }
 
     /// A checkpoint: the part is closed and recorded, and the next starts right after it.
@@ -264,6 +283,7 @@ impl Spanner<'_> {
             stream_offset: part_start.stream_offset,
         });
         env.note(|| format!("Tape '{full}' is full; the set goes on on another tape (part {})", used.len() + 1));
+        self.tell_full(&full, &state, "the set goes on on another tape");
 
         let (mut dev, Ready { tape, at, .. }) = self.next_usable(dev, &used, request)?;
         let mut span = self.span.borrow_mut();

@@ -1,4 +1,4 @@
--- 010: catalog backups on tape (`tapebackarr catalog backup`, docs/FORMAT.md "Catalog
+-- 011: catalog backups on tape (`tapebackarr catalog backup`, docs/FORMAT.md "Catalog
 -- backups"). The seed's `database_backups` says which tape, when, how large and with which
 -- checksum; these columns say what else a restore needs without reading the whole tape.
 
