@@ -7399,7 +7399,7 @@ _tapebackarr() {
             return 0
             ;;
         tapebackarr__subcmd__schedule__subcmd__run__subcmd__due)
-            opts="-q -v -y -h -V --dry-run --home --json --quiet --verbose --no-progress --yes --drive --wait --password-file --help --version"
+            opts="-q -v -y -h -V --dry-run --catalog-backup --home --json --quiet --verbose --no-progress --yes --drive --wait --password-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -7439,7 +7439,7 @@ _tapebackarr() {
             return 0
             ;;
         tapebackarr__subcmd__schedule__subcmd__systemd)
-            opts="-q -v -y -h -V --output --user --home --json --quiet --verbose --no-progress --yes --drive --wait --password-file --help --version"
+            opts="-q -v -y -h -V --output --user --catalog-backup --home --json --quiet --verbose --no-progress --yes --drive --wait --password-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

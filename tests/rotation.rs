@@ -1,6 +1,7 @@
 //! Thirty simulated days of an unattended site: a daily job with 7-day retention on a pool of
 //! four small cartridges in the virtual library, run only by `schedule run-due` (which also
-//! expires), the machine off for three of the days. It must never run out of tapes, never
+//! expires, and appends a copy of the catalog after each round), the machine off for three of
+//! the days. It must never run out of tapes, never
 //! lose a set inside retention, and restore any day inside retention as it was.
 
 mod common;
@@ -85,7 +86,7 @@ fn thirty_days_of_a_daily_job_never_run_out_of_tapes_nor_lose_a_set_inside_reten
             continue; // the machine is off: no run-due at all
         }
         let when = format!("{} 02:00:30", date(day));
-        let out = h.run_at(&when, ["--json", "schedule", "run-due"]);
+        let out = h.run_at(&when, ["--json", "schedule", "run-due", "--catalog-backup"]);
         let records = ndjson(&out);
         assert_eq!(out.status.code(), Some(0), "day {day}: {records:?}\n{}", stderr(&out));
         let runs: Vec<_> = records.iter().filter(|r| r["type"] == "run").collect();
@@ -93,6 +94,13 @@ fn thirty_days_of_a_daily_job_never_run_out_of_tapes_nor_lose_a_set_inside_reten
         assert_eq!(runs[0]["result"], "completed", "day {day}: {records:?}");
         let slot = if day == 20 { date(17) } else { date(day) };
         assert_eq!(runs[0]["slot"], format!("{slot}T02:00:00Z"), "day {day}: the missed slots made one run");
+        // The newest copy of the catalog goes with the data, and does not keep old tapes.
+        let copies: Vec<_> = records.iter().filter(|r| r["type"] == "catalog_backup").collect();
+        assert_eq!(copies.len(), 1, "day {day}: {records:?}");
+        assert_eq!(
+            copies[0]["backup"]["tape"],
+            runs[0]["summary"]["tapes"].as_array().unwrap().last().unwrap().clone()
+        );
         ran_on.push(day);
         reused += records
             .iter()
@@ -117,6 +125,25 @@ fn thirty_days_of_a_daily_job_never_run_out_of_tapes_nor_lose_a_set_inside_reten
     let reuses: i64 =
         h.sql().query_row("SELECT count(*) FROM audit_logs WHERE action = 'tape.reuse'", [], |r| r.get(0)).unwrap();
     assert!(reuses >= 2, "expired tapes were erased after their label and written again: {reuses}");
+    // Old catalog copies went with their reused tapes; the newest keeps its tape.
+    let db = h.sql();
+    let erased: i64 = db
+        .query_row(
+            "SELECT count(*) FROM database_backups WHERE error_message = 'erased: the tape was reused'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(erased >= 2, "{erased}");
+    let newest_tape: String = db
+        .query_row(
+            "SELECT t.status FROM database_backups d JOIN tapes t ON t.id = d.tape_id
+             WHERE d.status = 'completed' ORDER BY d.id DESC LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(newest_tape, "active");
     let sets = h.json(["backup", "list", "--limit", "1000"]);
     let live = sets["sets"].as_array().unwrap().iter().filter(|s| s["expired_at"].is_null()).count();
     assert!((7..=9).contains(&live), "about a week of sets is kept, not all {}: {live}", ran_on.len());
@@ -132,6 +159,17 @@ fn thirty_days_of_a_daily_job_never_run_out_of_tapes_nor_lose_a_set_inside_reten
         );
         assert_eq!(read_tree(&dest), tree_of(day), "day {day} restored as it was");
     }
+    // The catalog lost on day 30: the copy that run-due left on the tape in the drive holds
+    // that night's set.
+    let copy = h.dir.path().join("restored.db");
+    let drive = format!("vtape:{}", h.dir.path().join("vl/drives/0").display());
+    h.ok(["catalog", "restore-db", "--device", &drive, "--to", copy.to_str().unwrap()]);
+    let restored = rusqlite::Connection::open(&copy).unwrap();
+    let newest: String = restored
+        .query_row("SELECT max(start_time) FROM backup_sets WHERE status = 'completed'", [], |r| r.get(0))
+        .unwrap();
+    assert!(newest.starts_with(&date(30)), "{newest}");
+
     // A day past retention says so.
     let out = h.run_at(
         "2030-03-30 12:00:00",

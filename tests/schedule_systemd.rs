@@ -143,6 +143,12 @@ fn units_run_this_binary_on_the_home_and_cron_gets_one_line() {
     assert!(steps.iter().any(|s| s.as_str().unwrap().contains("--output /etc/systemd/system")), "{steps:?}");
     assert!(steps.iter().any(|s| s.as_str().unwrap().contains("systemctl enable --now tapebackarr-schedule.timer")));
     assert!(audit_rows(&h).is_empty(), "printing is not a change");
+
+    // --catalog-backup goes into both the service and the cron line.
+    let v = h.json(["schedule", "systemd", "--catalog-backup"]);
+    let service = v["files"][0]["content"].as_str().unwrap();
+    assert_eq!(line(service, "ExecStart"), format!("ExecStart={bin} --home {home} schedule run-due --catalog-backup"));
+    assert!(v["crontab"].as_str().unwrap().ends_with(" -q schedule run-due --catalog-backup"), "{v}");
 }
 
 #[test]

@@ -131,6 +131,23 @@ pub fn fail_interrupted(conn: &Connection, tape_id: i64) -> Result<Vec<i64>> {
     Ok(ids)
 }
 
+/// Which catalog backups keep their tape from being expired, erased or reused (an SQL
+/// condition on `database_backups`): one being written, and the newest completed one, the
+/// last copy of the catalog. Older copies do not: a tape whose sets have all expired is
+/// reused over them, and they are marked failed then ([`erased_with_tape`]).
+pub const KEEPS_TAPE: &str =
+    "(status = 'pending' OR id = (SELECT max(id) FROM database_backups WHERE status = 'completed'))";
+
+/// The completed catalog backups of tape `tape_id` are gone: the tape was erased (after its
+/// label) to be reused. Marked failed with `why`, so restore-db and the append check stop
+/// counting on them. Returns how many.
+pub fn erased_with_tape(conn: &Connection, tape_id: i64, why: &str) -> Result<usize> {
+    Ok(conn.execute(
+        "UPDATE database_backups SET status = 'failed', error_message = ?2 WHERE tape_id = ?1 AND status = 'completed'",
+        params![tape_id, why],
+    )?)
+}
+
 pub fn fail(conn: &Connection, id: i64, why: &str) -> Result<()> {
     conn.execute("UPDATE database_backups SET status = 'failed', error_message = ?2 WHERE id = ?1", params![id, why])?;
     Ok(())

@@ -78,20 +78,22 @@ pub struct TapeHolding {
     pub offsite_location: Option<String>,
     /// Backup sets whose first tape it is or that have a part on it, expired or not.
     pub sets: Vec<i64>,
-    /// Database and Proxmox backups on it: they never expire, so neither does the tape.
+    /// Backups on it that keep it: the newest catalog backup (or one being written) and
+    /// Proxmox backups.
     pub other_backups: i64,
 }
 
 /// Every tape with the sets on it.
 pub fn tape_holdings(conn: &Connection) -> Result<Vec<TapeHolding>> {
-    let mut stmt = conn.prepare(
+    let mut stmt = conn.prepare(&format!(
         "SELECT t.id, t.label, p.name, t.status, t.offsite_location,
             (SELECT json_group_array(id) FROM (SELECT id FROM backup_sets WHERE tape_id = t.id
                 UNION SELECT backup_set_id FROM backup_set_parts WHERE tape_id = t.id)),
-            (SELECT count(*) FROM database_backups WHERE tape_id = t.id)
+            (SELECT count(*) FROM database_backups WHERE tape_id = t.id AND {keeps})
               + (SELECT count(*) FROM proxmox_backups WHERE tape_id = t.id)
          FROM tapes t LEFT JOIN tape_pools p ON p.id = t.pool_id ORDER BY t.label",
-    )?;
+        keeps = super::db_backups::KEEPS_TAPE
+    ))?;
     let rows = stmt.query_map([], |r| {
         let status: String = r.get(3)?;
         let sets: String = r.get(5)?;

@@ -236,16 +236,20 @@ pub fn list(conn: &Connection, pool_id: Option<i64>, status: Option<TapeStatus>)
 }
 
 /// How many live backups the tape holds: backup sets of any run status that have not
-/// expired (by their first tape or any part), and database and Proxmox backups (which never
-/// expire). A tape with none is erased, relabelled or reused without losing anything the
-/// catalog can still restore.
+/// expired (by their first tape or any part), the catalog backups that keep a tape
+/// (`db_backups::KEEPS_TAPE`: the newest, or one being written) and Proxmox backups. A tape
+/// with none is erased, relabelled or reused without losing anything the catalog can still
+/// restore.
 pub fn set_count(conn: &Connection, id: i64) -> Result<i64> {
     Ok(conn.query_row(
-        "SELECT (SELECT count(*) FROM backup_sets b WHERE b.expired_at IS NULL AND b.id IN
+        &format!(
+            "SELECT (SELECT count(*) FROM backup_sets b WHERE b.expired_at IS NULL AND b.id IN
                     (SELECT id FROM backup_sets WHERE tape_id = ?1
                      UNION SELECT backup_set_id FROM backup_set_parts WHERE tape_id = ?1))
-              + (SELECT count(*) FROM database_backups WHERE tape_id = ?1)
+              + (SELECT count(*) FROM database_backups WHERE tape_id = ?1 AND {keeps})
               + (SELECT count(*) FROM proxmox_backups WHERE tape_id = ?1)",
+            keeps = super::db_backups::KEEPS_TAPE
+        ),
         [id],
         |r| r.get(0),
     )?)

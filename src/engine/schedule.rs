@@ -37,6 +37,9 @@ pub struct RunDue {
     pub dry_run: bool,
     /// The drive to write with; `None`: the only enabled one.
     pub drive: Option<String>,
+    /// After a round in which a set was written, append a backup of the catalog to the tape
+    /// the last run ended on (`catalog backup`), so the newest copy travels with the data.
+    pub catalog_backup: bool,
 }
 
 /// One thing the scheduler did, in order (an NDJSON line of `schedule run-due --json`).
@@ -51,6 +54,9 @@ pub enum Record {
     Busy { holder: String },
     /// Retention, applied before the jobs run (only when it expired something, or would).
     Expire(super::retention::Expiry),
+    /// The catalog backed up after the round (`--catalog-backup`): what `catalog backup
+    /// --json` says, or the error.
+    CatalogBackup { backup: Option<super::catalog_backup::Outcome>, error: Option<Value> },
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -124,6 +130,8 @@ pub fn run_due(env: &Env, request: &RunDue, sink: &mut dyn FnMut(Record)) -> Res
     expire(env, false, sink)?;
     let mut outcome = Outcome { runs: 0, exit: Exit::Ok };
     let mut done: Vec<i64> = Vec::new();
+    // The drive of the last run that wrote a set: where the catalog's copy goes.
+    let mut last_drive: Option<String> = None;
     // Due jobs are looked up again after every run: one that came due meanwhile runs in this
     // round too (a timer does not start a second scheduler while this one runs), but no job
     // runs twice in one round.
@@ -136,12 +144,31 @@ pub fn run_due(env: &Env, request: &RunDue, sink: &mut dyn FnMut(Record)) -> Res
         outcome.runs += 1;
         let exit = exit_of(run.exit_code);
         outcome.exit = worse(outcome.exit, exit);
+        if let Some(drive) = run.summary.as_ref().and_then(|s| s["drive"].as_str()) {
+            last_drive = Some(drive.to_string());
+        }
         sink(Record::Run(run.clone()));
         notify_run(env, &run);
         skip_passed(env, job.id, "the job was still running", sink)?;
         if exit == Exit::Interrupted {
             break;
         }
+    }
+    if let Some(drive) = last_drive.filter(|_| request.catalog_backup && outcome.exit != Exit::Interrupted) {
+        let req = super::catalog_backup::Request { drive: Some(drive), ..Default::default() };
+        let record = match super::catalog_backup::backup(env, &req) {
+            Ok(backup) => Record::CatalogBackup { backup: Some(backup), error: None },
+            Err(e) => {
+                // The sets are on tape and recorded; a missing catalog copy is worth a look.
+                outcome.exit = worse(outcome.exit, classify(&e).1);
+                env.note(|| format!("the catalog backup after the runs failed: {e:#}"));
+                Record::CatalogBackup {
+                    backup: None,
+                    error: Some(json!({"code": classify(&e).0, "message": format!("{e:#}")})),
+                }
+            }
+        };
+        sink(record);
     }
     Ok(outcome)
 }

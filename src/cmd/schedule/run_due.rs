@@ -39,8 +39,13 @@ summary), {\"type\":\"expire\",…} when retention expired anything (as expire -
 {\"type\":\"skip\",…} per skipped slot, {\"type\":\"busy\",…} when another run-due
 holds the lock.
 
+With --catalog-backup, a round that wrote a set ends by appending a copy of the catalog to
+the tape the last run ended on ({\"type\":\"catalog_backup\",…}); catalog restore-db reads it
+back with no catalog at all.
+
 Examples:
   tapebackarr schedule run-due
+  tapebackarr schedule run-due --catalog-backup
   tapebackarr schedule run-due --dry-run
   * * * * * root tapebackarr -q schedule run-due      (a line of /etc/cron.d/tapebackarr)";
 
@@ -49,10 +54,14 @@ pub struct Args {
     /// Say which jobs would run, changing nothing
     #[arg(long)]
     dry_run: bool,
+    /// After a round that wrote a set, append a backup of the catalog to the tape the last
+    /// run ended on (as `catalog backup` does)
+    #[arg(long)]
+    catalog_backup: bool,
 }
 
 pub fn exec(ctx: &Ctx, args: Args) -> Result<Exit> {
-    let request = RunDue { dry_run: args.dry_run, drive: ctx.named_drive() };
+    let request = RunDue { dry_run: args.dry_run, drive: ctx.named_drive(), catalog_backup: args.catalog_backup };
     let shown = Shown::without_events(ctx);
     let unattended = Unattended(ctx);
     let env = Env { report: &shown, operator: &unattended, ..ctx.env() };
@@ -61,7 +70,10 @@ pub fn exec(ctx: &Ctx, args: Args) -> Result<Exit> {
         let json = serde_json::to_value(&record).unwrap_or(Value::Null);
         if ctx.out.json {
             crate::output::write_stdout(format!("{json}\n").as_bytes());
-        } else if !ctx.out.quiet || matches!(&record, Record::Run(r) if r.exit_code != 0) {
+        } else if !ctx.out.quiet
+            || matches!(&record, Record::Run(r) if r.exit_code != 0)
+            || matches!(&record, Record::CatalogBackup { error: Some(_), .. })
+        {
             // `-q` (cron mails what a job prints): only runs that need a look.
             let line = describe(&record, args.dry_run);
             crate::output::write_stdout(format!("{line}\n").as_bytes());
@@ -113,6 +125,13 @@ fn describe(record: &Record, dry_run: bool) -> String {
         Record::Skip(s) => format!("job '{}': slot {} skipped: {}", s.job, s.slot, s.reason),
         Record::Busy { holder } => format!("another schedule run-due is running ({holder}): nothing started"),
         Record::Expire(expiry) => crate::cmd::expire::describe(expiry),
+        Record::CatalogBackup { backup: Some(b), .. } => {
+            format!("catalog backed up to tape '{}', file {} ({} bytes)", b.tape, b.file, b.bytes)
+        }
+        Record::CatalogBackup { error, .. } => format!(
+            "catalog backup failed: {}",
+            error.as_ref().and_then(|e| e["message"].as_str()).unwrap_or("unknown error")
+        ),
     }
 }
 

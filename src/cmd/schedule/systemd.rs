@@ -54,6 +54,10 @@ pub struct Args {
     /// Run the jobs as this user and its primary group [default: root]
     #[arg(long, value_name = "NAME", value_parser = parse_user)]
     pub user: Option<String>,
+    /// Have run-due back the catalog up after each round that wrote a set
+    /// (`schedule run-due --catalog-backup`)
+    #[arg(long)]
+    pub catalog_backup: bool,
 }
 
 const SERVICE: &str = "tapebackarr-schedule.service";
@@ -75,6 +79,8 @@ struct Account {
 struct Setup {
     exe: String,
     home: String,
+    /// The scheduler's command line after the global flags.
+    run_due: &'static str,
     account: Option<Account>,
     password_file: Option<String>,
 }
@@ -92,6 +98,7 @@ pub fn exec(ctx: &Ctx, args: Args) -> Result<Exit> {
     let setup = Setup {
         exe: unit_text(&exe, "this program's path").map_err(anyhow::Error::msg)?,
         home: unit_text(&ctx.home, "the home").map_err(Failure::usage)?,
+        run_due: if args.catalog_backup { "schedule run-due --catalog-backup" } else { "schedule run-due" },
         account,
         password_file,
     };
@@ -319,7 +326,7 @@ Documentation=man:tapebackarr-schedule-run-due(1)",
 # run-due takes its own lock and exits when it is done; systemd never starts this unit
 # again while it runs, so a long backup is not doubled (run-due records the slot it missed).
 Type=oneshot",
-        "schedule run-due",
+        s.run_due,
     );
     let timer = format!(
         "{}\
@@ -441,7 +448,7 @@ UMask=0077
 fn cron_line(s: &Setup) -> String {
     let user = s.account.as_ref().map_or("root", |a| a.name.as_str());
     let password = s.password_file.as_ref().map(|f| format!(" --password-file {}", shell_word(f))).unwrap_or_default();
-    format!("* * * * * {user} {} --home {}{password} -q schedule run-due", shell_word(&s.exe), shell_word(&s.home))
+    format!("* * * * * {user} {} --home {}{password} -q {}", shell_word(&s.exe), shell_word(&s.home), s.run_due)
 }
 
 /// What a file in DIR would become: created, replaced (its content differs) or unchanged.
@@ -529,7 +536,7 @@ mod tests {
     use crate::schedule::Schedule;
 
     fn setup(exe: &str, home: &str) -> Setup {
-        Setup { exe: exe.into(), home: home.into(), account: None, password_file: None }
+        Setup { exe: exe.into(), home: home.into(), run_due: "schedule run-due", account: None, password_file: None }
     }
 
     #[test]

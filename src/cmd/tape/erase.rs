@@ -81,6 +81,8 @@ pub(super) fn exec(ctx: &Ctx, catalog: &mut Catalog, args: Args) -> Result<Exit>
         t.status = TapeStatus::Blank;
         t.used_bytes = 0;
         tapes::save(&tx, &t)?;
+        // Older catalog copies on it (the newest one keeps a tape from being erased) are gone.
+        crate::catalog::db_backups::erased_with_tape(&tx, t.id, "erased: tape erase")?;
     }
     audit::record(
         &tx,

@@ -324,12 +324,14 @@ pub(crate) fn prepare_tape(
             .map_err(|e| device_error(e, drive))?;
         env.note(|| format!("tape '{}' had expired: erased after its label for reuse", tape.label));
         let tx = crate::catalog::write_on(conn)?;
+        let catalog_copies = crate::catalog::db_backups::erased_with_tape(&tx, tape.id, "erased: the tape was reused")?;
         audit::record(
             &tx,
             "tape.reuse",
             "tape",
             Some(tape.id),
-            json!({"label": tape.label, "pool": tape.pool_name, "write_count": tape.write_count}),
+            json!({"label": tape.label, "pool": tape.pool_name, "write_count": tape.write_count,
+                   "catalog_backups_erased": catalog_copies}),
         )?;
         tx.commit()?;
     }
