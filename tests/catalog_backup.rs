@@ -450,3 +450,34 @@ fn a_catalog_backup_a_dead_run_left_pending_is_marked_failed_by_the_next() {
     assert!(rows[0].1.as_deref().unwrap().contains("interrupted"), "{rows:?}");
     assert_eq!(rows[1], ("completed".to_string(), None));
 }
+
+/// Only the newest catalog copy keeps its tape: while it is on W1, W1 is not relabelled;
+/// once a newer copy is on W2, relabelling W1 goes ahead (its copy marked failed with it) and
+/// the tape takes backups again.
+#[test]
+fn only_the_newest_catalog_copy_keeps_its_tape() {
+    let h = Home::with_two_tapes();
+    run(&h, &["catalog", "backup"], 0); // on W1, in the drive
+    let relabel = ["--yes", "tape", "label", "W1", "--pool", "weekly", "--force"];
+    refused(&h, &relabel, 1, "wrong_tape");
+    h.ok(["drive", "eject"]);
+    h.ok(["drive", "load", "--tape", "VT0002L8"]);
+    run(&h, &["catalog", "backup"], 0); // the newest, on W2
+    h.ok(["drive", "eject"]);
+    h.ok(["drive", "load", "--tape", "VT0001L8"]);
+    h.ok(relabel);
+    let statuses: Vec<(String, Option<String>)> = {
+        let db = h.sql();
+        let mut stmt = db.prepare("SELECT status, error_message FROM database_backups ORDER BY id").unwrap();
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(Result::unwrap).collect()
+    };
+    assert_eq!(
+        statuses,
+        [("failed".to_string(), Some("erased: tape label --force".to_string())), ("completed".to_string(), None)]
+    );
+    std::fs::create_dir_all(h.data()).unwrap();
+    std::fs::write(h.data().join("a.txt"), b"after the relabel\n").unwrap();
+    let out = h.run(["--json", "backup", "run", "nightly"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    h.ok(["catalog", "check"]);
+}

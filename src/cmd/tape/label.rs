@@ -197,6 +197,8 @@ fn put_label(
         tapes::insert(&tx, &tape)?
     } else {
         tapes::save(&tx, &tape)?;
+        // Older catalog copies on it (the newest keeps a tape from being relabelled) are gone.
+        crate::catalog::db_backups::erased_with_tape(&tx, tape.id, "erased: tape label --force")?;
         tape.id
     };
     drives::set_current_tape(&tx, drive.id, Some(id))?;
