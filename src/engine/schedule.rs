@@ -70,7 +70,9 @@ pub struct Run {
     /// execution waits for the next slot or `backup resume`), `failed`, `interrupted`, or
     /// `would_run` in a dry run.
     pub result: &'static str,
-    pub exit_code: i32,
+    /// The run's exit code, as `backup run` would have exited.
+    #[serde(rename = "exit_code", serialize_with = "exit_code")]
+    pub exit: Exit,
     /// The backup's `summary` (as `backup run --json` prints it), when a set completed.
     pub summary: Option<Value>,
     /// The error (`code`, `message`, `details`), when the run did not complete.
@@ -142,7 +144,7 @@ pub fn run_due(env: &Env, request: &RunDue, sink: &mut dyn FnMut(Record)) -> Res
         }
         let Some(run) = run_job(env, request, &job, sink)? else { continue };
         outcome.runs += 1;
-        let exit = exit_of(run.exit_code);
+        let exit = run.exit;
         outcome.exit = worse(outcome.exit, exit);
         if let Some(drive) = run.summary.as_ref().and_then(|s| s["drive"].as_str()) {
             last_drive = Some(drive.to_string());
@@ -219,7 +221,7 @@ fn run_job(env: &Env, request: &RunDue, job: &jobs::Job, sink: &mut dyn FnMut(Re
         slot: timefmt::sql_to_rfc3339(&slot),
         action: if paused.is_some() { "resume" } else { "backup" },
         result: "completed",
-        exit_code: 0,
+        exit: Exit::Ok,
         summary: None,
         error: None,
         next_run_at: next_sql.as_deref().map(timefmt::sql_to_rfc3339),
@@ -259,7 +261,7 @@ fn run_job(env: &Env, request: &RunDue, job: &jobs::Job, sink: &mut dyn FnMut(Re
         Ok(summary) => {
             if summary.unreadable > 0 {
                 run.result = "partial";
-                run.exit_code = Exit::Partial as i32;
+                run.exit = Exit::Partial;
             }
             run.summary = Some(backup::summary_json(&summary));
             Ok(Some(run))
@@ -338,7 +340,7 @@ fn failed(mut run: Run, e: &anyhow::Error) -> Run {
         Exit::Interrupted => "interrupted",
         _ => "failed",
     };
-    run.exit_code = exit as i32;
+    run.exit = exit;
     let details = e.chain().find_map(|c| c.downcast_ref::<Failure>()).and_then(|f| f.details.clone());
     run.error = Some(json!({"code": code, "message": format!("{e:#}"), "details": details}));
     run
@@ -422,7 +424,7 @@ fn notify_run(env: &Env, run: &Run) {
     let (kind, subject, body) = match run.result {
         "failed" | "interrupted" => (
             "job_failed",
-            format!("job '{}' {} (exit {})", run.job, run.result, run.exit_code),
+            format!("job '{}' {} (exit {})", run.job, run.result, run.exit as i32),
             format!("Job '{}' (slot {}) {}: {message}\nIt runs next at {next}.", run.job, run.slot, run.result),
         ),
         "waiting" => (
@@ -463,7 +465,7 @@ fn dry_run(env: &Env, sink: &mut dyn FnMut(Record)) -> Result<Outcome> {
             slot: timefmt::sql_to_rfc3339(job.next_run_at.as_deref().unwrap_or_default()),
             action: if paused.is_some() { "resume" } else { "backup" },
             result: "would_run",
-            exit_code: 0,
+            exit: Exit::Ok,
             summary: None,
             error: None,
             next_run_at: next.as_deref().map(timefmt::sql_to_rfc3339),
@@ -472,11 +474,9 @@ fn dry_run(env: &Env, sink: &mut dyn FnMut(Record)) -> Result<Outcome> {
     Ok(Outcome { runs: 0, exit: Exit::Ok })
 }
 
-fn exit_of(code: i32) -> Exit {
-    [Exit::Ok, Exit::Error, Exit::Usage, Exit::Partial, Exit::OperatorNeeded, Exit::VerifyMismatch, Exit::Interrupted]
-        .into_iter()
-        .find(|e| *e as i32 == code)
-        .unwrap_or(Exit::Error)
+/// An exit code as the number a process exits with.
+fn exit_code<S: serde::Serializer>(exit: &Exit, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_i32(*exit as i32)
 }
 
 /// The worse of two runs' exit codes, for the scheduler's own: a clean run < a partial set <

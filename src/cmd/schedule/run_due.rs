@@ -71,7 +71,7 @@ pub fn exec(ctx: &Ctx, args: Args) -> Result<Exit> {
         if ctx.out.json {
             crate::output::write_stdout(format!("{json}\n").as_bytes());
         } else if !ctx.out.quiet
-            || matches!(&record, Record::Run(r) if r.exit_code != 0)
+            || matches!(&record, Record::Run(r) if r.exit != Exit::Ok)
             || matches!(&record, Record::CatalogBackup { error: Some(_), .. })
         {
             // `-q` (cron mails what a job prints): only runs that need a look.
@@ -115,7 +115,7 @@ fn describe(record: &Record, dry_run: bool) -> String {
                     s["entries"]
                 ),
                 (None, Some(e)) => {
-                    format!("{} (exit {}): {}", r.result, r.exit_code, e["message"].as_str().unwrap_or(""))
+                    format!("{} (exit {}): {}", r.result, r.exit as i32, e["message"].as_str().unwrap_or(""))
                 }
                 (None, None) => r.result.to_string(),
             };
